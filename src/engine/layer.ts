@@ -1,0 +1,132 @@
+// One recurrent layer: one direction, or two for a bidirectional layer (outputs concatenated
+// forward ‖ backward, as PyTorch). The input projection W_ih·x<t> + b_ih is done for the whole
+// window at once; one-hot input is a column gather of W_ih, never a multiplication.
+
+import { Cell, CellBuffers, CellWeights, sumRows } from './cells/cell';
+import { Backend } from './kernels';
+import { directionSuffix, Params } from './params';
+import { Vec } from './tensor';
+
+interface Direction {
+  w: CellWeights;
+  wih: Vec; dwih: Vec; bih: Vec; dbih: Vec;
+  s: CellBuffers;
+  xw: Vec;   // [T·B·G·H]
+  dhs: Vec;  // [T·B·H] gradient arriving from above, in this direction's time order
+}
+
+/** Reverses the order of T blocks of n numbers, in place. */
+function reverseBlocks(v: Vec, T: number, n: number): void {
+  for (let a = 0, b = T - 1; a < b; a++, b--) {
+    for (let i = 0; i < n; i++) {
+      const x = v[a * n + i];
+      v[a * n + i] = v[b * n + i];
+      v[b * n + i] = x;
+    }
+  }
+}
+
+export class RecurrentLayer {
+  readonly dirs: Direction[] = [];
+  readonly out: Vec;       // [T·B·D·H] (bidirectional only; one direction exposes its h directly)
+  readonly dIn: Vec;       // [T·B·In] ∂L/∂input (empty when the input is one-hot)
+
+  constructor(
+    k: Backend, params: Params, readonly cell: Cell, readonly index: number,
+    readonly inSize: number, readonly oneHot: boolean, readonly H: number,
+    readonly D: number, readonly maxT: number, readonly B: number,
+  ) {
+    const G = cell.gates * H, TB = maxT * B;
+    for (let d = 0; d < D; d++) {
+      const sfx = `_l${index}${directionSuffix(d)}`;
+      this.dirs.push({
+        w: {
+          whh: params.value(`rnn.weight_hh${sfx}`), bhh: params.value(`rnn.bias_hh${sfx}`),
+          dwhh: params.gradient(`rnn.weight_hh${sfx}`), dbhh: params.gradient(`rnn.bias_hh${sfx}`),
+        },
+        wih: params.value(`rnn.weight_ih${sfx}`), dwih: params.gradient(`rnn.weight_ih${sfx}`),
+        bih: params.value(`rnn.bias_ih${sfx}`), dbih: params.gradient(`rnn.bias_ih${sfx}`),
+        s: {
+          h: k.alloc((maxT + 1) * B * H), c: k.alloc(cell.hasCellState ? (maxT + 1) * B * H : 0),
+          gates: k.alloc(TB * G), extra: k.alloc(TB * H), dxw: k.alloc(TB * G), dhh: k.alloc(cell.kind === 'gru' ? TB * G : 0),
+          dh: k.alloc(B * H), dc: k.alloc(B * H), tmp: k.alloc(B * G),
+        },
+        xw: k.alloc(TB * G),
+        dhs: k.alloc(D === 1 ? 0 : TB * H),
+      });
+    }
+    this.out = k.alloc(D === 1 ? 0 : TB * D * H);
+    this.dIn = k.alloc(oneHot ? 0 : TB * inSize);
+  }
+
+  /** Output a<1…T> of this layer, [T·B·D·H]. */
+  output(T: number): Vec {
+    const BH = this.B * this.H;
+    return this.D === 1 ? this.dirs[0].s.h.subarray(BH, (T + 1) * BH) : this.out.subarray(0, T * BH * 2);
+  }
+
+  /** x: [T·B·In] dense input, or ids: [T·B] token indices for one-hot input. */
+  forward(k: Backend, x: Vec | null, ids: Int32Array | null, T: number): Vec {
+    const { B, H, D, cell } = this, G = cell.gates * H, TB = T * B, In = this.inSize;
+    for (let d = 0; d < D; d++) {
+      const dir = this.dirs[d], xw = dir.xw;
+      for (let r = 0; r < TB; r++) xw.set(dir.bih, r * G);
+      if (ids) {
+        for (let r = 0; r < TB; r++) {
+          const col = ids[r], o = r * G;
+          for (let j = 0; j < G; j++) xw[o + j] += dir.wih[j * In + col];
+        }
+      } else {
+        k.gemmNT(xw, x!, dir.wih, TB, G, In);
+      }
+      if (d === 1) reverseBlocks(xw, T, B * G);
+      cell.forward(k, dir.w, dir.s, xw, T, B, H);
+    }
+    if (D === 2) {
+      for (let d = 0; d < 2; d++) {
+        const h = this.dirs[d].s.h;
+        for (let t = 0; t < T; t++) {
+          const src = ((d === 0 ? t : T - 1 - t) + 1) * B * H;
+          for (let b = 0; b < B; b++) this.out.set(h.subarray(src + b * H, src + (b + 1) * H), (t * B + b) * 2 * H + d * H);
+        }
+      }
+    }
+    return this.output(T);
+  }
+
+  /**
+   * dOut: ∂L/∂output [T·B·D·H]. Accumulates parameter gradients; fills dIn when the input is dense.
+   * dhNorms[d], when given, receives ‖∂L/∂a<t>‖ per step for direction d.
+   */
+  backward(k: Backend, x: Vec | null, ids: Int32Array | null, dOut: Vec, T: number, dhNorms?: Float64Array[]): void {
+    const { B, H, D, cell } = this, G = cell.gates * H, TB = T * B, In = this.inSize;
+    if (!this.oneHot) this.dIn.fill(0, 0, TB * In);
+    for (let d = 0; d < D; d++) {
+      const dir = this.dirs[d];
+      let dhs = dOut;
+      if (D === 2) {
+        dhs = dir.dhs;
+        for (let t = 0; t < T; t++) {
+          const tt = d === 0 ? t : T - 1 - t;
+          for (let b = 0; b < B; b++) {
+            const src = (t * B + b) * 2 * H + d * H;
+            dhs.set(dOut.subarray(src, src + H), (tt * B + b) * H);
+          }
+        }
+      }
+      cell.backward(k, dir.w, dir.s, dhs, T, B, H, dhNorms?.[d]);
+      const dxw = dir.s.dxw.subarray(0, TB * G);
+      if (d === 1) reverseBlocks(dxw, T, B * G);
+      sumRows(dir.dbih, dxw, TB, G);
+      if (ids) {
+        for (let r = 0; r < TB; r++) {
+          const col = ids[r], o = r * G;
+          for (let j = 0; j < G; j++) dir.dwih[j * In + col] += dxw[o + j];
+        }
+      } else {
+        k.gemmTN(dir.dwih, dxw, x!, G, In, TB);
+        k.gemmNN(this.dIn, dxw, dir.wih, TB, In, G);
+      }
+    }
+  }
+}

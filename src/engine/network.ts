@@ -1,0 +1,177 @@
+// A language model over a window: input (one-hot or embedding) → N recurrent layers (dropout
+// between them) → linear head → softmax cross-entropy. Buffers are sized once for a window of
+// at most maxT steps and B streams; the hidden state a<T> is carried to the next window.
+//
+//   ŷ<t> = softmax(Wy·a<t> + by)          L = (1/TB) Σ_t Σ_b −log ŷ<t>[y<t>]   (nats per token)
+
+import { cellFor } from './cells';
+import { ModelConfig } from './config';
+import { Backend } from './kernels';
+import { RecurrentLayer } from './layer';
+import { Params } from './params';
+import { Rng } from './rng';
+import { Vec } from './tensor';
+
+export class Network {
+  readonly layers: RecurrentLayer[] = [];
+  readonly logits: Vec;    // [T·B·V] after forward; probabilities after loss()
+  private readonly dLogits: Vec;
+  private readonly dTop: Vec;
+  private readonly embedded: Vec;
+  private readonly masks: Vec[] = [];   // dropout masks on layer l's output (l < layers − 1)
+  private readonly dropped: Vec[] = [];
+  private ids: Int32Array = new Int32Array(0);
+  private T = 0;
+  private train = false;
+
+  constructor(readonly config: ModelConfig, readonly params: Params, readonly k: Backend, readonly maxT: number, readonly B: number, private readonly rng: Rng) {
+    const c = config, cell = cellFor(c), D = c.bidirectional ? 2 : 1, TB = maxT * B, V = c.vocabSize;
+    for (let l = 0; l < c.layers; l++) {
+      const oneHot = l === 0 && c.input === 'onehot';
+      const inSize = l > 0 ? D * c.hidden : oneHot ? V : c.embedSize;
+      this.layers.push(new RecurrentLayer(k, params, cell, l, inSize, oneHot, c.hidden, D, maxT, B));
+      if (l < c.layers - 1 && c.dropout > 0) {
+        this.masks.push(k.alloc(TB * D * c.hidden));
+        this.dropped.push(k.alloc(TB * D * c.hidden));
+      }
+    }
+    this.embedded = k.alloc(c.input === 'embedding' ? TB * c.embedSize : 0);
+    this.logits = k.alloc(TB * V);
+    this.dLogits = k.alloc(TB * V);
+    this.dTop = k.alloc(TB * D * c.hidden);
+    this.resetState();
+  }
+
+  /** Sets a<0> (and c<0>) of every stream to zeros, or to small random values (initState = random). */
+  resetState(stream?: number): void {
+    const H = this.config.hidden;
+    for (const layer of this.layers) {
+      for (const dir of layer.dirs) {
+        for (const v of [dir.s.h, dir.s.c]) {
+          if (v.length === 0) continue;
+          for (let b = stream ?? 0; b < (stream === undefined ? this.B : stream + 1); b++) {
+            for (let j = 0; j < H; j++) v[b * H + j] = this.config.initState === 'random' ? this.rng.uniform(-0.1, 0.1) : 0;
+          }
+        }
+      }
+    }
+  }
+
+  /** Carries a<T> (and c<T>) of the last window into a<0> of the next (truncated BPTT: no gradient flows back). */
+  carryState(): void {
+    const BH = this.B * this.config.hidden, T = this.T;
+    for (const layer of this.layers) {
+      // A bidirectional layer's backward direction starts every window afresh.
+      const dir = layer.dirs[0];
+      dir.s.h.copyWithin(0, T * BH, (T + 1) * BH);
+      if (dir.s.c.length) dir.s.c.copyWithin(0, T * BH, (T + 1) * BH);
+      if (layer.D === 2) layer.dirs[1].s.h.fill(0, 0, BH);
+      if (layer.D === 2 && layer.dirs[1].s.c.length) layer.dirs[1].s.c.fill(0, 0, BH);
+    }
+  }
+
+  /** The hidden state a<0> (and c<0>) of every layer, as one flat array (checkpoints keep it). */
+  stateVectors(): Vec[] {
+    const BH = this.B * this.config.hidden;
+    return this.layers.flatMap((l) => l.dirs.flatMap((d) => [d.s.h.subarray(0, BH), d.s.c.subarray(0, d.s.c.length ? BH : 0)]));
+  }
+
+  /** ids: [T·B] token indices, time-major. Returns logits [T·B·V]. */
+  forward(ids: Int32Array, T: number, train: boolean): Vec {
+    const c = this.config, k = this.k, B = this.B, TB = T * B, V = c.vocabSize;
+    this.ids = ids; this.T = T; this.train = train;
+    let x: Vec | null = null;
+    if (c.input === 'embedding') {
+      const E = c.embedSize, table = this.params.value('embed.weight');
+      for (let r = 0; r < TB; r++) this.embedded.set(table.subarray(ids[r] * E, (ids[r] + 1) * E), r * E);
+      x = this.embedded.subarray(0, TB * E);
+    }
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l];
+      let out = layer.forward(k, x, l === 0 && c.input === 'onehot' ? ids : null, T);
+      if (l < this.masks.length && train) out = this.dropout(l, out);
+      x = out;
+    }
+    const top = x!, Hout = this.layers[this.layers.length - 1].D * c.hidden;
+    const logits = this.logits.subarray(0, TB * V);
+    for (let r = 0; r < TB; r++) logits.set(this.params.value('head.bias'), r * V);
+    k.gemmNT(logits, top, this.params.value('head.weight'), TB, V, Hout);
+    return logits;
+  }
+
+  /** What layer l handed upward in the last forward pass (after dropout when training). */
+  private layerOutput(l: number): Vec {
+    const out = this.layers[l].output(this.T);
+    return l < this.dropped.length && this.train ? this.dropped[l].subarray(0, out.length) : out;
+  }
+
+  private dropout(l: number, out: Vec): Vec {
+    const p = this.config.dropout, keep = 1 / (1 - p), mask = this.masks[l], y = this.dropped[l];
+    for (let i = 0; i < out.length; i++) {
+      mask[i] = this.rng.next() < p ? 0 : keep;
+      y[i] = out[i] * mask[i];
+    }
+    return y.subarray(0, out.length);
+  }
+
+  /**
+   * Softmax cross-entropy of the last forward pass: mean nats per token.
+   * Turns this.logits into probabilities ŷ and leaves ∂L/∂logits ready for backward.
+   */
+  loss(targets: Int32Array): number {
+    const V = this.config.vocabSize, TB = this.T * this.B, p = this.logits, g = this.dLogits;
+    let total = 0;
+    for (let r = 0; r < TB; r++) {
+      const o = r * V;
+      let max = -Infinity;
+      for (let v = 0; v < V; v++) if (p[o + v] > max) max = p[o + v];
+      let sum = 0;
+      for (let v = 0; v < V; v++) { const e = Math.exp(p[o + v] - max); p[o + v] = e; sum += e; }
+      for (let v = 0; v < V; v++) { p[o + v] /= sum; g[o + v] = p[o + v] / TB; }
+      const y = targets[r];
+      total -= Math.log(Math.max(p[o + y], 1e-30));
+      g[o + y] -= 1 / TB;
+    }
+    return total / TB;
+  }
+
+  /**
+   * Backpropagation through time over the last window; adds into params.grad.
+   * onlyLastStep: the loss is L<T> alone (diagnostics: ∂L<T>/∂a<t>); dhNorms[layer][direction][t] receives ‖∂L/∂a<t>‖.
+   */
+  backward(options: { onlyLastStep?: boolean; dhNorms?: Float64Array[][] } = {}): void {
+    const c = this.config, k = this.k, T = this.T, B = this.B, TB = T * B, V = c.vocabSize;
+    const top = this.layers.length - 1, Hout = this.layers[top].D * c.hidden;
+    const dLogits = this.dLogits.subarray(0, TB * V);
+    if (options.onlyLastStep) {
+      dLogits.fill(0, 0, (T - 1) * B * V);
+      for (let i = (T - 1) * B * V; i < TB * V; i++) dLogits[i] *= T;
+    }
+    const topOut = this.layerOutput(top);
+    k.gemmTN(this.params.gradient('head.weight'), dLogits, topOut, V, Hout, TB);
+    const db = this.params.gradient('head.bias');
+    for (let r = 0; r < TB; r++) for (let v = 0; v < V; v++) db[v] += dLogits[r * V + v];
+    let dOut = this.dTop.subarray(0, TB * Hout);
+    dOut.fill(0);
+    k.gemmNN(dOut, dLogits, this.params.value('head.weight'), TB, Hout, V);
+    for (let l = top; l >= 0; l--) {
+      const layer = this.layers[l];
+      const x = l === 0 ? (c.input === 'embedding' ? this.embedded.subarray(0, TB * c.embedSize) : null) : this.layerOutput(l - 1);
+      layer.backward(k, x, l === 0 && c.input === 'onehot' ? this.ids : null, dOut, T, options.dhNorms?.[l]);
+      if (l > 0) {
+        dOut = layer.dIn.subarray(0, TB * layer.inSize);
+        if (l - 1 < this.masks.length && this.train) {
+          const m = this.masks[l - 1];
+          for (let i = 0; i < dOut.length; i++) dOut[i] *= m[i];
+        }
+      }
+    }
+    if (c.input === 'embedding') {
+      const E = c.embedSize, dE = this.params.gradient('embed.weight'), dIn = this.layers[0].dIn;
+      for (let r = 0; r < TB; r++) {
+        const o = this.ids[r] * E;
+        for (let j = 0; j < E; j++) dE[o + j] += dIn[r * E + j];
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// All trainable tensors live in one flat buffer (and their gradients in another), named as in
+// PyTorch's state_dict, so optimizers, clipping, checkpoints and export treat them alike.
+
+import { ModelConfig } from './config';
+import { Backend } from './kernels';
+import { Rng } from './rng';
+import { Vec } from './tensor';
+import { cellFor } from './cells';
+
+export interface TensorSpec {
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+}
+
+export class Params {
+  readonly data: Vec;
+  readonly grad: Vec;
+  private readonly byName = new Map<string, TensorSpec>();
+
+  constructor(readonly specs: TensorSpec[], backend: Backend) {
+    const total = specs.reduce((n, s) => n + s.size, 0);
+    this.data = backend.alloc(total);
+    this.grad = backend.alloc(total);
+    for (const s of specs) this.byName.set(s.name, s);
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  spec(name: string): TensorSpec {
+    const s = this.byName.get(name);
+    if (!s) throw new Error(`no parameter named ${name}`);
+    return s;
+  }
+
+  value(name: string): Vec {
+    const s = this.spec(name);
+    return this.data.subarray(s.offset, s.offset + s.size);
+  }
+
+  gradient(name: string): Vec {
+    const s = this.spec(name);
+    return this.grad.subarray(s.offset, s.offset + s.size);
+  }
+}
+
+export const directionSuffix = (d: number) => (d === 0 ? '' : '_reverse');
+
+/** The parameter list of a model, in PyTorch names and shapes. */
+export function paramSpecs(c: ModelConfig): TensorSpec[] {
+  const G = cellFor(c).gates, H = c.hidden, D = c.bidirectional ? 2 : 1;
+  const list: [string, number[]][] = [];
+  if (c.input === 'embedding') list.push(['embed.weight', [c.vocabSize, c.embedSize]]);
+  for (let l = 0; l < c.layers; l++) {
+    const inSize = l === 0 ? (c.input === 'embedding' ? c.embedSize : c.vocabSize) : D * H;
+    for (let d = 0; d < D; d++) {
+      const sfx = `_l${l}${directionSuffix(d)}`;
+      list.push([`rnn.weight_ih${sfx}`, [G * H, inSize]], [`rnn.weight_hh${sfx}`, [G * H, H]],
+        [`rnn.bias_ih${sfx}`, [G * H]], [`rnn.bias_hh${sfx}`, [G * H]]);
+    }
+  }
+  list.push(['head.weight', [c.vocabSize, D * H]], ['head.bias', [c.vocabSize]]);
+  let offset = 0;
+  return list.map(([name, shape]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const spec = { name, shape, offset, size };
+    offset += size;
+    return spec;
+  });
+}
+
+/**
+ * PyTorch's initialisation: U(−1/√H, 1/√H) for the recurrent layers, U(−1/√fan_in, …) for the
+ * head, N(0, 1) for an embedding; then the LSTM forget-gate bias b_if is set to forgetBias (b_hf = 0).
+ */
+export function initParams(c: ModelConfig, backend: Backend, rng: Rng): Params {
+  const p = new Params(paramSpecs(c), backend);
+  const H = c.hidden;
+  for (const s of p.specs) {
+    const v = p.value(s.name);
+    if (s.name === 'embed.weight') {
+      for (let i = 0; i < v.length; i++) v[i] = rng.normal();
+      continue;
+    }
+    const bound = s.name.startsWith('head.') ? 1 / Math.sqrt(p.spec('head.weight').shape[1]) : 1 / Math.sqrt(H);
+    for (let i = 0; i < v.length; i++) v[i] = rng.uniform(-bound, bound);
+    if (c.cell === 'lstm' && s.name.startsWith('rnn.bias_')) {
+      v.fill(s.name.startsWith('rnn.bias_ih') ? c.forgetBias : 0, H, 2 * H);
+    }
+  }
+  return p;
+}
