@@ -4,38 +4,8 @@
 
 // ---------- shared payloads ----------
 
-export interface ProgressPoint {
-  step: number;
-  totalSteps: number;       // 0 when the budget is a time
-  loss: number;             // training loss of this step, nats per token
-  valLoss: number | null;   // set on steps that ran a validation pass
-  charsPerSec: number;      // tokens per second, averaged since the start
-  etaSeconds: number;
-  lr: number;
-  gradNorm: number;         // global gradient norm before clipping
-  clipped: boolean;
-  elapsedSeconds: number;
-}
-
-export interface GateSaturation {
-  layer: number;
-  gate: string;             // course notation: Γu, Γf, Γo, Γr, c̃
-  low: number;              // fraction of values < 0.05
-  high: number;             // fraction of values > 0.95
-  histogram: number[];      // 20 bins over [0, 1]
-}
-
-export interface DiagnosticsReport {
-  label: string;            // e.g. "LSTM-128"
-  cell: string;
-  layers: number;
-  steps: number;            // T of the window
-  /** gradNorms[layer][t-1] = ‖∂L<T>/∂a<t>‖ for t = 1…T */
-  gradNorms: number[][];
-  gates: GateSaturation[];
-  paramGradNorms: { name: string; norm: number }[];
-  clipEvents: { step: number; norm: number }[];
-}
+import type { DiagnosticsReport, ProgressPoint } from './engine/reports';
+export type { DiagnosticsReport, GateSaturation, ProgressPoint } from './engine/reports';
 
 export type RunState = 'idle' | 'training' | 'stopping' | 'stopped' | 'done' | 'failed';
 

@@ -65,7 +65,7 @@ export class RecurrentLayer {
     return this.D === 1 ? this.dirs[0].s.h.subarray(BH, (T + 1) * BH) : this.out.subarray(0, T * BH * 2);
   }
 
-  /** x: [T·B·In] dense input, or ids: [T·B] token indices for one-hot input. */
+  /** x: [T·B·In] dense input, or ids: [T·B] token indices for one-hot input (−1: a zero vector). */
   forward(k: Backend, x: Vec | null, ids: Int32Array | null, T: number): Vec {
     const { B, H, D, cell } = this, G = cell.gates * H, TB = T * B, In = this.inSize;
     for (let d = 0; d < D; d++) {
@@ -74,6 +74,7 @@ export class RecurrentLayer {
       if (ids) {
         for (let r = 0; r < TB; r++) {
           const col = ids[r], o = r * G;
+          if (col < 0) continue; // x<t> = 0 (sampling with no primer)
           for (let j = 0; j < G; j++) xw[o + j] += dir.wih[j * In + col];
         }
       } else {
@@ -121,6 +122,7 @@ export class RecurrentLayer {
       if (ids) {
         for (let r = 0; r < TB; r++) {
           const col = ids[r], o = r * G;
+          if (col < 0) continue;
           for (let j = 0; j < G; j++) dir.dwih[j * In + col] += dxw[o + j];
         }
       } else {

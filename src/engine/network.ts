@@ -39,10 +39,9 @@ export class Network {
     this.logits = k.alloc(TB * V);
     this.dLogits = k.alloc(TB * V);
     this.dTop = k.alloc(TB * D * c.hidden);
-    this.resetState();
   }
 
-  /** Sets a<0> (and c<0>) of every stream to zeros, or to small random values (initState = random). */
+  /** Sets a<0> (and c<0>) of every stream to zeros, or to small random values (initState = random). New buffers start at zeros. */
   resetState(stream?: number): void {
     const H = this.config.hidden;
     for (const layer of this.layers) {
@@ -76,14 +75,17 @@ export class Network {
     return this.layers.flatMap((l) => l.dirs.flatMap((d) => [d.s.h.subarray(0, BH), d.s.c.subarray(0, d.s.c.length ? BH : 0)]));
   }
 
-  /** ids: [T·B] token indices, time-major. Returns logits [T·B·V]. */
+  /** ids: [T·B] token indices, time-major (−1: a zero input vector). Returns logits [T·B·V]. */
   forward(ids: Int32Array, T: number, train: boolean): Vec {
     const c = this.config, k = this.k, B = this.B, TB = T * B, V = c.vocabSize;
     this.ids = ids; this.T = T; this.train = train;
     let x: Vec | null = null;
     if (c.input === 'embedding') {
       const E = c.embedSize, table = this.params.value('embed.weight');
-      for (let r = 0; r < TB; r++) this.embedded.set(table.subarray(ids[r] * E, (ids[r] + 1) * E), r * E);
+      for (let r = 0; r < TB; r++) {
+        if (ids[r] < 0) this.embedded.fill(0, r * E, (r + 1) * E); // x<t> = 0
+        else this.embedded.set(table.subarray(ids[r] * E, (ids[r] + 1) * E), r * E);
+      }
       x = this.embedded.subarray(0, TB * E);
     }
     for (let l = 0; l < this.layers.length; l++) {
@@ -170,6 +172,7 @@ export class Network {
       const E = c.embedSize, dE = this.params.gradient('embed.weight'), dIn = this.layers[0].dIn;
       for (let r = 0; r < TB; r++) {
         const o = this.ids[r] * E;
+        if (o < 0) continue;
         for (let j = 0; j < E; j++) dE[o + j] += dIn[r * E + j];
       }
     }

@@ -25,6 +25,7 @@ export function gradCheck(config: ModelConfig, T = 5, B = 2, opts: { onlyLastSte
   // A fresh network per evaluation: same initial state, same dropout masks.
   const lossAt = (p: Params): number => {
     const net = new Network(config, p, k, T, B, new Rng(3));
+    net.resetState();
     net.forward(ids, T, true);
     const probs = net.loss(targets);
     if (!opts.onlyLastStep) return probs;
@@ -34,6 +35,7 @@ export function gradCheck(config: ModelConfig, T = 5, B = 2, opts: { onlyLastSte
     return l / B;
   };
   const net = new Network(config, params, k, T, B, new Rng(3));
+  net.resetState();
   net.forward(ids, T, true);
   net.loss(targets);
   params.grad.fill(0);

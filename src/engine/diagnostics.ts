@@ -1,0 +1,88 @@
+// The course's vanishing-gradient lesson, measured: for windows of text, how large is
+// ‖∂L<T>/∂a<t>‖ as t goes back from T to 1 (how far back the error signal reaches), how often
+// are the gates saturated (near 0 or 1), and how large is each parameter's gradient.
+
+import { Model } from './checkpoint';
+import { Backend } from './kernels';
+import { Network } from './network';
+import { DiagnosticsReport, GateSaturation } from './reports';
+import { Rng } from './rng';
+import { globalNorm } from './optim';
+import { SeqLabError } from './errors';
+
+export interface DiagnoseOptions {
+  steps: number;     // T: the window length (default 50)
+  streams: number;   // windows averaged, read from evenly spaced places in the text
+  label?: string;
+  clipEvents?: { step: number; norm: number }[];
+}
+
+const BINS = 20;
+
+export function diagnose(model: Model, k: Backend, tokens: Int32Array, options: Partial<DiagnoseOptions> = {}): DiagnosticsReport {
+  const c = model.config, T = options.steps ?? 50;
+  if (tokens.length < T + 1) throw new SeqLabError(`the text has ${tokens.length} tokens; diagnostics need at least ${T + 1} (a window of ${T} steps)`);
+  const B = Math.max(1, Math.min(options.streams ?? 8, Math.floor(tokens.length / (T + 1))));
+  const net = new Network({ ...c, dropout: 0 }, model.params, k, T, B, new Rng(0));
+  net.resetState();
+  const ids = new Int32Array(T * B), targets = new Int32Array(T * B);
+  const gap = Math.floor((tokens.length - T - 1) / B);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      ids[t * B + b] = tokens[b * gap + t];
+      targets[t * B + b] = tokens[b * gap + t + 1];
+    }
+  }
+  const D = c.bidirectional ? 2 : 1;
+  const g = model.params.grad;
+
+  // Per-parameter gradient norms of the whole window's loss.
+  net.forward(ids, T, false);
+  net.loss(targets);
+  g.fill(0);
+  net.backward();
+  const paramGradNorms = model.params.specs.map((s) => ({ name: s.name, norm: globalNorm(g.subarray(s.offset, s.offset + s.size)) }));
+
+  // ‖∂L<T>/∂a<t>‖: the loss of the last step alone, back through time.
+  net.forward(ids, T, false);
+  net.loss(targets);
+  g.fill(0);
+  const dhNorms = net.layers.map(() => Array.from({ length: D }, () => new Float64Array(T)));
+  net.backward({ onlyLastStep: true, dhNorms });
+  g.fill(0);
+
+  const gates: GateSaturation[] = [];
+  net.layers.forEach((layer, l) => {
+    const cell = layer.cell, H = c.hidden, G = cell.gates * H;
+    cell.gateNames.forEach((gate, gi) => {
+      const histogram = new Array(BINS).fill(0);
+      let low = 0, high = 0, n = 0;
+      for (const dir of layer.dirs) {
+        const v = dir.s.gates;
+        for (let r = 0; r < T * B; r++) {
+          for (let j = 0; j < H; j++) {
+            // c̃ is a tanh in (−1, 1): map it to (0, 1) so the same bins and thresholds apply.
+            let x = v[r * G + gi * H + j];
+            if (gate === 'c̃') x = (x + 1) / 2;
+            if (x < 0.05) low++;
+            else if (x > 0.95) high++;
+            histogram[Math.min(BINS - 1, Math.max(0, Math.floor(x * BINS)))]++;
+            n++;
+          }
+        }
+      }
+      gates.push({ layer: l, gate, low: low / n, high: high / n, histogram: histogram.map((h) => h / n) });
+    });
+  });
+  const name = c.cell === 'gru' && c.gruForm === 'course' ? 'GRU (course)' : c.cell.toUpperCase();
+  return {
+    label: options.label ?? `${name}-${c.hidden}${c.layers > 1 ? `×${c.layers}` : ''}`,
+    cell: c.cell,
+    layers: c.layers,
+    steps: T,
+    gradNorms: dhNorms.map((dirs) => Array.from(dirs[0])),
+    gates,
+    paramGradNorms,
+    clipEvents: options.clipEvents ?? [],
+  };
+}

@@ -1,0 +1,32 @@
+// Export for PyTorch: a safetensors file whose keys are the state_dict of
+//   embed = nn.Embedding(V, E)                       (embedding input only)
+//   rnn   = nn.RNN|GRU|LSTM(In, H, num_layers, batch_first=True, bidirectional)
+//   head  = nn.Linear(D·H, V)
+// With one-hot input, rnn.weight_ih_l0 is [G·H, V]: feed F.one_hot(x, V).float().
+
+import { Model } from './checkpoint';
+import { SeqLabError } from './errors';
+import { encodeSafetensors, NamedTensor, writeFileAtomic } from './safetensors';
+
+export function encodeTorchExport(model: Model): Uint8Array {
+  const c = model.config;
+  if (c.cell === 'gru' && c.gruForm === 'course') {
+    throw new SeqLabError('this model uses the course GRU (reset gate before the recurrent product); PyTorch has no such cell, so it cannot be exported. Train with --gru-form torch to export.');
+  }
+  const tensors = new Map<string, NamedTensor>();
+  for (const s of model.params.specs) tensors.set(s.name, { shape: s.shape, data: model.params.value(s.name) });
+  return encodeSafetensors(tensors, {
+    format: 'pt',
+    vocab: JSON.stringify(model.tokenizer.spec.vocab),
+    input: c.input,
+    module: JSON.stringify({
+      rnn: { class: { rnn: 'RNN', gru: 'GRU', lstm: 'LSTM' }[c.cell], hidden_size: c.hidden, num_layers: c.layers, bidirectional: c.bidirectional, batch_first: true },
+      embed: c.input === 'embedding' ? { num_embeddings: c.vocabSize, embedding_dim: c.embedSize } : null,
+      head: { in_features: (c.bidirectional ? 2 : 1) * c.hidden, out_features: c.vocabSize },
+    }),
+  });
+}
+
+export function exportTorch(model: Model, path: string): void {
+  writeFileAtomic(path, encodeTorchExport(model));
+}
