@@ -1,0 +1,151 @@
+// The WebAssembly SIMD backend: the matrix kernels of kernels.as.ts, on arrays this backend places
+// in its own WebAssembly memory so the kernels get plain addresses (byteOffset) and copy nothing.
+//
+// Memory: one shared WebAssembly.Memory per backend, handed out by a bump allocator that never
+// frees (an engine allocates its buffers once per model; make a new backend for a new model).
+// The memory is shared because growing a shared memory keeps every earlier view valid (a plain
+// one would detach them all). Arrays not allocated here (a plain Float32Array, float64) are
+// still accepted: those calls go to the TypeScript reference kernels.
+
+import { Backend, jsBackend } from '../kernels';
+import { Vec } from '../tensor';
+import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64, WASM_MAX_PAGES } from './kernels.wasm';
+
+export interface WasmBackend extends Backend {
+  /** True when the kernels use relaxed-SIMD fused multiply-add. */
+  readonly fma: boolean;
+  /** Bytes of WebAssembly memory handed out so far (arrays and kernel scratch). */
+  bytesUsed(): number;
+}
+
+export interface WasmBackendOptions {
+  /** Use relaxed-SIMD fused multiply-add when the runtime has it (default true). */
+  fma?: boolean;
+  /** Cap on the memory, in 64 KiB pages (default and most: 65536 = 4 GiB). */
+  maxPages?: number;
+}
+
+interface KernelExports {
+  gemmNT(C: number, A: number, B: number, M: number, N: number, K: number): void;
+  gemmNN(C: number, A: number, B: number, M: number, N: number, K: number, scratch: number): void;
+  gemmTN(C: number, A: number, B: number, M: number, N: number, K: number, scratch: number): void;
+  scratchBytes(N: number): number;
+}
+
+const PAGE = 65536;
+const ALIGN = 64;          // every array starts on a cache line
+const FIRST = PAGE;        // page 0 stays unused: address 0 is never an array
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  if (typeof Buffer !== 'undefined') {
+    const b = Buffer.from(s, 'base64'), out = new Uint8Array(b.length);
+    out.set(b);
+    return out;
+  }
+  const bin = atob(s), out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let compiled: { simd: WebAssembly.Module | null; relaxed: WebAssembly.Module | null } | undefined;
+
+/** Compiles both builds once; null where the runtime lacks the features (SIMD, threads, relaxed SIMD). */
+function modules(): { simd: WebAssembly.Module | null; relaxed: WebAssembly.Module | null } {
+  if (compiled) return compiled;
+  const load = (b64: string): WebAssembly.Module | null => {
+    try {
+      if (typeof WebAssembly !== 'object' || typeof SharedArrayBuffer === 'undefined') return null;
+      const bytes = decodeBase64(b64);
+      if (!WebAssembly.validate(bytes)) return null;
+      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      return new WebAssembly.Module(bytes);
+    } catch {
+      return null;
+    }
+  };
+  compiled = { simd: load(KERNELS_SIMD_BASE64), relaxed: load(KERNELS_RELAXED_BASE64) };
+  return compiled;
+}
+
+/** True when this runtime can run the WebAssembly SIMD backend (SIMD and shared memory). */
+export function wasmAvailable(): boolean {
+  return modules().simd !== null;
+}
+
+/**
+ * True when relaxed SIMD is on (Node ≥ 22; Node 20 needs `--experimental-wasm-relaxed-simd`,
+ * or `v8.setFlagsFromString('--experimental-wasm-relaxed-simd')` before the first call here).
+ */
+export function relaxedSimdAvailable(): boolean {
+  return modules().relaxed !== null;
+}
+
+/** A new backend with its own memory. Throws when wasmAvailable() is false. */
+export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  const mods = modules();
+  const fma = options.fma !== false && mods.relaxed !== null;
+  const module = fma ? mods.relaxed : mods.simd;
+  if (!module) throw new Error('the wasm-simd backend needs WebAssembly SIMD and shared memory, which this runtime lacks');
+  const maxPages = Math.min(options.maxPages ?? WASM_MAX_PAGES, WASM_MAX_PAGES);
+
+  const memory = new WebAssembly.Memory({ initial: Math.min(16, maxPages), maximum: maxPages, shared: true });
+  const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const js = jsBackend('f32');
+
+  // Every buffer object this memory has had: a view is ours when its buffer is one of them.
+  let buffer = memory.buffer;
+  const ours = new Set<ArrayBufferLike>([buffer]);
+  let top = FIRST;
+
+  /** Reserves `bytes` bytes and returns their address, growing the memory when needed. */
+  function reserve(bytes: number): number {
+    const at = Math.ceil(top / ALIGN) * ALIGN, end = at + bytes;
+    if (end > buffer.byteLength) {
+      const have = buffer.byteLength / PAGE, need = Math.ceil(end / PAGE) - have;
+      if (have + need > maxPages) {
+        throw new Error(`wasm-simd backend: out of memory (${end} bytes needed, at most ${maxPages * PAGE})`);
+      }
+      memory.grow(Math.min(Math.max(need, have), maxPages - have)); // at least double: few buffers
+      buffer = memory.buffer;
+      ours.add(buffer);
+    }
+    top = end;
+    return at;
+  }
+
+  let scratch = 0, scratchSize = 0;
+  function scratchFor(N: number): number {
+    const need = wasm.scratchBytes(N);
+    if (need > scratchSize) { scratch = reserve(need); scratchSize = need; }
+    return scratch;
+  }
+
+  const isOurs = (v: Vec): boolean => v instanceof Float32Array && ours.has(v.buffer);
+  const addr = (v: Vec): number => v.byteOffset;
+
+  return {
+    name: 'wasm-simd',
+    dtype: 'f32',
+    fma,
+    bytesUsed: () => top - FIRST,
+    alloc(n: number): Vec {
+      const at = reserve(n * 4);
+      return new Float32Array(buffer, at, n).fill(0);
+    },
+    gemmNT(C, A, B, M, N, K) {
+      if (M <= 0 || N <= 0 || K <= 0) return;
+      if (!isOurs(C) || !isOurs(A) || !isOurs(B)) return js.gemmNT(C, A, B, M, N, K);
+      wasm.gemmNT(addr(C), addr(A), addr(B), M, N, K);
+    },
+    gemmNN(C, A, B, M, N, K) {
+      if (M <= 0 || N <= 0 || K <= 0) return;
+      if (!isOurs(C) || !isOurs(A) || !isOurs(B)) return js.gemmNN(C, A, B, M, N, K);
+      wasm.gemmNN(addr(C), addr(A), addr(B), M, N, K, scratchFor(N));
+    },
+    gemmTN(C, A, B, M, N, K) {
+      if (M <= 0 || N <= 0 || K <= 0) return;
+      if (!isOurs(C) || !isOurs(A) || !isOurs(B)) return js.gemmTN(C, A, B, M, N, K);
+      wasm.gemmTN(addr(C), addr(A), addr(B), M, N, K, scratchFor(N));
+    },
+  };
+}
