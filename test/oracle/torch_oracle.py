@@ -1,0 +1,74 @@
+"""PyTorch oracle: loads a SeqLab torch export into nn.RNN/GRU/LSTM + nn.Linear, runs the same
+input, and prints logits, loss and every parameter's gradient as JSON.
+Usage: /usr/bin/python3 torch_oracle.py EXPORT.safetensors CASE.json [EXPORT2 CASE2 ...]
+(CASE: ids, targets as [B][T]). Prints one JSON list, a result per pair."""
+import json
+import struct
+import sys
+
+import torch
+import torch.nn.functional as F
+
+
+def load_safetensors(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8:8 + n])
+    meta = header.pop("__metadata__")
+    tensors = {}
+    for name, t in header.items():
+        assert t["dtype"] == "F32"
+        b, e = t["data_offsets"]
+        buf = bytearray(raw[8 + n + b:8 + n + e])
+        tensors[name] = torch.frombuffer(buf, dtype=torch.float32).reshape(t["shape"]).clone()
+    return tensors, meta
+
+
+def run(export_path, case_path):
+    tensors, meta = load_safetensors(export_path)
+    case = json.load(open(case_path))
+    module = json.loads(meta["module"])
+    vocab = json.loads(meta["vocab"])
+    V = len(vocab)
+    r = module["rnn"]
+    cls = {"RNN": torch.nn.RNN, "GRU": torch.nn.GRU, "LSTM": torch.nn.LSTM}[r["class"]]
+    in_size = module["embed"]["embedding_dim"] if meta["input"] == "embedding" else V
+    rnn = cls(in_size, r["hidden_size"], num_layers=r["num_layers"], batch_first=True, bidirectional=r["bidirectional"])
+    head = torch.nn.Linear(module["head"]["in_features"], module["head"]["out_features"])
+    named = {}
+    for n, p in rnn.named_parameters():
+        named["rnn." + n] = p
+    for n, p in head.named_parameters():
+        named["head." + n] = p
+    embed = None
+    if meta["input"] == "embedding":
+        embed = torch.nn.Embedding(V, in_size)
+        named["embed.weight"] = embed.weight
+    assert set(named) == set(tensors), (sorted(named), sorted(tensors))
+    with torch.no_grad():
+        for n, p in named.items():
+            assert tuple(p.shape) == tuple(tensors[n].shape), (n, p.shape, tensors[n].shape)
+            p.copy_(tensors[n])
+    ids = torch.tensor(case["ids"], dtype=torch.long)
+    targets = torch.tensor(case["targets"], dtype=torch.long)
+    x = embed(ids) if embed is not None else F.one_hot(ids, V).float()
+    out, _ = rnn(x)
+    logits = head(out)
+    loss = F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))
+    loss.backward()
+    return {
+        "torch": torch.__version__,
+        "loss": loss.item(),
+        "logits": logits.detach().reshape(-1).tolist(),
+        "grads": {n: p.grad.reshape(-1).tolist() for n, p in named.items()},
+    }
+
+
+def main():
+    args = sys.argv[1:]
+    json.dump([run(args[i], args[i + 1]) for i in range(0, len(args), 2)], sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
