@@ -80,11 +80,11 @@ const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
 
 function wordPieces(text: string, lowercase: boolean): string[] {
   const out: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const words = (lowercase ? line.toLowerCase() : line).match(WORD) ?? [];
-    out.push(...words, EOS);
-  }
-  if (!/\n$/.test(text)) out.pop(); // no line end after the last line
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    out.push(...((lowercase ? line.toLowerCase() : line).match(WORD) ?? []));
+    if (i < lines.length - 1) out.push(EOS); // every line end; none after a last line without one
+  });
   return out;
 }
 
