@@ -1,0 +1,153 @@
+// The CLI as a user meets it: every bad input gets one clear line and a non-zero exit, and no
+// partial checkpoint is ever left behind.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO, smallText } from '../helpers/texts';
+
+const CLI = join(REPO, 'dist', 'cli.js');
+
+function seqlab(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('seqlab CLI', function () {
+  const dir = mkdtempSync(join(tmpdir(), 'seqlab-cli-'));
+  const text = join(dir, 'text.txt');
+  const ckpt = join(dir, 'model.safetensors');
+  const small = ['--hidden', '16', '--seq-len', '16', '--batch', '4', '--steps', '20', '--eval-every', '10'];
+
+  before(() => {
+    writeFileSync(text, smallText());
+    const r = seqlab('train', text, ...small, '--out', ckpt, '--log', join(dir, 'log.jsonl'));
+    assert.equal(r.code, 0, r.err);
+  });
+
+  /** One line on stderr, prefixed, and no leftover temporary files in the folder. */
+  function assertCleanFailure(r: ReturnType<typeof seqlab>, pattern: RegExp, code = 1) {
+    assert.equal(r.code, code, `exit code (stderr: ${r.err})`);
+    assert.match(r.err, pattern);
+    assert.doesNotMatch(r.err, /internal error|\n\s+at /, 'no stack trace');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp-')), []);
+  }
+
+  it('train writes a checkpoint, a JSON summary and JSON-lines metrics', () => {
+    const lines = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 21);
+    assert.equal(lines[19].step, 20);
+    assert.ok(lines[9].valLoss > 0 && lines[8].valLoss === null);
+    assert.equal(lines[20].final, true);
+    assert.ok(existsSync(ckpt));
+  });
+
+  it('sample prints the primer and the requested number of characters, reproducibly', () => {
+    const a = seqlab('sample', ckpt, '--prime', 'the ', '--length', '50', '--seed', '3');
+    assert.equal(a.code, 0, a.err);
+    assert.ok(a.out.startsWith('the '));
+    assert.equal(Array.from(a.out.replace(/\n$/, '')).length, 54);
+    assert.equal(seqlab('sample', ckpt, '--prime', 'the ', '--length', '50', '--seed', '3').out, a.out);
+  });
+
+  it('eval prints loss, perplexity and token count as JSON', () => {
+    const r = seqlab('eval', ckpt, text);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.ok(j.loss > 0 && j.loss < Math.log(20));
+    assert.ok(Math.abs(j.perplexity - Math.exp(j.loss)) < 1e-9);
+    assert.equal(j.tokens, smallText().length - 1);
+  });
+
+  it('diagnose prints per-step gradient norms, gate saturation and parameter norms (and JSON)', () => {
+    const r = seqlab('diagnose', ckpt, text, '--json');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.gradNorms[0].length, 50);
+    assert.deepEqual(j.gates.map((g: { gate: string }) => g.gate), ['Γu', 'Γf', 'c̃', 'Γo']);
+    assert.ok(j.paramGradNorms.every((p: { norm: number }) => p.norm > 0));
+    assert.match(seqlab('diagnose', ckpt, text).out, /‖∂L<T>\/∂a<t>‖/);
+  });
+
+  it('export --format torch writes PyTorch names; a course-form GRU is refused', () => {
+    const out = join(dir, 'torch.safetensors');
+    assert.equal(seqlab('export', ckpt, '--format', 'torch', '--out', out).code, 0);
+    const bytes = readFileSync(out);
+    const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString());
+    assert.deepEqual(header['rnn.weight_ih_l0'].shape, [64, JSON.parse(header.__metadata__.vocab).length]);
+    assert.equal(header.__metadata__.input, 'onehot');
+    const course = join(dir, 'course.safetensors');
+    assert.equal(seqlab('train', text, ...small, '--cell', 'gru', '--gru-form', 'course', '--steps', '2', '--out', course).code, 0);
+    assertCleanFailure(seqlab('export', course, '--format', 'torch', '--out', join(dir, 'x.safetensors')), /course GRU.*cannot be exported/);
+    assert.ok(!existsSync(join(dir, 'x.safetensors')));
+  });
+
+  it('empty, binary and missing files', () => {
+    writeFileSync(join(dir, 'empty.txt'), '');
+    assertCleanFailure(seqlab('train', join(dir, 'empty.txt'), ...small), /empty\.txt is empty/);
+    writeFileSync(join(dir, 'blob.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]));
+    assertCleanFailure(seqlab('train', join(dir, 'blob.bin'), ...small), /looks binary/);
+    assertCleanFailure(seqlab('train', join(dir, 'nope.txt'), ...small), /no such file/);
+    assertCleanFailure(seqlab('sample', join(dir, 'nope.safetensors')), /no such file/);
+  });
+
+  it('a one-token vocabulary and invalid options', () => {
+    writeFileSync(join(dir, 'aaaa.txt'), 'a'.repeat(5000));
+    assertCleanFailure(seqlab('train', join(dir, 'aaaa.txt'), ...small), /vocabulary of 1 token/);
+    assertCleanFailure(seqlab('train', text, ...small, '--hidden', '0'), /hidden size must be/);
+    assertCleanFailure(seqlab('train', text, ...small, '--lr=-0.1'), /learning rate must be a positive/);
+    assertCleanFailure(seqlab('train', text, ...small, '--seq-len', '100000'), /seqLength must be/);
+    assertCleanFailure(seqlab('train', text, ...small, '--seq-len', '4000'), /fewer than batchSize × \(seqLength \+ 1\)/);
+    assertCleanFailure(seqlab('train', text, '--hidden', 'many'), /--hidden expects a number/, 2);
+    assertCleanFailure(seqlab('train', text, '--colour', 'red'), /Unknown option '--colour'/, 2);
+  });
+
+  it('NaN loss from a huge learning rate: clear message, the last good checkpoint kept', () => {
+    const out = join(dir, 'diverge.safetensors');
+    const r = seqlab('train', text, '--cell', 'rnn', '--hidden', '16', '--seq-len', '16', '--batch', '4', '--optimizer', 'sgd',
+      '--lr', '1e4', '--clip', '0', '--steps', '200', '--eval-every', '1', '--out', out);
+    assertCleanFailure(r, /diverged at step (\d+).*(last good checkpoint \(step \d+\) is kept|No checkpoint was written)/);
+    if (/kept/.test(r.err)) assert.equal(seqlab('sample', out, '--length', '5').code, 0, 'the kept checkpoint loads');
+  });
+
+  describe('damaged checkpoints are refused with one clear error', () => {
+    const good = () => readFileSync(ckpt);
+    const cases: [string, () => Buffer, RegExp][] = [
+      ['truncated to 5 bytes', () => good().subarray(0, 5), /too short/],
+      ['truncated in the tensor data', () => good().subarray(0, good().length - 100), /past the end of the file \(truncated\?\)/],
+      ['random bytes', () => Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)), /not a valid SeqLab checkpoint/],
+      ['a header claiming gigabytes', () => { const b = Buffer.from(good()); b.writeBigUInt64LE(8n * 1024n ** 3n, 0); return b; }, /header claims \d+ bytes/],
+      ['a tensor of the wrong shape', () => reshape(good(), 'rnn.weight_hh_l0', [16, 64]), /has shape \[16,64\] but the config needs \[64,16\]/],
+      ['a corrupted header', () => { const b = Buffer.from(good()); b.fill(0x7b, 8, 40); return b; }, /header is not valid JSON/],
+    ];
+    for (const [name, make, pattern] of cases) {
+      it(name, () => {
+        const bad = join(dir, 'bad.safetensors');
+        writeFileSync(bad, make());
+        assertCleanFailure(seqlab('sample', bad), pattern);
+        assertCleanFailure(seqlab('train', text, ...small, '--resume', bad), pattern);
+      });
+    }
+  });
+
+  it('resume with a different vocabulary is refused and leaves the checkpoint untouched', () => {
+    const other = join(dir, 'other.txt');
+    writeFileSync(other, smallText().toUpperCase());
+    const before = readFileSync(ckpt);
+    assertCleanFailure(seqlab('train', other, ...small, '--resume', ckpt), /cannot resume: the text uses \d+ character/);
+    assert.deepEqual(readFileSync(ckpt), before);
+  });
+});
+
+/** Rewrites one tensor's shape in a safetensors header (same byte count, so offsets stay valid). */
+function reshape(bytes: Buffer, name: string, shape: number[]): Buffer {
+  const n = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString());
+  header[name].shape = shape;
+  let json = JSON.stringify(header);
+  json = json.padEnd(n, ' ');
+  if (json.length !== n) throw new Error('header grew');
+  return Buffer.concat([bytes.subarray(0, 8), Buffer.from(json), bytes.subarray(8 + n)]);
+}
