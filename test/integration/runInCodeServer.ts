@@ -145,7 +145,18 @@ async function stopServer(): Promise<void> {
   }
 }
 
-process.on('exit', () => killServer('SIGKILL'));
+let tmpToRemove: string | undefined;
+
+process.on('exit', () => {
+  killServer('SIGKILL');
+  if (tmpToRemove) {
+    try {
+      fs.rmSync(tmpToRemove, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
+  }
+});
 
 // ---- the UI bridge (see screenshot.ts for the suite's half) ----
 
@@ -312,6 +323,7 @@ async function main(): Promise<number> {
   }
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-it-'));
+  tmpToRemove = opts.keepTmp ? undefined : tmp;
   const dirs = {
     home: path.join(tmp, 'home'),
     config: path.join(tmp, 'xdg-config'),
@@ -547,7 +559,7 @@ async function main(): Promise<number> {
     }
 
     const timeoutPromise = new Promise<'timeout'>((r) => {
-      overallTimer = setTimeout(() => r('timeout'), opts.timeoutS * 1000);
+      overallTimer = setTimeout(() => r('timeout'), Math.max(1_000, opts.timeoutS * 1000 - (Date.now() - t0)));
     });
     const loadStart = Date.now();
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
@@ -570,7 +582,7 @@ async function main(): Promise<number> {
     dumpEarly();
     workbenchLog.end();
     if (result === 'timeout') {
-      say(`TIMEOUT: the suite did not finish within ${opts.timeoutS} s`);
+      say(`TIMEOUT: the run did not finish within ${opts.timeoutS} s`);
       await saveFailureScreenshot(thePage, opts, 'timeout');
       return 124;
     }
@@ -649,11 +661,14 @@ function saveVscodeLogs(logs: unknown, opts: Options): void {
   }
 }
 
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+for (const [sig, num] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+  ['SIGHUP', 1],
+] as const) {
   process.on(sig, () => {
     say(`${sig}: stopping code-server`);
-    killServer('SIGKILL');
-    process.exit(130);
+    process.exit(128 + num); // the 'exit' handler kills the group and removes the temp folder
   });
 }
 
