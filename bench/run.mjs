@@ -1,0 +1,287 @@
+#!/usr/bin/env node
+// `npm run bench` — SeqLab against its peers on the reference workload (DESIGN.md §6), all in
+// the same run, one child process per peer run (sequential; the machine has 2 cores).
+//
+//   node bench/run.mjs                 # 20 s per run, LSTM, hidden 128 and 256, all peers
+//   node bench/run.mjs --full          # 120 s per run, RNN/GRU/LSTM x hidden 128/256
+//   node bench/run.mjs --peers seqlab,torch-1t --seconds 30 --repeat 3
+//   node bench/run.mjs --list          # peers and options
+//
+// See bench/README.md for what is measured and how.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(benchDir, '..');
+const PY = '/usr/bin/python3';
+const TIME = '/usr/bin/time';
+const BLAS_LINK = '/etc/alternatives/libblas.so.3-x86_64-linux-gnu';
+
+// ---------------------------------------------------------------- peers
+// Each peer: a script printing one JSON result line on stdout (see bench/README.md).
+const PEERS = [
+  { id: 'seqlab', label: 'SeqLab', cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs'] },
+  { id: 'torch-1t', label: 'PyTorch 1 thread', cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
+    env: { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, needsTorch: true },
+  { id: 'torch-best', label: 'PyTorch 2 BLAS thr', cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
+    env: { OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, needsTorch: true },
+  { id: 'tfjs-wasm', label: 'TF.js wasm SIMD', cmd: [process.execPath, 'bench/peers/tfjs_peer.mjs', '--backend', 'wasm'] },
+  { id: 'tfjs-cpu', label: 'TF.js cpu', cmd: [process.execPath, 'bench/peers/tfjs_peer.mjs', '--backend', 'cpu'] },
+  { id: 'brain', label: 'brain.js (B=1)', cmd: [process.execPath, 'bench/peers/brain_peer.mjs'] },
+];
+
+// ---------------------------------------------------------------- extras
+// Measurements that SeqLab will provide later. Each entry is a script under bench/extras/; when
+// the file is absent the table says so — no number is ever made up here. Contract: run with
+// `node SCRIPT --corpus FILE --seconds S`, print one JSON line
+// {"metric": "...", "value": NUMBER, "unit": "ms", "detail": {...}} (or {"metrics": [ ...such objects ]}).
+const EXTRAS = [
+  { id: 'hover-latency', label: 'hover sampling latency', script: 'bench/extras/hover-latency.mjs' },
+  { id: 'event-loop-lag', label: 'extension-host event-loop lag during training', script: 'bench/extras/event-loop-lag.mjs' },
+];
+
+// ---------------------------------------------------------------- options
+function parse(argv) {
+  const o = {
+    full: false, seconds: null, cells: null, hidden: null, peers: null, repeat: 1,
+    corpus: process.env.SEQLAB_BENCH_CORPUS || path.resolve(repoRoot, '..', 'shared', 'data', 'corpus-kjv.txt'),
+    out: path.join(repoRoot, 'bench-results'), cli: path.join(repoRoot, 'dist', 'cli.js'),
+    valMax: 65536, warmupSteps: 5, warmupSeconds: 2, evalMaxSeconds: null, extras: true, list: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], v = () => { if (i + 1 >= argv.length) die(`${a} needs a value`); return argv[++i]; };
+    switch (a) {
+      case '--full': o.full = true; break;
+      case '--seconds': o.seconds = Number(v()); break;
+      case '--cells': case '--cell': o.cells = v().split(','); break;
+      case '--hidden': o.hidden = v().split(',').map(Number); break;
+      case '--peers': case '--peer': o.peers = v().split(','); break;
+      case '--repeat': o.repeat = Math.max(1, Number(v())); break;
+      case '--corpus': o.corpus = path.resolve(v()); break;
+      case '--out': o.out = path.resolve(v()); break;
+      case '--cli': o.cli = path.resolve(v()); break;
+      case '--val-max': o.valMax = Number(v()); break;
+      case '--warmup-steps': o.warmupSteps = Number(v()); break;
+      case '--warmup-seconds': o.warmupSeconds = Number(v()); break;
+      case '--eval-max-seconds': o.evalMaxSeconds = Number(v()); break;
+      case '--no-extras': o.extras = false; break;
+      case '--list': case '--help': case '-h': o.list = true; break;
+      default: die(`unknown option ${a} (try --list)`);
+    }
+  }
+  o.seconds ??= o.full ? 120 : 20;
+  o.cells ??= o.full ? ['rnn', 'gru', 'lstm'] : ['lstm'];
+  o.hidden ??= [128, 256];
+  o.evalMaxSeconds ??= Math.max(10, o.seconds / 2);
+  o.peers ??= PEERS.map((p) => p.id);
+  for (const id of o.peers) if (!PEERS.some((p) => p.id === id)) die(`unknown peer ${id}; peers: ${PEERS.map((p) => p.id).join(', ')}`);
+  for (const c of o.cells) if (!['rnn', 'gru', 'lstm'].includes(c)) die(`unknown cell ${c}`);
+  return o;
+}
+function die(msg) { console.error(`bench: ${msg}`); process.exit(2); }
+
+const opts = parse(process.argv.slice(2));
+if (opts.list) {
+  console.log(`peers: ${PEERS.map((p) => `${p.id} (${p.label})`).join(', ')}
+options: --full | --seconds S | --cells lstm,gru,rnn | --hidden 128,256 | --peers ids | --repeat N
+         --corpus FILE (or SEQLAB_BENCH_CORPUS) | --out DIR | --cli dist/cli.js | --val-max 65536
+         --warmup-steps 5 | --warmup-seconds 2 | --eval-max-seconds (default max(10, S/2)) | --no-extras`);
+  process.exit(0);
+}
+if (!fs.existsSync(opts.corpus)) die(`corpus not found: ${opts.corpus} (use --corpus FILE or SEQLAB_BENCH_CORPUS)`);
+
+// ---------------------------------------------------------------- environment
+function blasInfo() {
+  try { return fs.realpathSync(BLAS_LINK); } catch { return `unknown (${BLAS_LINK} missing)`; }
+}
+function torchCheck() {
+  if (!fs.existsSync(PY)) return { ok: false, reason: `${PY} not found` };
+  const r = spawnSync(PY, ['bench/peers/torch_peer.py', '--check', '--corpus', opts.corpus], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+  try {
+    const j = JSON.parse(r.stdout.trim().split('\n').pop());
+    if (j.ok) return { ok: true, version: j.torch };
+    return { ok: false, reason: j.skipped };
+  } catch { return { ok: false, reason: `${PY} could not run the torch check: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}` }; }
+}
+
+const meta = {
+  date: new Date().toISOString(), host: os.hostname(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
+  memGB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.platform()} ${os.release()}`,
+  corpus: opts.corpus, workload: { batch: 32, seqLen: 64, lr: 0.002, optimizer: 'adam', clip: 5, valFraction: 0.1, layers: 1, level: 'char' },
+  options: { ...opts }, blas: blasInfo(), git: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).stdout.trim(),
+};
+const selected = PEERS.filter((p) => opts.peers.includes(p.id));
+let torch = null;
+if (selected.some((p) => p.needsTorch)) {
+  torch = torchCheck();
+  meta.torch = torch;
+  if (torch.ok) {
+    console.log(`PyTorch ${torch.version} (${PY}); BLAS: ${meta.blas}`);
+    if (!/openblas/i.test(meta.blas)) console.log('  WARNING: torch is not on OpenBLAS (apt-get install -y libopenblas0-pthread) — the PyTorch comparison is void.');
+  } else console.log(`PyTorch peers skipped: ${torch.reason}`);
+}
+if (selected.some((p) => p.id === 'seqlab') && !fs.existsSync(opts.cli)) {
+  console.log(`SeqLab skipped: ${path.relative(repoRoot, opts.cli)} not found — run \`npm run build\` first.`);
+}
+
+// ---------------------------------------------------------------- running
+function runPeer(peer, cell, hidden) {
+  const args = [...peer.cmd.slice(1), '--corpus', opts.corpus, '--cell', cell, '--hidden', String(hidden),
+    '--batch', '32', '--seq-len', '64', '--lr', '0.002', '--clip', '5', '--seconds', String(opts.seconds),
+    '--val-fraction', '0.1', '--val-max', String(opts.valMax), '--warmup-steps', String(opts.warmupSteps),
+    '--warmup-seconds', String(opts.warmupSeconds), '--eval-max-seconds', String(opts.evalMaxSeconds), '--seed', '1'];
+  if (peer.id === 'seqlab') args.push('--cli', opts.cli);
+  const rssFile = path.join(os.tmpdir(), `seqlab-bench-rss-${process.pid}-${Date.now()}`);
+  const useTime = fs.existsSync(TIME);
+  const [cmd, argv] = useTime ? [TIME, ['-f', '%M', '-o', rssFile, peer.cmd[0], ...args]] : [peer.cmd[0], args];
+  const started = performance.now(), load = os.loadavg()[0];
+  // startup + training + evaluation (capped per peer) + slack; SeqLab's own eval is not capped
+  const killAfterS = opts.seconds * 2 + opts.evalMaxSeconds * 3 + 300;
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { cwd: repoRoot, env: { ...process.env, ...(peer.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-8000); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterS * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      let treeMaxRssMB = null;
+      try { const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()); if (kb > 0) treeMaxRssMB = kb / 1024; } catch { /* no time */ }
+      fs.rmSync(rssFile, { force: true });
+      let result = null;
+      for (const line of stdout.trim().split('\n').reverse()) {
+        try { const j = JSON.parse(line); if (j && typeof j === 'object') { result = j; break; } } catch { /* progress line */ }
+      }
+      const rec = { peer: peer.id, label: peer.label, cell, hidden, seconds: opts.seconds, loadAvg1mAtStart: load,
+        wallSeconds: (performance.now() - started) / 1000, exit: code ?? signal, treeMaxRssMB, env: peer.env ?? {} };
+      if (!result) rec.error = `no JSON result (exit ${code ?? signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
+      else Object.assign(rec, result, { peer: peer.id });
+      // peak RSS: the training process's own (peers self-report; SeqLab's via /usr/bin/time on the CLI)
+      rec.peakRssMB = Number.isFinite(result?.maxRssMB) ? result.maxRssMB : treeMaxRssMB;
+      resolve(rec);
+    });
+  });
+}
+
+function fmtRun(r) {
+  if (r.skipped) return `skipped: ${r.skipped}`;
+  if (r.error) return `ERROR: ${r.error}`;
+  return `${fmtNum(r.charsPerSec)} chars/s, val ${r.valLoss?.toFixed?.(3) ?? 'n/a'}, ${fmtNum(r.peakRssMB)} MB, ${r.steps} steps, wall ${r.wallSeconds.toFixed(0)} s`;
+}
+const fmtNum = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
+
+const runs = [];
+const configs = opts.cells.flatMap((cell) => opts.hidden.map((hidden) => ({ cell, hidden })));
+const totalRuns = configs.length * selected.length * opts.repeat;
+console.log(`bench: ${totalRuns} runs of ${opts.seconds} s (+ startup and evaluation), sequential; corpus ${path.relative(process.cwd(), opts.corpus)}`);
+let n = 0;
+for (let round = 0; round < opts.repeat; round++) {
+  // alternate the peer order between rounds so that drift (thermal, other load) spreads evenly
+  const order = round % 2 === 0 ? selected : [...selected].reverse();
+  for (const { cell, hidden } of configs) {
+    for (const peer of order) {
+      n++;
+      const pre = `[${n}/${totalRuns}] ${peer.id} ${cell}-${hidden}${opts.repeat > 1 ? ` round ${round + 1}` : ''}`;
+      if (peer.needsTorch && torch && !torch.ok) {
+        runs.push({ peer: peer.id, label: peer.label, cell, hidden, round, skipped: torch.reason });
+        console.log(`${pre}: skipped (${torch.reason})`);
+        continue;
+      }
+      if (peer.id === 'seqlab' && !fs.existsSync(opts.cli)) {
+        runs.push({ peer: peer.id, label: peer.label, cell, hidden, round, skipped: 'dist/cli.js missing — run `npm run build`' });
+        console.log(`${pre}: skipped (dist/cli.js missing — run \`npm run build\`)`);
+        continue;
+      }
+      process.stdout.write(`${pre} (load ${os.loadavg()[0].toFixed(1)}) ... `);
+      const rec = await runPeer(peer, cell, hidden);
+      rec.round = round;
+      runs.push(rec);
+      console.log(fmtRun(rec));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- table
+const median = (xs) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); if (!s.length) return null; const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const rows = [];
+for (const { cell, hidden } of configs) {
+  const group = selected.map((peer) => {
+    const rs = runs.filter((r) => r.peer === peer.id && r.cell === cell && r.hidden === hidden);
+    const ok = rs.filter((r) => !r.skipped && !r.error && Number.isFinite(r.charsPerSec));
+    return {
+      peer: peer.id, label: peer.label, cell, hidden, n: ok.length,
+      charsPerSec: median(ok.map((r) => r.charsPerSec)),
+      valLoss: median(ok.map((r) => r.valLoss)),
+      peakRssMB: ok.length ? Math.max(...ok.map((r) => r.peakRssMB).filter(Number.isFinite)) : null,
+      warmupIncluded: ok.some((r) => r.charsPerSecIncludesWarmup),
+      valTruncated: ok.some((r) => r.valTruncated), valNoCarry: ok.some((r) => r.valNoCarry),
+      valOwnRule: ok.some((r) => r.valSource && !/slice/.test(r.valSource)),
+      status: ok.length ? null : (rs.find((r) => r.skipped)?.skipped ? 'skipped' : rs.length ? 'error' : 'not run'),
+      why: ok.length ? null : (rs.find((r) => r.skipped)?.skipped ?? rs.find((r) => r.error)?.error ?? null),
+    };
+  });
+  const sl = group.find((g) => g.peer === 'seqlab');
+  for (const g of group) g.ratio = sl && Number.isFinite(sl.charsPerSec) && Number.isFinite(g.charsPerSec) ? sl.charsPerSec / g.charsPerSec : null;
+  rows.push(...group);
+}
+
+const notes = new Set();
+const header = ['peer', 'cell', 'hidden', 'chars/s', 'val loss', 'peak RSS MB', 'SeqLab/peer'];
+const table = rows.map((r) => {
+  if (r.status) return [r.label, r.cell, String(r.hidden), r.status, '', '', ''];
+  let cps = fmtNum(r.charsPerSec);
+  if (r.warmupIncluded) { cps = `~${cps}`; notes.add('~ fewer steps than the warm-up: chars/s includes warm-up'); }
+  let vl = Number.isFinite(r.valLoss) ? r.valLoss.toFixed(3) : 'n/a';
+  if (r.valTruncated) { vl += '†'; notes.add(`† validation stopped at the ${opts.evalMaxSeconds} s evaluation cap (fewer chars than the slice)`); }
+  if (r.valNoCarry) { vl += '‡'; notes.add('‡ brain.js: 64-char windows from a zero state (no carry), RMSProp, batch 1 — not the reference recipe'); }
+  if (r.valOwnRule) { vl += '§'; notes.add('§ SeqLab `eval` on the slice failed; value is the final log line (SeqLab\'s own validation rule)'); }
+  const ratio = r.ratio == null ? (r.peer === 'seqlab' ? '' : 'n/a') : `${r.ratio.toFixed(2)}×`;
+  return [r.label, r.cell, String(r.hidden), cps, vl, fmtNum(r.peakRssMB), r.peer === 'seqlab' ? '1.00×' : ratio];
+});
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+const line = (cells) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+console.log(`\nReference workload: char level, one-hot, 1 layer, B=32, T=64, Adam 2e-3, clip 5, ${opts.seconds} s per run;`);
+console.log(`val loss = nats/char on the first ${opts.valMax} chars of the last 10 % (32 streams, state carried); chars/s after warm-up.`);
+console.log(`${opts.repeat > 1 ? `medians of ${opts.repeat} alternating rounds; ` : ''}runs vary by about ±15 % — compare ratios within one run. BLAS (torch): ${meta.blas}\n`);
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const row of table) console.log(line(row));
+for (const n2 of notes) console.log(n2);
+const busy = runs.filter((r) => r.loadAvg1mAtStart > meta.cpus);
+if (busy.length) console.log(`WARNING: ${busy.length} run(s) started with a 1-min load average above ${meta.cpus} (max ${Math.max(...busy.map((r) => r.loadAvg1mAtStart)).toFixed(1)}): other processes were competing for the CPUs; the numbers are unreliable.`);
+for (const r of rows.filter((x) => x.status && x.why)) console.log(`${r.label} ${r.cell}-${r.hidden}: ${r.status}: ${r.why}`);
+
+// ---------------------------------------------------------------- extras
+const extras = [];
+if (opts.extras) {
+  console.log('\nExtras (SeqLab editor measurements):');
+  for (const x of EXTRAS) {
+    const file = path.join(repoRoot, x.script);
+    if (!fs.existsSync(file)) {
+      extras.push({ id: x.id, label: x.label, status: `not provided yet (${x.script} missing)` });
+      console.log(`  ${x.label}: not provided yet (${x.script})`);
+      continue;
+    }
+    const r = spawnSync(process.execPath, [file, '--corpus', opts.corpus, '--seconds', String(Math.min(opts.seconds, 30))], { cwd: repoRoot, encoding: 'utf8', timeout: 600_000 });
+    let res = null;
+    for (const l of (r.stdout ?? '').trim().split('\n').reverse()) { try { res = JSON.parse(l); break; } catch { /* skip */ } }
+    if (!res) {
+      extras.push({ id: x.id, label: x.label, status: `error (exit ${r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n').pop()}` });
+      console.log(`  ${x.label}: error — ${extras.at(-1).status}`);
+      continue;
+    }
+    const metrics = Array.isArray(res.metrics) ? res.metrics : [res];
+    extras.push({ id: x.id, label: x.label, metrics });
+    for (const m of metrics) console.log(`  ${x.label}: ${m.metric ?? ''} ${m.value} ${m.unit ?? ''}`);
+  }
+}
+
+// ---------------------------------------------------------------- results file
+fs.mkdirSync(opts.out, { recursive: true });
+const stamp = meta.date.replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
+const file = path.join(opts.out, `bench-${stamp}${opts.full ? '-full' : ''}.json`);
+fs.writeFileSync(file, JSON.stringify({ meta, table: rows, runs, extras }, null, 2) + '\n');
+console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
