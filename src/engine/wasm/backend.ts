@@ -86,8 +86,10 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const fma = options.fma !== false && mods.relaxed !== null;
   const module = fma ? mods.relaxed : mods.simd;
   if (!module) throw new Error('the wasm-simd backend needs WebAssembly SIMD and shared memory, which this runtime lacks');
+  // V8 reserves the address space of a shared memory's largest size up front whatever its maximum,
+  // so the maximum costs nothing until used; where address space is capped no shared memory can be
+  // made at all, and wasmAvailable() says false.
   const maxPages = Math.min(options.maxPages ?? WASM_MAX_PAGES, WASM_MAX_PAGES);
-
   const memory = new WebAssembly.Memory({ initial: Math.min(16, maxPages), maximum: maxPages, shared: true });
   const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   const js = jsBackend('f32');
