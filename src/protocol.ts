@@ -4,7 +4,9 @@
 
 // ---------- shared payloads ----------
 
+import type { ModelConfig, TrainConfig } from './engine/config';
 import type { DiagnosticsReport, ProgressPoint } from './engine/reports';
+import type { SampleOptions } from './engine/sample';
 export type { DiagnosticsReport, GateSaturation, ProgressPoint } from './engine/reports';
 
 export type RunState = 'idle' | 'training' | 'stopping' | 'stopped' | 'done' | 'failed';
@@ -74,5 +76,87 @@ export function parseViewToHost(message: unknown): ViewToHost {
     }
     default:
       throw new ProtocolError(`unknown webview message type ${JSON.stringify(m.type)}`);
+  }
+}
+
+// ---------- host ↔ worker ----------
+
+
+export interface TrainJob {
+  runId: string;
+  text: string;
+  model: Partial<ModelConfig>;
+  train: TrainConfig;
+  checkpointPath: string;
+  resume: boolean;           // continue the checkpoint at checkpointPath
+  sampleEvery: number;       // steps between samples shown in the sidebar
+}
+
+export type InferenceTask =
+  | { kind: 'sample'; options: Partial<SampleOptions> }
+  | { kind: 'hover'; prime: string; length: number; topK: number; temperature: number }
+  | { kind: 'diagnose'; text: string; steps: number; clipEvents: { step: number; norm: number }[] }
+  | { kind: 'export'; outPath: string };
+
+export type HostToWorker =
+  | { type: 'train'; job: TrainJob }
+  | { type: 'stop' }
+  | { type: 'infer'; requestId: number; checkpointPath: string; task: InferenceTask };
+
+export interface HoverResult {
+  continuation: string;
+  top: { token: string; p: number }[];
+  label: string;
+  millis: number;
+}
+
+export type WorkerToHost =
+  | { type: 'started'; runId: string; title: string; params: number; vocabSize: number }
+  | { type: 'progress'; runId: string; points: ProgressPoint[] }
+  | { type: 'sample'; runId: string; text: string }
+  | { type: 'checkpoint'; runId: string; step: number; clipEvents: { step: number; norm: number }[] }
+  | { type: 'finished'; runId: string; stopped: boolean; step: number; valLoss: number | null }
+  | { type: 'failed'; runId: string; message: string }
+  | { type: 'result'; requestId: number; value: unknown }
+  | { type: 'error'; requestId: number; message: string };
+
+/** Validates a message from the worker (a crashed or mismatched worker must not confuse the host). */
+export function parseWorkerToHost(message: unknown): WorkerToHost {
+  const m = obj(message, 'worker message');
+  const known = ['started', 'progress', 'sample', 'checkpoint', 'finished', 'failed', 'result', 'error'];
+  if (typeof m.type !== 'string' || !known.includes(m.type)) throw new ProtocolError(`unknown worker message type ${JSON.stringify(m.type)}`);
+  if (m.type === 'result' || m.type === 'error') {
+    if (typeof m.requestId !== 'number') throw new ProtocolError('field "requestId": expected a number');
+    if (m.type === 'error') str(m, 'message');
+  } else {
+    str(m, 'runId', 200);
+    if (m.type === 'progress' && !Array.isArray(m.points)) throw new ProtocolError('field "points": expected an array');
+    if (m.type === 'sample') str(m, 'text');
+    if (m.type === 'failed') str(m, 'message');
+  }
+  return m as unknown as WorkerToHost;
+}
+
+/** Validates a message from the host, at the worker's edge. */
+export function parseHostToWorker(message: unknown): HostToWorker {
+  const m = obj(message, 'host message');
+  switch (m.type) {
+    case 'stop':
+      return { type: 'stop' };
+    case 'train': {
+      const job = obj(m.job, 'job');
+      str(job, 'runId', 200); str(job, 'text'); str(job, 'checkpointPath', 4096);
+      obj(job.model, 'job.model'); obj(job.train, 'job.train');
+      return m as unknown as HostToWorker;
+    }
+    case 'infer': {
+      if (typeof m.requestId !== 'number') throw new ProtocolError('field "requestId": expected a number');
+      str(m, 'checkpointPath', 4096);
+      const task = obj(m.task, 'task');
+      oneOf(task, 'kind', ['sample', 'hover', 'diagnose', 'export'] as const);
+      return m as unknown as HostToWorker;
+    }
+    default:
+      throw new ProtocolError(`unknown host message type ${JSON.stringify(m.type)}`);
   }
 }

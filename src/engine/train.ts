@@ -58,6 +58,18 @@ export function buildTokenizer(text: string, train: TrainConfig): Tokenizer {
   return train.level === 'char' ? buildCharTokenizer(text) : buildWordTokenizer(text, train.minCount, train.lowercase);
 }
 
+/**
+ * Lowers batchSize (then seqLength) so that a short text still fills every stream with at least
+ * one window: the editor's "train on this file" works on a ten-line file too.
+ */
+export function fitToText(train: TrainConfig, tokens: number): TrainConfig {
+  const usable = Math.floor(tokens * (1 - train.valFraction));
+  let { batchSize, seqLength } = train;
+  while (batchSize > 1 && Math.floor(usable / batchSize) < seqLength + 1) batchSize = Math.max(1, Math.floor(batchSize / 2));
+  while (seqLength > 4 && Math.floor(usable / batchSize) < seqLength + 1) seqLength = Math.floor(seqLength / 2);
+  return { ...train, batchSize, seqLength };
+}
+
 export class Trainer {
   step: number;
   readonly clipEvents: { step: number; norm: number }[] = [];
@@ -88,9 +100,10 @@ export class Trainer {
   }
 
   /** A new model for this text. */
-  static create(text: string, modelOptions: Partial<ModelConfig>, train: TrainConfig, k: Backend): Trainer {
+  static create(text: string, modelOptions: Partial<ModelConfig>, train: TrainConfig, k: Backend, options: { fit?: boolean } = {}): Trainer {
     validateTrainConfig(train);
     const tokenizer = buildTokenizer(text, train);
+    if (options.fit) train = fitToText(train, tokenizer.pieces(text).length);
     if (tokenizer.size < 2) {
       throw new SeqLabError(`the text has a vocabulary of ${tokenizer.size} token (${JSON.stringify(tokenizer.spec.vocab[0] ?? '')}); a model needs at least 2 distinct tokens to learn anything`);
     }

@@ -1,0 +1,81 @@
+// Where a file's model lives: the extension's storage (per workspace), one folder per document
+// URI, holding the checkpoint and run.json (the curves, the latest sample and the run's state),
+// so a reload of the window finds the model, its curves and its samples again.
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { RunView } from '../protocol';
+
+export interface StoredRun {
+  uri: string;
+  view: RunView;
+  clipEvents: { step: number; norm: number }[];
+}
+
+/** Curves are thinned to at most this many points when saved. */
+const MAX_SAVED_POINTS = 4000;
+
+export class ModelStore {
+  readonly root: string;
+
+  constructor(context: vscode.ExtensionContext) {
+    this.root = join((context.storageUri ?? context.globalStorageUri).fsPath, 'models');
+    mkdirSync(this.root, { recursive: true });
+  }
+
+  folder(uri: vscode.Uri): string {
+    const dir = join(this.root, createHash('sha256').update(uri.toString()).digest('hex').slice(0, 20));
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  checkpointPath(uri: vscode.Uri): string {
+    return join(this.folder(uri), 'model.safetensors');
+  }
+
+  hasModel(uri: vscode.Uri): boolean {
+    try {
+      return statSync(this.checkpointPath(uri)).size > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  save(run: StoredRun): void {
+    const points = run.view.points;
+    const stride = Math.ceil(points.length / MAX_SAVED_POINTS);
+    const thinned = stride <= 1 ? points : points.filter((p, i) => i % stride === 0 || p.valLoss !== null || i === points.length - 1);
+    const file = join(this.folder(vscode.Uri.parse(run.uri)), 'run.json');
+    writeFileSync(file + '.tmp', JSON.stringify({ ...run, view: { ...run.view, points: thinned } }));
+    renameSync(file + '.tmp', file);
+  }
+
+  load(uri: vscode.Uri): StoredRun | null {
+    return this.readRun(join(this.folder(uri), 'run.json'));
+  }
+
+  /** The most recently saved run of this workspace, if any. */
+  latest(): StoredRun | null {
+    let best: { file: string; mtime: number } | null = null;
+    for (const d of readdirSync(this.root)) {
+      const file = join(this.root, d, 'run.json');
+      try {
+        const mtime = statSync(file).mtimeMs;
+        if (!best || mtime > best.mtime) best = { file, mtime };
+      } catch { /* no run in this folder */ }
+    }
+    return best ? this.readRun(best.file) : null;
+  }
+
+  private readRun(file: string): StoredRun | null {
+    try {
+      const run = JSON.parse(readFileSync(file, 'utf8')) as StoredRun;
+      if (typeof run.uri !== 'string' || typeof run.view !== 'object' || !Array.isArray(run.view.points)) return null;
+      return run;
+    } catch {
+      return null; // missing or damaged: the run is simply not restored
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// The host's side of a worker thread: typed messages in and out, request/response for inference,
+// and a clear error when the worker crashes.
+
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { HostToWorker, InferenceTask, parseWorkerToHost, WorkerToHost } from '../protocol';
+
+export class WorkerClient {
+  private worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private exited = false;
+
+  constructor(extensionPath: string, onMessage: (m: WorkerToHost) => void, onCrash: (message: string) => void) {
+    this.worker = new Worker(join(extensionPath, 'dist', 'worker.js'));
+    this.worker.on('message', (raw) => {
+      let m: WorkerToHost;
+      try {
+        m = parseWorkerToHost(raw);
+      } catch (e) {
+        console.error(`SeqLab: ignored a malformed worker message: ${(e as Error).message}`);
+        return;
+      }
+      if (m.type === 'result' || m.type === 'error') {
+        const p = this.pending.get(m.requestId);
+        this.pending.delete(m.requestId);
+        if (m.type === 'result') p?.resolve(m.value);
+        else p?.reject(new Error(m.message));
+      } else {
+        onMessage(m);
+      }
+    });
+    const fail = (why: string) => {
+      if (this.exited) return;
+      this.exited = true;
+      for (const p of this.pending.values()) p.reject(new Error(why));
+      this.pending.clear();
+      onCrash(why);
+    };
+    this.worker.on('error', (e) => fail(`the SeqLab worker crashed: ${e.message}`));
+    this.worker.on('exit', (code) => fail(`the SeqLab worker stopped unexpectedly (exit code ${code})`));
+  }
+
+  post(m: HostToWorker): void {
+    this.worker.postMessage(m);
+  }
+
+  request<T>(checkpointPath: string, task: InferenceTask): Promise<T> {
+    if (this.exited) return Promise.reject(new Error('the SeqLab worker is not running'));
+    const requestId = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject });
+      this.post({ type: 'infer', requestId, checkpointPath, task });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.exited = true;
+    await this.worker.terminate();
+  }
+}

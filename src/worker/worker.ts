@@ -1,0 +1,114 @@
+// The worker thread: owns at most one training run and answers inference requests (sampling,
+// hover, diagnostics, export) from checkpoints. The extension host never runs the engine itself.
+
+import { statSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { defaultBackend } from '../engine/backend';
+import { Checkpoint, loadCheckpoint, Model, saveCheckpoint } from '../engine/checkpoint';
+import { diagnose } from '../engine/diagnostics';
+import { exportTorch } from '../engine/export';
+import { ProgressPoint } from '../engine/reports';
+import { Sampler } from '../engine/sample';
+import { Trainer } from '../engine/train';
+import { HostToWorker, HoverResult, InferenceTask, parseHostToWorker, TrainJob, WorkerToHost } from '../protocol';
+
+const port = parentPort!;
+const k = defaultBackend();
+let stopRequested = false;
+
+function send(m: WorkerToHost): void {
+  port.postMessage(m);
+}
+
+const modelLabel = (m: Model) => `${m.config.cell.toUpperCase()}-${m.config.hidden}${m.config.layers > 1 ? `×${m.config.layers}` : ''}`;
+
+async function train(job: TrainJob): Promise<void> {
+  stopRequested = false;
+  const trainer = job.resume
+    ? Trainer.resume(loadCheckpoint(job.checkpointPath, k), job.text, { steps: job.train.steps, seconds: job.train.seconds, lr: job.train.lr }, k)
+    : Trainer.create(job.text, job.model, job.train, k, { fit: true });
+  send({ type: 'started', runId: job.runId, title: modelLabel(trainer.model), params: trainer.model.params.size, vocabSize: trainer.model.config.vocabSize });
+  const sampler = new Sampler(trainer.model, k);
+  let pending: ProgressPoint[] = [], lastFlush = 0;
+  const flush = () => {
+    if (pending.length) send({ type: 'progress', runId: job.runId, points: pending });
+    pending = [];
+    lastFlush = performance.now();
+  };
+  const save = (ck: Checkpoint) => {
+    saveCheckpoint(job.checkpointPath, ck);
+    send({ type: 'checkpoint', runId: job.runId, step: trainer.step, clipEvents: trainer.clipEvents.slice(-500) });
+  };
+  const result = await trainer.run({
+    yieldBetweenSteps: true,
+    shouldStop: () => stopRequested,
+    checkpointEvery: job.train.evalEvery,
+    onCheckpoint: save,
+    onProgress: (p) => {
+      pending.push(p);
+      if (job.sampleEvery > 0 && p.step % job.sampleEvery === 0) {
+        flush();
+        send({ type: 'sample', runId: job.runId, text: sampler.generate({ length: 200, temperature: 0.8, seed: p.step }) });
+      }
+      if (performance.now() - lastFlush >= 100) flush(); // at most 10 updates a second
+    },
+  });
+  flush();
+  send({ type: 'sample', runId: job.runId, text: sampler.generate({ length: 300, temperature: 0.8, seed: trainer.step }) });
+  send({ type: 'finished', runId: job.runId, stopped: result.stopped, step: trainer.step, valLoss: result.valLoss });
+}
+
+// Inference: checkpoints are cached by path and modification time.
+const cache = new Map<string, { mtimeMs: number; model: Model; sampler: Sampler }>();
+
+function load(path: string) {
+  const mtimeMs = statSync(path).mtimeMs;
+  const hit = cache.get(path);
+  if (hit && hit.mtimeMs === mtimeMs) return hit;
+  const { model } = loadCheckpoint(path, k);
+  const entry = { mtimeMs, model, sampler: new Sampler(model, k) };
+  cache.set(path, entry);
+  return entry;
+}
+
+function infer(path: string, task: InferenceTask): unknown {
+  const { model, sampler } = load(path);
+  switch (task.kind) {
+    case 'sample':
+      return sampler.generate(task.options);
+    case 'hover': {
+      const t0 = performance.now();
+      const continuation = sampler.generate({ prime: task.prime, length: task.length, temperature: task.temperature, seed: 1 });
+      sampler.prime(task.prime);
+      const top = sampler.top(task.topK);
+      const r: HoverResult = { continuation, top, label: modelLabel(model), millis: performance.now() - t0 };
+      return r;
+    }
+    case 'diagnose':
+      return diagnose(model, k, model.tokenizer.encodeKnown(task.text), { steps: task.steps, clipEvents: task.clipEvents });
+    case 'export':
+      exportTorch(model, task.outPath);
+      return task.outPath;
+  }
+}
+
+port.on('message', (raw: unknown) => {
+  let m: HostToWorker;
+  try {
+    m = parseHostToWorker(raw);
+  } catch (e) {
+    console.error(`seqlab worker: ignored a malformed message: ${(e as Error).message}`);
+    return;
+  }
+  if (m.type === 'stop') {
+    stopRequested = true;
+  } else if (m.type === 'train') {
+    train(m.job).catch((e: Error) => send({ type: 'failed', runId: m.job.runId, message: e.message }));
+  } else {
+    try {
+      send({ type: 'result', requestId: m.requestId, value: infer(m.checkpointPath, m.task) });
+    } catch (e) {
+      send({ type: 'error', requestId: m.requestId, message: (e as Error).message });
+    }
+  }
+});
