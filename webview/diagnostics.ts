@@ -1,0 +1,276 @@
+// The SeqLab diagnostics panel: what the gradients and gates of one or more trained models look
+// like on one window of text. (a) how far back the error signal reaches, ‖∂L<T>/∂a<t>‖ on a log
+// axis, one line per model and layer; (b) gate saturation histograms; (c) per-parameter gradient
+// norms; (d) gradient clipping events. Every chart saves as PNG and CSV through the host.
+
+import type { DiagnosticsReport } from '../src/protocol';
+import { histogramGrid, horizontalBars, type BarRow, type ColorOf, type HistogramGroup } from './canvas-charts';
+import { CanvasChart, LineChart, legendValue, logScale, paddedRange, seriesColor, themedAxis, themedLegend, type Chart, type LineOptions, type Palette } from './charts';
+import { el, setText } from './dom';
+import { formatInt, formatNumber } from './format';
+import { loadState, onHostMessage, post, saveState } from './host';
+import { HISTOGRAM_BINS, parseDiagnosticsReport } from './messages';
+import { saveCsv, savePng, type CsvCell } from './save';
+import { button, setEnabled } from './toolkit';
+
+interface DiagnosticsState {
+  reports: DiagnosticsReport[];
+}
+
+function parseState(v: unknown): DiagnosticsState {
+  const reports = (v as { reports?: unknown }).reports;
+  if (!Array.isArray(reports)) throw new Error('no reports');
+  return { reports: reports.map(parseDiagnosticsReport) };
+}
+
+let state: DiagnosticsState = loadState(parseState) ?? { reports: [] };
+
+const BACKGROUND = '--vscode-editor-background';
+const LAYER_DASH: number[][] = [[], [7, 4], [2, 3], [9, 3, 2, 3]];
+
+// ---------- data of each chart (shared by drawing and CSV) ----------
+
+interface GradientSeries { label: string; report: number; layer: number }
+
+function gradientSeries(reports: DiagnosticsReport[]): GradientSeries[] {
+  return reports.flatMap((r, ri) => r.gradNorms.map((_, l) => ({
+    label: r.layers > 1 ? `${r.label} layer ${l + 1}` : r.label, report: ri, layer: l,
+  })));
+}
+
+/**
+ * x = t when every report has the same window length T; otherwise x = t − T, so that the loss
+ * step of every report sits at 0 and the lines compare how far back each signal reaches.
+ */
+function gradientData(reports: DiagnosticsReport[]): { xLabel: string; x: number[]; ys: (number | null)[][] } {
+  const maxT = Math.max(0, ...reports.map((r) => r.steps));
+  const sameT = reports.every((r) => r.steps === maxT);
+  const x = sameT ? Array.from({ length: maxT }, (_, i) => i + 1) : Array.from({ length: maxT }, (_, i) => i - maxT + 1);
+  const ys = reports.flatMap((r) => r.gradNorms.map((row) => x.map((_, i) => {
+    const t = sameT ? i : i - (maxT - r.steps);   // index t − 1 into the report's row
+    const v = t >= 0 ? row[t] : undefined;
+    return v !== undefined && Number.isFinite(v) && v > 0 ? v : null;
+  })));
+  return { xLabel: sameT ? `t (T = ${maxT})` : 't − T', x, ys };
+}
+
+const GATE_ORDER = ['Γu', 'Γf', 'Γo', 'Γr', 'c̃'];
+const GATE_COLORS: Record<string, ColorOf> = {
+  'Γu': (p) => p.blue, 'Γf': (p) => p.green, 'Γo': (p) => p.purple, 'Γr': (p) => p.orange, 'c̃': (p) => p.yellow,
+};
+
+function gateGroups(reports: DiagnosticsReport[]): HistogramGroup[] {
+  const groups: HistogramGroup[] = [];
+  for (const r of reports) {
+    const layers = [...new Set(r.gates.map((g) => g.layer))].sort((a, b) => a - b);
+    for (const layer of layers) {
+      const gates = r.gates.filter((g) => g.layer === layer)
+        .sort((a, b) => (GATE_ORDER.indexOf(a.gate) + 1 || 99) - (GATE_ORDER.indexOf(b.gate) + 1 || 99));
+      groups.push({
+        title: `${r.label} · layer ${layer + 1}`,
+        cells: gates.map((g) => ({ label: g.gate, histogram: g.histogram, low: g.low, high: g.high, color: GATE_COLORS[g.gate] ?? ((p) => p.foreground) })),
+      });
+    }
+  }
+  return groups;
+}
+
+function paramRows(reports: DiagnosticsReport[]): BarRow[] {
+  const names = [...new Set(reports.flatMap((r) => r.paramGradNorms.map((p) => p.name)))];
+  return names.map((name) => ({
+    label: name,
+    bars: reports.flatMap((r, ri) => r.paramGradNorms.filter((p) => p.name === name)
+      .map((p) => ({ value: p.norm, color: (pal: Palette) => seriesColor(pal, ri) }))),
+  }));
+}
+
+function clipData(reports: DiagnosticsReport[]): { x: number[]; ys: (number | null)[][] } {
+  const x = [...new Set(reports.flatMap((r) => r.clipEvents.map((c) => c.step)))].sort((a, b) => a - b);
+  const ys = reports.map((r) => {
+    const byStep = new Map(r.clipEvents.map((c) => [c.step, c.norm]));
+    return x.map((s) => {
+      const v = byStep.get(s);
+      return v !== undefined && Number.isFinite(v) && v > 0 ? v : null;
+    });
+  });
+  return { x, ys };
+}
+
+// ---------- the page ----------
+
+const root = document.getElementById('root') ?? document.body;
+
+interface Panel {
+  section: HTMLElement;
+  body: HTMLElement;
+  note: HTMLElement;
+  saveButtons: HTMLElement[];
+}
+
+function panel(id: string, title: string, caption: string, onPng: () => void, onCsv: () => void): Panel {
+  const saveButtons = [
+    button('Save PNG', onPng, { title: `Save this chart as a PNG image`, data: { save: `${id}-png` } }),
+    button('Save CSV', onCsv, { title: `Save this chart's data as CSV`, data: { save: `${id}-csv` } }),
+  ];
+  const body = el('div', 'panel-body');
+  const note = el('p', 'panel-note');
+  const section = el('section', 'panel',
+    el('div', 'panel-head', el('h2', '', title), el('div', 'toolbar', ...saveButtons)),
+    el('p', 'caption', caption),
+    note,
+    body);
+  section.id = id;
+  return { section, body, note, saveButtons };
+}
+
+function pngOf(chart: Chart, name: string): void {
+  savePng(name, chart.toPng());
+}
+
+const summaryEl = el('p', 'summary');
+const emptyEl = el('section', 'empty',
+  el('h2', 'empty-title', 'No diagnostics yet'),
+  el('p', '', 'Train a model, then run ', el('strong', '', 'SeqLab: Open diagnostics'), ' to look inside it.'));
+
+const vanishing = panel('vanishing', 'How far back the gradient reaches',
+  'How much of the error at the last step T reaches each earlier step t: a line falling steeply to the left is the vanishing gradient of a plain RNN; GRU and LSTM gates keep it flat.',
+  () => pngOf(vanishingChart, 'seqlab-vanishing-gradients'),
+  () => {
+    const { xLabel, x, ys } = gradientData(state.reports);
+    const header = [xLabel.startsWith('t (') ? 't' : 't-T', ...gradientSeries(state.reports).map((s) => s.label)];
+    saveCsv('seqlab-vanishing-gradients', header, x.map((xi, i) => [xi, ...ys.map((y) => y[i])]));
+  });
+
+const gates = panel('gates', 'Gate saturation',
+  'Distribution of each gate\'s values over the window, 20 bins over [0, 1]. Red bins are saturated (below 0.05 or above 0.95): ' +
+  'a gate stuck there has a near-zero derivative and passes no gradient to its weights.',
+  () => pngOf(gatesChart, 'seqlab-gate-saturation'),
+  () => {
+    const header = ['report', 'cell', 'layer', 'gate', 'low', 'high',
+      ...Array.from({ length: HISTOGRAM_BINS }, (_, i) => `bin_${(i / HISTOGRAM_BINS).toFixed(2)}_${((i + 1) / HISTOGRAM_BINS).toFixed(2)}`)];
+    const rows: CsvCell[][] = state.reports.flatMap((r) => r.gates.map((g) => [r.label, r.cell, g.layer + 1, g.gate, g.low, g.high, ...g.histogram]));
+    saveCsv('seqlab-gate-saturation', header, rows);
+  });
+
+const params = panel('params', 'Gradient norm per parameter',
+  'The size of each weight matrix\'s gradient on this window (log scale): parameters with tiny gradients barely learn; huge ones are what clipping cuts.',
+  () => pngOf(paramsChart, 'seqlab-parameter-gradients'),
+  () => saveCsv('seqlab-parameter-gradients', ['report', 'parameter', 'norm'],
+    state.reports.flatMap((r) => r.paramGradNorms.map((p) => [r.label, p.name, p.norm]))));
+
+const clips = panel('clips', 'Gradient clipping events',
+  'Training steps whose global gradient norm exceeded the clip threshold and was scaled down: an exploding gradient, contained.',
+  () => pngOf(clipsChart, 'seqlab-clip-events'),
+  () => saveCsv('seqlab-clip-events', ['report', 'step', 'norm'],
+    state.reports.flatMap((r) => r.clipEvents.map((c) => [r.label, c.step, c.norm]))));
+
+const clipList = el('ul', 'clip-list');
+const content = el('div', 'content', vanishing.section, gates.section, params.section, clips.section);
+root.append(el('header', 'page-header', el('h1', '', 'SeqLab diagnostics'), summaryEl), emptyEl, content);
+
+// ---------- charts ----------
+
+function vanishingOptions(p: Palette): LineOptions {
+  const { xLabel } = gradientData(state.reports);
+  return {
+    scales: { x: { time: false }, y: logScale() },
+    legend: themedLegend(),
+    cursor: { drag: { x: true, y: false } },
+    series: [
+      { label: '', value: legendValue((v) => `${xLabel.startsWith('t (') ? 't' : 't − T'} = ${formatInt(v)}`) },
+      ...gradientSeries(state.reports).map((s): uPlotSeries => ({
+        label: s.label,
+        stroke: seriesColor(p, s.report),
+        width: 2,
+        dash: LAYER_DASH[s.layer % LAYER_DASH.length],
+        value: legendValue(formatNumber),
+        points: { show: false },
+      })),
+    ],
+    axes: [themedAxis(p, { label: xLabel, format: (v) => formatInt(v) }, 'x'), themedAxis(p, { label: '‖∂L<T>/∂a<t>‖', log: true }, 'y')],
+  };
+}
+
+type uPlotSeries = NonNullable<LineOptions['series']>[number];
+
+function clipOptions(p: Palette): LineOptions {
+  return {
+    scales: { x: { time: false, range: paddedRange() }, y: logScale() },
+    legend: themedLegend(),
+    series: [
+      { label: '', value: legendValue((v) => `step ${formatInt(v)}`) },
+      ...state.reports.map((r, ri): uPlotSeries => ({
+        label: r.label,
+        stroke: seriesColor(p, ri),
+        width: 0,
+        paths: () => null,
+        value: legendValue(formatNumber),
+        points: { show: true, size: 7, width: 1, stroke: seriesColor(p, ri), fill: seriesColor(p, ri) },
+      })),
+    ],
+    axes: [{ ...themedAxis(p, { label: 'training step', format: (v) => formatInt(v) }, 'x'), space: 70 }, themedAxis(p, { label: 'gradient norm', log: true }, 'y')],
+  };
+}
+
+const vanishingChart = new LineChart('vanishing', 'How far back the gradient reaches: ‖∂L<T>/∂a<t>‖', vanishing.body, vanishingOptions, 320, BACKGROUND);
+const gatesChart = new CanvasChart('gates', 'Gate saturation', gates.body, histogramGrid([]), BACKGROUND);
+const paramsChart = new CanvasChart('params', 'Gradient norm per parameter', params.body, horizontalBars([], []), BACKGROUND);
+const clipsChart = new LineChart('clips', 'Gradient clipping events', clips.body, clipOptions, 200, BACKGROUND);
+clips.body.append(clipList);
+
+// ---------- rendering ----------
+
+function render(): void {
+  const reports = state.reports;
+  emptyEl.hidden = reports.length > 0;
+  content.hidden = reports.length === 0;
+  summaryEl.hidden = reports.length === 0;
+  if (!reports.length) return;
+
+  const windows = [...new Set(reports.map((r) => r.steps))];
+  setText(summaryEl, `${reports.map((r) => r.label).join(' · ')} — one window of ${windows.map((t) => `T = ${t}`).join(', ')} characters`);
+
+  const { x, ys } = gradientData(reports);
+  vanishingChart.rebuild();
+  vanishingChart.setData([x, ...ys]);
+
+  const groups = gateGroups(reports);
+  gatesChart.setDrawing(histogramGrid(groups));
+  gatesChart.element.hidden = groups.length === 0;
+  setText(gates.note, groups.length ? '' : 'None of these models has gates: a plain RNN has only its tanh state.');
+  gates.note.hidden = groups.length > 0;
+  gates.saveButtons.forEach((b) => setEnabled(b, groups.length > 0));
+
+  const rows = paramRows(reports);
+  paramsChart.setDrawing(horizontalBars(rows, reports.map((r, ri) => ({ label: r.label, color: (p: Palette) => seriesColor(p, ri) }))));
+  paramsChart.element.hidden = rows.length === 0;
+  setText(params.note, rows.length ? '' : 'No parameter gradients in these reports.');
+  params.note.hidden = rows.length > 0;
+  params.saveButtons.forEach((b) => setEnabled(b, rows.length > 0));
+
+  const cd = clipData(reports);
+  const anyClips = cd.x.length > 0;
+  clipsChart.rebuild();
+  clipsChart.setData([cd.x, ...cd.ys]);
+  clipsChart.element.hidden = !anyClips;
+  setText(clips.note, anyClips ? '' : 'No clipping events: the gradient norm stayed below the threshold.');
+  clips.note.hidden = anyClips;
+  clips.saveButtons.forEach((b) => setEnabled(b, anyClips));
+  clipList.replaceChildren(...reports.map((r) => {
+    const worst = r.clipEvents.reduce<{ step: number; norm: number } | null>((m, c) => (!m || c.norm > m.norm ? c : m), null);
+    const text = worst
+      ? `${formatInt(r.clipEvents.length)} event${r.clipEvents.length === 1 ? '' : 's'}, largest norm ${formatNumber(worst.norm)} at step ${formatInt(worst.step)}`
+      : 'no events';
+    return el('li', '', el('strong', '', r.label), `: ${text}`);
+  }));
+}
+
+onHostMessage((m) => {
+  if (m.type !== 'diagnostics') return; // the run messages are for the sidebar
+  state = { reports: m.reports };
+  saveState(state);
+  render();
+});
+
+render();
+post({ type: 'ready' });

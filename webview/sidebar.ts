@@ -1,0 +1,301 @@
+// The SeqLab sidebar: one training run at a glance. Live loss chart (raw, TensorBoard-smoothed,
+// validation, clipping events), the run's numbers, its latest sample, and the run's commands.
+// State: the run as the host last described it plus the smoothing weight, saved with setState so
+// the view comes back as it was when hidden and shown again.
+
+import type { ProgressPoint, RunState, RunView } from '../src/protocol';
+import uPlot from 'uplot';
+import { LineChart, legendValue, themedAxis, themedLegend, withAlpha, type LineOptions, type Palette } from './charts';
+import { el, setText } from './dom';
+import { formatDuration, formatInt, formatNumber, formatRate } from './format';
+import { flushState, loadState, onHostMessage, post, saveState } from './host';
+import { parseRunView } from './messages';
+import { DEFAULT_SMOOTHING, MAX_SMOOTHING, debiasedEma } from './smoothing';
+import { badge, button, progressRing, setAppearance, setEnabled } from './toolkit';
+
+type Command = 'train' | 'stop' | 'resume' | 'sample' | 'diagnostics';
+
+interface SidebarState {
+  run: RunView | null;
+  smoothing: number;
+}
+
+function parseState(v: unknown): SidebarState {
+  const o = v as Partial<Record<keyof SidebarState, unknown>>;
+  const smoothing = typeof o.smoothing === 'number' && o.smoothing >= 0 && o.smoothing <= MAX_SMOOTHING ? o.smoothing : DEFAULT_SMOOTHING;
+  return { run: o.run === null || o.run === undefined ? null : parseRunView(o.run), smoothing };
+}
+
+let state: SidebarState = loadState(parseState) ?? { run: null, smoothing: DEFAULT_SMOOTHING };
+
+const STATE_LABELS: Record<RunState, string> = {
+  idle: 'Idle', training: 'Training', stopping: 'Stopping…', stopped: 'Stopped', done: 'Done', failed: 'Failed',
+};
+
+// ---------- the page ----------
+
+const root = document.getElementById('root') ?? document.body;
+
+function commandButton(command: Command, label: string, title: string): HTMLElement {
+  return button(label, () => post({ type: 'command', command }), { title, data: { command } });
+}
+
+const emptyTrain = button('Train', () => post({ type: 'command', command: 'train' }), {
+  appearance: 'primary', title: 'Train a character-level model on the active text file', data: { command: 'train' },
+});
+const emptyView = el('section', 'empty',
+  el('h2', 'empty-title', 'No training run yet'),
+  el('p', '', 'Open a text file and run ', el('strong', '', 'SeqLab: Train char model on this file'), '.'),
+  emptyTrain);
+
+const titleEl = el('h1', 'run-title');
+const stateBadge = badge();
+const ring = progressRing();
+const messageEl = el('p', 'run-message');
+const buttons: Record<Command, HTMLElement> = {
+  train: commandButton('train', 'Train', 'Start a new training run on the active text file'),
+  stop: commandButton('stop', 'Stop', 'Stop training after the current step and keep a checkpoint'),
+  resume: commandButton('resume', 'Resume', 'Continue training from the last checkpoint'),
+  sample: commandButton('sample', 'Sample', 'Sample text from the model'),
+  diagnostics: commandButton('diagnostics', 'Diagnostics', 'Open the gradient and gate diagnostics'),
+};
+const progressFill = el('div', 'progress-fill');
+const progressBar = el('div', 'progress', progressFill);
+progressBar.setAttribute('role', 'progressbar');
+
+const STATS = [
+  ['step', 'Step'], ['eta', 'ETA'], ['rate', 'Chars/s'], ['elapsed', 'Elapsed'],
+  ['loss', 'Loss'], ['val', 'Val loss'], ['lr', 'Learning rate'], ['grad', 'Grad norm'], ['clips', 'Clip events'],
+] as const;
+type Stat = (typeof STATS)[number][0];
+const statValues = {} as Record<Stat, HTMLElement>;
+const statsEl = el('dl', 'stats', ...STATS.map(([key, label]) => {
+  statValues[key] = el('dd', '');
+  statValues[key].dataset.stat = key;
+  return el('div', 'stat', el('dt', '', label), statValues[key]);
+}));
+
+const chartBox = el('div', 'chart-box');
+const smoothingInput = el('input', 'smoothing-slider');
+Object.assign(smoothingInput, { type: 'range', min: '0', max: String(MAX_SMOOTHING), step: '0.01', id: 'smoothing' });
+const smoothingValue = el('output', 'smoothing-value');
+const smoothingLabel = el('label', '', 'Smoothing');
+smoothingLabel.htmlFor = 'smoothing';
+const smoothingRow = el('div', 'smoothing', smoothingLabel, smoothingInput, smoothingValue);
+
+const sampleText = el('pre', 'sample-text');
+const runView = el('section', 'run',
+  el('header', 'run-header', titleEl, el('div', 'run-status', ring, stateBadge)),
+  messageEl,
+  el('div', 'actions', ...Object.values(buttons)),
+  progressBar,
+  statsEl,
+  el('div', 'section-title', 'Loss (nats per character)'),
+  chartBox,
+  smoothingRow,
+  el('div', 'section-title', 'Latest sample'),
+  sampleText);
+
+root.append(emptyView, runView);
+
+// ---------- the loss chart ----------
+
+const CLIP_SERIES = 4;
+
+/** Clipping events as a rug: a short tick at the bottom of the plot at each clipped step. */
+function drawClipRug(u: uPlot): void {
+  const steps = u.data[0];
+  const clipped = u.data[CLIP_SERIES];
+  if (!clipped || u.series[CLIP_SERIES].show === false) return;
+  const { left, top, width, height } = u.bbox;
+  const px = uPlot.pxRatio;
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.fillStyle = String((u.series[CLIP_SERIES].stroke as (u: uPlot, i: number) => string)(u, CLIP_SERIES));
+  for (let i = 0; i < steps.length; i++) {
+    if (clipped[i] === null || clipped[i] === undefined) continue;
+    const x = Math.round(u.valToPos(steps[i], 'x', true));
+    if (x < left || x > left + width) continue;
+    ctx.fillRect(x, top + height - Math.round(8 * px), Math.max(1, Math.round(px)), Math.round(8 * px));
+  }
+  ctx.restore();
+}
+
+function lossChartOptions(p: Palette): LineOptions {
+  const value = legendValue(formatNumber);
+  return {
+    scales: { x: { time: false } },
+    legend: themedLegend(),
+    cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+    series: [
+      { label: '', value: legendValue((v) => `step ${formatInt(v)}`) },
+      { label: 'train', stroke: withAlpha(p.blue, 0.4), width: 1, value, points: { show: false } },
+      { label: 'smoothed', stroke: p.blue, width: 2, value, points: { show: false } },
+      { label: 'val', stroke: p.orange, width: 1.5, value, spanGaps: true, points: { show: true, size: 5, width: 1, stroke: p.orange, fill: p.orange } },
+      { label: 'clipped', stroke: p.red, width: 1, value: legendValue(() => 'yes'), paths: () => null, points: { show: false } },
+    ],
+    axes: [themedAxis(p, {}, 'x'), themedAxis(p, {}, 'y')],
+    hooks: { draw: [drawClipRug] },
+  };
+}
+
+const lossChart = new LineChart('loss', 'SeqLab training loss', chartBox, lossChartOptions, 180);
+
+function finiteOrNull(v: number | null): number | null {
+  return v !== null && Number.isFinite(v) ? v : null;
+}
+
+function chartData(points: ProgressPoint[], smoothing: number): [number[], ...(number | null)[][]] {
+  const smoothed = debiasedEma(points.map((p) => p.loss), smoothing);
+  return [
+    points.map((p) => p.step),
+    points.map((p) => finiteOrNull(p.loss)),
+    smoothed.map(finiteOrNull),
+    points.map((p) => finiteOrNull(p.valLoss)),
+    points.map((p) => (p.clipped ? finiteOrNull(p.loss) : null)),
+  ];
+}
+
+// ---------- rendering ----------
+
+let renderScheduled = false;
+let chartDirty = true;
+
+/** Records a change: saves the state and redraws at the next frame. */
+function changed(chart: boolean): void {
+  chartDirty ||= chart;
+  saveState(state);
+  if (renderScheduled) return;
+  renderScheduled = true;
+  requestAnimationFrame(() => {
+    renderScheduled = false;
+    render();
+  });
+}
+
+function render(): void {
+  const run = state.run;
+  emptyView.hidden = run !== null;
+  runView.hidden = run === null;
+  smoothingInput.value = String(state.smoothing);
+  setText(smoothingValue, state.smoothing.toFixed(2));
+  if (!run) return;
+
+  setText(titleEl, run.title);
+  titleEl.title = run.title;
+  setText(stateBadge, STATE_LABELS[run.state]);
+  stateBadge.dataset.state = run.state;
+  ring.hidden = run.state !== 'training' && run.state !== 'stopping';
+  setText(messageEl, run.message);
+  messageEl.hidden = run.message === '';
+  messageEl.classList.toggle('error', run.state === 'failed');
+
+  const active = run.state === 'training' || run.state === 'stopping';
+  const hasModel = run.points.length > 0;
+  setEnabled(buttons.train, !active);
+  setEnabled(buttons.stop, run.state === 'training');
+  setEnabled(buttons.resume, run.canResume && !active);
+  setEnabled(buttons.sample, hasModel && run.state !== 'stopping');
+  setEnabled(buttons.diagnostics, hasModel && run.state !== 'stopping');
+  const primary: Command = run.state === 'training' ? 'stop' : run.canResume && !active && run.state !== 'done' ? 'resume' : 'train';
+  for (const [command, b] of Object.entries(buttons)) setAppearance(b, command === primary ? 'primary' : 'secondary');
+
+  renderStats(run);
+  setText(sampleText, run.sample || 'No sample yet.');
+  sampleText.classList.toggle('placeholder', run.sample === '');
+
+  if (chartDirty) {
+    lossChart.setData(chartData(run.points, state.smoothing));
+    chartDirty = false;
+  }
+}
+
+function renderStats(run: RunView): void {
+  const last = run.points[run.points.length - 1];
+  const training = run.state === 'training';
+  const fraction = last && last.totalSteps > 0 ? Math.min(1, last.step / last.totalSteps) : 0;
+  progressFill.style.width = `${(fraction * 100).toFixed(2)}%`;
+  progressBar.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
+  progressBar.hidden = !last || last.totalSteps === 0;
+
+  let lastVal: number | null = null;
+  let clips = 0;
+  for (const p of run.points) {
+    if (p.valLoss !== null) lastVal = p.valLoss;
+    if (p.clipped) clips++;
+  }
+  const smoothed = last ? debiasedEma(run.points.map((p) => p.loss), state.smoothing)[run.points.length - 1] : null;
+  const values: Record<Stat, string> = {
+    step: !last ? '—' : last.totalSteps > 0 ? `${formatInt(last.step)} / ${formatInt(last.totalSteps)}` : formatInt(last.step),
+    eta: last && training ? formatDuration(last.etaSeconds) : '—',
+    rate: last ? formatRate(last.charsPerSec) : '—',
+    elapsed: last ? formatDuration(last.elapsedSeconds) : '—',
+    loss: formatNumber(smoothed),
+    val: formatNumber(lastVal),
+    lr: last ? formatNumber(last.lr) : '—',
+    grad: last ? formatNumber(last.gradNorm) : '—',
+    clips: formatInt(clips),
+  };
+  for (const [key, text] of Object.entries(values) as [Stat, string][]) setText(statValues[key], text);
+  statValues.loss.title = last ? `smoothed (${state.smoothing.toFixed(2)}); last raw value ${formatNumber(last.loss)}` : '';
+  statValues.clips.classList.toggle('warn', clips > 0);
+}
+
+// ---------- messages ----------
+
+function currentRun(runId: string, what: string): RunView | null {
+  if (state.run?.runId === runId) return state.run;
+  console.warn(`SeqLab: ignored a ${what} message for run ${runId}, which this view does not show`);
+  return null;
+}
+
+/** Appends points in step order; a point at or before the last step replaces the tail (a resume). */
+function appendPoints(run: RunView, points: ProgressPoint[]): void {
+  for (const p of points) {
+    while (run.points.length && run.points[run.points.length - 1].step >= p.step) run.points.pop();
+    run.points.push(p);
+  }
+}
+
+onHostMessage((m) => {
+  switch (m.type) {
+    case 'run':
+      state = { ...state, run: m.run };
+      changed(true);
+      return;
+    case 'progress': {
+      const run = currentRun(m.runId, 'progress');
+      if (!run) return;
+      appendPoints(run, m.points);
+      changed(true);
+      return;
+    }
+    case 'state': {
+      const run = currentRun(m.runId, 'state');
+      if (!run) return;
+      Object.assign(run, { state: m.state, message: m.message, canResume: m.canResume });
+      changed(false);
+      return;
+    }
+    case 'sample': {
+      const run = currentRun(m.runId, 'sample');
+      if (!run) return;
+      run.sample = m.text;
+      changed(false);
+      return;
+    }
+    case 'diagnostics':
+      return; // for the diagnostics panel
+  }
+});
+
+smoothingInput.addEventListener('input', () => {
+  const v = Number(smoothingInput.value);
+  if (!Number.isFinite(v)) return;
+  state.smoothing = Math.min(MAX_SMOOTHING, Math.max(0, v));
+  changed(true);
+  flushState();
+});
+
+render();
+post({ type: 'ready' });
