@@ -96,7 +96,8 @@ export type InferenceTask =
   | { kind: 'sample'; options: Partial<SampleOptions> }
   | { kind: 'hover'; prime: string; length: number; topK: number; temperature: number }
   | { kind: 'diagnose'; text: string; steps: number; clipEvents: { step: number; norm: number }[] }
-  | { kind: 'export'; outPath: string };
+  | { kind: 'export'; outPath: string }
+  | { kind: 'describe' };
 
 export type HostToWorker =
   | { type: 'train'; job: TrainJob }
@@ -153,7 +154,7 @@ export function parseHostToWorker(message: unknown): HostToWorker {
       if (typeof m.requestId !== 'number') throw new ProtocolError('field "requestId": expected a number');
       str(m, 'checkpointPath', 4096);
       const task = obj(m.task, 'task');
-      oneOf(task, 'kind', ['sample', 'hover', 'diagnose', 'export'] as const);
+      oneOf(task, 'kind', ['sample', 'hover', 'diagnose', 'export', 'describe'] as const);
       return m as unknown as HostToWorker;
     }
     default:

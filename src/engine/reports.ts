@@ -31,4 +31,6 @@ export interface DiagnosticsReport {
   gates: GateSaturation[];
   paramGradNorms: { name: string; norm: number }[];
   clipEvents: { step: number; norm: number }[];
+  /** Training curve of the model (set when cells were compared: curves overlaid). */
+  lossCurve?: { step: number; loss: number; valLoss: number | null }[];
 }

@@ -10,6 +10,8 @@ import { RunView } from '../protocol';
 
 export interface StoredRun {
   uri: string;
+  tag: string;          // '' for the file's model; the cell name for the extra models of "Compare cells"
+
   view: RunView;
   clipEvents: { step: number; norm: number }[];
 }
@@ -31,13 +33,13 @@ export class ModelStore {
     return dir;
   }
 
-  checkpointPath(uri: vscode.Uri): string {
-    return join(this.folder(uri), 'model.safetensors');
+  checkpointPath(uri: vscode.Uri, tag = ''): string {
+    return join(this.folder(uri), tag ? `model-${tag}.safetensors` : 'model.safetensors');
   }
 
-  hasModel(uri: vscode.Uri): boolean {
+  hasModel(uri: vscode.Uri, tag = ''): boolean {
     try {
-      return statSync(this.checkpointPath(uri)).size > 0;
+      return statSync(this.checkpointPath(uri, tag)).size > 0;
     } catch {
       return false;
     }
@@ -73,7 +75,7 @@ export class ModelStore {
     try {
       const run = JSON.parse(readFileSync(file, 'utf8')) as StoredRun;
       if (typeof run.uri !== 'string' || typeof run.view !== 'object' || !Array.isArray(run.view.points)) return null;
-      return run;
+      return { ...run, tag: typeof run.tag === 'string' ? run.tag : '' };
     } catch {
       return null; // missing or damaged: the run is simply not restored
     }

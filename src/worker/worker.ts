@@ -72,6 +72,10 @@ function load(path: string) {
 }
 
 function infer(path: string, task: InferenceTask): unknown {
+  if (task.kind === 'describe') {
+    const { model, training } = loadCheckpoint(path, k);
+    return { label: modelLabel(model), step: training?.step ?? 0 };
+  }
   const { model, sampler } = load(path);
   switch (task.kind) {
     case 'sample':

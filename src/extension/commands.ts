@@ -1,0 +1,136 @@
+// The palette commands. Each one reports bad input as one clear message and leaves everything as it was.
+
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { SeqLabError } from '../engine/errors';
+import { DiagnosticsReport } from '../protocol';
+import { DiagnosticsPanel } from './diagnosticsPanel';
+import { InlineSampleProvider } from './inlineSample';
+import { Runs } from './runs';
+import { readSettings } from './settings';
+
+export interface SampleArgs {
+  prime?: string;
+  length?: number;
+  temperature?: number;
+}
+
+function activeDocument(): vscode.TextDocument {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc) throw new SeqLabError('open a text file first, then run this command from the editor.');
+  return doc;
+}
+
+/** The document whose model a command uses: the active editor's when it has one, else the sidebar's run. */
+function modelDocumentUri(runs: Runs): vscode.Uri {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (doc && runs.store.hasModel(doc.uri)) return doc.uri;
+  const shown = runs.shownUri();
+  if (shown && runs.store.hasModel(shown)) return shown;
+  throw new SeqLabError('there is no trained model yet; run "SeqLab: Train char model on this file" first.');
+}
+
+async function askNumber(prompt: string, value: number, check: (x: number) => boolean, hint: string): Promise<number | undefined> {
+  const s = await vscode.window.showInputBox({
+    prompt, value: String(value),
+    validateInput: (v) => (Number.isFinite(Number(v)) && check(Number(v)) ? undefined : hint),
+  });
+  return s === undefined ? undefined : Number(s);
+}
+
+export function registerCommands(context: vscode.ExtensionContext, runs: Runs, inline: InlineSampleProvider): void {
+  const guard = <A extends unknown[], R>(fn: (...args: A) => Promise<R> | R) => async (...args: A): Promise<R | undefined> => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      const message = e instanceof SeqLabError ? e.message : `unexpected error: ${(e as Error).message}`;
+      void vscode.window.showErrorMessage(`SeqLab: ${message}`);
+      throw e;
+    }
+  };
+  const register = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, guard(fn as (...a: unknown[]) => unknown)));
+
+  register('seqlab.trainChar', () => runs.start(activeDocument(), 'char'));
+  register('seqlab.trainWord', () => runs.start(activeDocument(), 'word'));
+  register('seqlab.stop', () => runs.stop());
+  register('seqlab.resume', async () => {
+    const uri = runs.shownUri();
+    if (!uri || !runs.view?.canResume) throw new SeqLabError('there is no stopped training to resume.');
+    const doc = await vscode.workspace.openTextDocument(uri).then(undefined, () => {
+      throw new SeqLabError('the file this model was trained on is gone; train a new model instead.');
+    });
+    return runs.start(doc, 'char', true);
+  });
+
+  register('seqlab.sampleText', async (args?: SampleArgs) => {
+    const uri = modelDocumentUri(runs);
+    const s = readSettings('char');
+    const prime = args?.prime ?? (await vscode.window.showInputBox({ prompt: 'Primer text (empty: start from nothing)', value: '' }));
+    if (prime === undefined) return undefined;
+    const length = args?.length ?? (await askNumber('How many characters?', s.sampleLength, (x) => Number.isInteger(x) && x >= 1 && x <= 100000, 'a whole number from 1 to 100000'));
+    if (length === undefined) return undefined;
+    const temperature = args?.temperature ?? (await askNumber('Temperature (lower: safer, higher: wilder)', s.temperature, (x) => x > 0 && x <= 5, 'a number in (0, 5]'));
+    if (temperature === undefined) return undefined;
+    const text = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SeqLab: sampling…' },
+      () => runs.infer<string>(uri, { kind: 'sample', options: { prime, length, temperature, seed: Date.now() % 1e9 } }));
+    const doc = await vscode.workspace.openTextDocument({ content: prime + text, language: 'plaintext' });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    return doc;
+  });
+
+  register('seqlab.sampleFromCursor', async () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) throw new SeqLabError('place the cursor in a text file first.');
+    if (!runs.store.hasModel(editor.document.uri)) throw new SeqLabError('this file has no trained model yet; run "SeqLab: Train char model on this file" first.');
+    return inline.sampleAtCursor(editor);
+  });
+
+  register('seqlab.openDiagnostics', async () => {
+    const uri = modelDocumentUri(runs);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const report = await runs.infer<DiagnosticsReport>(uri, { kind: 'diagnose', text: doc.getText().slice(0, 200000), steps: 50, clipEvents: runs.clipEvents });
+    DiagnosticsPanel.show(context.extensionUri, [report]);
+    return [report];
+  });
+
+  register('seqlab.compareCells', async (args?: { steps?: number }) => {
+    const doc = activeDocument();
+    const steps = args?.steps ?? readSettings('char').compareSteps;
+    const reports: DiagnosticsReport[] = [];
+    for (const cell of ['rnn', 'gru', 'lstm'] as const) {
+      await runs.start(doc, 'char', false, { cell, steps, tag: cell });
+      await runs.waitForEnd();
+      if (runs.view?.state !== 'done') break; // stopped or failed: show what there is
+      const report = await runs.infer<DiagnosticsReport>(doc.uri, { kind: 'diagnose', text: doc.getText().slice(0, 200000), steps: 50, clipEvents: runs.clipEvents }, cell);
+      reports.push({ ...report, lossCurve: runs.view.points.map((p) => ({ step: p.step, loss: p.loss, valLoss: p.valLoss })) });
+    }
+    if (reports.length) DiagnosticsPanel.show(context.extensionUri, reports);
+    return reports;
+  });
+
+  register('seqlab.saveModel', async () => {
+    const uri = modelDocumentUri(runs);
+    const target = await vscode.window.showSaveDialog({ filters: { 'SeqLab checkpoint': ['safetensors'] }, saveLabel: 'Save model' });
+    if (!target) return undefined;
+    await vscode.workspace.fs.copy(vscode.Uri.file(runs.store.checkpointPath(uri)), target, { overwrite: true });
+    return target;
+  });
+
+  register('seqlab.loadModel', async (args?: { from?: vscode.Uri }) => {
+    const doc = activeDocument();
+    const from = args?.from ?? (await vscode.window.showOpenDialog({ filters: { 'SeqLab checkpoint': ['safetensors'] }, canSelectMany: false }))?.[0];
+    if (!from) return undefined;
+    if (!existsSync(from.fsPath)) throw new SeqLabError(`${from.fsPath} does not exist.`);
+    await runs.adopt(doc, from.fsPath);
+    return runs.view;
+  });
+
+  register('seqlab.exportTorch', async (args?: { to?: vscode.Uri }) => {
+    const uri = modelDocumentUri(runs);
+    const to = args?.to ?? (await vscode.window.showSaveDialog({ filters: { 'PyTorch safetensors': ['safetensors'] }, saveLabel: 'Export for PyTorch' }));
+    if (!to) return undefined;
+    await runs.infer<string>(uri, { kind: 'export', outPath: to.fsPath });
+    void vscode.window.showInformationMessage(`SeqLab: exported ${to.fsPath} (load it into nn.LSTM/GRU/RNN + nn.Linear; see the README).`);
+    return to;
+  });
+}

@@ -1,0 +1,74 @@
+// The diagnostics panel: a WebviewPanel with the vanishing-gradient view, gate saturation,
+// per-parameter gradient norms and clip events; restored by a serializer after a reload.
+
+import { writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import * as vscode from 'vscode';
+import { DiagnosticsReport, parseViewToHost, ProtocolError } from '../protocol';
+import { htmlFor, webviewOptions } from './webviewHtml';
+
+export class DiagnosticsPanel {
+  static readonly viewType = 'seqlab.diagnostics';
+  private static current: DiagnosticsPanel | undefined;
+  private reports: DiagnosticsReport[] = [];
+  private ready = false;
+
+  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = htmlFor(panel.webview, extensionUri, 'diagnostics', 'SeqLab diagnostics');
+    panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw));
+    panel.onDidDispose(() => { if (DiagnosticsPanel.current === this) DiagnosticsPanel.current = undefined; });
+  }
+
+  /** Shows reports (one per model: several when cells were compared) in the one panel. */
+  static show(extensionUri: vscode.Uri, reports: DiagnosticsReport[]): DiagnosticsPanel {
+    if (!DiagnosticsPanel.current) {
+      const panel = vscode.window.createWebviewPanel(DiagnosticsPanel.viewType, 'SeqLab diagnostics', vscode.ViewColumn.Beside, webviewOptions(extensionUri));
+      DiagnosticsPanel.current = new DiagnosticsPanel(panel, extensionUri);
+    }
+    const p = DiagnosticsPanel.current;
+    p.reports = reports;
+    if (p.ready) void p.panel.webview.postMessage({ type: 'diagnostics', reports });
+    p.panel.reveal(undefined, true);
+    return p;
+  }
+
+  static get open(): DiagnosticsPanel | undefined {
+    return DiagnosticsPanel.current;
+  }
+
+  get shownReports(): DiagnosticsReport[] {
+    return this.reports;
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    let m;
+    try {
+      m = parseViewToHost(raw);
+    } catch (e) {
+      if (e instanceof ProtocolError) console.warn(`SeqLab: ignored a malformed diagnostics message: ${e.message}`);
+      return;
+    }
+    if (m.type === 'ready') {
+      this.ready = true;
+      if (this.reports.length) void this.panel.webview.postMessage({ type: 'diagnostics', reports: this.reports });
+    } else if (m.type === 'save') {
+      const target = await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), m.name),
+        filters: m.format === 'png' ? { 'PNG image': ['png'] } : { CSV: ['csv'] },
+      });
+      if (!target) return;
+      const bytes = m.format === 'png' ? Buffer.from(m.data.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(m.data, 'utf8');
+      writeFileSync(target.fsPath, bytes);
+    }
+  }
+
+  /** Restores a panel after a window reload with the reports its webview kept in its state. */
+  static serializer(extensionUri: vscode.Uri): vscode.WebviewPanelSerializer {
+    return {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        DiagnosticsPanel.current = new DiagnosticsPanel(panel, extensionUri);
+      },
+    };
+  }
+}

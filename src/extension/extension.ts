@@ -1,0 +1,44 @@
+// SeqLab: train RNN / GRU / LSTM language models on the file in the editor and watch them learn.
+// activate() is a list of registrations; each provider lives in its own file.
+
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { DiagnosticsPanel } from './diagnosticsPanel';
+import { ModelHoverProvider } from './hoverProvider';
+import { InlineSampleProvider } from './inlineSample';
+import { ModelStore } from './modelStore';
+import { Runs } from './runs';
+import { SidebarProvider } from './sidebarProvider';
+import { createStatusBar } from './statusBar';
+
+/** What activate() returns: the integration tests observe the extension through it. */
+export interface SeqLabApi {
+  runs: Runs;
+  sidebar: SidebarProvider;
+  diagnostics: () => DiagnosticsPanel | undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): SeqLabApi {
+  const runs = new Runs(context, new ModelStore(context));
+  const inline = new InlineSampleProvider(runs);
+  const sidebar = new SidebarProvider(context.extensionUri, runs, (m) => {
+    if (m.type !== 'command') return;
+    const id = { train: 'seqlab.trainChar', stop: 'seqlab.stop', resume: 'seqlab.resume', sample: 'seqlab.sampleText', diagnostics: 'seqlab.openDiagnostics' }[m.command];
+    void vscode.commands.executeCommand(id).then(undefined, () => undefined); // errors are shown by the command
+  });
+  const documents: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
+  context.subscriptions.push(
+    runs,
+    vscode.window.registerWebviewViewProvider(SidebarProvider.viewId, sidebar, { webviewOptions: { retainContextWhenHidden: false } }),
+    vscode.window.registerWebviewPanelSerializer(DiagnosticsPanel.viewType, DiagnosticsPanel.serializer(context.extensionUri)),
+    vscode.languages.registerHoverProvider(documents, new ModelHoverProvider(runs)),
+    vscode.languages.registerInlineCompletionItemProvider(documents, inline),
+    createStatusBar(runs),
+  );
+  registerCommands(context, runs, inline);
+  return { runs, sidebar, diagnostics: () => DiagnosticsPanel.open };
+}
+
+export function deactivate(): void {
+  // Workers are terminated by Runs.dispose (a context subscription).
+}

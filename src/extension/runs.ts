@@ -1,0 +1,238 @@
+// The training runs: one at a time, each in its own worker thread. Keeps what the sidebar shows
+// (RunView), saves it with the checkpoint, and reports every change to the views and status bar.
+
+import { copyFileSync, existsSync, renameSync } from 'node:fs';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { SeqLabError } from '../engine/errors';
+import { HostToView, InferenceTask, RunView, WorkerToHost } from '../protocol';
+import { ModelStore, StoredRun } from './modelStore';
+import { readSettings } from './settings';
+import { WorkerClient } from './workerClient';
+
+export interface StartOptions {
+  cell?: 'rnn' | 'gru' | 'lstm';
+  steps?: number;
+  tag?: string;      // a separate checkpoint beside the file's own model (Compare cells)
+}
+
+interface ActiveRun {
+  uri: vscode.Uri;
+  checkpointPath: string;
+  worker: WorkerClient;
+  finished: Promise<void>;
+  finish: () => void;
+}
+
+const ALLOWED_SCHEMES = ['file', 'untitled', 'vscode-remote'];
+
+export class Runs implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<HostToView>();
+  readonly onDidChange = this.changed.event;
+  private active: ActiveRun | null = null;
+  private shown: StoredRun | null;
+  private inference: WorkerClient | null = null;
+  private stopTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext, readonly store: ModelStore) {
+    this.shown = store.latest();
+    if (this.shown && ['training', 'stopping'].includes(this.shown.view.state)) {
+      // The window was reloaded mid-training: the checkpoint on disk is the last good state.
+      this.shown.view.state = 'stopped';
+      this.shown.view.message = 'The window was reloaded during training; resume to continue from the last checkpoint.';
+    }
+  }
+
+  get view(): RunView | null {
+    return this.shown?.view ?? null;
+  }
+
+  get clipEvents(): { step: number; norm: number }[] {
+    return this.shown?.clipEvents ?? [];
+  }
+
+  get isTraining(): boolean {
+    return this.active !== null;
+  }
+
+  /** The text of a document SeqLab can train on, or a clear error. */
+  static trainableText(doc: vscode.TextDocument, maxMB: number): string {
+    const name = doc.isUntitled ? 'the untitled document' : basename(doc.uri.fsPath);
+    if (!ALLOWED_SCHEMES.includes(doc.uri.scheme)) {
+      throw new SeqLabError(`SeqLab trains on files and untitled documents; ${doc.uri.scheme}: documents are not supported. Save the text to a file first.`);
+    }
+    const text = doc.getText();
+    if (text.length === 0) throw new SeqLabError(`${name} is empty: there is nothing to learn from.`);
+    if (text.includes('\u0000')) throw new SeqLabError(`${name} looks binary (it contains NUL characters); SeqLab trains on text.`);
+    const mb = Buffer.byteLength(text) / 1048576;
+    if (mb > maxMB) throw new SeqLabError(`${name} is ${mb.toFixed(1)} MB, over the seqlab.maxFileSizeMB limit of ${maxMB} MB. Raise the setting or train on a smaller file.`);
+    return text;
+  }
+
+  async start(doc: vscode.TextDocument, level: 'char' | 'word', resume = false, options: StartOptions = {}): Promise<void> {
+    const settings = readSettings(level);
+    const tag = options.tag ?? (resume ? this.shown?.tag ?? '' : '');
+    if (options.cell) settings.model.cell = options.cell;
+    if (options.steps) Object.assign(settings.train, { steps: options.steps, seconds: 0 });
+    const text = Runs.trainableText(doc, settings.maxFileSizeMB);
+    if (this.active) {
+      const same = this.active.uri.toString() === doc.uri.toString();
+      throw new SeqLabError(same
+        ? 'SeqLab is already training a model on this file. Stop it first (SeqLab: Stop training).'
+        : `SeqLab trains one model at a time and is training on ${basename(this.active.uri.fsPath)}. Stop it first (SeqLab: Stop training).`);
+    }
+    const checkpointPath = this.store.checkpointPath(doc.uri, tag);
+    if (resume && !existsSync(checkpointPath)) throw new SeqLabError('there is no saved model for this file to resume; train one first.');
+    const previous = resume ? this.store.load(doc.uri) : null;
+    const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const fileName = doc.isUntitled ? doc.uri.path : basename(doc.uri.fsPath);
+    this.shown = {
+      uri: doc.uri.toString(),
+      tag,
+      clipEvents: previous?.clipEvents ?? [],
+      view: {
+        runId, title: `${fileName} — ${(settings.model.cell ?? 'lstm').toUpperCase()}-${settings.model.hidden}`,
+        state: 'training', message: '', points: previous?.view.points ?? [], sample: previous?.view.sample ?? '', canResume: false,
+      },
+    };
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
+    const worker = new WorkerClient(this.context.extensionPath, (m) => this.onWorker(m), (why) => this.onCrash(runId, why));
+    this.active = { uri: doc.uri, checkpointPath, worker, finished, finish };
+    worker.post({ type: 'train', job: { runId, text, model: settings.model, train: settings.train, checkpointPath, resume, sampleEvery: 100 } });
+    this.changed.fire({ type: 'run', run: this.shown.view });
+    this.showProgress(runId);
+  }
+
+  private showProgress(runId: string): void {
+    const active = this.active!;
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'SeqLab', cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => this.stop());
+        const sub = this.onDidChange((m) => {
+          if (m.type === 'progress' && m.runId === runId) {
+            const p = m.points[m.points.length - 1];
+            progress.report({ message: `step ${p.step}${p.totalSteps ? `/${p.totalSteps}` : ''} · loss ${p.loss.toFixed(3)}` });
+          }
+        });
+        return active.finished.finally(() => sub.dispose());
+      },
+    );
+  }
+
+  private onWorker(m: WorkerToHost): void {
+    const run = this.shown;
+    if (!run || !('runId' in m) || m.runId !== run.view.runId) return;
+    const v = run.view;
+    switch (m.type) {
+      case 'started':
+        v.title = `${v.title.split(' — ')[0]} — ${m.title}`;
+        this.changed.fire({ type: 'run', run: v });
+        break;
+      case 'progress':
+        v.points.push(...m.points);
+        this.changed.fire({ type: 'progress', runId: v.runId, points: m.points });
+        break;
+      case 'sample':
+        v.sample = m.text;
+        this.changed.fire({ type: 'sample', runId: v.runId, text: m.text });
+        break;
+      case 'checkpoint':
+        run.clipEvents = m.clipEvents;
+        v.canResume = true;
+        this.store.save(run);
+        break;
+      case 'finished':
+        this.end(m.stopped ? 'stopped' : 'done', m.stopped ? `Stopped at step ${m.step}.` : `Finished: ${m.step} steps${m.valLoss !== null ? `, validation loss ${m.valLoss.toFixed(3)} nats/char` : ''}.`);
+        break;
+      case 'failed':
+        this.end('failed', m.message);
+        void vscode.window.showErrorMessage(`SeqLab: ${m.message}`);
+        break;
+    }
+  }
+
+  private onCrash(runId: string, why: string): void {
+    if (!this.active || this.shown?.view.runId !== runId) return;
+    const kept = existsSync(this.active.checkpointPath) ? ' The last checkpoint is intact; resume to continue.' : '';
+    this.end('failed', `${why}.${kept}`);
+    void vscode.window.showErrorMessage(`SeqLab: ${why}.${kept}`);
+  }
+
+  private end(state: 'done' | 'stopped' | 'failed', message: string): void {
+    clearTimeout(this.stopTimer);
+    const active = this.active;
+    this.active = null;
+    if (this.shown) {
+      const v = this.shown.view;
+      v.state = state;
+      v.message = message;
+      v.canResume = active ? existsSync(active.checkpointPath) : v.canResume;
+      this.store.save(this.shown);
+      this.changed.fire({ type: 'state', runId: v.runId, state, message, canResume: v.canResume });
+    }
+    if (active) {
+      void active.worker.terminate();
+      active.finish();
+    }
+  }
+
+  /** Asks the worker to stop after the current step (a stop never cuts a step in half). */
+  stop(): void {
+    if (!this.active || !this.shown) return;
+    const v = this.shown.view;
+    v.state = 'stopping';
+    this.changed.fire({ type: 'state', runId: v.runId, state: 'stopping', message: '', canResume: false });
+    this.active.worker.post({ type: 'stop' });
+    // A worker that does not answer in time is terminated; the last checkpoint stays.
+    this.stopTimer = setTimeout(() => this.end('stopped', 'Stopped (the worker did not answer in time; the last checkpoint is kept).'), 15000);
+  }
+
+  async waitForEnd(): Promise<void> {
+    await this.active?.finished;
+  }
+
+  /** Runs an inference task on the checkpoint of a document, in a worker of its own. */
+  infer<T>(uri: vscode.Uri, task: InferenceTask, tag = ''): Promise<T> {
+    if (!this.store.hasModel(uri, tag)) throw new SeqLabError('there is no trained model for this file yet; run "SeqLab: Train char model on this file" first.');
+    return this.inferOn<T>(this.store.checkpointPath(uri, tag), task);
+  }
+
+  /** Makes a checkpoint from disk the model of a document (Load model…), after the worker validated it. */
+  async adopt(doc: vscode.TextDocument, path: string): Promise<void> {
+    if (this.active?.uri.toString() === doc.uri.toString()) throw new SeqLabError('stop the training on this file before loading another model into it.');
+    const model = await this.inferOn<{ label: string; step: number }>(path, { kind: 'describe' });
+    copyFileSync(path, this.store.checkpointPath(doc.uri) + '.loading');
+    renameSync(this.store.checkpointPath(doc.uri) + '.loading', this.store.checkpointPath(doc.uri));
+    const fileName = doc.isUntitled ? doc.uri.path : basename(doc.uri.fsPath);
+    this.shown = {
+      uri: doc.uri.toString(), tag: '', clipEvents: [],
+      view: {
+        runId: `loaded-${Date.now().toString(36)}`, title: `${fileName} — ${model.label}`, state: 'stopped',
+        message: `Loaded ${basename(path)} (step ${model.step}).`, points: [], sample: '', canResume: false,
+      },
+    };
+    this.store.save(this.shown);
+    this.changed.fire({ type: 'run', run: this.shown.view });
+  }
+
+  private inferOn<T>(checkpointPath: string, task: InferenceTask): Promise<T> {
+    if (!this.inference) {
+      this.inference = new WorkerClient(this.context.extensionPath, () => undefined, () => { this.inference = null; });
+    }
+    return this.inference.request<T>(checkpointPath, task);
+  }
+
+  /** The document URI of the run the sidebar shows. */
+  shownUri(): vscode.Uri | null {
+    return this.shown ? vscode.Uri.parse(this.shown.uri) : null;
+  }
+
+  dispose(): void {
+    clearTimeout(this.stopTimer);
+    void this.active?.worker.terminate();
+    void this.inference?.terminate();
+    this.changed.dispose();
+  }
+}
