@@ -252,6 +252,8 @@ export class LineChart implements Chart {
   ) {
     this.element = document.createElement('div');
     this.element.className = 'chart';
+    this.element.setAttribute('role', 'img');
+    this.element.setAttribute('aria-label', title);
     parent.append(this.element);
     new ResizeObserver((entries) => {
       const w = Math.floor(entries[entries.length - 1].contentRect.width);
@@ -307,6 +309,7 @@ export class LineChart implements Chart {
     const legend = u.series.slice(1).map((s, i) => ({
       label: String(s.label ?? ''),
       color: typeof s.stroke === 'function' ? String(s.stroke(u, i + 1)) : String(s.stroke ?? palette.foreground),
+      dash: s.dash ?? [],
       show: s.show !== false,
     })).filter((s) => s.show);
     return composePng(palette, this.title, u.ctx.canvas, u.width, u.height, legend);
@@ -338,6 +341,8 @@ export class CanvasChart implements Chart {
   ) {
     this.element = document.createElement('div');
     this.element.className = 'chart';
+    this.element.setAttribute('role', 'img');
+    this.element.setAttribute('aria-label', title);
     this.canvas = document.createElement('canvas');
     this.element.append(this.canvas);
     parent.append(this.element);
@@ -391,7 +396,7 @@ const PNG_PAD = 16;
 /** The chart on the theme background under its title, with a legend line when there is one. */
 function composePng(
   p: Palette, title: string, source: HTMLCanvasElement, width: number, height: number,
-  legend: { label: string; color: string }[],
+  legend: { label: string; color: string; dash: number[] }[],
 ): string {
   const dpr = window.devicePixelRatio || 1;
   const titleH = 24;
@@ -413,11 +418,17 @@ function composePng(
   let x = PNG_PAD;
   ctx.font = p.font;
   for (const item of legend) {
-    ctx.fillStyle = item.color;
-    ctx.fillRect(x, PNG_PAD + titleH + 3, 12, 3);
+    ctx.strokeStyle = item.color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(item.dash.map((d) => d / 1.5));
+    ctx.beginPath();
+    ctx.moveTo(x, PNG_PAD + titleH + 4.5);
+    ctx.lineTo(x + 14, PNG_PAD + titleH + 4.5);
+    ctx.stroke();
+    ctx.setLineDash([]);
     ctx.fillStyle = p.foreground;
-    ctx.fillText(item.label, x + 16, PNG_PAD + titleH - 2);
-    x += 16 + ctx.measureText(item.label).width + 14;
+    ctx.fillText(item.label, x + 18, PNG_PAD + titleH - 2);
+    x += 18 + ctx.measureText(item.label).width + 14;
   }
   ctx.drawImage(source, PNG_PAD, PNG_PAD + titleH + legendH, width, height);
   return out.toDataURL('image/png');

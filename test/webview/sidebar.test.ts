@@ -1,0 +1,323 @@
+// The sidebar webview in a real browser (Debian chromium): messages in and out, the loss chart's
+// data and colours, saved state, and what the user reads. Needs the bundles: node scripts/build.mjs.
+
+import * as assert from 'node:assert/strict';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { parseViewToHost } from '../../src/protocol';
+import { NONCE, checkBundles, launchBrowser, newContext, openView, screenshot, settled, startServer, type Server, type View } from './harness';
+import { SAMPLE, lossCurve, point, run } from './fixtures';
+import { THEMES, type ThemeName } from './themes';
+
+/** What the tests read of the loss chart: uPlot's data and resolved series colours. */
+interface ChartProbe {
+  x: number[];
+  series: (number | null)[][];
+  labels: string[];
+  strokes: string[];
+  markerColors: string[];
+  width: number;
+}
+
+async function lossChart(view: View): Promise<ChartProbe | null> {
+  return view.page.evaluate(() => {
+    const u = (window as any).seqlabCharts?.get('loss')?.uplot;
+    if (!u) return null;
+    const markers = Array.from(document.querySelectorAll('.u-legend .u-series .u-marker')).slice(1);
+    return {
+      x: Array.from(u.data[0] as ArrayLike<number>),
+      series: u.data.slice(1).map((s: ArrayLike<number | null>) => Array.from(s)),
+      labels: u.series.slice(1).map((s: any) => s.label),
+      strokes: u.series.slice(1).map((s: any, i: number) => String(s.stroke(u, i + 1))),
+      markerColors: markers.map((m) => getComputedStyle(m).borderColor),
+      width: u.width,
+    };
+  });
+}
+
+/** Waits until the chart shows n points (drawing happens at the next animation frame). */
+async function chartWithPoints(view: View, n: number): Promise<ChartProbe> {
+  await view.page.waitForFunction((k) => (window as any).seqlabCharts?.get('loss')?.uplot?.data[0].length === k, n);
+  const probe = await lossChart(view);
+  assert.ok(probe);
+  return probe;
+}
+
+function statText(view: View, key: string): Promise<string> {
+  return view.page.locator(`[data-stat="${key}"]`).innerText();
+}
+
+function isDisabled(view: View, command: string): Promise<boolean> {
+  return view.page.locator(`.actions [data-command="${command}"]`).evaluate((e) => e.hasAttribute('disabled'));
+}
+
+/** The messages posted after 'ready', each checked by the host's own validator. */
+async function commands(view: View): Promise<unknown[]> {
+  const posted = await view.posted();
+  for (const m of posted) parseViewToHost(m);
+  return posted.filter((m) => m.type !== 'ready');
+}
+
+function closeTo(actual: (number | null)[], expected: number[], tolerance = 1e-9): void {
+  assert.equal(actual.length, expected.length, `length: ${JSON.stringify(actual)}`);
+  actual.forEach((a, i) => assert.ok(a !== null && Math.abs(a - expected[i]) <= tolerance, `[${i}] ${a} ≠ ${expected[i]}`));
+}
+
+/** The theme variable as the browser normalises colours: rgb(r, g, b) or rgba(r, g, b, a). */
+function rgb(hex: string, alpha = 1): string {
+  const n = hex.replace('#', '');
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(n.slice(i, i + 2), 16));
+  const a = alpha * (n.length === 8 ? parseInt(n.slice(6, 8), 16) / 255 : 1);
+  return a === 1 ? `rgb(${r}, ${g}, ${b})` : `rgba(${r}, ${g}, ${b}, ${+a.toFixed(3)})`;
+}
+
+/** Pixels of the chart canvas within ±2 of the colour in every channel, fully opaque. */
+async function pixelsOfColor(view: View, hex: string): Promise<number> {
+  const target = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return view.page.evaluate((t) => {
+    const u = (window as any).seqlabCharts.get('loss').uplot;
+    const c: HTMLCanvasElement = u.ctx.canvas;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] === 255 && Math.abs(d[i] - t[0]) <= 2 && Math.abs(d[i + 1] - t[1]) <= 2 && Math.abs(d[i + 2] - t[2]) <= 2) n++;
+    }
+    return n;
+  }, target);
+}
+
+describe('sidebar webview (chromium)', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let context: BrowserContext;
+  let server: Server;
+  let view: View;
+
+  before(async () => {
+    checkBundles();
+    server = await startServer();
+    browser = await launchBrowser();
+    context = await newContext(browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    view = await openView(context, server, 'sidebar');
+  });
+  afterEach(async function () {
+    const errors = view.errors;
+    await view.close();
+    if (this.currentTest?.state === 'passed') assert.deepEqual(errors, [], 'console errors or CSP violations');
+  });
+
+  it('posts ready once on load and nothing else', async () => {
+    await settled(view.page);
+    assert.deepEqual(await view.posted(), [{ type: 'ready' }]);
+  });
+
+  it('shows the empty state with a Train button when there is no run', async () => {
+    await view.send({ type: 'run', run: null });
+    await settled(view.page);
+    const empty = view.page.locator('.empty');
+    assert.ok(await empty.isVisible());
+    assert.match(await empty.innerText(), /Open a text file and run SeqLab: Train char model on this file/);
+    assert.equal(await view.page.locator('.run').isVisible(), false);
+    await empty.locator('[data-command="train"]').click();
+    assert.deepEqual(await commands(view), [{ type: 'command', command: 'train' }]);
+  });
+
+  it('plots progress points, and the smoothed line is the debiased EMA TensorBoard draws', async () => {
+    await view.send({ type: 'run', run: run() });
+    await view.send({ type: 'progress', runId: 'run-1', points: [point(1, 4), point(2, 2), point(3, 3, { valLoss: 3.5, clipped: true })] });
+    let chart = await chartWithPoints(view, 3);
+    assert.deepEqual(chart.labels, ['train', 'smoothed', 'val', 'clipped']);
+    assert.deepEqual(chart.x, [1, 2, 3]);
+    assert.deepEqual(chart.series[0], [4, 2, 3]);
+    // smoothing 0.6 (the default): last = 0.4·4 = 1.6 → 1.6/0.4 = 4; last = 0.96 + 0.8 = 1.76 → 1.76/0.64 = 2.75;
+    // last = 1.056 + 1.2 = 2.256 → 2.256/0.784
+    closeTo(chart.series[1], [4, 2.75, 2.256 / 0.784]);
+    assert.deepEqual(chart.series[2], [null, null, 3.5]);
+    assert.deepEqual(chart.series[3], [null, null, 3]);
+
+    // smoothing 0.9: 0.4/0.1 = 4; (0.36 + 0.2)/0.19; (0.504 + 0.3)/0.271
+    await view.page.locator('#smoothing').fill('0.9');
+    await view.page.waitForFunction(() => Math.abs((window as any).seqlabCharts.get('loss').uplot.data[2][1] - 0.56 / 0.19) < 1e-9);
+    chart = (await lossChart(view))!;
+    closeTo(chart.series[1], [4, 0.56 / 0.19, 0.804 / 0.271]);
+    assert.equal(await view.page.locator('.smoothing-value').innerText(), '0.90');
+
+    await view.page.locator('#smoothing').fill('0');
+    await view.page.waitForFunction(() => (window as any).seqlabCharts.get('loss').uplot.data[2][1] === 2);
+    closeTo((await lossChart(view))!.series[1], [4, 2, 3]);
+  });
+
+  it('appends points across messages and lets a resumed run replace the steps after its checkpoint', async () => {
+    await view.send({ type: 'run', run: run({ points: [point(10, 3), point(20, 2.5)] }) });
+    await view.send({ type: 'progress', runId: 'run-1', points: [point(30, 2.2), point(40, 2.1)] });
+    assert.deepEqual((await chartWithPoints(view, 4)).x, [10, 20, 30, 40]);
+    await view.send({ type: 'progress', runId: 'run-1', points: [point(30, 2.3)] });
+    const chart = await chartWithPoints(view, 3);
+    assert.deepEqual(chart.x, [10, 20, 30]);
+    assert.deepEqual(chart.series[0], [3, 2.5, 2.3]);
+  });
+
+  it('shows step, chars/s, ETA, learning rate, gradient norm and the clip count', async () => {
+    await view.send({ type: 'run', run: run() });
+    await view.send({
+      type: 'progress', runId: 'run-1', points: [
+        point(100, 2.0, { clipped: true }),
+        point(120, 1.9, { totalSteps: 1000, charsPerSec: 12_345, etaSeconds: 125, lr: 0.002, gradNorm: 7.25, clipped: true, valLoss: 2.1, elapsedSeconds: 61 }),
+      ],
+    });
+    await chartWithPoints(view, 2);
+    assert.equal(await statText(view, 'step'), '120 / 1,000');
+    assert.equal(await statText(view, 'rate'), '12.3k');
+    assert.equal(await statText(view, 'eta'), '2m 05s');
+    assert.equal(await statText(view, 'elapsed'), '1m 01s');
+    assert.equal(await statText(view, 'lr'), '2.0e-3');
+    assert.equal(await statText(view, 'grad'), '7.250');
+    assert.equal(await statText(view, 'clips'), '2');
+    assert.equal(await statText(view, 'val'), '2.100');
+    // 0.6-smoothed [2.0, 1.9]: (0.48 + 0.76)/0.64
+    assert.equal(await statText(view, 'loss'), (1.24 / 0.64).toFixed(3));
+    assert.equal(await view.page.locator('.run-title').innerText(), 'tiny-shakespeare.txt — LSTM-128');
+    assert.equal(await view.page.locator('.run-status .badge').innerText(), 'Training');
+  });
+
+  it('enables the buttons that fit the state, and Stop posts the stop command', async () => {
+    await view.send({ type: 'run', run: run({ points: [point(5, 3)] }) });
+    await settled(view.page);
+    assert.equal(await isDisabled(view, 'stop'), false);
+    assert.equal(await isDisabled(view, 'train'), true);
+    assert.equal(await isDisabled(view, 'resume'), true);
+    await view.page.locator('.actions [data-command="stop"]').click();
+    assert.deepEqual(await commands(view), [{ type: 'command', command: 'stop' }]);
+
+    await view.send({ type: 'state', runId: 'run-1', state: 'stopped', message: 'Stopped at step 5; checkpoint saved.', canResume: true });
+    await settled(view.page);
+    assert.equal(await isDisabled(view, 'stop'), true);
+    assert.equal(await isDisabled(view, 'resume'), false);
+    assert.equal(await isDisabled(view, 'train'), false);
+    assert.equal(await view.page.locator('.run-status .badge').innerText(), 'Stopped');
+    assert.equal(await view.page.locator('.run-message').innerText(), 'Stopped at step 5; checkpoint saved.');
+    await view.page.locator('.actions [data-command="stop"]').click({ force: true });
+    for (const c of ['resume', 'sample', 'diagnostics'] as const) await view.page.locator(`.actions [data-command="${c}"]`).click();
+    assert.deepEqual(await commands(view), ['stop', 'resume', 'sample', 'diagnostics'].map((command) => ({ type: 'command', command })));
+  });
+
+  it('shows the latest sample in a monospace block', async () => {
+    await view.send({ type: 'run', run: run() });
+    await view.send({ type: 'sample', runId: 'run-1', text: SAMPLE });
+    await settled(view.page);
+    const pre = view.page.locator('.sample-text');
+    assert.equal(await pre.innerText(), SAMPLE);
+    const style = await pre.evaluate((e) => ({ font: getComputedStyle(e).fontFamily, ws: getComputedStyle(e).whiteSpace }));
+    assert.match(style.font, /mono/i);
+    assert.equal(style.ws, 'pre-wrap');
+  });
+
+  it('comes back after a reload from the state it saved, before the host says anything', async () => {
+    await view.send({ type: 'run', run: run({ points: lossCurve(0, 300) }) });
+    await view.send({ type: 'sample', runId: 'run-1', text: 'To be, or not' });
+    await view.page.locator('#smoothing').fill('0.8');
+    await chartWithPoints(view, 60);
+    await view.page.waitForFunction(() => sessionStorage.getItem('seqlab-test-state')?.includes('To be, or not'));
+    await view.page.reload();
+    await view.page.waitForFunction(() => (window as any).__posted.length > 0);
+    const chart = await chartWithPoints(view, 60);
+    assert.deepEqual(chart.x.slice(0, 3), [5, 10, 15]);
+    assert.equal(await view.page.locator('#smoothing').inputValue(), '0.8');
+    assert.equal(await view.page.locator('.sample-text').innerText(), 'To be, or not');
+    assert.deepEqual(await view.posted(), [{ type: 'ready' }]);
+    assert.equal((await view.savedState()).smoothing, 0.8);
+  });
+
+  it('ignores malformed messages with a warning and keeps working', async () => {
+    await view.send({ type: 'run', run: run() });
+    await view.send({ type: 'progress', runId: 'run-1', points: [{ step: 'ten', loss: 2 }] });
+    await view.send({ type: 'progress', runId: 'run-1', points: [{ ...point(1, 2), loss: '2' }] });
+    await view.send({ type: 'state', runId: 'run-1', state: 'exploded', message: '', canResume: false });
+    await view.send({ type: 'launch-missiles' });
+    await view.send({ type: 'progress', runId: 'someone-else', points: [point(1, 9)] });
+    await view.page.evaluate(() => window.postMessage(null, '*'));
+    await view.send({ type: 'progress', runId: 'run-1', points: [point(1, 2.5)] });
+    const chart = await chartWithPoints(view, 1);
+    assert.deepEqual(chart.series[0], [2.5]);
+    assert.equal(await view.page.locator('.run-status .badge').innerText(), 'Training');
+    assert.equal(view.warnings.filter((w) => w.startsWith('SeqLab: ignored')).length, 6, view.warnings.join('\n'));
+  });
+
+  it('is served with a CSP that allows only nonce scripts: no eval, no inline script or style', async () => {
+    const csp = await view.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.ok(csp);
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, new RegExp(`script-src 'nonce-${NONCE}'`));
+    assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline/);
+    assert.equal(await view.page.locator('script').getAttribute('nonce'), NONCE);
+    // the policy is in force: an inline script and an inline style element are refused
+    const refused = await view.page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.inlineScriptRan = true';
+      document.body.append(script);
+      const style = document.createElement('style');
+      style.textContent = 'body { outline: 7px solid red; }';
+      document.head.append(style);
+      return { script: !(window as any).inlineScriptRan, style: getComputedStyle(document.body).outlineWidth !== '7px' };
+    });
+    assert.deepEqual(refused, { script: true, style: true });
+    // and both refusals are reported as violations (then cleared: they were on purpose)
+    const violations = () => view.errors.flatMap((e) => /^CSP violation: (\S+)/.exec(e)?.[1] ?? []);
+    for (let i = 0; i < 100 && violations().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(violations(), ['script-src-elem', 'style-src-elem']);
+    view.errors.length = 0;
+  });
+
+  for (const theme of ['dark', 'light', 'high-contrast'] as ThemeName[]) {
+    it(`draws the series in the ${theme} theme's --vscode-charts-* colours, switching live`, async () => {
+      await view.send({ type: 'run', run: run({ points: lossCurve(0, 600) }) });
+      await chartWithPoints(view, 120);
+      const other: ThemeName = theme === 'light' ? 'dark' : 'light';
+      const before = THEMES[other].vars['--vscode-charts-blue'];
+      await view.setTheme(other);
+      await view.page.waitForFunction((c) => (window as any).seqlabCharts.get('loss').uplot.series[2].stroke() === c, before);
+      await view.setTheme(theme);
+      const vars = THEMES[theme].vars;
+      await view.page.waitForFunction((c) => (window as any).seqlabCharts.get('loss').uplot.series[2].stroke() === c, vars['--vscode-charts-blue']);
+      await settled(view.page);
+      const chart = (await lossChart(view))!;
+      const blue = vars['--vscode-charts-blue'];
+      assert.deepEqual(chart.strokes.map((s) => rgb(s.startsWith('#') ? s : '#000000')).slice(1), [blue, vars['--vscode-charts-orange'], vars['--vscode-charts-red']].map((c) => rgb(c)));
+      assert.equal(chart.strokes[0], rgb(blue, 0.4));
+      assert.deepEqual(chart.markerColors, [rgb(blue, 0.4), rgb(blue), rgb(vars['--vscode-charts-orange']), rgb(vars['--vscode-charts-red'])]);
+      assert.ok(await pixelsOfColor(view, blue) > 100, 'the smoothed line is drawn in the theme blue');
+      assert.equal(await pixelsOfColor(view, before), 0, `no pixel is left in the ${other} theme's blue`);
+      assert.ok(await pixelsOfColor(view, vars['--vscode-charts-red']) > 20, 'clip events are marked in the theme red');
+    });
+  }
+
+  it('resizes the chart with the view', async () => {
+    await view.send({ type: 'run', run: run({ points: lossCurve(0, 200) }) });
+    const wide = (await chartWithPoints(view, 40)).width;
+    await view.page.setViewportSize({ width: 260, height: 800 });
+    await view.page.waitForFunction((w) => (window as any).seqlabCharts.get('loss').uplot.width < w, wide);
+    const narrow = (await lossChart(view))!.width;
+    assert.equal(narrow, await view.page.locator('.chart-box').evaluate((e) => Math.floor(e.getBoundingClientRect().width)));
+  });
+
+  it('renders a training run in dark, light and high-contrast themes (screenshots)', async () => {
+    const points = lossCurve(0, 1240);
+    await view.send({ type: 'run', run: run({ points, sample: SAMPLE }) });
+    await chartWithPoints(view, points.length);
+    for (const theme of ['dark', 'light', 'high-contrast'] as ThemeName[]) {
+      await view.setTheme(theme);
+      await view.page.waitForFunction((c) => (window as any).seqlabCharts.get('loss').uplot.series[2].stroke() === c, THEMES[theme].vars['--vscode-charts-blue']);
+      await settled(view.page);
+      await screenshot(view.page, `sidebar-${theme}.png`);
+    }
+    await view.setTheme('dark');
+    await view.send({ type: 'run', run: null });
+    await settled(view.page);
+    await screenshot(view.page, 'sidebar-empty-dark.png', false);
+  });
+});
