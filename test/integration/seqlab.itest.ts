@@ -1,0 +1,210 @@
+// SeqLab in a real VS Code: the palette command trains, the sidebar receives decreasing loss,
+// Stop, Sample text, the hover, Sample from cursor, diagnostics, restore, and the bad inputs.
+
+import * as assert from 'assert';
+import { existsSync, writeFileSync } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { SeqLabApi } from '../../src/extension/extension';
+import type { HoverResult } from '../../src/protocol';
+import { Runs } from '../../src/extension/runs';
+import { runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText } from './screenshot';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function englishish(chars: number): string {
+  const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'the', 'dog', 'ran', 'to', 'it', 'was', 'good', 'when', 'then'];
+  let s = '', x = 11;
+  while (s.length < chars) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    s += words[(x >>> 16) % words.length] + ((x >>> 8) % 11 === 0 ? '.\n' : ' ');
+  }
+  return s;
+}
+
+async function until(what: string, ok: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+async function expectError(command: string, pattern: RegExp, ...args: unknown[]): Promise<void> {
+  await assert.rejects(Promise.resolve(vscode.commands.executeCommand(command, ...args)), (e: Error) => pattern.test(e.message), `${command} should fail with ${pattern}`);
+}
+
+suite('SeqLab in VS Code', function () {
+  this.timeout(240_000);
+  let api: SeqLabApi;
+  let doc: vscode.TextDocument;
+  const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const config = () => vscode.workspace.getConfiguration('seqlab');
+
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension<SeqLabApi>('seqlab.seqlab')!;
+    api = await ext.activate();
+    for (const [k, v] of Object.entries({ hiddenSize: 32, seqLength: 32, batchSize: 8, steps: 80, evalEvery: 20, learningRate: 0.01 })) {
+      await config().update(k, v, vscode.ConfigurationTarget.Global);
+    }
+    const file = path.join(folder(), 'story.txt');
+    writeFileSync(file, englishish(12000));
+    doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('seqlab.lossView.focus');
+    await vscode.window.showTextDocument(doc);
+  });
+
+  test('the palette command trains and the sidebar receives decreasing loss', async () => {
+    if (uiBridgeAvailable()) await runFromPalette('SeqLab: Train char model on this file');
+    else await vscode.commands.executeCommand('seqlab.trainChar');
+    await until('the training to start', () => api.runs.isTraining || api.runs.view?.state === 'done');
+    await api.runs.waitForEnd();
+    assert.strictEqual(api.runs.view?.state, 'done', api.runs.view?.message);
+    const losses = api.sidebar.delivered.flatMap((m) => (m.type === 'progress' ? m.points.map((p) => p.loss) : []));
+    assert.ok(losses.length >= 40, `the sidebar received ${losses.length} loss points`);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(mean(losses.slice(-10)) < mean(losses.slice(0, 10)) - 0.3, `loss went from ${mean(losses.slice(0, 10))} to ${mean(losses.slice(-10))}`);
+    assert.ok(api.runs.store.hasModel(doc.uri), 'a checkpoint was saved into the extension storage');
+    if (uiBridgeAvailable()) {
+      const view = await waitForWebviewText(/chars\/s/);
+      assert.match(view.text, /80/);
+      await screenshot('sidebar-after-training');
+    }
+  });
+
+  test('Sample text opens a document with text from the model', async () => {
+    const sampled = await vscode.commands.executeCommand<vscode.TextDocument>('seqlab.sampleText', { prime: 'the ', length: 120, temperature: 0.8 });
+    assert.ok(sampled);
+    const text = sampled.getText();
+    assert.ok(text.startsWith('the '));
+    assert.strictEqual(Array.from(text).length, 124);
+    const vocab = new Set(Array.from(doc.getText()));
+    assert.ok(Array.from(text).every((c) => vocab.has(c)), 'only characters of the training text');
+    await vscode.window.showTextDocument(doc);
+  });
+
+  test('the hover provider returns the continuation and the top-5 next characters', async () => {
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(3, 4));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    assert.match(text, /SeqLab/);
+    assert.strictEqual((text.match(/^\| `/gm) ?? []).length, 5, text);
+    const r = await api.runs.infer<HoverResult>(doc.uri, { kind: 'hover', prime: 'the ca', length: 40, topK: 5, temperature: 0.8 });
+    assert.strictEqual(Array.from(r.continuation).length, 40);
+    assert.ok(r.top[0].p >= r.top[4].p);
+  });
+
+  test('Sample from cursor offers the continuation as an inline suggestion that Tab accepts', async () => {
+    const editor = await vscode.window.showTextDocument(doc);
+    const end = doc.lineAt(2).range.end;
+    editor.selection = new vscode.Selection(end, end);
+    const before = doc.getText();
+    const suggestion = await vscode.commands.executeCommand<string>('seqlab.sampleFromCursor');
+    assert.ok(suggestion && suggestion.length > 0);
+    await sleep(500);
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+    await until('the suggestion to be accepted', () => doc.getText() !== before, 10_000);
+    assert.strictEqual(doc.getText(), before.slice(0, doc.offsetAt(end)) + suggestion + before.slice(doc.offsetAt(end)));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('diagnostics: the panel shows ‖∂L<T>/∂a<t>‖ for 50 steps and the gates', async () => {
+    const reports = await vscode.commands.executeCommand<{ gradNorms: number[][]; gates: { gate: string }[] }[]>('seqlab.openDiagnostics');
+    assert.strictEqual(reports[0].gradNorms[0].length, 50);
+    assert.deepStrictEqual(reports[0].gates.map((g) => g.gate), ['Γu', 'Γf', 'c̃', 'Γo']);
+    assert.ok(api.diagnostics(), 'the diagnostics panel is open');
+    if (uiBridgeAvailable()) {
+      await waitForWebviewText(/∂L/);
+      await screenshot('diagnostics');
+    }
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('Stop ends a long training after the current step and keeps the checkpoint', async () => {
+    await config().update('steps', 100000, vscode.ConfigurationTarget.Global);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('seqlab.trainChar');
+    const runId = api.runs.view!.runId;
+    await until('a checkpoint', () => api.runs.view!.canResume && (api.runs.view!.points.length ?? 0) > 25);
+    await vscode.commands.executeCommand('seqlab.stop');
+    await api.runs.waitForEnd();
+    assert.strictEqual(api.runs.view!.runId, runId);
+    assert.strictEqual(api.runs.view!.state, 'stopped');
+    assert.ok(existsSync(api.runs.store.checkpointPath(doc.uri)));
+    await config().update('steps', 80, vscode.ConfigurationTarget.Global);
+  });
+
+  test('a second training of the same file is refused while one runs', async () => {
+    await config().update('steps', 100000, vscode.ConfigurationTarget.Global);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('seqlab.trainChar');
+    await expectError('seqlab.trainChar', /already training a model on this file/);
+    await vscode.commands.executeCommand('seqlab.stop');
+    await api.runs.waitForEnd();
+    await config().update('steps', 80, vscode.ConfigurationTarget.Global);
+  });
+
+  test('a killed worker gives a clear error and leaves the last checkpoint intact', async () => {
+    await config().update('steps', 100000, vscode.ConfigurationTarget.Global);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('seqlab.trainChar');
+    await until('a checkpoint', () => api.runs.view!.canResume && api.runs.view!.points.length > 25);
+    const active = (api.runs as unknown as { active: { worker: { worker: { terminate(): Promise<number> } } } }).active;
+    await active.worker.worker.terminate(); // what a crash looks like from the host: the thread is gone
+    await api.runs.waitForEnd();
+    assert.strictEqual(api.runs.view!.state, 'failed');
+    assert.match(api.runs.view!.message, /worker stopped unexpectedly.*checkpoint is intact/);
+    const sample = await api.runs.infer<string>(doc.uri, { kind: 'sample', options: { length: 10 } });
+    assert.strictEqual(Array.from(sample).length, 10, 'the kept checkpoint still loads');
+    await config().update('steps', 80, vscode.ConfigurationTarget.Global);
+  });
+
+  test('a reload finds the model, its curves and its sample again', async () => {
+    const context = (api.runs as unknown as { context: vscode.ExtensionContext }).context;
+    const restored = new Runs(context, api.runs.store);
+    assert.strictEqual(restored.view?.runId, api.runs.view?.runId);
+    assert.ok(restored.view!.points.length > 25, 'the curves are restored');
+    assert.deepStrictEqual(restored.view!.points.slice(0, 25), api.runs.view!.points.slice(0, 25));
+    assert.strictEqual(restored.view!.sample, api.runs.view!.sample);
+    assert.strictEqual(restored.view!.canResume, true);
+    restored.dispose();
+  });
+
+  test('bad inputs: empty, binary, untitled, other schemes, invalid settings, corrupt checkpoint', async () => {
+    const empty = path.join(folder(), 'empty.txt');
+    writeFileSync(empty, '');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(empty));
+    await expectError('seqlab.trainChar', /empty\.txt is empty/);
+
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'abc\u0000def'.repeat(100) }));
+    await expectError('seqlab.trainChar', /looks binary/);
+
+    const provider = vscode.workspace.registerTextDocumentContentProvider('seqlab-test', { provideTextDocumentContent: () => englishish(3000) });
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.parse('seqlab-test:/virtual.txt')));
+    await expectError('seqlab.trainChar', /seqlab-test: documents are not supported/);
+    provider.dispose();
+
+    await config().update('hiddenSize', 0, vscode.ConfigurationTarget.Global);
+    await vscode.window.showTextDocument(doc);
+    await expectError('seqlab.trainChar', /invalid SeqLab setting: hidden size/);
+    await config().update('hiddenSize', 32, vscode.ConfigurationTarget.Global);
+
+    await config().update('maxFileSizeMB', 1, vscode.ConfigurationTarget.Global);
+    const big = path.join(folder(), 'big.txt');
+    writeFileSync(big, englishish(1.2 * 1048576));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(big));
+    await expectError('seqlab.trainChar', /over the seqlab\.maxFileSizeMB limit of 1 MB/);
+    await config().update('maxFileSizeMB', undefined, vscode.ConfigurationTarget.Global);
+
+    // An untitled document trains on its text.
+    const untitled = await vscode.workspace.openTextDocument({ content: englishish(4000) });
+    await vscode.window.showTextDocument(untitled);
+    await vscode.commands.executeCommand('seqlab.trainChar');
+    await api.runs.waitForEnd();
+    assert.strictEqual(api.runs.view!.state, 'done', api.runs.view!.message);
+
+    // A corrupt checkpoint in storage: one clear error, nothing else breaks.
+    writeFileSync(api.runs.store.checkpointPath(untitled.uri), Buffer.from('{"not": "a checkpoint"}'));
+    await assert.rejects(api.runs.infer(untitled.uri, { kind: 'sample', options: { length: 5 } }), /not a valid SeqLab checkpoint/);
+  });
+});
