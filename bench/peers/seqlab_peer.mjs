@@ -12,7 +12,7 @@
 //    loop, so any evaluation SeqLab does during training counts against it.
 // 3. validation loss, same rule as the peers where possible: the first --val-max chars of the
 //    validation part are written to a temp file and scored with `node CLI eval CKPT SLICE`
-//    ({loss, perplexity, chars}); if that fails, the `"final": true` log line's valLoss is used
+//    ({loss, perplexity, chars} — `tokens` is accepted for `chars`); if that fails, the `"final": true` log line's valLoss is used
 //    and valSource says so.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -101,7 +101,7 @@ try {
     if (ev.code !== 0) throw new Error(`exit ${ev.code ?? ev.signal}: ${lastLine(ev.stderrTail)}`);
     const r = JSON.parse(lastLine(ev.stdout));
     if (!Number.isFinite(r.loss)) throw new Error(`no numeric "loss" in ${lastLine(ev.stdout).slice(0, 200)}`);
-    valLoss = r.loss; valChars = r.chars ?? null; valSource = 'seqlab eval on the validation slice';
+    valLoss = r.loss; valChars = r.chars ?? r.tokens ?? null; valSource = 'seqlab eval on the validation slice';
   } catch (e) {
     evalError = String(e.message ?? e);
     if (finalLine && Number.isFinite(finalLine.valLoss)) {

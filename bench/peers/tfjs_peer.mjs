@@ -5,7 +5,7 @@
 // Model (like the tfjs LSTM text-generation example, but many-to-many): one-hot input
 // float32 [B, T, V] (built in JS) -> tf.layers.lstm / gru / simpleRNN(tanh)
 // {returnSequences, returnState} -> tf.layers.dense(V) logits -> tf.losses.softmaxCrossEntropy.
-// tfjs-layers default initialisers. Stateful carry: YES — the final states of a window are
+// PyTorch-style uniform init (see below); tfjs GRU is reset-before (the only mode tfjs has). Stateful carry: YES — the final states of a window are
 // passed as `initialState` to the next window (not differentiated through: tf.variableGrads
 // only differentiates the current window, so it is truncated BPTT with a detached state),
 // reset to zero when the streams wrap. Adam(lr) via tf.train.adam; gradients clipped by
@@ -40,10 +40,17 @@ const { vocab, train, val } = loadCorpus(opts.corpus, opts.valFraction);
 const V = vocab.length, B = opts.batch, T = opts.seqLen, H = opts.hidden;
 const tr = streams(train, B, T);
 
-const rnn = opts.cell === 'lstm' ? tf.layers.lstm({ units: H, returnSequences: true, returnState: true })
-  : opts.cell === 'gru' ? tf.layers.gru({ units: H, returnSequences: true, returnState: true })
-  : tf.layers.simpleRNN({ units: H, activation: 'tanh', returnSequences: true, returnState: true });
-const dense = tf.layers.dense({ units: V });
+// PyTorch's init (uniform ±1/sqrt(H) for every RNN weight and bias, ±1/sqrt(H) for the head)
+// instead of the tfjs-layers defaults: the default orthogonal recurrent initialiser runs a QR
+// that takes minutes on the cpu backend at H = 256 (outside the timed loop, but it makes a
+// quick bench slow), and the same init as the torch peer keeps the val losses comparable.
+const u = (lim) => tf.initializers.randomUniform({ minval: -lim, maxval: lim, seed: opts.seed });
+const init = { kernelInitializer: u(1 / Math.sqrt(H)), recurrentInitializer: u(1 / Math.sqrt(H)), biasInitializer: u(1 / Math.sqrt(H)) };
+const common = { units: H, returnSequences: true, returnState: true, ...init };
+const rnn = opts.cell === 'lstm' ? tf.layers.lstm({ ...common, unitForgetBias: false })
+  : opts.cell === 'gru' ? tf.layers.gru({ ...common, resetAfter: false })
+  : tf.layers.simpleRNN({ ...common, activation: 'tanh' });
+const dense = tf.layers.dense({ units: V, kernelInitializer: u(1 / Math.sqrt(H)), biasInitializer: u(1 / Math.sqrt(H)) });
 const nStates = opts.cell === 'lstm' ? 2 : 1;
 const zeroState = () => Array.from({ length: nStates }, () => tf.zeros([B, H]));
 
