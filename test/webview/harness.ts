@@ -22,15 +22,24 @@ const TYPES: Record<string, string> = {
   '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.svg': 'image/svg+xml', '.png': 'image/png',
 };
 
-/** Fails early, with the fix, when the bundles are missing or older than their sources. */
+/**
+ * Fails early, with the fix, when a bundle is missing or stale: its source map must hold the
+ * current text of every file of ours it was built from (mtimes would not do: esbuild leaves an
+ * unchanged output file alone).
+ */
 export function checkBundles(): void {
-  const newestSource = fs.readdirSync(path.join(REPO, 'webview'))
-    .map((f) => fs.statSync(path.join(REPO, 'webview', f)).mtimeMs)
-    .reduce((a, b) => Math.max(a, b), 0);
   for (const name of Object.keys(WEBVIEW_ASSETS) as WebviewName[]) {
     const bundle = path.join(REPO, WEBVIEW_ASSETS[name].script);
-    if (!fs.existsSync(bundle)) throw new Error(`${WEBVIEW_ASSETS[name].script} is missing: run "node scripts/build.mjs" first`);
-    if (fs.statSync(bundle).mtimeMs < newestSource) throw new Error(`${WEBVIEW_ASSETS[name].script} is older than webview/: run "node scripts/build.mjs" first`);
+    const fix = 'run "node scripts/build.mjs" first';
+    if (!fs.existsSync(`${bundle}.map`)) throw new Error(`${WEBVIEW_ASSETS[name].script} is missing: ${fix}`);
+    const map = JSON.parse(fs.readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+    map.sources.forEach((source, i) => {
+      const file = path.resolve(path.dirname(bundle), source);
+      if (file.includes(`${path.sep}node_modules${path.sep}`) || !fs.existsSync(file)) return;
+      if (map.sourcesContent?.[i] !== fs.readFileSync(file, 'utf8')) {
+        throw new Error(`${WEBVIEW_ASSETS[name].script} is older than ${path.relative(REPO, file)}: ${fix}`);
+      }
+    });
   }
 }
 
