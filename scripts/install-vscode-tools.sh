@@ -84,14 +84,27 @@ EOF
   # it runs on Node 24, so code-server's postinstall sees node/v24 in the user
   # agent, and node-gyp builds against Node 24's headers (the user npmrc here sets
   # nodedir=/usr, Node 20's, which would give modules that cannot load).
-  (
+  # The native builds print a lot: it goes to $TOOLS/code-server-install.log, and
+  # its tail is shown on failure (SEQLAB_INSTALL_VERBOSE=1 streams it instead).
+  install_log="$TOOLS/code-server-install.log"
+  if ! (
     cd "$CS_DIR"
     export PATH="$NODE_HOME/bin:$PATH"
     export npm_config_nodedir="$NODE_HOME"
     export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
     unset npm_config_ignore_scripts || true
-    npm install --no-audit --no-fund --foreground-scripts
-  )
+    if [ "${SEQLAB_INSTALL_VERBOSE:-}" = "1" ]; then
+      npm install --no-audit --no-fund --foreground-scripts 2>&1 | tee "$install_log"
+      exit "${PIPESTATUS[0]}"
+    else
+      npm install --no-audit --no-fund --foreground-scripts >"$install_log" 2>&1
+    fi
+  ); then
+    tail -n 100 "$install_log" || true
+    log "code-server install FAILED (full log: $install_log)"
+    exit 1
+  fi
+  grep -E '^npm (warn|error)' "$install_log" | grep -v 'deprecated' || true
   # Check that it really built: the native modules must load in Node 24.
   (
     cd "$CS_PKG/lib/vscode"
