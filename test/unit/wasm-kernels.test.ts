@@ -9,7 +9,7 @@ import { Vec } from '../../src/engine/tensor';
 import { relaxedSimdAvailable, wasmAvailable, wasmBackend } from '../../src/engine/wasm/backend';
 
 // Node 20 has relaxed SIMD behind a flag; turn it on so the fused multiply-add build is tested too
-// (it takes effect if no wasm backend was made before this file loaded).
+// (backends made before this line loaded keep the multiply + add build).
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 // Stated tolerance, kernels: every element of C satisfies

@@ -47,24 +47,26 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-let compiled: { simd: WebAssembly.Module | null; relaxed: WebAssembly.Module | null } | undefined;
+let simd: WebAssembly.Module | null | undefined, relaxed: WebAssembly.Module | null = null;
 
-/** Compiles both builds once; null where the runtime lacks the features (SIMD, threads, relaxed SIMD). */
+/** Compiles a build once; null where the runtime lacks its features (SIMD, threads, relaxed SIMD). */
+function load(b64: string): WebAssembly.Module | null {
+  try {
+    if (typeof WebAssembly !== 'object' || typeof SharedArrayBuffer === 'undefined') return null;
+    const bytes = decodeBase64(b64);
+    if (!WebAssembly.validate(bytes)) return null;
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return new WebAssembly.Module(bytes);
+  } catch {
+    return null;
+  }
+}
+
 function modules(): { simd: WebAssembly.Module | null; relaxed: WebAssembly.Module | null } {
-  if (compiled) return compiled;
-  const load = (b64: string): WebAssembly.Module | null => {
-    try {
-      if (typeof WebAssembly !== 'object' || typeof SharedArrayBuffer === 'undefined') return null;
-      const bytes = decodeBase64(b64);
-      if (!WebAssembly.validate(bytes)) return null;
-      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-      return new WebAssembly.Module(bytes);
-    } catch {
-      return null;
-    }
-  };
-  compiled = { simd: load(KERNELS_SIMD_BASE64), relaxed: load(KERNELS_RELAXED_BASE64) };
-  return compiled;
+  if (simd === undefined) simd = load(KERNELS_SIMD_BASE64);
+  // Asked again while missing: the relaxed-SIMD flag may have been set since.
+  if (simd && !relaxed) relaxed = load(KERNELS_RELAXED_BASE64);
+  return { simd, relaxed };
 }
 
 /** True when this runtime can run the WebAssembly SIMD backend (SIMD and shared memory). */
@@ -74,7 +76,7 @@ export function wasmAvailable(): boolean {
 
 /**
  * True when relaxed SIMD is on (Node ≥ 22; Node 20 needs `--experimental-wasm-relaxed-simd`,
- * or `v8.setFlagsFromString('--experimental-wasm-relaxed-simd')` before the first call here).
+ * or `v8.setFlagsFromString('--experimental-wasm-relaxed-simd')` before the backend is made).
  */
 export function relaxedSimdAvailable(): boolean {
   return modules().relaxed !== null;
