@@ -104,7 +104,7 @@ export async function waitForWebviewText(needle: string | RegExp, timeoutMs = 20
     await sleep(250);
   }
   throw new Error(
-    `no webview text matched ${String(needle)} within ${timeoutMs} ms; saw: ${JSON.stringify(last.map((w) => w.text.slice(0, 200)))}`,
+    `no webview text matched ${String(needle)} within ${timeoutMs} ms; saw: ${JSON.stringify(last.map((w) => w.text.slice(0, 600)))}`,
   );
 }
 
