@@ -55,8 +55,12 @@ export function run(): Promise<void> {
       return;
     }
     try {
-      mocha.run((failures) => {
-        console.log(`[seqlab-it] mocha finished: ${failures} failure(s)`);
+      const runner = mocha.run((failures) => {
+        const st = runner.stats;
+        // the runner repeats this as its closing line: 'integration: N passed, N failed, N skipped'
+        console.log(
+          `[seqlab-it] result: ${st?.passes ?? 0} passed, ${failures} failed, ${st?.pending ?? 0} skipped`,
+        );
         if (failures > 0) {
           reject(new Error(`${failures} integration test(s) failed`));
         } else {

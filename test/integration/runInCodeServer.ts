@@ -146,6 +146,7 @@ async function stopServer(): Promise<void> {
 }
 
 let tmpToRemove: string | undefined;
+let finalLine: string | undefined;
 
 process.on('exit', () => {
   killServer('SIGKILL');
@@ -504,6 +505,7 @@ async function main(): Promise<number> {
     const workbenchLogPath = path.join(opts.artifacts, 'integration', 'workbench.log');
     const workbenchLog = fs.createWriteStream(workbenchLogPath);
     const early: string[] = [];
+    let closingLine: string | undefined;
     let suiteStarted = false;
     let suiteLogStart = 0;
     await page.exposeFunction('codeAutomationLog', (type: unknown, args: unknown) => {
@@ -513,6 +515,10 @@ async function main(): Promise<number> {
       if (!suiteStarted && text.includes('[seqlab-it]')) {
         suiteStarted = true;
         suiteLogStart = Date.now();
+      }
+      const counts = /\[seqlab-it\] result: (\d+ passed, \d+ failed, \d+ skipped)/.exec(text);
+      if (counts) {
+        closingLine = `integration: ${counts[1]}`;
       }
       for (const line of text.split('\n')) {
         const tagged = level === 'error' || level === 'warn' ? `[vscode:${level}] ${line}` : line;
@@ -597,6 +603,9 @@ async function main(): Promise<number> {
     if (result.code !== 0) {
       await saveFailureScreenshot(thePage, opts, 'failure');
     }
+    // The plain closing line CI reads ('N passed, N failed'); 0 passed, 1 failed if
+    // the suite died without counting.
+    finalLine = closingLine ?? `integration: 0 passed, ${result.code === 0 ? 0 : 1} failed`;
     return result.code;
   } catch (err) {
     say(`harness error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -673,7 +682,12 @@ for (const [sig, num] of [
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    if (finalLine) {
+      console.log(finalLine);
+    }
+    process.exit(code);
+  },
   (err) => {
     say(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     killServer('SIGKILL');
