@@ -234,7 +234,8 @@ const table = rows.map((r) => {
   if (r.status) return [r.label, r.cell, String(r.hidden), r.status, '', '', ''];
   let cps = fmtNum(r.charsPerSec);
   if (r.warmupIncluded) { cps = `~${cps}`; notes.add('~ fewer steps than the warm-up: chars/s includes warm-up'); }
-  let vl = Number.isFinite(r.valLoss) ? r.valLoss.toFixed(3) : 'n/a';
+  let vl = r.valLoss == null ? 'n/a' : !(r.valLoss < 50) ? 'diverged' : r.valLoss.toFixed(3);
+  if (vl === 'diverged') notes.add('diverged: val loss not finite or above 50 nats/char (the raw value is in the JSON)');
   if (r.valTruncated) { vl += '†'; notes.add(`† validation stopped at the ${opts.evalMaxSeconds} s evaluation cap (fewer chars than the slice)`); }
   if (r.valNoCarry) { vl += '‡'; notes.add('‡ brain.js: 64-char windows from a zero state (no carry), RMSProp, batch 1 — not the reference recipe'); }
   if (r.valOwnRule) { vl += '§'; notes.add('§ SeqLab `eval` on the slice failed; value is the final log line (SeqLab\'s own validation rule)'); }
