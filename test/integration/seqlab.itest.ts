@@ -67,7 +67,7 @@ suite('SeqLab in VS Code', function () {
     assert.ok(mean(losses.slice(-10)) < mean(losses.slice(0, 10)) - 0.3, `loss went from ${mean(losses.slice(0, 10))} to ${mean(losses.slice(-10))}`);
     assert.ok(api.runs.store.hasModel(doc.uri), 'a checkpoint was saved into the extension storage');
     if (uiBridgeAvailable()) {
-      const view = await waitForWebviewText(/chars\/s/);
+      const view = await waitForWebviewText(/chars\/s/i);
       assert.match(view.text, /80/);
       await screenshot('sidebar-after-training');
     }
@@ -114,7 +114,7 @@ suite('SeqLab in VS Code', function () {
     assert.deepStrictEqual(reports[0].gates.map((g) => g.gate), ['Γu', 'Γf', 'c̃', 'Γo']);
     assert.ok(api.diagnostics(), 'the diagnostics panel is open');
     if (uiBridgeAvailable()) {
-      await waitForWebviewText(/∂L/);
+      await waitForWebviewText(/How far back the gradient reaches/);
       await screenshot('diagnostics');
     }
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
