@@ -11,6 +11,7 @@ import { formatInt, formatNumber } from './format';
 import { loadState, onHostMessage, post, saveState } from './host';
 import { HISTOGRAM_BINS, parseDiagnosticsReport } from './messages';
 import { saveCsv, savePng, type CsvCell } from './save';
+import { DEFAULT_SMOOTHING, debiasedEma } from './smoothing';
 import { button, setEnabled } from './toolkit';
 
 interface DiagnosticsState {
@@ -84,6 +85,22 @@ function paramRows(reports: DiagnosticsReport[]): BarRow[] {
   }));
 }
 
+/** Training curves of a Compare run: x = the union of the reports' steps; per report its smoothed training loss and its validation loss. */
+function lossData(reports: DiagnosticsReport[]): { x: number[]; ys: (number | null)[][] } {
+  const x = [...new Set(reports.flatMap((r) => (r.lossCurve ?? []).map((c) => c.step)))].sort((a, b) => a - b);
+  const ys = reports.flatMap((r) => {
+    const curve = r.lossCurve ?? [];
+    const smoothed = debiasedEma(curve.map((c) => c.loss), DEFAULT_SMOOTHING);
+    const train = new Map(curve.map((c, i) => [c.step, smoothed[i]]));
+    const val = new Map(curve.map((c) => [c.step, c.valLoss]));
+    return [train, val].map((byStep) => x.map((s) => {
+      const v = byStep.get(s);
+      return v !== undefined && v !== null && Number.isFinite(v) ? v : null;
+    }));
+  });
+  return { x, ys };
+}
+
 function clipData(reports: DiagnosticsReport[]): { x: number[]; ys: (number | null)[][] } {
   const x = [...new Set(reports.flatMap((r) => r.clipEvents.map((c) => c.step)))].sort((a, b) => a - b);
   const ys = reports.map((r) => {
@@ -132,6 +149,15 @@ const emptyEl = el('section', 'empty',
   el('h2', 'empty-title', 'No diagnostics yet'),
   el('p', '', 'Train a model, then run ', el('strong', '', 'SeqLab: Open diagnostics'), ' to look inside it.'));
 
+const losses = panel('losses', 'Training curves, overlaid',
+  'The models of a Compare run trained on the same text with the same budget: smoothed training loss (solid) and validation loss (dots) in nats per token.',
+  () => pngOf(lossesChart, 'seqlab-loss-curves'),
+  () => {
+    const { x, ys } = lossData(state.reports);
+    const header = ['step', ...state.reports.flatMap((r) => [`${r.label} train (smoothed)`, `${r.label} val`])];
+    saveCsv('seqlab-loss-curves', header, x.map((xi, i) => [xi, ...ys.map((y) => y[i])]));
+  });
+
 const vanishing = panel('vanishing', 'How far back the gradient reaches',
   'How much of the error at the last step T reaches each earlier step t: a line falling steeply to the left is the vanishing gradient of a plain RNN; GRU and LSTM gates keep it flat.',
   () => pngOf(vanishingChart, 'seqlab-vanishing-gradients'),
@@ -165,7 +191,7 @@ const clips = panel('clips', 'Gradient clipping events',
     state.reports.flatMap((r) => r.clipEvents.map((c) => [r.label, c.step, c.norm]))));
 
 const clipList = el('ul', 'clip-list');
-const content = el('div', 'content', vanishing.section, gates.section, params.section, clips.section);
+const content = el('div', 'content', losses.section, vanishing.section, gates.section, params.section, clips.section);
 root.append(el('header', 'page-header', el('h1', '', 'SeqLab diagnostics'), summaryEl), emptyEl, content);
 
 // ---------- charts ----------
@@ -193,6 +219,24 @@ function vanishingOptions(p: Palette): LineOptions {
 
 type uPlotSeries = NonNullable<LineOptions['series']>[number];
 
+function lossOptions(p: Palette): LineOptions {
+  const value = legendValue(formatNumber);
+  return {
+    scales: { x: { time: false } },
+    legend: themedLegend(),
+    cursor: { drag: { x: true, y: false } },
+    series: [
+      { label: '', value: legendValue((v) => `step ${formatInt(v)}`) },
+      ...state.reports.flatMap((r, ri): uPlotSeries[] => [
+        { label: `${r.label} train`, stroke: seriesColor(p, ri), width: 2, spanGaps: true, value, points: { show: false } },
+        { label: `${r.label} val`, stroke: seriesColor(p, ri), width: 1, dash: [4, 3], spanGaps: true, value,
+          points: { show: true, size: 5, width: 1, stroke: seriesColor(p, ri), fill: seriesColor(p, ri) } },
+      ]),
+    ],
+    axes: [themedAxis(p, { label: 'training step', format: (v) => formatInt(v) }, 'x'), themedAxis(p, { label: 'loss (nats/token)' }, 'y')],
+  };
+}
+
 function clipOptions(p: Palette): LineOptions {
   return {
     scales: { x: { time: false, range: paddedRange() }, y: logScale() },
@@ -212,6 +256,7 @@ function clipOptions(p: Palette): LineOptions {
   };
 }
 
+const lossesChart = new LineChart('losses', 'Training curves, overlaid', losses.body, lossOptions, 260, BACKGROUND);
 const vanishingChart = new LineChart('vanishing', 'How far back the gradient reaches: ‖∂L<T>/∂a<t>‖', vanishing.body, vanishingOptions, 320, BACKGROUND);
 const gatesChart = new CanvasChart('gates', 'Gate saturation', gates.body, histogramGrid([]), BACKGROUND);
 const paramsChart = new CanvasChart('params', 'Gradient norm per parameter', params.body, horizontalBars([], []), BACKGROUND);
@@ -229,6 +274,13 @@ function render(): void {
 
   const windows = [...new Set(reports.map((r) => r.steps))];
   setText(summaryEl, `${reports.map((r) => r.label).join(' · ')} — one window of ${windows.map((t) => `T = ${t}`).join(', ')} characters`);
+
+  const ld = lossData(reports);
+  losses.section.hidden = ld.x.length === 0;
+  if (ld.x.length) {
+    lossesChart.rebuild();
+    lossesChart.setData([ld.x, ...ld.ys]);
+  }
 
   const { x, ys } = gradientData(reports);
   vanishingChart.rebuild();

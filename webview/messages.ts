@@ -104,6 +104,12 @@ export function parseDiagnosticsReport(v: unknown): DiagnosticsReport {
       const q = obj(c, 'clip event');
       return { step: count(q, 'step'), norm: num(q, 'norm') };
     }),
+    ...(o.lossCurve === undefined ? {} : {
+      lossCurve: arr(o, 'lossCurve').map((c) => {
+        const q = obj(c, 'loss curve point');
+        return { step: count(q, 'step'), loss: num(q, 'loss'), valLoss: q.valLoss === null ? null : num(q, 'valLoss') };
+      }),
+    }),
   };
 }
 

@@ -129,6 +129,32 @@ describe('diagnostics webview (chromium)', function () {
     assert.deepEqual(chart.ys[0], [null, null, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('hides the training-curves panel without curves and overlays one train + val pair per model with them', async () => {
+    await view.send({ type: 'diagnostics', reports: data });
+    await vanishing(view, 5);
+    assert.equal(await view.page.locator('#losses').isVisible(), false, 'no lossCurve: no panel');
+
+    const curve = (scale: number) => [10, 20, 30].map((step) => ({ step, loss: scale * (4 - step / 10), valLoss: step === 30 ? scale * 1.5 : null }));
+    const compared = data.map((r, i) => ({ ...r, lossCurve: curve(1 + i / 10) }));
+    await view.send({ type: 'diagnostics', reports: compared });
+    await view.page.waitForFunction(() => (window as any).seqlabCharts?.get('losses')?.uplot?.series.length === 7);
+    assert.ok(await view.page.locator('#losses').isVisible());
+    const chart = await view.page.evaluate(() => {
+      const u = (window as any).seqlabCharts.get('losses').uplot;
+      return { labels: u.series.slice(1).map((s: any) => s.label), x: Array.from(u.data[0] as ArrayLike<number>), ys: u.data.slice(1).map((s: ArrayLike<number | null>) => Array.from(s)) };
+    });
+    assert.deepEqual(chart.labels, ['RNN-128 train', 'RNN-128 val', 'GRU-128 train', 'GRU-128 val', 'LSTM-128 train', 'LSTM-128 val']);
+    assert.deepEqual(chart.x, [10, 20, 30]);
+    assert.deepEqual(chart.ys[1], [null, null, 1.5], 'validation loss only where measured');
+    assert.ok(Math.abs((chart.ys[0][0] as number) - 3) < 1e-12, 'the smoothed curve starts at the first loss (debiased EMA)');
+    assert.ok((chart.ys[0][2] as number) < (chart.ys[0][0] as number) && (chart.ys[0][2] as number) > 1, 'smoothed, decreasing, above the last raw loss');
+
+    const rows = parseCsv((await save(view, 'losses-csv')).data);
+    assert.deepEqual(rows[0], ['step', 'RNN-128 train (smoothed)', 'RNN-128 val', 'GRU-128 train (smoothed)', 'GRU-128 val', 'LSTM-128 train (smoothed)', 'LSTM-128 val']);
+    assert.deepEqual(rows.map((r) => r[0]), ['step', '10', '20', '30']);
+    assert.equal(Number(rows[3][6]), 1.2 * 1.5);
+  });
+
   it('Save PNG posts a PNG of the chart, with its title, on the theme background', async () => {
     await view.send({ type: 'diagnostics', reports: data });
     await vanishing(view, 5);
