@@ -83,8 +83,17 @@ export class Sampler {
   /** Generates text after the primer. Returns only the new text. */
   generate(options: Partial<SampleOptions>): string {
     const o = validateSampleOptions({ ...defaultSampleOptions, ...options });
-    const rng = new Rng(o.seed), tok = this.model.tokenizer;
     this.prime(o.prime);
+    return this.extend(o);
+  }
+
+  /** Generates text after what was primed (or generated) so far; o.prime is not read. */
+  continue(options: Partial<Omit<SampleOptions, 'prime'>>): string {
+    return this.extend(validateSampleOptions({ ...defaultSampleOptions, ...options }));
+  }
+
+  private extend(o: SampleOptions): string {
+    const rng = new Rng(o.seed), tok = this.model.tokenizer;
     const out: number[] = [];
     const one = new Int32Array(1);
     for (let i = 0; i < o.length; i++) {

@@ -82,9 +82,9 @@ function infer(path: string, task: InferenceTask): unknown {
       return sampler.generate(task.options);
     case 'hover': {
       const t0 = performance.now();
-      const continuation = sampler.generate({ prime: task.prime, length: task.length, temperature: task.temperature, seed: 1 });
       sampler.prime(task.prime);
       const top = sampler.top(task.topK);
+      const continuation = sampler.continue({ length: task.length, temperature: task.temperature, seed: 1 });
       const r: HoverResult = { continuation, top, label: modelLabel(model), millis: performance.now() - t0 };
       return r;
     }

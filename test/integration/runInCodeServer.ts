@@ -3,10 +3,12 @@
 // by playwright-core. Works offline; install the tools first with
 // scripts/install-vscode-tools.sh. Runs under plain Node (not inside VS Code):
 //
-//   node out/test/integration/runInCodeServer.js [--extension DIR] [--tests FILE]
+//   node out/test/integration/runInCodeServer.js [--extension DIR | --vsix FILE] [--tests FILE]
 //        [--workspace DIR] [--timeout SECONDS] [--artifacts DIR] [--keep-tmp] [--verbose]
 //
-// Env equivalents: SEQLAB_IT_EXTENSION, SEQLAB_IT_TESTS, SEQLAB_IT_WORKSPACE,
+// --vsix installs the packaged extension into the fresh code-server with its own
+// --install-extension, as a user would, and runs the suite against that installed copy.
+// Env equivalents: SEQLAB_IT_EXTENSION, SEQLAB_IT_VSIX, SEQLAB_IT_TESTS, SEQLAB_IT_WORKSPACE,
 // SEQLAB_IT_TIMEOUT_S, SEQLAB_IT_ARTIFACTS, SEQLAB_IT_KEEP_TMP=1, SEQLAB_IT_VERBOSE=1;
 // tool locations: SEQLAB_TOOLS_DIR (default <repo>/.tools), SEQLAB_NODE24,
 // SEQLAB_CODE_SERVER_ENTRY, SEQLAB_CHROMIUM (default /usr/bin/chromium).
@@ -14,7 +16,7 @@
 //
 // Exit code: the suite's (0 all passed, 1 failures), 124 on overall timeout,
 // 2 when the harness itself fails (tools missing, server not ready, ...).
-import { spawn, ChildProcess } from 'child_process';
+import { spawn, spawnSync, ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -26,6 +28,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 interface Options {
   extension: string;
+  vsix: string | undefined;
   tests: string;
   workspace: string | undefined;
   timeoutS: number;
@@ -39,7 +42,7 @@ interface Options {
 
 function usage(): never {
   console.log(
-    'usage: node out/test/integration/runInCodeServer.js [--extension DIR] [--tests FILE] [--workspace DIR]\n' +
+    'usage: node out/test/integration/runInCodeServer.js [--extension DIR | --vsix FILE] [--tests FILE] [--workspace DIR]\n' +
       '       [--timeout SECONDS] [--artifacts DIR] [--keep-tmp] [--verbose]',
   );
   process.exit(0);
@@ -71,11 +74,13 @@ function parseOptions(argv: string[]): Options {
   }
   const str = (k: string, e: string): string | undefined => (cli[k] as string | undefined) ?? env[e] ?? undefined;
   const extension = path.resolve(str('extension', 'SEQLAB_IT_EXTENSION') ?? REPO_ROOT);
-  const tests = path.resolve(extension, str('tests', 'SEQLAB_IT_TESTS') ?? 'out/test/integration/index.js');
+  const vsix = str('vsix', 'SEQLAB_IT_VSIX');
+  const tests = path.resolve(vsix ? REPO_ROOT : extension, str('tests', 'SEQLAB_IT_TESTS') ?? 'out/test/integration/index.js');
   const ws = str('workspace', 'SEQLAB_IT_WORKSPACE');
   const tools = path.resolve(env.SEQLAB_TOOLS_DIR ?? path.join(REPO_ROOT, '.tools'));
   return {
     extension,
+    vsix: vsix ? path.resolve(vsix) : undefined,
     tests,
     workspace: ws ? path.resolve(ws) : undefined,
     timeoutS: Number(str('timeout', 'SEQLAB_IT_TIMEOUT_S') ?? 600),
@@ -299,6 +304,22 @@ async function serveRequests(page: Page, controlDir: string, opts: Options, stop
 
 // ---- main ----
 
+/** code-server --install-extension FILE into the run's fresh extensions folder; returns the installed extension's folder. */
+function installVsix(opts: Options, dirs: { home: string; userData: string; extensions: string }): string {
+  const started = Date.now();
+  const result = spawnSync(
+    opts.node,
+    [opts.codeServerEntry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', opts.vsix!],
+    { env: { ...process.env, HOME: dirs.home }, encoding: 'utf8', timeout: 120_000 },
+  );
+  const installed = fs.readdirSync(dirs.extensions).filter((d) => fs.existsSync(path.join(dirs.extensions, d, 'package.json')));
+  if (result.status !== 0 || installed.length !== 1) {
+    throw new Error(`code-server --install-extension ${opts.vsix} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+  }
+  say(`installed ${path.basename(opts.vsix!)} as ${installed[0]} in ${Date.now() - started} ms`);
+  return path.join(dirs.extensions, installed[0]);
+}
+
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
   for (const [what, p] of [
@@ -318,8 +339,8 @@ async function main(): Promise<number> {
     say(`tests entry ${opts.tests} not found: compile first (npx tsc -p test)`);
     return 2;
   }
-  if (!fs.existsSync(path.join(opts.extension, 'package.json'))) {
-    say(`no package.json in extension folder ${opts.extension}`);
+  if (opts.vsix ? !fs.existsSync(opts.vsix) : !fs.existsSync(path.join(opts.extension, 'package.json'))) {
+    say(opts.vsix ? `no ${opts.vsix}: npm run package first` : `no package.json in extension folder ${opts.extension}`);
     return 2;
   }
 
@@ -338,6 +359,9 @@ async function main(): Promise<number> {
   };
   for (const d of Object.values(dirs)) {
     fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+  }
+  if (opts.vsix) {
+    opts.extension = installVsix(opts, dirs);
   }
   fs.mkdirSync(path.join(dirs.control, 'requests'));
   fs.mkdirSync(path.join(dirs.control, 'responses'));

@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
-import type { HoverResult } from '../../src/protocol';
+import type { DiagnosticsReport, HoverResult } from '../../src/protocol';
 import { Runs } from '../../src/extension/runs';
 import { runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText } from './screenshot';
 
@@ -120,6 +120,23 @@ suite('SeqLab in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('Compare cells trains RNN, GRU and LSTM with one budget and overlays their curves in diagnostics', async () => {
+    await config().update('compareSteps', 40, vscode.ConfigurationTarget.Global);
+    await vscode.window.showTextDocument(doc);
+    const reports = await vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.compareCells');
+    assert.deepStrictEqual(reports.map((r) => r.cell), ['rnn', 'gru', 'lstm']);
+    for (const r of reports) {
+      assert.ok((r.lossCurve ?? []).length >= 10, `${r.label}: ${r.lossCurve?.length} curve points`);
+      assert.strictEqual(r.lossCurve!.at(-1)!.step, 40);
+    }
+    assert.deepStrictEqual(reports[0].gates, [], 'a plain RNN has no gates');
+    if (uiBridgeAvailable()) {
+      await waitForWebviewText(/Training curves, overlaid/);
+      await screenshot('diagnostics-compare');
+    }
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('Stop ends a long training after the current step and keeps the checkpoint', async () => {
     await config().update('steps', 100000, vscode.ConfigurationTarget.Global);
     await vscode.window.showTextDocument(doc);
@@ -139,6 +156,14 @@ suite('SeqLab in VS Code', function () {
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('seqlab.trainChar');
     await expectError('seqlab.trainChar', /already training a model on this file/);
+    // Editing the file meanwhile is harmless: the run trains on the text it started with.
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(0, 0), 'edited while training\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const before = api.runs.view!.points.length;
+    await until('more progress after the edit', () => api.runs.view!.points.length > before + 3);
+    assert.strictEqual(api.runs.view!.state, 'training');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.commands.executeCommand('seqlab.stop');
     await api.runs.waitForEnd();
     await config().update('steps', 80, vscode.ConfigurationTarget.Global);

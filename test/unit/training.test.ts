@@ -96,6 +96,15 @@ describe('sampling', () => {
     assert.equal(sampler.generate({ prime: 'the ca', length: 30, topK: 1, seed: 9 }), sampler.generate({ prime: 'the ca', length: 30, greedy: true }));
   });
 
+  it('continue() after prime() draws what generate() draws with that primer (the hover reads top-k in between)', () => {
+    sampler.prime('the dog');
+    const top = sampler.top(5);
+    const continued = sampler.continue({ length: 60, temperature: 0.8, seed: 3 });
+    assert.equal(continued, sampler.generate({ prime: 'the dog', length: 60, temperature: 0.8, seed: 3 }));
+    sampler.prime('the dog');
+    assert.deepEqual(sampler.top(5), top, 'top() does not move the state');
+  });
+
   it('top-5 probabilities are sorted and sum to at most 1; no primer starts from x<1> = 0', () => {
     sampler.prime('');
     const top = sampler.top(5);
