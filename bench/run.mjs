@@ -34,13 +34,12 @@ const PEERS = [
 ];
 
 // ---------------------------------------------------------------- extras
-// Measurements that SeqLab will provide later. Each entry is a script under bench/extras/; when
-// the file is absent the table says so — no number is ever made up here. Contract: run with
-// `node SCRIPT --corpus FILE --seconds S`, print one JSON line
+// Editor measurements (bench/extras/*.ts, bundled with esbuild into out/bench/ before they run).
+// Contract: `node SCRIPT --corpus FILE --seconds S` prints one JSON line
 // {"metric": "...", "value": NUMBER, "unit": "ms", "detail": {...}} (or {"metrics": [ ...such objects ]}).
 const EXTRAS = [
-  { id: 'hover-latency', label: 'hover sampling latency', script: 'bench/extras/hover-latency.mjs' },
-  { id: 'event-loop-lag', label: 'extension-host event-loop lag during training', script: 'bench/extras/event-loop-lag.mjs' },
+  { id: 'hover-latency', label: 'hover latency', script: 'bench/extras/hover-latency.ts' },
+  { id: 'event-loop-lag', label: 'extension-host event-loop lag', script: 'bench/extras/event-loop-lag.ts' },
 ];
 
 // ---------------------------------------------------------------- options
@@ -260,12 +259,9 @@ const extras = [];
 if (opts.extras) {
   console.log('\nExtras (SeqLab editor measurements):');
   for (const x of EXTRAS) {
-    const file = path.join(repoRoot, x.script);
-    if (!fs.existsSync(file)) {
-      extras.push({ id: x.id, label: x.label, status: `not provided yet (${x.script} missing)` });
-      console.log(`  ${x.label}: not provided yet (${x.script})`);
-      continue;
-    }
+    const file = path.join(repoRoot, 'out', 'bench', `${x.id}.js`);
+    const esbuild = await import('esbuild');
+    await esbuild.build({ entryPoints: [path.join(repoRoot, x.script)], bundle: true, platform: 'node', target: 'node20', outfile: file, logLevel: 'warning' });
     const r = spawnSync(process.execPath, [file, '--corpus', opts.corpus, '--seconds', String(Math.min(opts.seconds, 30))], { cwd: repoRoot, encoding: 'utf8', timeout: 600_000 });
     let res = null;
     for (const l of (r.stdout ?? '').trim().split('\n').reverse()) { try { res = JSON.parse(l); break; } catch { /* skip */ } }

@@ -97,7 +97,8 @@ export type InferenceTask =
   | { kind: 'hover'; prime: string; length: number; topK: number; temperature: number }
   | { kind: 'diagnose'; text: string; steps: number; clipEvents: { step: number; norm: number }[] }
   | { kind: 'export'; outPath: string }
-  | { kind: 'describe' };
+  | { kind: 'describe' }
+  | { kind: 'load' };     // read the checkpoint into the worker's cache, so that the next hover is instant
 
 export type HostToWorker =
   | { type: 'train'; job: TrainJob }
@@ -154,7 +155,7 @@ export function parseHostToWorker(message: unknown): HostToWorker {
       if (typeof m.requestId !== 'number') throw new ProtocolError('field "requestId": expected a number');
       str(m, 'checkpointPath', 4096);
       const task = obj(m.task, 'task');
-      oneOf(task, 'kind', ['sample', 'hover', 'diagnose', 'export', 'describe'] as const);
+      oneOf(task, 'kind', ['sample', 'hover', 'diagnose', 'export', 'describe', 'load'] as const);
       return m as unknown as HostToWorker;
     }
     default:

@@ -34,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
     vscode.languages.registerHoverProvider(documents, new ModelHoverProvider(runs)),
     vscode.languages.registerInlineCompletionItemProvider(documents, inline),
     createStatusBar(runs),
+    vscode.window.onDidChangeActiveTextEditor((editor) => editor && runs.warmUp(editor.document.uri)),
   );
   registerCommands(context, runs, inline);
   return { runs, sidebar, diagnostics: () => DiagnosticsPanel.open };

@@ -175,6 +175,7 @@ export class Runs implements vscode.Disposable {
     if (active) {
       void active.worker.terminate();
       active.finish();
+      this.warmUp(active.uri);
     }
   }
 
@@ -197,6 +198,11 @@ export class Runs implements vscode.Disposable {
   infer<T>(uri: vscode.Uri, task: InferenceTask, tag = ''): Promise<T> {
     if (!this.store.hasModel(uri, tag)) throw new SeqLabError('there is no trained model for this file yet; run "SeqLab: Train char model on this file" first.');
     return this.inferOn<T>(this.store.checkpointPath(uri, tag), task);
+  }
+
+  /** Reads a document's model into the inference worker ahead of its first hover; quiet when there is none. */
+  warmUp(uri: vscode.Uri): void {
+    if (this.store.hasModel(uri)) this.inferOn(this.store.checkpointPath(uri), { kind: 'load' }).catch(() => undefined);
   }
 
   /** Makes a checkpoint from disk the model of a document (Load model…), after the worker validated it. */

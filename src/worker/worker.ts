@@ -78,6 +78,8 @@ function infer(path: string, task: InferenceTask): unknown {
   }
   const { model, sampler } = load(path);
   switch (task.kind) {
+    case 'load':
+      return modelLabel(model);
     case 'sample':
       return sampler.generate(task.options);
     case 'hover': {

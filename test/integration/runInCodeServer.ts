@@ -242,13 +242,14 @@ async function handleRequest(page: Page, req: UiRequest, opts: Options): Promise
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible', timeout: 10_000 });
-      await page.keyboard.type(String(a.title));
-      // wait until the list shows a row with that label, then run the first row
+      await input.fill(`>${String(a.title)}`);
+      // wait until the row with that label has the focus (the list filters as it goes), then run it
       await page
-        .locator('.quick-input-list .monaco-list-row', { hasText: String(a.title) })
+        .locator('.quick-input-list .monaco-list-row.focused', { hasText: String(a.title) })
         .first()
         .waitFor({ state: 'visible', timeout: 10_000 });
-      await page.keyboard.press('Enter');
+      await input.press('Enter');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
       return undefined;
     }
     case 'pageText': {

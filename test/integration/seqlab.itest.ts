@@ -61,7 +61,13 @@ suite('SeqLab in VS Code', function () {
     await until('the training to start', () => api.runs.isTraining || api.runs.view?.state === 'done');
     await api.runs.waitForEnd();
     assert.strictEqual(api.runs.view?.state, 'done', api.runs.view?.message);
-    const losses = api.sidebar.delivered.flatMap((m) => (m.type === 'progress' ? m.points.map((p) => p.loss) : []));
+    // What the sidebar chart holds: the run it was sent (in full when it became ready) plus the progress after.
+    const byStep = new Map<number, number>();
+    for (const m of api.sidebar.delivered) {
+      const points = m.type === 'progress' ? m.points : m.type === 'run' && m.run?.runId === api.runs.view?.runId ? m.run.points : [];
+      for (const p of points) byStep.set(p.step, p.loss);
+    }
+    const losses = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([, loss]) => loss);
     assert.ok(losses.length >= 40, `the sidebar received ${losses.length} loss points`);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     assert.ok(mean(losses.slice(-10)) < mean(losses.slice(0, 10)) - 0.3, `loss went from ${mean(losses.slice(0, 10))} to ${mean(losses.slice(-10))}`);
