@@ -194,7 +194,9 @@ function evaluate(argv: string[]): void {
   const tokens = model.tokenizer.encode(readTextFile(file));
   if (tokens.length < 2) throw new SeqLabError(`${file} has ${tokens.length} token; eval needs at least 2`);
   const r = evaluateTokens(model, k, tokens, 1, training?.train.seqLength ?? 64);
-  process.stdout.write(JSON.stringify({ loss: r.loss, perplexity: r.perplexity, tokens: r.tokens }) + '\n');
+  // DESIGN §5: {loss, perplexity, chars}; a word-level model counts words.
+  const counted = model.tokenizer.spec.level === 'word' ? 'words' : 'chars';
+  process.stdout.write(JSON.stringify({ loss: r.loss, perplexity: r.perplexity, [counted]: r.tokens }) + '\n');
 }
 
 function runDiagnose(argv: string[]): void {

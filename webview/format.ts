@@ -17,6 +17,7 @@ export function formatRate(n: number): string {
 /** 75 → "1m 15s", 3725 → "1h 02m", 9 → "9s". */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return DASH;
+  if (seconds < 9.95) return `${seconds.toFixed(1)}s`;
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;

@@ -9,6 +9,7 @@
 // Env (read in the extension host):
 //   SEQLAB_IT_GREP   only tests whose full title matches this regular expression
 //   SEQLAB_IT_FILES  comma-separated file-name filters (substring match, e.g. "smoke")
+//   SEQLAB_IT_TOUR=1 the README tour (*.tour.js: screenshots of a realistic session) instead
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -41,7 +42,7 @@ export function run(): Promise<void> {
   const dir = __dirname;
   const files = fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.itest.js'))
+    .filter((f) => f.endsWith(process.env.SEQLAB_IT_TOUR === '1' ? '.tour.js' : '.itest.js'))
     .filter((f) => filters.length === 0 || filters.some((flt) => f.includes(flt)))
     .sort();
   for (const f of files) {

@@ -211,7 +211,8 @@ async function handleRequest(page: Page, req: UiRequest, opts: Options): Promise
       }
       return out;
     }
-    case 'webviewClick': {
+    case 'webviewClick':
+    case 'webviewScroll': {
       let index = typeof a.index === 'number' ? a.index : 0;
       if (typeof a.text === 'string') {
         const n = await webviews.count();
@@ -229,7 +230,12 @@ async function handleRequest(page: Page, req: UiRequest, opts: Options): Promise
           throw new Error(`no webview contains ${JSON.stringify(a.text)}`);
         }
       }
-      await inner(index).locator(String(a.selector)).first().click({ timeout: 10_000 });
+      const target = inner(index).locator(String(a.selector)).first();
+      if (req.kind === 'webviewScroll') {
+        await target.evaluate((el) => el.scrollIntoView({ block: 'start' }), undefined, { timeout: 10_000 });
+      } else {
+        await target.click({ timeout: 10_000 });
+      }
       return undefined;
     }
     case 'press':

@@ -113,6 +113,11 @@ export function webviewClick(selector: string, where: { index?: number; text?: s
   return uiRequest<void>('webviewClick', { selector, ...where });
 }
 
+/** Scrolls `selector` inside a webview (found as in webviewClick) to the top of its view. */
+export function webviewScroll(selector: string, where: { index?: number; text?: string } = {}): Promise<void> {
+  return uiRequest<void>('webviewScroll', { selector, ...where });
+}
+
 export function pressKey(key: string): Promise<void> {
   return uiRequest<void>('press', { key });
 }

@@ -52,13 +52,14 @@ describe('seqlab CLI', function () {
     assert.equal(seqlab('sample', ckpt, '--prime', 'the ', '--length', '50', '--seed', '3').out, a.out);
   });
 
-  it('eval prints loss, perplexity and token count as JSON', () => {
+  it('eval prints loss, perplexity and the count of predicted chars as JSON', () => {
     const r = seqlab('eval', ckpt, text);
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     assert.ok(j.loss > 0 && j.loss < Math.log(20));
     assert.ok(Math.abs(j.perplexity - Math.exp(j.loss)) < 1e-9);
-    assert.equal(j.tokens, smallText().length - 1);
+    assert.deepEqual(Object.keys(j), ['loss', 'perplexity', 'chars']);
+    assert.equal(j.chars, smallText().length - 1);
   });
 
   it('diagnose prints per-step gradient norms, gate saturation and parameter norms (and JSON)', () => {

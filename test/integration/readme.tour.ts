@@ -1,0 +1,93 @@
+// The README's screenshot tour, as a user would take it (npm run tour): a 300 KB excerpt of the
+// King James Bible, a file outside the repository, trained from the palette with an LSTM-128;
+// the live sidebar mid-run; the hover; Sample text…; Compare cells and its diagnostics. Every
+// step asserts what the picture is meant to show, so a broken feature never becomes a picture.
+
+import * as assert from 'assert';
+import { readFileSync, writeFileSync } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { SeqLabApi } from '../../src/extension/extension';
+import type { DiagnosticsReport } from '../../src/protocol';
+import { corpusPath } from '../helpers/texts';
+import { pageText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText, webviewScroll } from './screenshot';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+suite('README tour', function () {
+  this.timeout(900_000);
+  let api: SeqLabApi;
+  let doc: vscode.TextDocument;
+  const config = () => vscode.workspace.getConfiguration('seqlab');
+
+  suiteSetup(async () => {
+    assert.ok(uiBridgeAvailable(), 'the tour takes screenshots: run it through runInCodeServer');
+    api = await vscode.extensions.getExtension<SeqLabApi>('seqlab.seqlab')!.activate();
+    for (const [k, v] of Object.entries({ hiddenSize: 128, steps: 1000, evalEvery: 50, compareSteps: 200 })) {
+      await config().update(k, v, vscode.ConfigurationTarget.Global);
+    }
+    const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'genesis.txt');
+    writeFileSync(file, readFileSync(corpusPath(), 'utf8').slice(0, 300_000));
+    doc = await vscode.workspace.openTextDocument(file);
+    await vscode.commands.executeCommand('seqlab.lossView.focus');
+    await vscode.window.showTextDocument(doc);
+  });
+
+  test('train from the palette: the live sidebar', async () => {
+    await runFromPalette('SeqLab: Train char model on this file');
+    await until('half of the training', () => (api.runs.view?.points.at(-1)?.step ?? 0) >= 500, 600_000);
+    await waitForWebviewText(/chars\/s/i);
+    await screenshot('tour-training');
+    await api.runs.waitForEnd();
+    assert.strictEqual(api.runs.view?.state, 'done', api.runs.view?.message);
+    const points = api.runs.view!.points;
+    assert.ok(points.at(-1)!.loss < points[0].loss - 1, `loss ${points[0].loss} → ${points.at(-1)!.loss}`);
+  });
+
+  test('the hover: what the model would write next, and the top-5', async () => {
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = 12;
+    const at = new vscode.Position(line, Math.min(30, doc.lineAt(line).text.length));
+    editor.selection = new vscode.Selection(at, at);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    let shown = '';
+    for (let i = 0; i < 50 && !/would continue/.test(shown); i++) {
+      await sleep(200);
+      shown = await pageText('.monaco-hover');
+    }
+    assert.match(shown, /would continue/);
+    await screenshot('tour-hover');
+    await vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
+  });
+
+  test('Sample text…: novel text in a new document', async () => {
+    const sampled = await vscode.commands.executeCommand<vscode.TextDocument>('seqlab.sampleText', { prime: 'And God said', length: 1200, temperature: 0.7 });
+    assert.ok(sampled.getText().startsWith('And God said'));
+    await sleep(500);
+    await screenshot('tour-sample');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('Compare cells: RNN, GRU and LSTM on one budget, curves overlaid, gradients side by side', async () => {
+    await vscode.window.showTextDocument(doc);
+    const reports = await vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.compareCells');
+    assert.deepStrictEqual(reports.map((r) => r.cell), ['rnn', 'gru', 'lstm']);
+    await waitForWebviewText(/Training curves, overlaid/);
+    await sleep(1000);
+    await screenshot('tour-compare');
+    await webviewScroll('#vanishing', { text: 'Training curves, overlaid' });
+    await sleep(500);
+    await screenshot('tour-vanishing');
+    await webviewScroll('#gates', { text: 'Training curves, overlaid' });
+    await sleep(500);
+    await screenshot('tour-gates');
+  });
+});
