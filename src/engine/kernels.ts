@@ -3,7 +3,23 @@
 // A Backend also allocates the arrays it works on, so a WebAssembly backend can keep
 // them inside its own memory; the plain TypeScript backend below is the reference.
 
+import type { CellBuffers, CellWeights } from './cells/cell';
 import { DType, Vec, zeros } from './tensor';
+
+/** The cells a backend may run whole windows of itself (GRU: the PyTorch form). */
+export type FusedCellKind = 'lstm' | 'gru' | 'rnn';
+
+/**
+ * Whole-window forward and backward of a recurrent cell, with the same inputs, outputs and
+ * equations as the cell's TypeScript code in cells/ (which stays the reference and runs whenever
+ * these are absent or decline). Each returns false, having touched nothing, when it cannot run on
+ * these arrays (for instance arrays the backend did not allocate).
+ */
+export interface CellKernels {
+  forward(kind: FusedCellKind, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): boolean;
+  /** Fills what the TypeScript backward fills (s.dxw, s.dhh, s.dh, s.dc; w.dwhh, w.dbhh accumulate). */
+  backward(kind: FusedCellKind, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): boolean;
+}
 
 export interface Backend {
   readonly name: string;
@@ -15,6 +31,8 @@ export interface Backend {
   gemmNN(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void;
   /** C[M,N] += A[K,M]ᵀ · B[K,N]   (weight gradient: dYᵀ·X) */
   gemmTN(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void;
+  /** Fused whole-window cells, where the backend has them. */
+  readonly cells?: CellKernels;
 }
 
 function gemmNT(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void {

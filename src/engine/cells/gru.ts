@@ -22,6 +22,7 @@ export type GruForm = 'torch' | 'course';
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
 function forwardTorch(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
+  if (k.cells?.forward('gru', w, s, xw, T, B, H)) return; // the backend's fused kernel (same equations)
   const G = 3 * H, BH = B * H, pre = s.tmp;
   for (let t = 0; t < T; t++) {
     fillRows(pre, w.bhh, B, G);
@@ -42,6 +43,7 @@ function forwardTorch(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: nu
 }
 
 function backwardTorch(k: Backend, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number, dhNorms?: Float64Array): void {
+  if (!dhNorms && k.cells?.backward('gru', w, s, dhs, T, B, H)) return;
   const G = 3 * H, BH = B * H, dh = s.dh, dx = s.dxw, dhh = s.dhh, carry = s.tmp;
   dh.fill(0);
   for (let t = T - 1; t >= 0; t--) {

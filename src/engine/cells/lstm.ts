@@ -12,6 +12,7 @@ import { Vec } from '../tensor';
 import { addIncoming, Cell, CellBuffers, CellWeights, fillRows, sumRows } from './cell';
 
 function forward(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
+  if (k.cells?.forward('lstm', w, s, xw, T, B, H)) return; // the backend's fused kernel (same equations)
   const G = 4 * H, BH = B * H;
   const pre = s.tmp;
   for (let t = 0; t < T; t++) {
@@ -38,6 +39,7 @@ function forward(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: number,
 }
 
 function backward(k: Backend, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number, dhNorms?: Float64Array): void {
+  if (!dhNorms && k.cells?.backward('lstm', w, s, dhs, T, B, H)) return;
   const G = 4 * H, BH = B * H;
   const dh = s.dh, dc = s.dc, dpre = s.dxw;
   dh.fill(0); dc.fill(0);

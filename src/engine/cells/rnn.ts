@@ -6,6 +6,7 @@ import { Vec } from '../tensor';
 import { addIncoming, Cell, CellBuffers, CellWeights, fillRows, sumRows } from './cell';
 
 function forward(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
+  if (k.cells?.forward('rnn', w, s, xw, T, B, H)) return; // the backend's fused kernel (same equations)
   const BH = B * H;
   for (let t = 0; t < T; t++) {
     const next = s.h.subarray((t + 1) * BH, (t + 2) * BH);
@@ -16,6 +17,7 @@ function forward(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: number,
 }
 
 function backward(k: Backend, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number, dhNorms?: Float64Array): void {
+  if (!dhNorms && k.cells?.backward('rnn', w, s, dhs, T, B, H)) return;
   const BH = B * H, dh = s.dh, dpre = s.dxw;
   dh.fill(0);
   for (let t = T - 1; t >= 0; t--) {

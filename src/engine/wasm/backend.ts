@@ -1,5 +1,6 @@
-// The WebAssembly SIMD backend: the matrix kernels of kernels.as.ts, on arrays this backend places
-// in its own WebAssembly memory so the kernels get plain addresses (byteOffset) and copy nothing.
+// The WebAssembly SIMD backend: the matrix kernels of kernels.as.ts and the whole-window cells of
+// cells.as.ts, on arrays this backend places in its own WebAssembly memory so the kernels get plain
+// addresses (byteOffset) and copy nothing.
 //
 // Memory: one shared WebAssembly.Memory per backend, handed out by a bump allocator that never
 // frees (an engine allocates its buffers once per model; make a new backend for a new model).
@@ -7,7 +8,8 @@
 // one would detach them all). Arrays not allocated here (a plain Float32Array, float64) are
 // still accepted: those calls go to the TypeScript reference kernels.
 
-import { Backend, jsBackend } from '../kernels';
+import type { CellBuffers, CellWeights } from '../cells/cell';
+import { Backend, CellKernels, FusedCellKind, jsBackend } from '../kernels';
 import { Vec } from '../tensor';
 import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64, WASM_MAX_PAGES } from './kernels.wasm';
 
@@ -16,6 +18,8 @@ export interface WasmBackend extends Backend {
   readonly fma: boolean;
   /** Bytes of WebAssembly memory handed out so far (arrays and kernel scratch). */
   bytesUsed(): number;
+  /** y = σ(x), tanh(x) or exp(x) by the fused cells' approximations (x, y: arrays of this backend). */
+  approx(fn: 'sigmoid' | 'tanh' | 'exp', y: Vec, x: Vec): void;
 }
 
 export interface WasmBackendOptions {
@@ -23,6 +27,8 @@ export interface WasmBackendOptions {
   fma?: boolean;
   /** Cap on the memory, in 64 KiB pages (default and most: 65536 = 4 GiB). */
   maxPages?: number;
+  /** Run whole windows of LSTM, GRU (PyTorch form) and RNN cells in WebAssembly (default true). */
+  fusedCells?: boolean;
 }
 
 interface KernelExports {
@@ -30,6 +36,16 @@ interface KernelExports {
   gemmNN(C: number, A: number, B: number, M: number, N: number, K: number, scratch: number): void;
   gemmTN(C: number, A: number, B: number, M: number, N: number, K: number, scratch: number): void;
   scratchBytes(N: number): number;
+  sumRows(db: number, d: number, m: number, n: number): void;
+  mathKernel(which: number, y: number, x: number, n: number): void;
+  lstmForward(whh: number, bhh: number, h: number, c: number, gates: number, extra: number, xw: number, T: number, B: number, H: number): void;
+  lstmBackward(whh: number, dwhh: number, dbhh: number, h: number, c: number, gates: number, extra: number, dhs: number,
+    dh: number, dc: number, dpre: number, T: number, B: number, H: number, scratch: number): void;
+  gruForward(whh: number, bhh: number, h: number, gates: number, extra: number, xw: number, pre: number, T: number, B: number, H: number): void;
+  gruBackward(whh: number, dwhh: number, dbhh: number, h: number, gates: number, extra: number, dhs: number,
+    dh: number, dxw: number, dhh: number, T: number, B: number, H: number, scratch: number): void;
+  rnnForward(whh: number, bhh: number, h: number, xw: number, T: number, B: number, H: number): void;
+  rnnBackward(whh: number, dwhh: number, dbhh: number, h: number, dhs: number, dh: number, dpre: number, T: number, B: number, H: number, scratch: number): void;
 }
 
 const PAGE = 65536;
@@ -126,12 +142,55 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
 
   const isOurs = (v: Vec): boolean => v instanceof Float32Array && ours.has(v.buffer);
   const addr = (v: Vec): number => v.byteOffset;
+  /** Every array ours and at least `n` long (the kernels trust the lengths). */
+  const fit = (...vn: [Vec, number][]): boolean => vn.every(([v, n]) => isOurs(v) && v.length >= n);
+
+  const cells: CellKernels = {
+    forward(kind: FusedCellKind, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): boolean {
+      const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H, TB = T * B, BH = B * H;
+      if (T <= 0 || B <= 0 || H <= 0) return false;
+      if (!fit([w.whh, G * H], [w.bhh, G], [s.h, (T + 1) * BH], [xw, TB * G])) return false;
+      if (kind === 'lstm') {
+        if (!fit([s.c, (T + 1) * BH], [s.gates, TB * G], [s.extra, TB * H])) return false;
+        wasm.lstmForward(addr(w.whh), addr(w.bhh), addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(xw), T, B, H);
+      } else if (kind === 'gru') {
+        if (!fit([s.gates, TB * G], [s.extra, TB * H], [s.tmp, B * G])) return false;
+        wasm.gruForward(addr(w.whh), addr(w.bhh), addr(s.h), addr(s.gates), addr(s.extra), addr(xw), addr(s.tmp), T, B, H);
+      } else {
+        wasm.rnnForward(addr(w.whh), addr(w.bhh), addr(s.h), addr(xw), T, B, H);
+      }
+      return true;
+    },
+    backward(kind: FusedCellKind, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): boolean {
+      const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H, TB = T * B, BH = B * H;
+      if (T <= 0 || B <= 0 || H <= 0) return false;
+      if (!fit([w.whh, G * H], [w.dwhh, G * H], [w.dbhh, G], [s.h, (T + 1) * BH], [dhs, TB * H], [s.dh, BH], [s.dxw, TB * G])) return false;
+      const scratch = () => scratchFor(H);
+      if (kind === 'lstm') {
+        if (!fit([s.c, (T + 1) * BH], [s.gates, TB * G], [s.extra, TB * H], [s.dc, BH])) return false;
+        wasm.lstmBackward(addr(w.whh), addr(w.dwhh), addr(w.dbhh), addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(dhs),
+          addr(s.dh), addr(s.dc), addr(s.dxw), T, B, H, scratch());
+      } else if (kind === 'gru') {
+        if (!fit([s.gates, TB * G], [s.extra, TB * H], [s.dhh, TB * G])) return false;
+        wasm.gruBackward(addr(w.whh), addr(w.dwhh), addr(w.dbhh), addr(s.h), addr(s.gates), addr(s.extra), addr(dhs),
+          addr(s.dh), addr(s.dxw), addr(s.dhh), T, B, H, scratch());
+      } else {
+        wasm.rnnBackward(addr(w.whh), addr(w.dwhh), addr(w.dbhh), addr(s.h), addr(dhs), addr(s.dh), addr(s.dxw), T, B, H, scratch());
+      }
+      return true;
+    },
+  };
 
   return {
     name: 'wasm-simd',
     dtype: 'f32',
     fma,
+    cells: options.fusedCells === false ? undefined : cells,
     bytesUsed: () => top - FIRST,
+    approx(fn, y, x) {
+      if (!fit([y, x.length], [x, 0])) throw new Error('approx: arrays of this backend only');
+      wasm.mathKernel(fn === 'sigmoid' ? 0 : fn === 'tanh' ? 1 : 2, addr(y), addr(x), x.length);
+    },
     alloc(n: number): Vec {
       const at = reserve(n * 4);
       return new Float32Array(buffer, at, n).fill(0);

@@ -1,0 +1,292 @@
+// @ts-nocheck — this is AssemblyScript, not TypeScript: `node scripts/build-wasm.mjs` compiles it
+// together with kernels.as.ts. tsc only has to parse it.
+//
+// Whole-window recurrent cells: the same equations as src/engine/cells/{lstm,gru,rnn}.ts (which
+// stay the reference and document them), with every step's matrix product and its gates in one
+// call: no crossing into JavaScript per step, the gates four lanes at a time (f32x4), σ and tanh
+// by the fast, accurate approximations below instead of Math.exp / Math.tanh.
+//
+// Layout as in the TypeScript cells: time-major, index ((t·B) + b)·F + f; arguments are byte
+// addresses in the memory backend.ts owns; H need not be a multiple of 4 (a tail of single lanes).
+
+import { gemmNN, gemmNT, gemmTN } from './kernels.as';
+
+// ---- σ and tanh, four lanes -------------------------------------------------------------------
+//
+// exp: Cephes expf. x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two for an exact n·ln2), e^r by
+// a degree-6 polynomial, 2ⁿ put into the exponent bits; x clamped to [−87, 88] so that 2ⁿ stays a
+// normal float. Relative error ≤ 1.4 ulp (measured against Math.exp over 2·10⁶ points).
+// σ(x) = 1 / (1 + e^(−x)): relative error ≤ 2.4 ulp, in both tails.
+// tanh: Eigen's rational minimax approximation x·P(x²)/Q(x²) on x clamped to ±7.9053 (where the
+// float32 tanh is 1 within an ulp): error ≤ 6.2 ulp of the result, relative, and exact-ish near 0
+// where tanh(x) ≈ x (no 1 − 2/(e^2x + 1) cancellation).
+// NaN goes through all three (min/max and the polynomials keep it), so divergence is still seen.
+
+@inline function splat(x: f32): v128 { return f32x4.splat(x); }
+
+@inline function vexp(x: v128): v128 {
+  x = f32x4.max(f32x4.min(x, splat(88.0)), splat(-87.0));
+  const n = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
+  let p = splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), splat(5.0000001201e-1));
+  const y = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), splat(1));
+  const two_n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, two_n);
+}
+
+@inline function vsigmoid(x: v128): v128 {
+  return f32x4.div(splat(1), f32x4.add(splat(1), vexp(f32x4.neg(x))));
+}
+
+@inline function vtanh(x: v128): v128 {
+  x = f32x4.max(f32x4.min(x, splat(7.90531110763549805)), splat(-7.90531110763549805));
+  const x2 = f32x4.mul(x, x);
+  let p = splat(-2.76076847742355e-16);
+  p = f32x4.add(f32x4.mul(p, x2), splat(2.00018790482477e-13));
+  p = f32x4.add(f32x4.mul(p, x2), splat(-8.60467152213735e-11));
+  p = f32x4.add(f32x4.mul(p, x2), splat(5.12229709037114e-8));
+  p = f32x4.add(f32x4.mul(p, x2), splat(1.48572235717979e-5));
+  p = f32x4.add(f32x4.mul(p, x2), splat(6.37261928875436e-4));
+  p = f32x4.add(f32x4.mul(p, x2), splat(4.89352455891786e-3));
+  p = f32x4.mul(p, x);
+  let q = splat(1.19825839466702e-6);
+  q = f32x4.add(f32x4.mul(q, x2), splat(1.18534705686654e-4));
+  q = f32x4.add(f32x4.mul(q, x2), splat(2.26843463243900e-3));
+  q = f32x4.add(f32x4.mul(q, x2), splat(4.89352518554385e-3));
+  return f32x4.div(p, q);
+}
+
+/** σ, tanh and exp of `n` floats at x into y (for tests: the approximations on their own). */
+export function mathKernel(which: i32, y: usize, x: usize, n: i32): void {
+  for (let i: usize = 0; i < (<usize>n << 2); i += 4) {
+    const v = v128.load32_splat(x + i);
+    v128.store32_lane(y + i, which == 0 ? vsigmoid(v) : which == 1 ? vtanh(v) : vexp(v), 0);
+  }
+}
+
+// Lanes: W = v128 (four floats) in the main loops, W = f32 (one float, lane 0) in the tails.
+@inline function ld<W>(p: usize): v128 {
+  if (sizeof<W>() == 16) return v128.load(p);
+  return v128.load32_splat(p);
+}
+@inline function st<W>(p: usize, v: v128): void {
+  if (sizeof<W>() == 16) v128.store(p, v);
+  else v128.store32_lane(p, v, 0);
+}
+@inline function one(): v128 { return splat(1); }
+@inline function mul(a: v128, b: v128): v128 { return f32x4.mul(a, b); }
+@inline function add(a: v128, b: v128): v128 { return f32x4.add(a, b); }
+@inline function sub(a: v128, b: v128): v128 { return f32x4.sub(a, b); }
+
+/** dst[r·n + j] = src[r·n + j] + bias[j] for r < rows (both rows of n floats). */
+function addBiasRows(dst: usize, src: usize, bias: usize, rows: i32, n: i32): void {
+  const nb = <usize>n << 2, n4 = <usize>(n & ~3) << 2;
+  for (let r = 0; r < rows; r++) {
+    const d = dst + <usize>r * nb, s = src + <usize>r * nb;
+    let j: usize = 0;
+    for (; j < n4; j += 16) v128.store(d + j, f32x4.add(v128.load(s + j), v128.load(bias + j)));
+    for (; j < nb; j += 4) store<f32>(d + j, load<f32>(s + j) + load<f32>(bias + j));
+  }
+}
+
+/** db[j] += Σ_i d[i·n + j]  (bias gradients over a window). */
+export function sumRows(db: usize, d: usize, m: i32, n: i32): void {
+  const nb = <usize>n << 2, n4 = <usize>(n & ~3) << 2;
+  let j: usize = 0;
+  for (; j + 64 <= n4; j += 64) { // 16 columns at a time, four accumulators
+    let s0 = v128.load(db + j), s1 = v128.load(db + j, 16), s2 = v128.load(db + j, 32), s3 = v128.load(db + j, 48);
+    let p = d + j;
+    for (let i = 0; i < m; i++) {
+      s0 = f32x4.add(s0, v128.load(p)); s1 = f32x4.add(s1, v128.load(p, 16));
+      s2 = f32x4.add(s2, v128.load(p, 32)); s3 = f32x4.add(s3, v128.load(p, 48));
+      p += nb;
+    }
+    v128.store(db + j, s0); v128.store(db + j, s1, 16); v128.store(db + j, s2, 32); v128.store(db + j, s3, 48);
+  }
+  for (; j < n4; j += 16) {
+    let s = v128.load(db + j), p = d + j;
+    for (let i = 0; i < m; i++) { s = f32x4.add(s, v128.load(p)); p += nb; }
+    v128.store(db + j, s);
+  }
+  for (; j < nb; j += 4) {
+    let s = load<f32>(db + j), p = d + j;
+    for (let i = 0; i < m; i++) { s += load<f32>(p); p += nb; }
+    store<f32>(db + j, s);
+  }
+}
+
+/** v[0..n) = 0 */
+function zero(v: usize, n: i32): void {
+  memory.fill(v, 0, <usize>n << 2);
+}
+
+// ---- LSTM -------------------------------------------------------------------------------------
+// gates block per (t, b): [Γu | Γf | c̃ | Γo], H each (PyTorch i, f, g, o).
+
+@inline function lstmFwdLanes<W>(g: usize, cPrev: usize, cNext: usize, tcOut: usize, hNext: usize, H4: usize): void {
+  // g holds the pre-activations on entry, the activated gates on exit.
+  const u = vsigmoid(ld<W>(g));                       // Γu
+  const f = vsigmoid(ld<W>(g + H4));                  // Γf
+  const cc = vtanh(ld<W>(g + 2 * H4));                // c̃<t>
+  const o = vsigmoid(ld<W>(g + 3 * H4));              // Γo
+  st<W>(g, u); st<W>(g + H4, f); st<W>(g + 2 * H4, cc); st<W>(g + 3 * H4, o);
+  const c = add(mul(u, cc), mul(f, ld<W>(cPrev)));    // c<t> = Γu*c̃<t> + Γf*c<t-1>
+  const tc = vtanh(c);
+  st<W>(cNext, c); st<W>(tcOut, tc);
+  st<W>(hNext, mul(o, tc));                           // a<t> = Γo*tanh(c<t>)
+}
+
+/**
+ * Forward over T steps. h, c: [(T+1)·B·H] with a<0>, c<0> in block 0; gates: [T·B·4H];
+ * extra: [T·B·H] receives tanh(c<t>); xw: [T·B·4H] = W_ih·x<t> + b_ih.
+ */
+export function lstmForward(whh: usize, bhh: usize, h: usize, c: usize, gates: usize, extra: usize, xw: usize, T: i32, B: i32, H: i32): void {
+  const G = 4 * H, BH = <usize>(B * H) << 2, BG = <usize>(B * G) << 2, H4 = <usize>H << 2, Hv = <usize>(H & ~3) << 2;
+  for (let t = 0; t < T; t++) {
+    const gt = gates + <usize>t * BG, ht = h + <usize>t * BH, ct = c + <usize>t * BH, et = extra + <usize>t * BH;
+    // gates<t> = xw<t> + b_hh + W_hh·a<t-1>  (the pre-activations, activated in place below)
+    addBiasRows(gt, xw + <usize>t * BG, bhh, B, G);
+    gemmNT(gt, ht, whh, B, G, H);
+    for (let b = 0; b < B; b++) {
+      const g = gt + <usize>b * (H4 << 2), o = <usize>b * H4;
+      let j: usize = 0;
+      for (; j < Hv; j += 16) lstmFwdLanes<v128>(g + j, ct + o + j, ct + BH + o + j, et + o + j, ht + BH + o + j, H4);
+      for (; j < H4; j += 4) lstmFwdLanes<f32>(g + j, ct + o + j, ct + BH + o + j, et + o + j, ht + BH + o + j, H4);
+    }
+  }
+}
+
+@inline function lstmBwdLanes<W>(g: usize, dp: usize, tc_: usize, cPrev: usize, dh: usize, dhs: usize, dc: usize, H4: usize): void {
+  const u = ld<W>(g), f = ld<W>(g + H4), cc = ld<W>(g + 2 * H4), o = ld<W>(g + 3 * H4);
+  const tc = ld<W>(tc_), d = add(ld<W>(dh), ld<W>(dhs));                    // ∂L/∂a<t>
+  const dcj = add(ld<W>(dc), mul(mul(d, o), sub(one(), mul(tc, tc))));      // ∂L/∂c<t>
+  st<W>(dp, mul(mul(dcj, cc), mul(u, sub(one(), u))));                      // through Γu
+  st<W>(dp + H4, mul(mul(dcj, ld<W>(cPrev)), mul(f, sub(one(), f))));       // through Γf
+  st<W>(dp + 2 * H4, mul(mul(dcj, u), sub(one(), mul(cc, cc))));            // through c̃<t>
+  st<W>(dp + 3 * H4, mul(mul(d, tc), mul(o, sub(one(), o))));               // through Γo
+  st<W>(dc, mul(dcj, f));                                                   // ∂L/∂c<t-1>
+}
+
+/**
+ * Backward over T steps (see lstm.ts): dhs [T·B·H] arriving from above; dpre [T·B·4H] receives
+ * ∂L/∂(pre-activations); dh, dc [B·H] end as ∂L/∂a<0>, ∂L/∂c<0>; dwhh, dbhh accumulate.
+ */
+export function lstmBackward(whh: usize, dwhh: usize, dbhh: usize, h: usize, c: usize, gates: usize, extra: usize, dhs: usize,
+  dh: usize, dc: usize, dpre: usize, T: i32, B: i32, H: i32, scratch: usize): void {
+  const G = 4 * H, BH = <usize>(B * H) << 2, BG = <usize>(B * G) << 2, H4 = <usize>H << 2, Hv = <usize>(H & ~3) << 2;
+  zero(dh, B * H); zero(dc, B * H);
+  for (let t = T - 1; t >= 0; t--) {
+    const gt = gates + <usize>t * BG, dpt = dpre + <usize>t * BG, off = <usize>t * BH;
+    for (let b = 0; b < B; b++) {
+      const g = gt + <usize>b * (H4 << 2), dp = dpt + <usize>b * (H4 << 2), o = <usize>b * H4;
+      let j: usize = 0;
+      for (; j < Hv; j += 16) lstmBwdLanes<v128>(g + j, dp + j, extra + off + o + j, c + off + o + j, dh + o + j, dhs + off + o + j, dc + o + j, H4);
+      for (; j < H4; j += 4) lstmBwdLanes<f32>(g + j, dp + j, extra + off + o + j, c + off + o + j, dh + o + j, dhs + off + o + j, dc + o + j, H4);
+    }
+    // ∂L/∂a<t-1> = W_hhᵀ·dpre<t>
+    zero(dh, B * H);
+    gemmNN(dh, dpt, whh, B, H, G, scratch);
+  }
+  // dW_hh = Σ_t dpre<t>ᵀ·a<t-1>, db_hh = Σ_t dpre<t>, over the whole window at once
+  gemmTN(dwhh, dpre, h, G, H, T * B, scratch);
+  sumRows(dbhh, dpre, T * B, G);
+}
+
+// ---- GRU (PyTorch form, reset after the recurrent product; see gru.ts) ------------------------
+// gates block per (t, b): [Γr | z | n], H each; extra keeps W_hn·a<t-1> + b_hn.
+
+@inline function gruFwdLanes<W>(x: usize, p: usize, g: usize, hn_: usize, hPrev: usize, hNext: usize, H4: usize): void {
+  const r = vsigmoid(add(ld<W>(x), ld<W>(p)));
+  const z = vsigmoid(add(ld<W>(x + H4), ld<W>(p + H4)));
+  const hn = ld<W>(p + 2 * H4);
+  const n = vtanh(add(ld<W>(x + 2 * H4), mul(r, hn)));
+  st<W>(g, r); st<W>(g + H4, z); st<W>(g + 2 * H4, n);
+  st<W>(hn_, hn);
+  st<W>(hNext, add(mul(sub(one(), z), n), mul(z, ld<W>(hPrev))));     // h' = (1−z)*n + z*h
+}
+
+/** Forward over T steps; pre: [B·3H] scratch for W_hh·a<t-1> + b_hh. */
+export function gruForward(whh: usize, bhh: usize, h: usize, gates: usize, extra: usize, xw: usize, pre: usize, T: i32, B: i32, H: i32): void {
+  const G = 3 * H, BH = <usize>(B * H) << 2, BG = <usize>(B * G) << 2, H4 = <usize>H << 2, Hv = <usize>(H & ~3) << 2;
+  for (let t = 0; t < T; t++) {
+    const ht = h + <usize>t * BH, et = extra + <usize>t * BH;
+    for (let b = 0; b < B; b++) memory.copy(pre + <usize>b * (<usize>G << 2), bhh, <usize>G << 2);
+    gemmNT(pre, ht, whh, B, G, H);
+    for (let b = 0; b < B; b++) {
+      const row = <usize>b * (<usize>G << 2), x = xw + <usize>t * BG + row, g = gates + <usize>t * BG + row, p = pre + row, o = <usize>b * H4;
+      let j: usize = 0;
+      for (; j < Hv; j += 16) gruFwdLanes<v128>(x + j, p + j, g + j, et + o + j, ht + o + j, ht + BH + o + j, H4);
+      for (; j < H4; j += 4) gruFwdLanes<f32>(x + j, p + j, g + j, et + o + j, ht + o + j, ht + BH + o + j, H4);
+    }
+  }
+}
+
+@inline function gruBwdLanes<W>(g: usize, dx: usize, dhh: usize, hn_: usize, hPrev: usize, dh: usize, dhs: usize, H4: usize): void {
+  const r = ld<W>(g), z = ld<W>(g + H4), n = ld<W>(g + 2 * H4);
+  const d = add(ld<W>(dh), ld<W>(dhs));
+  const dn = mul(mul(d, sub(one(), z)), sub(one(), mul(n, n)));            // ∂L/∂(n pre-activation)
+  const dr = mul(mul(dn, ld<W>(hn_)), mul(r, sub(one(), r)));
+  const dz = mul(mul(d, sub(ld<W>(hPrev), n)), mul(z, sub(one(), z)));
+  st<W>(dx, dr); st<W>(dx + H4, dz); st<W>(dx + 2 * H4, dn);
+  st<W>(dhh, dr); st<W>(dhh + H4, dz); st<W>(dhh + 2 * H4, mul(dn, r));
+  st<W>(dh, mul(d, z));                                                    // a<t-1> kept through z
+}
+
+/** Backward over T steps: dxw, dhh [T·B·3H]; dh [B·H] ends as ∂L/∂a<0>; dwhh, dbhh accumulate. */
+export function gruBackward(whh: usize, dwhh: usize, dbhh: usize, h: usize, gates: usize, extra: usize, dhs: usize,
+  dh: usize, dxw: usize, dhh: usize, T: i32, B: i32, H: i32, scratch: usize): void {
+  const G = 3 * H, BH = <usize>(B * H) << 2, BG = <usize>(B * G) << 2, H4 = <usize>H << 2, Hv = <usize>(H & ~3) << 2;
+  zero(dh, B * H);
+  for (let t = T - 1; t >= 0; t--) {
+    const off = <usize>t * BH;
+    for (let b = 0; b < B; b++) {
+      const row = <usize>t * BG + <usize>b * (<usize>G << 2), o = <usize>b * H4;
+      let j: usize = 0;
+      for (; j < Hv; j += 16) gruBwdLanes<v128>(gates + row + j, dxw + row + j, dhh + row + j, extra + off + o + j, h + off + o + j, dh + o + j, dhs + off + o + j, H4);
+      for (; j < H4; j += 4) gruBwdLanes<f32>(gates + row + j, dxw + row + j, dhh + row + j, extra + off + o + j, h + off + o + j, dh + o + j, dhs + off + o + j, H4);
+    }
+    gemmNN(dh, dhh + <usize>t * BG, whh, B, H, G, scratch);
+  }
+  gemmTN(dwhh, dhh, h, G, H, T * B, scratch);
+  sumRows(dbhh, dhh, T * B, G);
+}
+
+// ---- basic RNN: a<t> = tanh(Waa·a<t-1> + Wax·x<t> + ba) --------------------------------------
+
+export function rnnForward(whh: usize, bhh: usize, h: usize, xw: usize, T: i32, B: i32, H: i32): void {
+  const BH = <usize>(B * H) << 2, n = B * H, n4 = <usize>(n & ~3) << 2, nb = <usize>n << 2;
+  for (let t = 0; t < T; t++) {
+    const next = h + <usize>(t + 1) * BH;
+    addBiasRows(next, xw + <usize>t * BH, bhh, B, H);
+    gemmNT(next, h + <usize>t * BH, whh, B, H, H);
+    let i: usize = 0;
+    for (; i < n4; i += 16) st<v128>(next + i, vtanh(ld<v128>(next + i)));  // a<t>
+    for (; i < nb; i += 4) st<f32>(next + i, vtanh(ld<f32>(next + i)));
+  }
+}
+
+@inline function rnnBwdLanes<W>(a: usize, dh: usize, dhs: usize, dp: usize): void {
+  const at = ld<W>(a);
+  st<W>(dp, mul(add(ld<W>(dh), ld<W>(dhs)), sub(one(), mul(at, at))));    // ∂L/∂a<t> · (1 − a<t>²)
+}
+
+export function rnnBackward(whh: usize, dwhh: usize, dbhh: usize, h: usize, dhs: usize, dh: usize, dpre: usize, T: i32, B: i32, H: i32, scratch: usize): void {
+  const BH = <usize>(B * H) << 2, n = B * H, n4 = <usize>(n & ~3) << 2, nb = <usize>n << 2;
+  zero(dh, n);
+  for (let t = T - 1; t >= 0; t--) {
+    const off = <usize>t * BH;
+    let i: usize = 0;
+    for (; i < n4; i += 16) rnnBwdLanes<v128>(h + BH + off + i, dh + i, dhs + off + i, dpre + off + i);
+    for (; i < nb; i += 4) rnnBwdLanes<f32>(h + BH + off + i, dh + i, dhs + off + i, dpre + off + i);
+    zero(dh, n);
+    gemmNN(dh, dpre + off, whh, B, H, H, scratch);          // ∂L/∂a<t-1> = Waaᵀ·dpre
+  }
+  gemmTN(dwhh, dpre, h, H, H, T * B, scratch);
+  sumRows(dbhh, dpre, T * B, H);
+}

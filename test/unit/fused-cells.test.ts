@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { Cell, CellBuffers, CellWeights } from '../../src/engine/cells/cell';
+import { gruCell } from '../../src/engine/cells/gru';
+import { lstmCell } from '../../src/engine/cells/lstm';
+import { rnnCell } from '../../src/engine/cells/rnn';
+import { Backend, jsBackend } from '../../src/engine/kernels';
+import { Rng } from '../../src/engine/rng';
+import { Vec } from '../../src/engine/tensor';
+import { relaxedSimdAvailable, wasmAvailable, wasmBackend } from '../../src/engine/wasm/backend';
+
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+// The wasm backend's fused whole-window cells (cells.as.ts) against the TypeScript cells (the
+// reference), on the same float32 inputs: every buffer either side fills.
+// Stated tolerance: every output array within 2e-5 relative (‖wasm − js‖ / ‖js‖), and within
+// 1e-5·‖js‖∞ + 1e-6 elementwise. The fused kernels use float32 σ/tanh approximations (≤ 6.2 ulp)
+// and float32 arithmetic where the reference rounds float64 expressions once.
+// (Measured: at most 8e-7 relative, on every shape here, either build.)
+const REL_TOL = 2e-5;
+
+const U = 2 ** -24;
+
+interface Arrays { w: CellWeights; s: CellBuffers; xw: Vec; dhs: Vec }
+
+function make(k: Backend, cell: Cell, T: number, B: number, H: number, seed: number): Arrays {
+  const G = cell.gates * H, TB = T * B, rng = new Rng(seed);
+  const fill = (v: Vec, scale: number) => { for (let i = 0; i < v.length; i++) v[i] = rng.uniform(-scale, scale); return v; };
+  const w: CellWeights = {
+    whh: fill(k.alloc(G * H), 1 / Math.sqrt(H) * 2), bhh: fill(k.alloc(G), 0.5),
+    dwhh: fill(k.alloc(G * H), 0.1), dbhh: fill(k.alloc(G), 0.1),
+  };
+  const s: CellBuffers = {
+    h: k.alloc((T + 1) * B * H), c: k.alloc(cell.hasCellState ? (T + 1) * B * H : 0),
+    gates: k.alloc(TB * G), extra: k.alloc(TB * H), dxw: k.alloc(TB * G), dhh: k.alloc(cell.kind === 'gru' ? TB * G : 0),
+    dh: fill(k.alloc(B * H), 3), dc: fill(k.alloc(B * H), 3), tmp: k.alloc(B * G),
+  };
+  fill(s.h.subarray(0, B * H), 1); fill(s.c.subarray(0, s.c.length ? B * H : 0), 2);
+  return { w, s, xw: fill(k.alloc(TB * G), 3), dhs: fill(k.alloc(TB * H), 1) };
+}
+
+function relDiff(a: Vec, b: Vec): number {
+  let dd = 0, bb = 0;
+  for (let i = 0; i < b.length; i++) { dd += (a[i] - b[i]) ** 2; bb += b[i] ** 2; }
+  return Math.sqrt(dd) / Math.max(Math.sqrt(bb), 1e-30);
+}
+
+function compareArrays(name: string, a: Vec, b: Vec): number {
+  assert.equal(a.length, b.length, `${name}: length`);
+  let inf = 0;
+  for (let i = 0; i < b.length; i++) inf = Math.max(inf, Math.abs(b[i]));
+  for (let i = 0; i < b.length; i++) {
+    assert.ok(Number.isFinite(a[i]), `${name}[${i}] = ${a[i]}`);
+    assert.ok(Math.abs(a[i] - b[i]) <= 1e-5 * inf + 1e-6, `${name}[${i}]: ${a[i]} vs ${b[i]}`);
+  }
+  const r = relDiff(a, b);
+  assert.ok(r <= REL_TOL, `${name}: relative difference ${r.toExponential(2)}`);
+  return r;
+}
+
+/** Runs forward + backward of `cell` on both backends from the same numbers; returns the worst relative difference. */
+function compareCell(w: Backend, cell: Cell, T: number, B: number, H: number, seed: number): number {
+  const js = jsBackend('f32');
+  const a = make(w, cell, T, B, H, seed), r = make(js, cell, T, B, H, seed);
+  cell.forward(w, a.w, a.s, a.xw, T, B, H);
+  cell.forward(js, r.w, r.s, r.xw, T, B, H);
+  cell.backward(w, a.w, a.s, a.dhs, T, B, H);
+  cell.backward(js, r.w, r.s, r.dhs, T, B, H);
+  let worst = 0;
+  for (const key of ['h', 'c', 'gates', 'extra', 'dxw', 'dhh', 'dh', 'dc'] as const) {
+    if (key === 'dc' && !cell.hasCellState) continue;
+    if (key === 'extra' && cell.kind === 'rnn') continue;
+    worst = Math.max(worst, compareArrays(`${cell.kind} ${key}`, a.s[key], r.s[key]));
+  }
+  worst = Math.max(worst, compareArrays(`${cell.kind} dwhh`, a.w.dwhh, r.w.dwhh), compareArrays(`${cell.kind} dbhh`, a.w.dbhh, r.w.dbhh));
+  return worst;
+}
+
+const suite = wasmAvailable() ? describe : describe.skip;
+const cells: Cell[] = [lstmCell, gruCell('torch'), rnnCell];
+
+for (const fma of [false, true]) {
+  const maybe = !fma || relaxedSimdAvailable() ? suite : describe.skip;
+  maybe(`fused wasm cells (${fma ? 'relaxed SIMD' : 'SIMD'}) equal the TypeScript cells`, () => {
+    const w = wasmBackend({ fma });
+    it('the backend offers them (and not when fusedCells is false)', () => {
+      assert.ok(w.cells);
+      assert.equal(wasmBackend({ fma, fusedCells: false }).cells, undefined);
+    });
+    for (const cell of cells) {
+      it(`${cell.kind}: H from 1 to 9 (the single-lane tails), T 5, B 3`, () => {
+        for (let H = 1; H <= 9; H++) compareCell(w, cell, 5, 3, H, 10 * H);
+      });
+      it(`${cell.kind}: H 37, T 11, B 7; H 64, T 8, B 32`, () => {
+        compareCell(w, cell, 11, 7, 37, 1);
+        compareCell(w, cell, 8, 32, 64, 2);
+      });
+    }
+    it('LSTM 128, T 16, B 32 (the training shape)', () => {
+      compareCell(w, lstmCell, 16, 32, 128, 3);
+    });
+  });
+}
+
+suite('fused wasm cells: fall back to the TypeScript code where they cannot run', () => {
+  it('arrays the backend did not allocate, and the diagnostics (dhNorms)', () => {
+    const w = wasmBackend(), cell = lstmCell, T = 4, B = 2, H = 5;
+    const a = make(w, cell, T, B, H, 1);
+    const plainXw = Float32Array.from(a.xw);
+    assert.equal(w.cells!.forward('lstm', a.w, a.s, plainXw, T, B, H), false);
+    const r = make(jsBackend('f32'), cell, T, B, H, 1);
+    cell.forward(w, a.w, a.s, plainXw, T, B, H);   // runs the TypeScript code on wasm-owned arrays
+    cell.forward(jsBackend('f32'), r.w, r.s, r.xw, T, B, H);
+    compareArrays('h', a.s.h, r.s.h);
+    const norms = new Float64Array(T), normsJs = new Float64Array(T);
+    cell.backward(w, a.w, a.s, a.dhs, T, B, H, norms);
+    cell.backward(jsBackend('f32'), r.w, r.s, r.dhs, T, B, H, normsJs);
+    for (let t = 0; t < T; t++) assert.ok(Math.abs(norms[t] - normsJs[t]) <= 1e-5 * normsJs[t]);
+  });
+});
+
+suite('σ, tanh and exp approximations of the fused cells', () => {
+  const w = wasmBackend();
+  const n = 200001, x = w.alloc(n), y = w.alloc(n);
+  for (let i = 0; i < n; i++) x[i] = Math.fround(((i - (n - 1) / 2) / ((n - 1) / 2)) ** 3 * 40); // dense near 0, out to ±40
+  const check = (fn: 'sigmoid' | 'tanh' | 'exp', ref: (v: number) => number, ulps: number, abs: (v: number) => number) => {
+    w.approx(fn, y, x);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const r = ref(x[i]), bound = ulps * U * abs(r);
+      const e = Math.abs(y[i] - r);
+      assert.ok(e <= bound, `${fn}(${x[i]}) = ${y[i]}, expected ${r}`);
+      worst = Math.max(worst, e / Math.max(U * abs(r), 1e-45));
+    }
+    return worst;
+  };
+  it('σ(x) within 3 ulp, relative (both tails)', () => { check('sigmoid', (v) => 1 / (1 + Math.exp(-v)), 3, Math.abs); });
+  it('tanh(x) within 7 ulp, relative', () => { check('tanh', Math.tanh, 7, Math.abs); });
+  it('exp(x) within 2 ulp on [−87, 88]', () => {
+    const lim = x.filter((v) => v >= -87 && v <= 88);
+    const xs = w.alloc(lim.length), ys = w.alloc(lim.length);
+    xs.set(lim);
+    w.approx('exp', ys, xs);
+    for (let i = 0; i < lim.length; i++) {
+      const r = Math.exp(xs[i]);
+      assert.ok(Math.abs(ys[i] - r) <= 2 * U * r, `exp(${xs[i]}) = ${ys[i]}, expected ${r}`);
+    }
+  });
+  it('NaN goes through (so divergence is still detected); ±Infinity saturates', () => {
+    const v = w.alloc(3), out = w.alloc(3);
+    v.set([NaN, Infinity, -Infinity]);
+    w.approx('sigmoid', out, v);
+    assert.ok(Number.isNaN(out[0])); assert.equal(out[1], 1); assert.ok(out[2] >= 0 && out[2] < 1e-37);
+    w.approx('tanh', out, v);
+    assert.ok(Number.isNaN(out[0])); assert.ok(Math.abs(out[1] - 1) < 1e-6); assert.ok(Math.abs(out[2] + 1) < 1e-6);
+  });
+});
