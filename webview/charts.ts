@@ -233,23 +233,16 @@ export function legendValue(format: (v: number) => string): (u: uPlot, v: number
 }
 
 /** A uPlot chart that is rebuilt (not patched) when its series or the theme change. */
-export class LineChart implements Chart {
+/**
+ * What every chart has: an accessible box appended to `parent` that redraws (at most once a frame)
+ * when its width changes, registered for theme changes (and for the tests, as window.seqlabCharts).
+ */
+abstract class SizedChart implements Chart {
   readonly element: HTMLElement;
-  private plot: uPlot | undefined;
-  private data: uPlot.AlignedData = [[]];
-  private dataDirty = false;
-  private needsRebuild = true;
-  private width = 0;
-  private readonly schedule = frameScheduler(() => this.draw());
+  protected width = 0;
+  protected readonly schedule = frameScheduler(() => this.draw());
 
-  constructor(
-    readonly name: string,
-    readonly title: string,
-    parent: HTMLElement,
-    private readonly options: (palette: Palette) => LineOptions,
-    private readonly height: number,
-    private readonly backgroundVar = '--vscode-sideBar-background',
-  ) {
+  constructor(readonly name: string, readonly title: string, parent: HTMLElement, protected readonly backgroundVar: string) {
     this.element = document.createElement('div');
     this.element.className = 'chart';
     this.element.setAttribute('role', 'img');
@@ -264,6 +257,28 @@ export class LineChart implements Chart {
     }).observe(this.element);
     charts.set(name, this);
     watchTheme();
+  }
+
+  protected abstract draw(): void;
+  abstract rebuild(): void;
+  abstract toPng(): string;
+}
+
+export class LineChart extends SizedChart {
+  private plot: uPlot | undefined;
+  private data: uPlot.AlignedData = [[]];
+  private dataDirty = false;
+  private needsRebuild = true;
+
+  constructor(
+    name: string,
+    title: string,
+    parent: HTMLElement,
+    private readonly options: (palette: Palette) => LineOptions,
+    private readonly height: number,
+    backgroundVar = '--vscode-sideBar-background',
+  ) {
+    super(name, title, parent, backgroundVar);
   }
 
   /** The uPlot instance once the chart has been drawn (it waits for a non-zero width). */
@@ -285,7 +300,7 @@ export class LineChart implements Chart {
     this.schedule();
   }
 
-  private draw(): void {
+  protected draw(): void {
     if (this.width <= 0) return;
     if (this.needsRebuild || !this.plot) {
       this.plot?.destroy();
@@ -326,35 +341,13 @@ export interface CanvasDrawing {
 }
 
 /** A chart drawn by hand on one canvas: histograms, horizontal bars. */
-export class CanvasChart implements Chart {
-  readonly element: HTMLElement;
+export class CanvasChart extends SizedChart {
   readonly canvas: HTMLCanvasElement;
-  private width = 0;
-  private readonly schedule = frameScheduler(() => this.draw());
 
-  constructor(
-    readonly name: string,
-    readonly title: string,
-    parent: HTMLElement,
-    private drawing: CanvasDrawing,
-    private readonly backgroundVar = '--vscode-editor-background',
-  ) {
-    this.element = document.createElement('div');
-    this.element.className = 'chart';
-    this.element.setAttribute('role', 'img');
-    this.element.setAttribute('aria-label', title);
+  constructor(name: string, title: string, parent: HTMLElement, private drawing: CanvasDrawing, backgroundVar = '--vscode-editor-background') {
+    super(name, title, parent, backgroundVar);
     this.canvas = document.createElement('canvas');
     this.element.append(this.canvas);
-    parent.append(this.element);
-    new ResizeObserver((entries) => {
-      const w = Math.floor(entries[entries.length - 1].contentRect.width);
-      if (w !== this.width) {
-        this.width = w;
-        this.schedule();
-      }
-    }).observe(this.element);
-    charts.set(name, this);
-    watchTheme();
   }
 
   setDrawing(drawing: CanvasDrawing): void {
@@ -366,7 +359,7 @@ export class CanvasChart implements Chart {
     this.schedule();
   }
 
-  private draw(): void {
+  protected draw(): void {
     if (this.width <= 0) return;
     const palette = readPalette(this.backgroundVar);
     const h = Math.ceil(this.drawing.height(this.width, palette));

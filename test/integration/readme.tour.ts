@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
 import type { DiagnosticsReport } from '../../src/protocol';
 import { corpusPath } from '../helpers/texts';
-import { pageText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText, webviewScroll } from './screenshot';
+import { hoverText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText, webviewScroll } from './screenshot';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -53,17 +53,8 @@ suite('README tour', function () {
   });
 
   test('the hover: what the model would write next, and the top-5', async () => {
-    const editor = await vscode.window.showTextDocument(doc);
-    const line = 12;
-    const at = new vscode.Position(line, Math.min(30, doc.lineAt(line).text.length));
-    editor.selection = new vscode.Selection(at, at);
-    await vscode.commands.executeCommand('editor.action.showHover');
-    let shown = '';
-    for (let i = 0; i < 50 && !/would continue/.test(shown); i++) {
-      await sleep(200);
-      shown = await pageText('.monaco-hover');
-    }
-    assert.match(shown, /would continue/);
+    const at = new vscode.Position(12, Math.min(30, doc.lineAt(12).text.length));
+    assert.match(await hoverText(await vscode.window.showTextDocument(doc), at, /would continue/), /would continue/);
     await screenshot('tour-hover');
     await vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
   });

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
+import { sampleWorkspace } from './workspace';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -31,13 +32,7 @@ async function main(): Promise<number> {
   let tmp: string | undefined;
   if (!workspace) {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-electron-'));
-    workspace = path.join(tmp, 'workspace');
-    fs.mkdirSync(workspace);
-    fs.writeFileSync(
-      path.join(workspace, 'sample.txt'),
-      'the quick brown fox jumps over the lazy dog.\n'.repeat(40) +
-        'To be, or not to be, that is the question:\nWhether tis nobler in the mind to suffer\n',
-    );
+    workspace = sampleWorkspace(tmp);
   }
   const version = arg('version') ?? process.env.SEQLAB_VSCODE_VERSION;
   try {

@@ -23,6 +23,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as util from 'util';
 import type { Browser, Page } from 'playwright-core';
+import { sampleWorkspace } from './workspace';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -245,18 +246,33 @@ async function handleRequest(page: Page, req: UiRequest, opts: Options): Promise
       await page.keyboard.type(String(a.text));
       return undefined;
     case 'palette': {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
-      await input.fill(`>${String(a.title)}`);
-      // wait until the row with that label has the focus (the list filters as it goes), then run it
-      await page
-        .locator('.quick-input-list .monaco-list-row.focused', { hasText: String(a.title) })
-        .first()
-        .waitFor({ state: 'visible', timeout: 10_000 });
-      await input.press('Enter');
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-      return undefined;
+      // The workbench may take the focus away while it settles (a view loading, a notification):
+      // then the palette closes under us. Try again from a clean state, up to three times.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await page.keyboard.press('Escape');
+          await page.keyboard.press('F1');
+          const input = page.locator('.quick-input-widget input');
+          await input.waitFor({ state: 'visible', timeout: 5_000 });
+          await input.fill(`>${String(a.title)}`, { timeout: 5_000 });
+          // wait until the row with that label has the focus (the list filters as it goes), then run it
+          await page
+            .locator('.quick-input-list .monaco-list-row.focused', { hasText: String(a.title) })
+            .first()
+            .waitFor({ state: 'visible', timeout: 5_000 });
+          await input.press('Enter', { timeout: 5_000 });
+          await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 });
+          return undefined;
+        } catch (err) {
+          fs.mkdirSync(path.join(opts.artifacts, 'screenshots'), { recursive: true });
+          await page.screenshot({ path: path.join(opts.artifacts, 'screenshots', `palette-attempt-${attempt}.png`) }).catch(() => undefined);
+          if (attempt === 3) {
+            throw err;
+          }
+          say(`palette attempt ${attempt} failed (${String(err).split('\n')[0]}); retrying`);
+          await sleep(1_000);
+        }
+      }
     }
     case 'pageText': {
       const loc = page.locator(String(a.selector)).first();
@@ -374,13 +390,7 @@ async function main(): Promise<number> {
   fs.mkdirSync(path.join(dirs.control, 'responses'));
   let workspace = opts.workspace;
   if (!workspace) {
-    workspace = path.join(tmp, 'workspace');
-    fs.mkdirSync(workspace);
-    fs.writeFileSync(
-      path.join(workspace, 'sample.txt'),
-      'the quick brown fox jumps over the lazy dog.\n'.repeat(40) +
-        'To be, or not to be, that is the question:\nWhether tis nobler in the mind to suffer\n',
-    );
+    workspace = sampleWorkspace(tmp);
   }
   // Quiet workbench: no welcome page, no trust prompt, nothing that calls home.
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });

@@ -16,12 +16,14 @@
 //   type          { text }              -> page.keyboard.type
 //   palette       { title }             -> F1, type the command title, Enter
 //   pageText      { selector }          -> innerText of a workbench element ('' if none)
+//   webviewScroll { selector, index?, text? } -> scrolls an element inside a webview into view
 //
 // Without the runner (desktop VS Code through runElectron.ts) SEQLAB_IT_CONTROL_DIR is
 // unset: screenshot() does nothing and returns undefined, the others throw
 // UiBridgeUnavailable. Use uiBridgeAvailable() to skip UI-only tests there.
 import * as fs from 'fs';
 import * as path from 'path';
+import * as vscode from 'vscode';
 
 export class UiBridgeUnavailable extends Error {
   constructor(what: string) {
@@ -134,4 +136,17 @@ export function runFromPalette(title: string): Promise<void> {
 /** innerText of a workbench element (outside webviews), '' when absent. */
 export function pageText(selector: string): Promise<string> {
   return uiRequest<string>('pageText', { selector });
+}
+
+/** Opens the editor hover at `at` the way a user's mouse-free command does and returns its text once it contains `needle`. */
+export async function hoverText(editor: vscode.TextEditor, at: vscode.Position, needle: RegExp, timeoutMs = 10_000): Promise<string> {
+  editor.selection = new vscode.Selection(at, at);
+  await vscode.commands.executeCommand('editor.action.showHover');
+  const deadline = Date.now() + timeoutMs;
+  let shown = '';
+  while (!needle.test(shown) && Date.now() < deadline) {
+    await sleep(200);
+    shown = await pageText('.monaco-hover');
+  }
+  return shown;
 }

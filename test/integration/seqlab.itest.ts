@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
 import type { DiagnosticsReport, HoverResult } from '../../src/protocol';
 import { Runs } from '../../src/extension/runs';
-import { pageText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText } from './screenshot';
+import { hoverText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText } from './screenshot';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -100,16 +100,7 @@ suite('SeqLab in VS Code', function () {
     assert.ok(r.top[0].p >= r.top[4].p);
     if (uiBridgeAvailable()) {
       // The hover as the user sees it, from the mouse-free command.
-      const editor = await vscode.window.showTextDocument(doc);
-      const at = new vscode.Position(5, 12);
-      editor.selection = new vscode.Selection(at, at);
-      await vscode.commands.executeCommand('editor.action.showHover');
-      const deadline = Date.now() + 10_000;
-      let shown = '';
-      while (!/would continue/.test(shown) && Date.now() < deadline) {
-        await sleep(200);
-        shown = await pageText('.monaco-hover');
-      }
+      const shown = await hoverText(await vscode.window.showTextDocument(doc), new vscode.Position(5, 12), /would continue/);
       assert.match(shown, /would continue/);
       await screenshot('hover');
       await vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);

@@ -5,9 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { parseViewToHost, type DiagnosticsReport } from '../../src/protocol';
-import { SCREENSHOTS, checkBundles, launchBrowser, newContext, openView, screenshot, settled, startServer, type Server, type View } from './harness';
+import { SCREENSHOTS, eachTestOpens, screenshot, settled, type View } from './harness';
 import { reports } from './fixtures';
 import { THEMES, type ThemeName } from './themes';
 
@@ -73,30 +72,9 @@ function pngSize(dataUrl: string): { width: number; height: number } {
 
 describe('diagnostics webview (chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let context: BrowserContext;
-  let server: Server;
   let view: View;
   const data = reports();
-
-  before(async () => {
-    checkBundles();
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await newContext(browser);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    view = await openView(context, server, 'diagnostics', { width: 1100, height: 900 });
-  });
-  afterEach(async function () {
-    const errors = view.errors;
-    await view.close();
-    if (this.currentTest?.state === 'passed') assert.deepEqual(errors, [], 'console errors or CSP violations');
-  });
+  eachTestOpens('diagnostics', { width: 1100, height: 900 }, (v) => (view = v));
 
   it('posts ready and shows an empty state until reports arrive', async () => {
     await settled(view.page);

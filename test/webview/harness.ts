@@ -3,6 +3,7 @@
 // acquireVsCodeApi that records posted messages and keeps setState's state across reloads, and
 // the theme's --vscode-* variables and body class applied the way VS Code applies them.
 
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -191,6 +192,37 @@ export async function openView(context: BrowserContext, server: Server, name: We
     savedState: () => page.evaluate(() => JSON.parse(sessionStorage.getItem('seqlab-test-state') ?? 'null')),
     close: () => page.close(),
   };
+}
+
+/**
+ * The mocha hooks of a suite about one webview: chromium and the file server for the whole suite,
+ * a fresh view for every test (handed to `onView`), which must end without console errors or CSP
+ * violations.
+ */
+export function eachTestOpens(name: WebviewName, options: OpenOptions, onView: (view: View) => void): void {
+  let browser: Browser;
+  let context: BrowserContext;
+  let server: Server;
+  let view: View;
+  before(async () => {
+    checkBundles();
+    server = await startServer();
+    browser = await launchBrowser();
+    context = await newContext(browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    view = await openView(context, server, name, options);
+    onView(view);
+  });
+  afterEach(async function () {
+    const errors = view.errors;
+    await view.close();
+    if (this.currentTest?.state === 'passed') assert.deepEqual(errors, [], 'console errors or CSP violations');
+  });
 }
 
 export async function waitForReady(page: Page): Promise<void> {

@@ -2,9 +2,8 @@
 // data and colours, saved state, and what the user reads. Needs the bundles: node scripts/build.mjs.
 
 import * as assert from 'node:assert/strict';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { parseViewToHost } from '../../src/protocol';
-import { NONCE, checkBundles, launchBrowser, newContext, openView, screenshot, settled, startServer, type Server, type View } from './harness';
+import { NONCE, eachTestOpens, screenshot, settled, type View } from './harness';
 import { SAMPLE, lossCurve, point, run } from './fixtures';
 import { THEMES, type ThemeName } from './themes';
 
@@ -87,29 +86,8 @@ async function pixelsOfColor(view: View, hex: string): Promise<number> {
 
 describe('sidebar webview (chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let context: BrowserContext;
-  let server: Server;
   let view: View;
-
-  before(async () => {
-    checkBundles();
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await newContext(browser);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    view = await openView(context, server, 'sidebar');
-  });
-  afterEach(async function () {
-    const errors = view.errors;
-    await view.close();
-    if (this.currentTest?.state === 'passed') assert.deepEqual(errors, [], 'console errors or CSP violations');
-  });
+  eachTestOpens('sidebar', {}, (v) => (view = v));
 
   it('posts ready once on load and nothing else', async () => {
     await settled(view.page);
