@@ -4,7 +4,20 @@
 import { Model } from './checkpoint';
 import { Backend } from './kernels';
 import { Network } from './network';
+import { Params } from './params';
 import { Rng } from './rng';
+
+// The evaluation network of a model, kept between calls (validation runs every few hundred steps):
+// building one allocates its buffers again, and a WebAssembly backend never frees memory.
+const networks = new WeakMap<Params, { net: Network; key: string }>();
+
+function evalNetwork(model: Model, k: Backend, T: number, B: number): Network {
+  const kept = networks.get(model.params), key = JSON.stringify(model.config);
+  if (kept && kept.net.k === k && kept.net.maxT === T && kept.net.B === B && kept.key === key) return kept.net;
+  const net = new Network({ ...model.config, dropout: 0 }, model.params, k, T, B, new Rng(0));
+  networks.set(model.params, { net, key });
+  return net;
+}
 
 export interface EvalResult {
   loss: number;        // nats per predicted token
@@ -16,8 +29,8 @@ export function evaluateTokens(model: Model, k: Backend, tokens: Int32Array, B: 
   B = Math.max(1, Math.min(B, Math.floor((tokens.length - 1) / 2)));
   const L = Math.floor(tokens.length / B);
   if (L < 2) return { loss: NaN, perplexity: NaN, tokens: 0 };
-  const net = new Network({ ...model.config, dropout: 0 }, model.params, k, Math.min(T, L - 1), B, new Rng(0));
-  net.resetState(); // zeros, or a random a<0> from the seeded Rng(0): deterministic either way
+  const net = evalNetwork(model, k, Math.min(T, L - 1), B);
+  net.resetState(undefined, new Rng(0)); // zeros, or a random a<0> from a fresh Rng(0): deterministic either way
   const ids = new Int32Array(net.maxT * B), targets = new Int32Array(net.maxT * B);
   let total = 0, count = 0;
   for (let p = 0; p < L - 1; p += net.maxT) {

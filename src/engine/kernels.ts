@@ -21,6 +21,22 @@ export interface CellKernels {
   backward(kind: FusedCellKind, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): boolean;
 }
 
+/**
+ * Fast paths a backend may offer for the loops that touch every row of a window besides the
+ * matrix products. Each does exactly what its TypeScript reference does (named below), and
+ * returns false, having touched nothing, when it cannot run on these arrays.
+ */
+export interface RowKernels {
+  /** dst[r·n + j] = bias[j] + table[ids[r]·n + j]  (ids[r] < 0: bias alone). Reference: layer.ts, one-hot input. */
+  gatherRows(dst: Vec, table: Vec, bias: Vec, ids: Int32Array, rows: number, n: number): boolean;
+  /** table[ids[r]·n + j] += src[r·n + j] for ids[r] ≥ 0. Reference: layer.ts, one-hot input. */
+  scatterAddRows(table: Vec, src: Vec, ids: Int32Array, rows: number, n: number): boolean;
+  /** db[j] += Σ_i d[i·n + j]. Reference: sumRows in cells/cell.ts. */
+  sumRows(db: Vec, d: Vec, m: number, n: number): boolean;
+  /** p[r] ← softmax(p[r]) row by row, g[r] = scale·p[r]. Reference: Network.loss. */
+  softmaxRows(p: Vec, g: Vec, rows: number, n: number, scale: number): boolean;
+}
+
 export interface Backend {
   readonly name: string;
   readonly dtype: DType;
@@ -33,6 +49,8 @@ export interface Backend {
   gemmTN(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void;
   /** Fused whole-window cells, where the backend has them. */
   readonly cells?: CellKernels;
+  /** Fast row loops, where the backend has them. */
+  readonly rows?: RowKernels;
 }
 
 function gemmNT(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void {

@@ -13,6 +13,7 @@ interface Direction {
   s: CellBuffers;
   xw: Vec;   // [T·B·G·H]
   dhs: Vec;  // [T·B·H] gradient arriving from above, in this direction's time order
+  wihT: Vec; // [In·G·H] one-hot input: W_ihᵀ, so that column x of W_ih is one contiguous row (backward: dW_ihᵀ)
 }
 
 /** Reverses the order of T blocks of n numbers, in place. */
@@ -53,6 +54,7 @@ export class RecurrentLayer {
         },
         xw: k.alloc(TB * G),
         dhs: k.alloc(D === 1 ? 0 : TB * H),
+        wihT: k.alloc(oneHot && TB >= inSize ? inSize * G : 0),
       });
     }
     this.out = k.alloc(D === 1 ? 0 : TB * D * H);
@@ -70,14 +72,27 @@ export class RecurrentLayer {
     const { B, H, D, cell } = this, G = cell.gates * H, TB = T * B, In = this.inSize;
     for (let d = 0; d < D; d++) {
       const dir = this.dirs[d], xw = dir.xw;
-      for (let r = 0; r < TB; r++) xw.set(dir.bih, r * G);
-      if (ids) {
+      if (ids && TB >= In && dir.wihT.length) {
+        // Long windows: transpose W_ih once, then row r is b_ih + row ids[r] of W_ihᵀ (contiguous).
+        const wt = dir.wihT, wih = dir.wih;
+        for (let j = 0; j < G; j++) for (let col = 0; col < In; col++) wt[col * G + j] = wih[j * In + col];
+        if (!k.rows?.gatherRows(xw, wt, dir.bih, ids, TB, G)) {
+          for (let r = 0; r < TB; r++) {
+            const col = ids[r], o = r * G, c = col * G;
+            xw.set(dir.bih, o);
+            if (col < 0) continue; // x<t> = 0 (sampling with no primer)
+            for (let j = 0; j < G; j++) xw[o + j] += wt[c + j];
+          }
+        }
+      } else if (ids) {
         for (let r = 0; r < TB; r++) {
           const col = ids[r], o = r * G;
+          xw.set(dir.bih, o);
           if (col < 0) continue; // x<t> = 0 (sampling with no primer)
           for (let j = 0; j < G; j++) xw[o + j] += dir.wih[j * In + col];
         }
       } else {
+        for (let r = 0; r < TB; r++) xw.set(dir.bih, r * G);
         k.gemmNT(xw, x!, dir.wih, TB, G, In);
       }
       if (d === 1) reverseBlocks(xw, T, B * G);
@@ -118,8 +133,19 @@ export class RecurrentLayer {
       cell.backward(k, dir.w, dir.s, dhs, T, B, H, dhNorms?.[d]);
       const dxw = dir.s.dxw.subarray(0, TB * G);
       if (d === 1) reverseBlocks(dxw, T, B * G);
-      sumRows(dir.dbih, dxw, TB, G);
-      if (ids) {
+      if (!k.rows?.sumRows(dir.dbih, dxw, TB, G)) sumRows(dir.dbih, dxw, TB, G);
+      if (ids && TB >= In && dir.wihT.length) {
+        // dW_ih[:, x] += Σ over the rows whose input is x: summed as contiguous rows of dW_ihᵀ first.
+        const dt = dir.wihT.fill(0), dwih = dir.dwih;
+        if (!k.rows?.scatterAddRows(dt, dxw, ids, TB, G)) {
+          for (let r = 0; r < TB; r++) {
+            const col = ids[r], o = r * G, c = col * G;
+            if (col < 0) continue;
+            for (let j = 0; j < G; j++) dt[c + j] += dxw[o + j];
+          }
+        }
+        for (let j = 0; j < G; j++) for (let col = 0; col < In; col++) dwih[j * In + col] += dt[col * G + j];
+      } else if (ids) {
         for (let r = 0; r < TB; r++) {
           const col = ids[r], o = r * G;
           if (col < 0) continue;

@@ -41,15 +41,18 @@ export class Network {
     this.dTop = k.alloc(TB * D * c.hidden);
   }
 
-  /** Sets a<0> (and c<0>) of every stream to zeros, or to small random values (initState = random). New buffers start at zeros. */
-  resetState(stream?: number): void {
+  /**
+   * Sets a<0> (and c<0>) of every stream to zeros, or to small random values (initState = random)
+   * drawn from `rng` (default: the network's own). New buffers start at zeros.
+   */
+  resetState(stream?: number, rng: Rng = this.rng): void {
     const H = this.config.hidden;
     for (const layer of this.layers) {
       for (const dir of layer.dirs) {
         for (const v of [dir.s.h, dir.s.c]) {
           if (v.length === 0) continue;
           for (let b = stream ?? 0; b < (stream === undefined ? this.B : stream + 1); b++) {
-            for (let j = 0; j < H; j++) v[b * H + j] = this.config.initState === 'random' ? this.rng.uniform(-0.1, 0.1) : 0;
+            for (let j = 0; j < H; j++) v[b * H + j] = this.config.initState === 'random' ? rng.uniform(-0.1, 0.1) : 0;
           }
         }
       }
@@ -123,6 +126,14 @@ export class Network {
   loss(targets: Int32Array): number {
     const V = this.config.vocabSize, TB = this.T * this.B, p = this.logits, g = this.dLogits;
     let total = 0;
+    if (this.k.rows?.softmaxRows(p, g, TB, V, 1 / TB)) { // the same loop below, in the backend
+      for (let r = 0; r < TB; r++) {
+        const o = r * V, y = targets[r];
+        total -= Math.log(Math.max(p[o + y], 1e-30));
+        g[o + y] -= 1 / TB;
+      }
+      return total / TB;
+    }
     for (let r = 0; r < TB; r++) {
       const o = r * V;
       let max = -Infinity;
@@ -152,7 +163,7 @@ export class Network {
     const topOut = this.layerOutput(top);
     k.gemmTN(this.params.gradient('head.weight'), dLogits, topOut, V, Hout, TB);
     const db = this.params.gradient('head.bias');
-    for (let r = 0; r < TB; r++) for (let v = 0; v < V; v++) db[v] += dLogits[r * V + v];
+    if (!k.rows?.sumRows(db, dLogits, TB, V)) for (let r = 0; r < TB; r++) for (let v = 0; v < V; v++) db[v] += dLogits[r * V + v];
     let dOut = this.dTop.subarray(0, TB * Hout);
     dOut.fill(0);
     k.gemmNN(dOut, dLogits, this.params.value('head.weight'), TB, Hout, V);

@@ -155,3 +155,67 @@ suite('σ, tanh and exp approximations of the fused cells', () => {
     assert.ok(Number.isNaN(out[0])); assert.ok(Math.abs(out[1] - 1) < 1e-6); assert.ok(Math.abs(out[2] + 1) < 1e-6);
   });
 });
+
+// Row kernels (rows.as.ts) against their TypeScript references (layer.ts, cells/cell.ts, Network.loss).
+// Stated tolerance: gather / scatter / column sums as the reference up to float32 summation order
+// (1e-6 relative per element); softmax probabilities within (8 + 2·|x − max|)·2⁻²⁴ relative: the
+// approximate exp, and float32 rounding of x − max where the reference subtracts in float64.
+suite('wasm row kernels equal their TypeScript references', () => {
+  const w = wasmBackend(), rows = w.rows!;
+  const rng = new Rng(21);
+  const rand = (v: Vec, s = 1) => { for (let i = 0; i < v.length; i++) v[i] = rng.uniform(-s, s); return v; };
+  const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+  it('gatherRows and scatterAddRows (ids −1 included), n from 1 to 9 and 130', () => {
+    for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 130]) {
+      const V = 6, R = 23, ids = Int32Array.from({ length: R }, (_, r) => (r % 7 === 3 ? -1 : (r * 5) % V));
+      const table = rand(w.alloc(V * n)), bias = rand(w.alloc(n)), dst = w.alloc(R * n), src = rand(w.alloc(R * n));
+      assert.ok(rows.gatherRows(dst, table, bias, ids, R, n));
+      for (let r = 0; r < R; r++) for (let j = 0; j < n; j++) {
+        assert.equal(dst[r * n + j], Math.fround(bias[j] + (ids[r] < 0 ? 0 : table[ids[r] * n + j])));
+      }
+      const before = Float32Array.from(table), ref = Float64Array.from(table);
+      for (let r = 0; r < R; r++) if (ids[r] >= 0) for (let j = 0; j < n; j++) ref[ids[r] * n + j] += src[r * n + j];
+      assert.ok(rows.scatterAddRows(table, src, ids, R, n));
+      for (let i = 0; i < table.length; i++) close(table[i], ref[i], 1e-6, `scatter n ${n} [${i}] (was ${before[i]})`);
+    }
+  });
+
+  it('decline ids outside the table, and arrays they do not own', () => {
+    const table = w.alloc(4 * 3), dst = w.alloc(2 * 3), bias = w.alloc(3);
+    assert.equal(rows.gatherRows(dst, table, bias, Int32Array.from([0, 4]), 2, 3), false);
+    assert.equal(rows.scatterAddRows(table, dst, Int32Array.from([5, 0]), 2, 3), false);
+    assert.equal(rows.sumRows(new Float32Array(3), dst, 2, 3), false);
+    assert.equal(rows.softmaxRows(new Float32Array(6), dst, 2, 3, 1), false);
+  });
+
+  it('sumRows: column sums accumulate, n from 1 to 70', () => {
+    for (let n = 1; n <= 70; n += 3) {
+      const m = 37, d = rand(w.alloc(m * n)), db = rand(w.alloc(n)), ref = Float64Array.from(db);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) ref[j] += d[i * n + j];
+      assert.ok(rows.sumRows(db, d, m, n));
+      for (let j = 0; j < n; j++) close(db[j], ref[j], 1e-5, `sumRows n ${n} col ${j}`);
+    }
+  });
+
+  it('softmaxRows: probabilities and scaled copies, widths 1 to 9 and 72, large logits', () => {
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 72]) {
+      const R = 11, p = rand(w.alloc(R * n), 30), g = w.alloc(R * n), x = Float64Array.from(p), scale = 1 / 64;
+      p[0] = 80; p[n - 1] = -80;
+      x[0] = 80; x[n - 1] = -80;
+      assert.ok(rows.softmaxRows(p, g, R, n, scale));
+      for (let r = 0; r < R; r++) {
+        let max = -Infinity, sum = 0;
+        for (let v = 0; v < n; v++) max = Math.max(max, x[r * n + v]);
+        for (let v = 0; v < n; v++) sum += Math.exp(x[r * n + v] - max);
+        for (let v = 0; v < n; v++) {
+          const ref = Math.exp(x[r * n + v] - max) / sum;
+          // float32 x − max is rounded (relative ≤ u), so e^(x−max) is good to about |x − max|·u, plus the exp's 2 ulp.
+          const tol = (8 + 2 * Math.abs(x[r * n + v] - max)) * U * ref + 1.7e-38; // exp flushes to 0 below e^−87
+          assert.ok(Math.abs(p[r * n + v] - ref) <= tol, `softmax n ${n} [${r},${v}]: ${p[r * n + v]} vs ${ref}`);
+          assert.equal(g[r * n + v], Math.fround(p[r * n + v] * scale));
+        }
+      }
+    }
+  });
+});

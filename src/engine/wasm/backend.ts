@@ -9,7 +9,7 @@
 // still accepted: those calls go to the TypeScript reference kernels.
 
 import type { CellBuffers, CellWeights } from '../cells/cell';
-import { Backend, CellKernels, FusedCellKind, jsBackend } from '../kernels';
+import { Backend, CellKernels, FusedCellKind, jsBackend, RowKernels } from '../kernels';
 import { Vec } from '../tensor';
 import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64, WASM_MAX_PAGES } from './kernels.wasm';
 
@@ -27,7 +27,7 @@ export interface WasmBackendOptions {
   fma?: boolean;
   /** Cap on the memory, in 64 KiB pages (default and most: 65536 = 4 GiB). */
   maxPages?: number;
-  /** Run whole windows of LSTM, GRU (PyTorch form) and RNN cells in WebAssembly (default true). */
+  /** Run whole windows of LSTM, GRU (PyTorch form) and RNN cells, and the row loops, in WebAssembly (default true). */
   fusedCells?: boolean;
 }
 
@@ -37,6 +37,9 @@ interface KernelExports {
   gemmTN(C: number, A: number, B: number, M: number, N: number, K: number, scratch: number): void;
   scratchBytes(N: number): number;
   sumRows(db: number, d: number, m: number, n: number): void;
+  gatherRows(dst: number, table: number, bias: number, ids: number, rows: number, n: number): void;
+  scatterAddRows(table: number, src: number, ids: number, rows: number, n: number): void;
+  softmaxRows(p: number, g: number, rows: number, n: number, scale: number): void;
   mathKernel(which: number, y: number, x: number, n: number): void;
   lstmForward(whh: number, bhh: number, h: number, c: number, gates: number, extra: number, xw: number, T: number, B: number, H: number): void;
   lstmBackward(whh: number, dwhh: number, dbhh: number, h: number, c: number, gates: number, extra: number, dhs: number,
@@ -145,6 +148,43 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   /** Every array ours and at least `n` long (the kernels trust the lengths). */
   const fit = (...vn: [Vec, number][]): boolean => vn.every(([v, n]) => isOurs(v) && v.length >= n);
 
+  // Token ids for the row kernels are copied here (a few KiB per window).
+  let idsAt = 0, idsCap = 0;
+  function idsIn(ids: Int32Array, rows: number): number {
+    if (rows > idsCap) { idsCap = Math.max(rows, 2 * idsCap); idsAt = reserve(idsCap * 4); }
+    new Int32Array(buffer, idsAt, rows).set(ids.subarray(0, rows));
+    return idsAt;
+  }
+
+  const rowKernels: RowKernels = {
+    gatherRows(dst, table, bias, ids, rows, n) {
+      if (rows <= 0 || n <= 0) return true;
+      if (ids.length < rows || !fit([dst, rows * n], [table, 0], [bias, n])) return false;
+      for (let r = 0; r < rows; r++) if ((ids[r] + 1) * n > table.length) return false;
+      wasm.gatherRows(addr(dst), addr(table), addr(bias), idsIn(ids, rows), rows, n);
+      return true;
+    },
+    scatterAddRows(table, src, ids, rows, n) {
+      if (rows <= 0 || n <= 0) return true;
+      if (ids.length < rows || !fit([src, rows * n], [table, 0])) return false;
+      for (let r = 0; r < rows; r++) if ((ids[r] + 1) * n > table.length) return false;
+      wasm.scatterAddRows(addr(table), addr(src), idsIn(ids, rows), rows, n);
+      return true;
+    },
+    sumRows(db, d, m, n) {
+      if (m <= 0 || n <= 0) return true;
+      if (!fit([db, n], [d, m * n])) return false;
+      wasm.sumRows(addr(db), addr(d), m, n);
+      return true;
+    },
+    softmaxRows(p, g, rows, n, scale) {
+      if (rows <= 0 || n <= 0) return true;
+      if (!fit([p, rows * n], [g, rows * n])) return false;
+      wasm.softmaxRows(addr(p), addr(g), rows, n, scale);
+      return true;
+    },
+  };
+
   const cells: CellKernels = {
     forward(kind: FusedCellKind, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): boolean {
       const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H, TB = T * B, BH = B * H;
@@ -186,6 +226,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     dtype: 'f32',
     fma,
     cells: options.fusedCells === false ? undefined : cells,
+    rows: options.fusedCells === false ? undefined : rowKernels,
     bytesUsed: () => top - FIRST,
     approx(fn, y, x) {
       if (!fit([y, x.length], [x, 0])) throw new Error('approx: arrays of this backend only');
