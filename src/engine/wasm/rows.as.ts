@@ -5,7 +5,7 @@
 // (T·B rows): one-hot input rows, bias gradients, the softmax. References in TypeScript:
 // layer.ts (gather / scatter), cells/cell.ts (sumRows), network.ts (loss).
 
-import { vexp } from './cells.as';
+import { vexp } from './math.as';
 
 /** db[j] += Σ_i d[i·n + j]  (bias gradients over a window). */
 export function sumRows(db: usize, d: usize, m: i32, n: i32): void {
