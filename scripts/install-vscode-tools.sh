@@ -89,6 +89,12 @@ EOF
   install_log="$TOOLS/code-server-install.log"
   if ! (
     cd "$CS_DIR"
+    # Run from `npm test`, the outer npm (Node 20) leaves its config in the environment
+    # (npm_config_user_agent "… node/v20 …", npm_node_execpath, NODE, …), which the inner
+    # npm would take as its own and code-server's postinstall would refuse: drop it all.
+    for v in $(compgen -e); do
+      case "$v" in npm_* | NODE | INIT_CWD) unset "$v" ;; esac
+    done
     export PATH="$NODE_HOME/bin:$PATH"
     export npm_config_nodedir="$NODE_HOME"
     export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
