@@ -159,7 +159,7 @@ const losses = panel('losses', 'Training curves, overlaid',
   });
 
 const vanishing = panel('vanishing', 'How far back the gradient reaches',
-  'How much of the error at the last step T reaches each earlier step t: a line falling steeply to the left is the vanishing gradient of a plain RNN; GRU and LSTM gates keep it flat.',
+  'How much of the error at the last step T reaches each earlier step t. A line falling steeply to the left is a vanishing gradient: the loss at T can no longer teach step t. Gates held open (Γf near 1 in an LSTM, Γu near 0 in a GRU) keep the line flat; a plain RNN has no such path.',
   () => pngOf(vanishingChart, 'seqlab-vanishing-gradients'),
   () => {
     const { xLabel, x, ys } = gradientData(state.reports);

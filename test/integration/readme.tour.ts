@@ -1,10 +1,11 @@
 // The README's screenshot tour, as a user would take it (npm run tour): a 300 KB excerpt of the
-// King James Bible, a file outside the repository, trained from the palette with an LSTM-128;
+// King James Bible, a file outside the repository, trained from the palette with an LSTM-256;
 // the live sidebar mid-run; the hover; Sample text…; Compare cells and its diagnostics. Every
 // step asserts what the picture is meant to show, so a broken feature never becomes a picture.
 
 import * as assert from 'assert';
 import { readFileSync, writeFileSync } from 'fs';
+import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
@@ -31,7 +32,7 @@ suite('README tour', function () {
   suiteSetup(async () => {
     assert.ok(uiBridgeAvailable(), 'the tour takes screenshots: run it through runInCodeServer');
     api = await vscode.extensions.getExtension<SeqLabApi>('seqlab.seqlab')!.activate();
-    for (const [k, v] of Object.entries({ hiddenSize: 128, steps: 1000, evalEvery: 50, compareSteps: 200 })) {
+    for (const [k, v] of Object.entries({ hiddenSize: 256, steps: 800, evalEvery: 50, compareSteps: 150 })) {
       await config().update(k, v, vscode.ConfigurationTarget.Global);
     }
     const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'genesis.txt');
@@ -42,17 +43,34 @@ suite('README tour', function () {
   });
 
   test('train from the palette: the live sidebar', async () => {
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
     await runFromPalette('SeqLab: Train char model on this file');
-    await until('half of the training', () => (api.runs.view?.points.at(-1)?.step ?? 0) >= 500, 600_000);
+    await until('half of the training', () => (api.runs.view?.points.at(-1)?.step ?? 0) >= 400, 600_000);
     await waitForWebviewText(/chars\/s/i);
     await screenshot('tour-training');
     await api.runs.waitForEnd();
+    lag.disable();
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - 10).toFixed(2);
+    console.log(`[seqlab-tour] measured: extension-host event-loop lag during the training (beyond the 10 ms sampling): p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms`);
     assert.strictEqual(api.runs.view?.state, 'done', api.runs.view?.message);
     const points = api.runs.view!.points;
     assert.ok(points.at(-1)!.loss < points[0].loss - 1, `loss ${points[0].loss} → ${points.at(-1)!.loss}`);
   });
 
   test('the hover: what the model would write next, and the top-5', async () => {
+    // Timed through the real hover provider with a 200-character continuation (printed, never asserted).
+    await config().update('hover.length', 200, vscode.ConfigurationTarget.Global);
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(40 + i * 7, 20));
+      times.push(performance.now() - t0);
+      assert.ok(hovers.length > 0);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`[seqlab-tour] measured: hover with a 200-character continuation, LSTM-256, 20 hovers: p50 ${times[9].toFixed(1)} ms, p95 ${times[18].toFixed(1)} ms, max ${times[19].toFixed(1)} ms`);
+    await config().update('hover.length', undefined, vscode.ConfigurationTarget.Global);
     const at = new vscode.Position(12, Math.min(30, doc.lineAt(12).text.length));
     assert.match(await hoverText(await vscode.window.showTextDocument(doc), at, /would continue/), /would continue/);
     await screenshot('tour-hover');
