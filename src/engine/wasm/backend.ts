@@ -12,12 +12,15 @@ import type { CellBuffers, CellWeights } from '../cells/cell';
 import { Backend, CellKernels, FusedCellKind, jsBackend, RowKernels } from '../kernels';
 import { Vec } from '../tensor';
 import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64, WASM_MAX_PAGES } from './kernels.wasm';
+import { CONTROL_WORDS, startTeam, Team } from './threads';
 
 export interface WasmBackend extends Backend {
   /** True when the kernels use relaxed-SIMD fused multiply-add. */
   readonly fma: boolean;
   /** Bytes of WebAssembly memory handed out so far (arrays and kernel scratch). */
   bytesUsed(): number;
+  /** Threads the large kernels use (1 until the helpers have started, or where they could not). */
+  threadsInUse(): number;
   /** y = σ(x), tanh(x) or exp(x) by the fused cells' approximations (x, y: arrays of this backend). */
   approx(fn: 'sigmoid' | 'tanh' | 'exp', y: Vec, x: Vec): void;
 }
@@ -29,6 +32,12 @@ export interface WasmBackendOptions {
   maxPages?: number;
   /** Run whole windows of LSTM, GRU (PyTorch form) and RNN cells, and the row loops, in WebAssembly (default true). */
   fusedCells?: boolean;
+  /**
+   * Threads for the large kernels (default 1): the cells split the B streams of a window, the
+   * matrix products the rows of C, each share on its own thread (threads.ts). Every number comes
+   * out exactly as with one thread. Helpers start at the first call large enough to split.
+   */
+  threads?: number;
 }
 
 interface KernelExports {
@@ -41,14 +50,28 @@ interface KernelExports {
   scatterAddRows(table: number, src: number, ids: number, rows: number, n: number): void;
   softmaxRows(p: number, g: number, rows: number, n: number, scale: number): void;
   mathKernel(which: number, y: number, x: number, n: number): void;
-  lstmForward(whh: number, bhh: number, h: number, c: number, gates: number, extra: number, xw: number, T: number, B: number, H: number): void;
-  lstmBackward(whh: number, dwhh: number, dbhh: number, h: number, c: number, gates: number, extra: number, dhs: number,
-    dh: number, dc: number, dpre: number, T: number, B: number, H: number, scratch: number): void;
-  gruForward(whh: number, bhh: number, h: number, gates: number, extra: number, xw: number, pre: number, T: number, B: number, H: number): void;
-  gruBackward(whh: number, dwhh: number, dbhh: number, h: number, gates: number, extra: number, dhs: number,
-    dh: number, dxw: number, dhh: number, T: number, B: number, H: number, scratch: number): void;
-  rnnForward(whh: number, bhh: number, h: number, xw: number, T: number, B: number, H: number): void;
-  rnnBackward(whh: number, dwhh: number, dbhh: number, h: number, dhs: number, dh: number, dpre: number, T: number, B: number, H: number, scratch: number): void;
+  gemmTNRows(C: number, A: number, B: number, M: number, N: number, K: number, m0: number, m1: number, scratch: number): void;
+  windowGrads(dwhh: number, dbhh: number, dpre: number, h: number, G: number, H: number, TB: number, m0: number, m1: number, scratch: number): void;
+  // The cells below run streams b0 ≤ b < b1 (cells.as.ts).
+  lstmForward(whh: number, bhh: number, h: number, c: number, gates: number, extra: number, xw: number, T: number, B: number, H: number, b0: number, b1: number): void;
+  lstmBackward(whh: number, h: number, c: number, gates: number, extra: number, dhs: number,
+    dh: number, dc: number, dpre: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
+  gruForward(whh: number, bhh: number, h: number, gates: number, extra: number, xw: number, pre: number, T: number, B: number, H: number, b0: number, b1: number): void;
+  gruBackward(whh: number, h: number, gates: number, extra: number, dhs: number,
+    dh: number, dxw: number, dhh: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
+  rnnForward(whh: number, bhh: number, h: number, xw: number, T: number, B: number, H: number, b0: number, b1: number): void;
+  rnnBackward(whh: number, h: number, dhs: number, dh: number, dpre: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
+}
+
+/** Kernel exports the helper threads may run (their indices travel in the control blocks). */
+const TEAM_KERNELS = ['gemmNT', 'gemmNN', 'gemmTNRows', 'windowGrads', 'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward', 'rnnForward', 'rnnBackward'];
+/** Multiply-adds below which a call is not split (a share must outweigh waking a thread, ~10–50 µs). */
+const SPLIT_WORK = 1 << 20;
+
+/** Share p of `parts` of [0, n), cut at multiples of `align` where n allows. */
+function share(n: number, parts: number, p: number, align: number): [number, number] {
+  const units = Math.ceil(n / align), lo = Math.floor((units * p) / parts) * align, hi = Math.floor((units * (p + 1)) / parts) * align;
+  return [Math.min(lo, n), Math.min(hi, n)];
 }
 
 const PAGE = 65536;
@@ -136,11 +159,35 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     return at;
   }
 
-  let scratch = 0, scratchSize = 0;
-  function scratchFor(N: number): number {
+  // Packing scratch of the matrix kernels, one per thread.
+  const scratch: number[] = [], scratchSize: number[] = [];
+  function scratchFor(N: number, thread = 0): number {
     const need = wasm.scratchBytes(N);
-    if (need > scratchSize) { scratch = reserve(need); scratchSize = need; }
-    return scratch;
+    if (need > (scratchSize[thread] ?? 0)) { scratch[thread] = reserve(need); scratchSize[thread] = need; }
+    return scratch[thread];
+  }
+
+  // Helper threads, started at the first call worth splitting.
+  const wanted = Math.max(1, Math.floor(options.threads ?? 1));
+  let team: Team | null = null, teamTried = wanted <= 1;
+  /** How many shares to cut `n` units of a call of `work` multiply-adds into. */
+  function partsFor(n: number, work: number): number {
+    if (wanted <= 1 || work < SPLIT_WORK || n < 2) return 1;
+    if (!teamTried) {
+      teamTried = true;
+      const controls = Array.from({ length: wanted - 1 }, () => reserve(CONTROL_WORDS * 4));
+      team = startTeam(module!, memory, TEAM_KERNELS, wasm as unknown as Record<string, (...a: number[]) => void>, controls);
+    }
+    return team ? Math.min(team.size, n) : 1;
+  }
+  /** Runs `op` on `parts` shares of [0, n) (aligned), argsFor(lo, hi, thread) giving each share's arguments. */
+  function split(op: keyof KernelExports, n: number, parts: number, align: number, argsFor: (lo: number, hi: number, thread: number) => number[]): void {
+    if (parts <= 1) {
+      (wasm[op] as (...a: number[]) => void)(...argsFor(0, n, 0));
+      return;
+    }
+    const args = Array.from({ length: parts }, (_, p) => argsFor(...share(n, parts, p, align), p)); // scratch reserved before any thread runs
+    team!.run(op, (p) => args[p], parts);
   }
 
   const isOurs = (v: Vec): boolean => v instanceof Float32Array && ours.has(v.buffer);
@@ -192,12 +239,15 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (!fit([w.whh, G * H], [w.bhh, G], [s.h, (T + 1) * BH], [xw, TB * G])) return false;
       if (kind === 'lstm') {
         if (!fit([s.c, (T + 1) * BH], [s.gates, TB * G], [s.extra, TB * H])) return false;
-        wasm.lstmForward(addr(w.whh), addr(w.bhh), addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(xw), T, B, H);
+        const a = [addr(w.whh), addr(w.bhh), addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(xw), T, B, H];
+        split('lstmForward', B, partsFor(B, TB * G * H), 1, (lo, hi) => [...a, lo, hi]);
       } else if (kind === 'gru') {
         if (!fit([s.gates, TB * G], [s.extra, TB * H], [s.tmp, B * G])) return false;
-        wasm.gruForward(addr(w.whh), addr(w.bhh), addr(s.h), addr(s.gates), addr(s.extra), addr(xw), addr(s.tmp), T, B, H);
+        const a = [addr(w.whh), addr(w.bhh), addr(s.h), addr(s.gates), addr(s.extra), addr(xw), addr(s.tmp), T, B, H];
+        split('gruForward', B, partsFor(B, TB * G * H), 1, (lo, hi) => [...a, lo, hi]);
       } else {
-        wasm.rnnForward(addr(w.whh), addr(w.bhh), addr(s.h), addr(xw), T, B, H);
+        const a = [addr(w.whh), addr(w.bhh), addr(s.h), addr(xw), T, B, H];
+        split('rnnForward', B, partsFor(B, TB * G * H), 1, (lo, hi) => [...a, lo, hi]);
       }
       return true;
     },
@@ -205,18 +255,22 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H, TB = T * B, BH = B * H;
       if (T <= 0 || B <= 0 || H <= 0) return false;
       if (!fit([w.whh, G * H], [w.dwhh, G * H], [w.dbhh, G], [s.h, (T + 1) * BH], [dhs, TB * H], [s.dh, BH], [s.dxw, TB * G])) return false;
-      const scratch = () => scratchFor(H);
+      if (kind === 'lstm' && !fit([s.c, (T + 1) * BH], [s.gates, TB * G], [s.extra, TB * H], [s.dc, BH])) return false;
+      if (kind === 'gru' && !fit([s.gates, TB * G], [s.extra, TB * H], [s.dhh, TB * G])) return false;
+      const parts = partsFor(B, TB * G * H);
       if (kind === 'lstm') {
-        if (!fit([s.c, (T + 1) * BH], [s.gates, TB * G], [s.extra, TB * H], [s.dc, BH])) return false;
-        wasm.lstmBackward(addr(w.whh), addr(w.dwhh), addr(w.dbhh), addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(dhs),
-          addr(s.dh), addr(s.dc), addr(s.dxw), T, B, H, scratch());
+        const a = [addr(w.whh), addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dc), addr(s.dxw), T, B, H];
+        split('lstmBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
       } else if (kind === 'gru') {
-        if (!fit([s.gates, TB * G], [s.extra, TB * H], [s.dhh, TB * G])) return false;
-        wasm.gruBackward(addr(w.whh), addr(w.dwhh), addr(w.dbhh), addr(s.h), addr(s.gates), addr(s.extra), addr(dhs),
-          addr(s.dh), addr(s.dxw), addr(s.dhh), T, B, H, scratch());
+        const a = [addr(w.whh), addr(s.h), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dxw), addr(s.dhh), T, B, H];
+        split('gruBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
       } else {
-        wasm.rnnBackward(addr(w.whh), addr(w.dwhh), addr(w.dbhh), addr(s.h), addr(dhs), addr(s.dh), addr(s.dxw), T, B, H, scratch());
+        const a = [addr(w.whh), addr(s.h), addr(dhs), addr(s.dh), addr(s.dxw), T, B, H];
+        split('rnnBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
       }
+      // dW_hh and db_hh over the whole window (the GRU's from its recurrent-side gradients), shared by gate rows
+      const dpre = kind === 'gru' ? s.dhh : s.dxw, a = [addr(w.dwhh), addr(w.dbhh), addr(dpre), addr(s.h), G, H, TB];
+      split('windowGrads', G, partsFor(G, TB * G * H), 4, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
       return true;
     },
   };
@@ -228,6 +282,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     cells: options.fusedCells === false ? undefined : cells,
     rows: options.fusedCells === false ? undefined : rowKernels,
     bytesUsed: () => top - FIRST,
+    threadsInUse: () => (team ? team.size : 1),
     approx(fn, y, x) {
       if (!fit([y, x.length], [x, 0])) throw new Error('approx: arrays of this backend only');
       wasm.mathKernel(fn === 'sigmoid' ? 0 : fn === 'tanh' ? 1 : 2, addr(y), addr(x), x.length);
@@ -239,17 +294,20 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     gemmNT(C, A, B, M, N, K) {
       if (M <= 0 || N <= 0 || K <= 0) return;
       if (!isOurs(C) || !isOurs(A) || !isOurs(B)) return js.gemmNT(C, A, B, M, N, K);
-      wasm.gemmNT(addr(C), addr(A), addr(B), M, N, K);
+      const c = addr(C), a = addr(A), b = addr(B);
+      split('gemmNT', M, partsFor(M, M * N * K), 4, (lo, hi) => [c + lo * N * 4, a + lo * K * 4, b, hi - lo, N, K]);
     },
     gemmNN(C, A, B, M, N, K) {
       if (M <= 0 || N <= 0 || K <= 0) return;
       if (!isOurs(C) || !isOurs(A) || !isOurs(B)) return js.gemmNN(C, A, B, M, N, K);
-      wasm.gemmNN(addr(C), addr(A), addr(B), M, N, K, scratchFor(N));
+      const c = addr(C), a = addr(A), b = addr(B);
+      split('gemmNN', M, partsFor(M, M * N * K), 4, (lo, hi, p) => [c + lo * N * 4, a + lo * K * 4, b, hi - lo, N, K, scratchFor(N, p)]);
     },
     gemmTN(C, A, B, M, N, K) {
       if (M <= 0 || N <= 0 || K <= 0) return;
       if (!isOurs(C) || !isOurs(A) || !isOurs(B)) return js.gemmTN(C, A, B, M, N, K);
-      wasm.gemmTN(addr(C), addr(A), addr(B), M, N, K, scratchFor(N));
+      const c = addr(C), a = addr(A), b = addr(B);
+      split('gemmTNRows', M, partsFor(M, M * N * K), 4, (lo, hi, p) => [c, a, b, M, N, K, lo, hi, scratchFor(N, p)]);
     },
   };
 }

@@ -8,9 +8,14 @@
 //
 // Layout as in the TypeScript cells: time-major, index ((t·B) + b)·F + f; arguments are byte
 // addresses in the memory backend.ts owns; H need not be a multiple of 4 (a tail of single lanes).
+//
+// Each kernel runs the streams b0 ≤ b < b1 of the B in the window: streams never mix within a
+// cell, so two threads can run two shares at once on the same arrays, and every number comes out
+// exactly as from one call over all B (each row's sums are done in the same order either way).
+// The weight gradients, which do sum over streams, are left to windowGrads (shared by gate rows).
 
-import { gemmNN, gemmNT, gemmTN } from './kernels.as';
-import { sumRows } from './rows.as';
+import { gemmNN, gemmNT, gemmTNRows } from './kernels.as';
+import { sumRowsLd } from './rows.as';
 import { vexp, vsigmoid, vtanh } from './math.as';
 
 /** σ, tanh and exp of `n` floats at x into y (for tests: the approximations on their own). */
@@ -71,14 +76,15 @@ function zero(v: usize, n: i32): void {
  * Forward over T steps. h, c: [(T+1)·B·H] with a<0>, c<0> in block 0; gates: [T·B·4H];
  * extra: [T·B·H] receives tanh(c<t>); xw: [T·B·4H] = W_ih·x<t> + b_ih.
  */
-export function lstmForward(whh: usize, bhh: usize, h: usize, c: usize, gates: usize, extra: usize, xw: usize, T: i32, B: i32, H: i32): void {
+export function lstmForward(whh: usize, bhh: usize, h: usize, c: usize, gates: usize, extra: usize, xw: usize, T: i32, B: i32, H: i32, b0: i32, b1: i32): void {
   const G = 4 * H, BH = <usize>(B * H) << 2, BG = <usize>(B * G) << 2, H4 = <usize>H << 2, Hv = <usize>(H & ~3) << 2;
+  const G4 = <usize>G << 2, r0 = <usize>b0, nb = b1 - b0;
   for (let t = 0; t < T; t++) {
     const gt = gates + <usize>t * BG, ht = h + <usize>t * BH, ct = c + <usize>t * BH, et = extra + <usize>t * BH;
     // gates<t> = xw<t> + b_hh + W_hh·a<t-1>  (the pre-activations, activated in place below)
-    addBiasRows(gt, xw + <usize>t * BG, bhh, B, G);
-    gemmNT(gt, ht, whh, B, G, H);
-    for (let b = 0; b < B; b++) {
+    addBiasRows(gt + r0 * G4, xw + <usize>t * BG + r0 * G4, bhh, nb, G);
+    gemmNT(gt + r0 * G4, ht + r0 * H4, whh, nb, G, H);
+    for (let b = b0; b < b1; b++) {
       const g = gt + <usize>b * (H4 << 2), o = <usize>b * H4;
       let j: usize = 0;
       for (; j < Hv; j += 16) lstmFwdLanes<v128>(g + j, ct + o + j, ct + BH + o + j, et + o + j, ht + BH + o + j, H4);
@@ -100,27 +106,35 @@ export function lstmForward(whh: usize, bhh: usize, h: usize, c: usize, gates: u
 
 /**
  * Backward over T steps (see lstm.ts): dhs [T·B·H] arriving from above; dpre [T·B·4H] receives
- * ∂L/∂(pre-activations); dh, dc [B·H] end as ∂L/∂a<0>, ∂L/∂c<0>; dwhh, dbhh accumulate.
+ * ∂L/∂(pre-activations); dh, dc [B·H] end as ∂L/∂a<0>, ∂L/∂c<0>. Then windowGrads.
  */
-export function lstmBackward(whh: usize, dwhh: usize, dbhh: usize, h: usize, c: usize, gates: usize, extra: usize, dhs: usize,
-  dh: usize, dc: usize, dpre: usize, T: i32, B: i32, H: i32, scratch: usize): void {
+export function lstmBackward(whh: usize, h: usize, c: usize, gates: usize, extra: usize, dhs: usize,
+  dh: usize, dc: usize, dpre: usize, T: i32, B: i32, H: i32, b0: i32, b1: i32, scratch: usize): void {
   const G = 4 * H, BH = <usize>(B * H) << 2, BG = <usize>(B * G) << 2, H4 = <usize>H << 2, Hv = <usize>(H & ~3) << 2;
-  zero(dh, B * H); zero(dc, B * H);
+  const G4 = <usize>G << 2, r0 = <usize>b0, nb = b1 - b0;
+  zero(dh + r0 * H4, nb * H); zero(dc + r0 * H4, nb * H);
   for (let t = T - 1; t >= 0; t--) {
     const gt = gates + <usize>t * BG, dpt = dpre + <usize>t * BG, off = <usize>t * BH;
-    for (let b = 0; b < B; b++) {
+    for (let b = b0; b < b1; b++) {
       const g = gt + <usize>b * (H4 << 2), dp = dpt + <usize>b * (H4 << 2), o = <usize>b * H4;
       let j: usize = 0;
       for (; j < Hv; j += 16) lstmBwdLanes<v128>(g + j, dp + j, extra + off + o + j, c + off + o + j, dh + o + j, dhs + off + o + j, dc + o + j, H4);
       for (; j < H4; j += 4) lstmBwdLanes<f32>(g + j, dp + j, extra + off + o + j, c + off + o + j, dh + o + j, dhs + off + o + j, dc + o + j, H4);
     }
     // ∂L/∂a<t-1> = W_hhᵀ·dpre<t>
-    zero(dh, B * H);
-    gemmNN(dh, dpt, whh, B, H, G, scratch);
+    zero(dh + r0 * H4, nb * H);
+    gemmNN(dh + r0 * H4, dpt + r0 * G4, whh, nb, H, G, scratch);
   }
-  // dW_hh = Σ_t dpre<t>ᵀ·a<t-1>, db_hh = Σ_t dpre<t>, over the whole window at once
-  gemmTN(dwhh, dpre, h, G, H, T * B, scratch);
-  sumRows(dbhh, dpre, T * B, G);
+}
+
+/**
+ * The weight gradients of a window, gate rows m0 ≤ i < m1 of G:
+ *   dW_hh[i, :] += Σ_t,b dpre<t>[b, i]·a<t-1>[b, :],   db_hh[i] += Σ_t,b dpre<t>[b, i]
+ * (dpre: [TB·G], h: a<0…T-1> as [TB·H]). Two threads take two shares of the rows.
+ */
+export function windowGrads(dwhh: usize, dbhh: usize, dpre: usize, h: usize, G: i32, H: i32, TB: i32, m0: i32, m1: i32, scratch: usize): void {
+  gemmTNRows(dwhh, dpre, h, G, H, TB, m0, m1, scratch);
+  sumRowsLd(dbhh + (<usize>m0 << 2), dpre + (<usize>m0 << 2), TB, m1 - m0, G);
 }
 
 // ---- GRU (PyTorch form, reset after the recurrent product; see gru.ts) ------------------------
@@ -137,13 +151,14 @@ export function lstmBackward(whh: usize, dwhh: usize, dbhh: usize, h: usize, c: 
 }
 
 /** Forward over T steps; pre: [B·3H] scratch for W_hh·a<t-1> + b_hh. */
-export function gruForward(whh: usize, bhh: usize, h: usize, gates: usize, extra: usize, xw: usize, pre: usize, T: i32, B: i32, H: i32): void {
+export function gruForward(whh: usize, bhh: usize, h: usize, gates: usize, extra: usize, xw: usize, pre: usize, T: i32, B: i32, H: i32, b0: i32, b1: i32): void {
   const G = 3 * H, BH = <usize>(B * H) << 2, BG = <usize>(B * G) << 2, H4 = <usize>H << 2, Hv = <usize>(H & ~3) << 2;
+  const G4 = <usize>G << 2, r0 = <usize>b0, nb = b1 - b0;
   for (let t = 0; t < T; t++) {
     const ht = h + <usize>t * BH, et = extra + <usize>t * BH;
-    for (let b = 0; b < B; b++) memory.copy(pre + <usize>b * (<usize>G << 2), bhh, <usize>G << 2);
-    gemmNT(pre, ht, whh, B, G, H);
-    for (let b = 0; b < B; b++) {
+    for (let b = b0; b < b1; b++) memory.copy(pre + <usize>b * G4, bhh, G4);
+    gemmNT(pre + r0 * G4, ht + r0 * H4, whh, nb, G, H);
+    for (let b = b0; b < b1; b++) {
       const row = <usize>b * (<usize>G << 2), x = xw + <usize>t * BG + row, g = gates + <usize>t * BG + row, p = pre + row, o = <usize>b * H4;
       let j: usize = 0;
       for (; j < Hv; j += 16) gruFwdLanes<v128>(x + j, p + j, g + j, et + o + j, ht + o + j, ht + BH + o + j, H4);
@@ -163,33 +178,32 @@ export function gruForward(whh: usize, bhh: usize, h: usize, gates: usize, extra
   st<W>(dh, mul(d, z));                                                    // a<t-1> kept through z
 }
 
-/** Backward over T steps: dxw, dhh [T·B·3H]; dh [B·H] ends as ∂L/∂a<0>; dwhh, dbhh accumulate. */
-export function gruBackward(whh: usize, dwhh: usize, dbhh: usize, h: usize, gates: usize, extra: usize, dhs: usize,
-  dh: usize, dxw: usize, dhh: usize, T: i32, B: i32, H: i32, scratch: usize): void {
+/** Backward over T steps: dxw, dhh [T·B·3H]; dh [B·H] ends as ∂L/∂a<0>. Then windowGrads on dhh. */
+export function gruBackward(whh: usize, h: usize, gates: usize, extra: usize, dhs: usize,
+  dh: usize, dxw: usize, dhh: usize, T: i32, B: i32, H: i32, b0: i32, b1: i32, scratch: usize): void {
   const G = 3 * H, BH = <usize>(B * H) << 2, BG = <usize>(B * G) << 2, H4 = <usize>H << 2, Hv = <usize>(H & ~3) << 2;
-  zero(dh, B * H);
+  const G4 = <usize>G << 2, r0 = <usize>b0, nb = b1 - b0;
+  zero(dh + r0 * H4, nb * H);
   for (let t = T - 1; t >= 0; t--) {
     const off = <usize>t * BH;
-    for (let b = 0; b < B; b++) {
+    for (let b = b0; b < b1; b++) {
       const row = <usize>t * BG + <usize>b * (<usize>G << 2), o = <usize>b * H4;
       let j: usize = 0;
       for (; j < Hv; j += 16) gruBwdLanes<v128>(gates + row + j, dxw + row + j, dhh + row + j, extra + off + o + j, h + off + o + j, dh + o + j, dhs + off + o + j, H4);
       for (; j < H4; j += 4) gruBwdLanes<f32>(gates + row + j, dxw + row + j, dhh + row + j, extra + off + o + j, h + off + o + j, dh + o + j, dhs + off + o + j, H4);
     }
-    gemmNN(dh, dhh + <usize>t * BG, whh, B, H, G, scratch);
+    gemmNN(dh + r0 * H4, dhh + <usize>t * BG + r0 * G4, whh, nb, H, G, scratch);
   }
-  gemmTN(dwhh, dhh, h, G, H, T * B, scratch);
-  sumRows(dbhh, dhh, T * B, G);
 }
 
 // ---- basic RNN: a<t> = tanh(Waa·a<t-1> + Wax·x<t> + ba) --------------------------------------
 
-export function rnnForward(whh: usize, bhh: usize, h: usize, xw: usize, T: i32, B: i32, H: i32): void {
-  const BH = <usize>(B * H) << 2, n = B * H, n4 = <usize>(n & ~3) << 2, nb = <usize>n << 2;
+export function rnnForward(whh: usize, bhh: usize, h: usize, xw: usize, T: i32, B: i32, H: i32, b0: i32, b1: i32): void {
+  const BH = <usize>(B * H) << 2, r0 = <usize>b0 * (<usize>H << 2), n = (b1 - b0) * H, n4 = <usize>(n & ~3) << 2, nb = <usize>n << 2;
   for (let t = 0; t < T; t++) {
-    const next = h + <usize>(t + 1) * BH;
-    addBiasRows(next, xw + <usize>t * BH, bhh, B, H);
-    gemmNT(next, h + <usize>t * BH, whh, B, H, H);
+    const next = h + <usize>(t + 1) * BH + r0;
+    addBiasRows(next, xw + <usize>t * BH + r0, bhh, b1 - b0, H);
+    gemmNT(next, h + <usize>t * BH + r0, whh, b1 - b0, H, H);
     let i: usize = 0;
     for (; i < n4; i += 16) st<v128>(next + i, vtanh(ld<v128>(next + i)));  // a<t>
     for (; i < nb; i += 4) st<f32>(next + i, vtanh(ld<f32>(next + i)));
@@ -201,8 +215,9 @@ export function rnnForward(whh: usize, bhh: usize, h: usize, xw: usize, T: i32, 
   st<W>(dp, mul(add(ld<W>(dh), ld<W>(dhs)), sub(one(), mul(at, at))));    // ∂L/∂a<t> · (1 − a<t>²)
 }
 
-export function rnnBackward(whh: usize, dwhh: usize, dbhh: usize, h: usize, dhs: usize, dh: usize, dpre: usize, T: i32, B: i32, H: i32, scratch: usize): void {
-  const BH = <usize>(B * H) << 2, n = B * H, n4 = <usize>(n & ~3) << 2, nb = <usize>n << 2;
+export function rnnBackward(whh: usize, h: usize, dhs: usize, dh: usize, dpre: usize, T: i32, B: i32, H: i32, b0: i32, b1: i32, scratch: usize): void {
+  const BH = <usize>(B * H) << 2, r0 = <usize>b0 * (<usize>H << 2), n = (b1 - b0) * H, n4 = <usize>(n & ~3) << 2, nb = <usize>n << 2;
+  dh += r0; dhs += r0; dpre += r0; h += r0;
   zero(dh, n);
   for (let t = T - 1; t >= 0; t--) {
     const off = <usize>t * BH;
@@ -210,8 +225,6 @@ export function rnnBackward(whh: usize, dwhh: usize, dbhh: usize, h: usize, dhs:
     for (; i < n4; i += 16) rnnBwdLanes<v128>(h + BH + off + i, dh + i, dhs + off + i, dpre + off + i);
     for (; i < nb; i += 4) rnnBwdLanes<f32>(h + BH + off + i, dh + i, dhs + off + i, dpre + off + i);
     zero(dh, n);
-    gemmNN(dh, dpre + off, whh, B, H, H, scratch);          // ∂L/∂a<t-1> = Waaᵀ·dpre
+    gemmNN(dh, dpre + off, whh, b1 - b0, H, H, scratch);    // ∂L/∂a<t-1> = Waaᵀ·dpre
   }
-  gemmTN(dwhh, dpre, h, H, H, T * B, scratch);
-  sumRows(dbhh, dpre, T * B, H);
 }

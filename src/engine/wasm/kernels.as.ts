@@ -227,3 +227,11 @@ export function gemmNN(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, scr
 export function gemmTN(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, scratch: usize): void {
   gemmPacked(C, A, 4, <usize>M << 2, B, M, N, K, scratch);
 }
+
+/**
+ * Rows m0 ≤ i < m1 of gemmTN's C: a share for one of several threads. Every element is summed as
+ * gemmTN sums it (the same k blocks, in the same order), so the shares make up gemmTN exactly.
+ */
+export function gemmTNRows(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, m0: i32, m1: i32, scratch: usize): void {
+  gemmPacked(C + <usize>m0 * (<usize>N << 2), A + (<usize>m0 << 2), 4, <usize>M << 2, B, m1 - m0, N, K, scratch);
+}

@@ -9,7 +9,12 @@ import { vexp } from './math.as';
 
 /** db[j] += Σ_i d[i·n + j]  (bias gradients over a window). */
 export function sumRows(db: usize, d: usize, m: i32, n: i32): void {
-  const nb = <usize>n << 2, n4 = <usize>(n & ~3) << 2;
+  sumRowsLd(db, d, m, n, n);
+}
+
+/** db[j] += Σ_i d[i·ld + j] for j < n (a share of the columns of a wider d). */
+export function sumRowsLd(db: usize, d: usize, m: i32, n: i32, ld: i32): void {
+  const nb = <usize>n << 2, n4 = <usize>(n & ~3) << 2, lb = <usize>ld << 2;
   let j: usize = 0;
   for (; j + 64 <= n4; j += 64) { // 16 columns at a time, four accumulators
     let s0 = v128.load(db + j), s1 = v128.load(db + j, 16), s2 = v128.load(db + j, 32), s3 = v128.load(db + j, 48);
@@ -17,18 +22,18 @@ export function sumRows(db: usize, d: usize, m: i32, n: i32): void {
     for (let i = 0; i < m; i++) {
       s0 = f32x4.add(s0, v128.load(p)); s1 = f32x4.add(s1, v128.load(p, 16));
       s2 = f32x4.add(s2, v128.load(p, 32)); s3 = f32x4.add(s3, v128.load(p, 48));
-      p += nb;
+      p += lb;
     }
     v128.store(db + j, s0); v128.store(db + j, s1, 16); v128.store(db + j, s2, 32); v128.store(db + j, s3, 48);
   }
   for (; j < n4; j += 16) {
     let s = v128.load(db + j), p = d + j;
-    for (let i = 0; i < m; i++) { s = f32x4.add(s, v128.load(p)); p += nb; }
+    for (let i = 0; i < m; i++) { s = f32x4.add(s, v128.load(p)); p += lb; }
     v128.store(db + j, s);
   }
   for (; j < nb; j += 4) {
     let s = load<f32>(db + j), p = d + j;
-    for (let i = 0; i < m; i++) { s += load<f32>(p); p += nb; }
+    for (let i = 0; i < m; i++) { s += load<f32>(p); p += lb; }
     store<f32>(db + j, s);
   }
 }

@@ -1,0 +1,99 @@
+// Helper threads for the WebAssembly backend: each one instantiates the same kernel module on the
+// backend's shared memory and runs a kernel export with integer arguments when told to, so that a
+// kernel call can be split into shares (streams of a window, rows of a matrix) that run at once.
+//
+// No messages per call: every helper has a control block of 64 int32 in the shared memory,
+//   [0] job number (the caller bumps it and wakes the helper)   [1] export index (−1: exit)
+//   [2] argument count   [3] last job done   [4] 1 when that job ran, 0 when it threw
+//   [5] 1 once the helper is ready   [8…] the arguments,
+// and the caller waits on [3] with Atomics.wait (allowed in Node's main thread and in workers).
+// The helpers are unref'd: they never keep a process alive.
+
+import { Worker } from 'node:worker_threads';
+
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctl, names } = workerData;
+const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const c = new Int32Array(memory.buffer, ctl, 64);
+Atomics.store(c, 5, 1);
+Atomics.notify(c, 5);
+let seen = 0;
+for (;;) {
+  Atomics.wait(c, 0, seen);
+  const job = Atomics.load(c, 0);
+  if (job === seen) continue;
+  seen = job;
+  if (c[1] < 0) break;
+  let ok = 1;
+  try { x[names[c[1]]](...Array.from(c.subarray(8, 8 + c[2]))); } catch { ok = 0; }
+  c[4] = ok;
+  Atomics.store(c, 3, job);
+  Atomics.notify(c, 3);
+}
+`;
+
+/** Control words per helper (int32). */
+export const CONTROL_WORDS = 64;
+
+export interface Team {
+  /** Threads in all, the caller's included. */
+  readonly size: number;
+  /**
+   * Runs export `op` once per share p < parts with argsFor(p): share 0 on the calling thread,
+   * the others on helpers, all at once; returns when every share is done.
+   */
+  run(op: string, argsFor: (p: number) => number[], parts: number): void;
+}
+
+/**
+ * Starts helpers − 1 … up to `helpers` helper threads (control blocks at the byte addresses in
+ * `controls`), waiting up to `readyMs` for each to be ready; null if none could start.
+ */
+export function startTeam(module: WebAssembly.Module, memory: WebAssembly.Memory, names: string[],
+  exports: Record<string, (...a: number[]) => void>, controls: number[], readyMs = 10000): Team | null {
+  const ctl: Int32Array[] = [];
+  for (const at of controls) {
+    const c = new Int32Array(memory.buffer, at, CONTROL_WORDS);
+    c.fill(0);
+    try {
+      const w = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, ctl: at, names } });
+      w.unref();
+      w.on('error', () => { /* reported through the control block (never ready) */ });
+    } catch {
+      break;
+    }
+    if (Atomics.wait(c, 5, 0, readyMs) === 'timed-out' && Atomics.load(c, 5) !== 1) break;
+    ctl.push(c);
+  }
+  if (ctl.length === 0) return null;
+  const index = new Map(names.map((n, i) => [n, i]));
+  const jobs = ctl.map(() => 0);
+  return {
+    size: ctl.length + 1,
+    run(op, argsFor, parts) {
+      parts = Math.min(parts, ctl.length + 1);
+      const opIndex = index.get(op);
+      if (opIndex === undefined) throw new Error(`no kernel named ${op}`);
+      for (let p = 1; p < parts; p++) {
+        const c = ctl[p - 1], args = argsFor(p);
+        c[1] = opIndex; c[2] = args.length;
+        for (let i = 0; i < args.length; i++) c[8 + i] = args[i];
+        Atomics.store(c, 0, ++jobs[p - 1]);
+        Atomics.notify(c, 0);
+      }
+      exports[op](...argsFor(0));
+      let failed = false;
+      for (let p = 1; p < parts; p++) {
+        const c = ctl[p - 1], job = jobs[p - 1];
+        for (;;) {
+          const done = Atomics.load(c, 3);
+          if (done === job) break;
+          Atomics.wait(c, 3, done);
+        }
+        if (c[4] !== 1) failed = true;
+      }
+      if (failed) throw new Error(`wasm-simd backend: kernel ${op} failed on a helper thread`);
+    },
+  };
+}

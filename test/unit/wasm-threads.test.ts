@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { defaultModelConfig, ModelConfig } from '../../src/engine/config';
+import { Backend } from '../../src/engine/kernels';
+import { Network } from '../../src/engine/network';
+import { initParams } from '../../src/engine/params';
+import { Rng } from '../../src/engine/rng';
+import { wasmAvailable, wasmBackend } from '../../src/engine/wasm/backend';
+
+// The wasm backend on several threads (threads.ts): the cells split the B streams of a window,
+// the matrix products the rows of C, the weight gradients the gate rows. Every share sums as the
+// one-thread call does, so the stated tolerance is none: loss, logits and every gradient are
+// bit-for-bit those of one thread.
+
+/** Two windows of training on one backend (state carried in between): loss, logits and gradients. */
+function run(config: ModelConfig, k: Backend, T: number, B: number): { loss: number[]; logits: Float32Array; grad: Float32Array } {
+  const params = initParams(config, k, new Rng(7)), data = new Rng(11);
+  const net = new Network(config, params, k, T, B, new Rng(3));
+  const losses: number[] = [];
+  for (let window = 0; window < 2; window++) {
+    const ids = Int32Array.from({ length: T * B }, () => Math.floor(data.next() * config.vocabSize));
+    const targets = Int32Array.from({ length: T * B }, () => Math.floor(data.next() * config.vocabSize));
+    net.forward(ids, T, true);
+    losses.push(net.loss(targets));
+    params.grad.fill(0);
+    net.backward();
+    net.carryState();
+  }
+  return { loss: losses, logits: Float32Array.from(net.logits), grad: Float32Array.from(params.grad) };
+}
+
+const suite = wasmAvailable() ? describe : describe.skip;
+
+suite('wasm-simd backend on several threads: bit-for-bit the one-thread results', () => {
+  const cases: [string, Partial<ModelConfig>, number, number][] = [
+    ['LSTM 64, one-hot, vocabulary 100, T 16, batch 12', { cell: 'lstm', hidden: 64, vocabSize: 100 }, 16, 12],
+    ['LSTM 61, 2 layers, embedding, T 13, batch 7 (uneven shares)', { cell: 'lstm', hidden: 61, layers: 2, input: 'embedding', embedSize: 9, vocabSize: 90 }, 13, 7],
+    ['GRU 64 (torch form), vocabulary 50, T 16, batch 9', { cell: 'gru', gruForm: 'torch', hidden: 64, vocabSize: 50 }, 16, 9],
+    ['RNN 128, 2 layers, dropout, vocabulary 40, T 16, batch 8', { cell: 'rnn', hidden: 128, layers: 2, dropout: 0.2, vocabSize: 40 }, 16, 8],
+  ];
+  for (const [name, over, T, B] of cases) {
+    it(name, function () {
+      this.timeout(60000);
+      const config = { ...defaultModelConfig, ...over } as ModelConfig;
+      const one = run(config, wasmBackend({ threads: 1 }), T, B);
+      for (const threads of [2, 3]) {
+        const k = wasmBackend({ threads }), many = run(config, k, T, B);
+        assert.equal(k.threadsInUse(), threads, `${threads} threads started`);
+        assert.deepEqual(many.loss, one.loss, `${threads} threads: losses`);
+        assert.ok(many.logits.every((x, i) => Object.is(x, one.logits[i])), `${threads} threads: logits`);
+        const diff = many.grad.findIndex((x, i) => !Object.is(x, one.grad[i]));
+        assert.equal(diff, -1, `${threads} threads: gradient ${diff} is ${many.grad[diff]}, one thread ${one.grad[diff]}`);
+      }
+    });
+  }
+
+  it('does not start helpers for calls too small to split', () => {
+    const k = wasmBackend({ threads: 2 });
+    run({ ...defaultModelConfig, hidden: 8, vocabSize: 5 } as ModelConfig, k, 4, 2);
+    assert.equal(k.threadsInUse(), 1);
+  });
+});
