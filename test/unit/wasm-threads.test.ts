@@ -4,7 +4,7 @@ import { Backend } from '../../src/engine/kernels';
 import { Network } from '../../src/engine/network';
 import { initParams } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';
-import { wasmAvailable, wasmBackend } from '../../src/engine/wasm/backend';
+import { WasmBackend, wasmAvailable, wasmBackend } from '../../src/engine/wasm/backend';
 
 // The wasm backend on several threads (threads.ts): the cells split the B streams of a window,
 // the matrix products the rows of C, the weight gradients the gate rows. Every share sums as the
@@ -28,6 +28,12 @@ function run(config: ModelConfig, k: Backend, T: number, B: number): { loss: num
   return { loss: losses, logits: Float32Array.from(net.logits), grad: Float32Array.from(params.grad) };
 }
 
+/** Waits (up to 20 s) until the backend's helper threads have booted. */
+async function ready(k: WasmBackend, threads: number): Promise<void> {
+  for (let waited = 0; k.threadsInUse() < threads && waited < 20000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(k.threadsInUse(), threads, `${threads} threads started`);
+}
+
 const suite = wasmAvailable() ? describe : describe.skip;
 
 suite('wasm-simd backend on several threads: bit-for-bit the one-thread results', () => {
@@ -38,13 +44,16 @@ suite('wasm-simd backend on several threads: bit-for-bit the one-thread results'
     ['RNN 128, 2 layers, dropout, vocabulary 40, T 16, batch 8', { cell: 'rnn', hidden: 128, layers: 2, dropout: 0.2, vocabSize: 40 }, 16, 8],
   ];
   for (const [name, over, T, B] of cases) {
-    it(name, function () {
+    it(name, async function () {
       this.timeout(60000);
       const config = { ...defaultModelConfig, ...over } as ModelConfig;
       const one = run(config, wasmBackend({ threads: 1 }), T, B);
       for (const threads of [2, 3]) {
-        const k = wasmBackend({ threads }), many = run(config, k, T, B);
-        assert.equal(k.threadsInUse(), threads, `${threads} threads started`);
+        const k = wasmBackend({ threads });
+        const booting = run(config, k, T, B); // starts the helpers; done on this thread until they are up
+        assert.deepEqual(booting.loss, one.loss, `${threads} threads, while booting: losses`);
+        await ready(k, threads);
+        const many = run(config, k, T, B);
         assert.deepEqual(many.loss, one.loss, `${threads} threads: losses`);
         assert.ok(many.logits.every((x, i) => Object.is(x, one.logits[i])), `${threads} threads: logits`);
         const diff = many.grad.findIndex((x, i) => !Object.is(x, one.grad[i]));
@@ -53,9 +62,10 @@ suite('wasm-simd backend on several threads: bit-for-bit the one-thread results'
     });
   }
 
-  it('does not start helpers for calls too small to split', () => {
+  it('does not start helpers for calls too small to split', async () => {
     const k = wasmBackend({ threads: 2 });
     run({ ...defaultModelConfig, hidden: 8, vocabSize: 5 } as ModelConfig, k, 4, 2);
+    await new Promise((r) => setTimeout(r, 300));
     assert.equal(k.threadsInUse(), 1);
   });
 });

@@ -282,7 +282,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     cells: options.fusedCells === false ? undefined : cells,
     rows: options.fusedCells === false ? undefined : rowKernels,
     bytesUsed: () => top - FIRST,
-    threadsInUse: () => (team ? team.size : 1),
+    threadsInUse: () => (team?.ready() ? team.size : 1),
     approx(fn, y, x) {
       if (!fit([y, x.length], [x, 0])) throw new Error('approx: arrays of this backend only');
       wasm.mathKernel(fn === 'sigmoid' ? 0 : fn === 'tanh' ? 1 : 2, addr(y), addr(x), x.length);

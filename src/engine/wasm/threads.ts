@@ -39,6 +39,8 @@ export const CONTROL_WORDS = 64;
 export interface Team {
   /** Threads in all, the caller's included. */
   readonly size: number;
+  /** True once every helper has started (until then the caller runs every share itself). */
+  ready(): boolean;
   /**
    * Runs export `op` once per share p < parts with argsFor(p): share 0 on the calling thread,
    * the others on helpers, all at once; returns when every share is done.
@@ -47,11 +49,12 @@ export interface Team {
 }
 
 /**
- * Starts helpers − 1 … up to `helpers` helper threads (control blocks at the byte addresses in
- * `controls`), waiting up to `readyMs` for each to be ready; null if none could start.
+ * Starts one helper thread per control block (byte addresses in `controls`) without waiting for
+ * them: a thread takes tens of milliseconds to boot, and until all are ready, run() does every
+ * share on the calling thread. null if no thread could be made.
  */
 export function startTeam(module: WebAssembly.Module, memory: WebAssembly.Memory, names: string[],
-  exports: Record<string, (...a: number[]) => void>, controls: number[], readyMs = 10000): Team | null {
+  exports: Record<string, (...a: number[]) => void>, controls: number[]): Team | null {
   const ctl: Int32Array[] = [];
   for (const at of controls) {
     const c = new Int32Array(memory.buffer, at, CONTROL_WORDS);
@@ -59,19 +62,25 @@ export function startTeam(module: WebAssembly.Module, memory: WebAssembly.Memory
     try {
       const w = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, ctl: at, names } });
       w.unref();
-      w.on('error', () => { /* reported through the control block (never ready) */ });
+      w.on('error', () => { /* never ready: the caller keeps doing every share */ });
     } catch {
       break;
     }
-    if (Atomics.wait(c, 5, 0, readyMs) === 'timed-out' && Atomics.load(c, 5) !== 1) break;
     ctl.push(c);
   }
   if (ctl.length === 0) return null;
   const index = new Map(names.map((n, i) => [n, i]));
   const jobs = ctl.map(() => 0);
+  let allReady = false;
+  const ready = () => allReady || (allReady = ctl.every((c) => Atomics.load(c, 5) === 1));
   return {
     size: ctl.length + 1,
+    ready,
     run(op, argsFor, parts) {
+      if (!ready()) {
+        for (let p = 0; p < parts; p++) exports[op](...argsFor(p));
+        return;
+      }
       parts = Math.min(parts, ctl.length + 1);
       const opIndex = index.get(op);
       if (opIndex === undefined) throw new Error(`no kernel named ${op}`);
