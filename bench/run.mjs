@@ -23,7 +23,8 @@ const BLAS_LINK = '/etc/alternatives/libblas.so.3-x86_64-linux-gnu';
 // ---------------------------------------------------------------- peers
 // Each peer: a script printing one JSON result line on stdout (see bench/README.md).
 const PEERS = [
-  { id: 'seqlab', label: 'SeqLab', cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs'] },
+  { id: 'seqlab', label: 'SeqLab', cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs'] },   // its default: min(2, cores) threads
+  { id: 'seqlab-1t', label: 'SeqLab 1 thread', cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs'], env: { SEQLAB_THREADS: '1' } },
   { id: 'torch-1t', label: 'PyTorch 1 thread', cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
     env: { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, needsTorch: true },
   { id: 'torch-best', label: 'PyTorch 2 BLAS thr', cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
@@ -122,7 +123,7 @@ if (selected.some((p) => p.needsTorch)) {
     if (!/openblas/i.test(meta.blas)) console.log('  WARNING: torch is not on OpenBLAS (apt-get install -y libopenblas0-pthread) — the PyTorch comparison is void.');
   } else console.log(`PyTorch peers skipped: ${torch.reason}`);
 }
-if (selected.some((p) => p.id === 'seqlab') && !fs.existsSync(opts.cli)) {
+if (selected.some((p) => p.id.startsWith('seqlab')) && !fs.existsSync(opts.cli)) {
   console.log(`SeqLab skipped: ${path.relative(repoRoot, opts.cli)} not found — run \`npm run build\` first.`);
 }
 
@@ -132,7 +133,7 @@ function runPeer(peer, cell, hidden) {
     '--batch', '32', '--seq-len', '64', '--lr', '0.002', '--clip', '5', '--seconds', String(opts.seconds),
     '--val-fraction', '0.1', '--val-max', String(opts.valMax), '--warmup-steps', String(opts.warmupSteps),
     '--warmup-seconds', String(opts.warmupSeconds), '--eval-max-seconds', String(opts.evalMaxSeconds), '--seed', '1'];
-  if (peer.id === 'seqlab') args.push('--cli', opts.cli);
+  if (peer.id.startsWith('seqlab')) args.push('--cli', opts.cli);
   const rssFile = path.join(os.tmpdir(), `seqlab-bench-rss-${process.pid}-${Date.now()}`);
   const useTime = fs.existsSync(TIME);
   const [cmd, argv] = useTime ? [TIME, ['-f', '%M', '-o', rssFile, peer.cmd[0], ...args]] : [peer.cmd[0], args];
@@ -189,7 +190,7 @@ for (let round = 0; round < opts.repeat; round++) {
         console.log(`${pre}: skipped (${torch.reason})`);
         continue;
       }
-      if (peer.id === 'seqlab' && !fs.existsSync(opts.cli)) {
+      if (peer.id.startsWith('seqlab') && !fs.existsSync(opts.cli)) {
         runs.push({ peer: peer.id, label: peer.label, cell, hidden, round, skipped: 'dist/cli.js missing — run `npm run build`' });
         console.log(`${pre}: skipped (dist/cli.js missing — run \`npm run build\`)`);
         continue;
