@@ -35,6 +35,8 @@ export interface RowKernels {
   sumRows(db: Vec, d: Vec, m: number, n: number): boolean;
   /** p[r] ← softmax(p[r]) row by row, g[r] = scale·p[r]. Reference: Network.loss. */
   softmaxRows(p: Vec, g: Vec, rows: number, n: number, scale: number): boolean;
+  /** One Adam update of p (c1 = 1 − β1ᵗ, c2 = √(1 − β2ᵗ)). Reference: applyUpdate in optim.ts. */
+  adamUpdate(p: Vec, g: Vec, m: Vec, v: Vec, lr: number, c1: number, c2: number): boolean;
 }
 
 export interface Backend {

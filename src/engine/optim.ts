@@ -2,6 +2,7 @@
 // global-norm gradient clipping (torch.nn.utils.clip_grad_norm_) and step learning-rate decay.
 
 import { OptimizerKind } from './config';
+import { Backend } from './kernels';
 import { Vec } from './tensor';
 
 export interface OptimizerState {
@@ -34,8 +35,11 @@ export function learningRate(base: number, decay: number, every: number, step: n
   return base * Math.pow(decay, Math.floor(step / every));
 }
 
-/** One update p ← p − lr·(…) of every parameter. */
-export function applyUpdate(s: OptimizerState, p: Vec, g: Vec, lr: number, momentum: number): void {
+/**
+ * One update p ← p − lr·(…) of every parameter. With a backend `k` whose row kernels have Adam
+ * (and m, v, p, g in its memory), Adam runs there, in float32; this loop is its reference.
+ */
+export function applyUpdate(s: OptimizerState, p: Vec, g: Vec, lr: number, momentum: number, k?: Backend): void {
   s.t++;
   const n = p.length, m = s.m, v = s.v;
   switch (s.kind) {
@@ -47,6 +51,7 @@ export function applyUpdate(s: OptimizerState, p: Vec, g: Vec, lr: number, momen
       break;
     case 'adam': { // β1 = 0.9, β2 = 0.999, ε = 1e-8, bias-corrected
       const b1 = 0.9, b2 = 0.999, c1 = 1 - Math.pow(b1, s.t), c2 = Math.sqrt(1 - Math.pow(b2, s.t));
+      if (k?.rows?.adamUpdate(p, g, m, v, lr, c1, c2)) break;
       for (let i = 0; i < n; i++) {
         m[i] = b1 * m[i] + (1 - b1) * g[i];
         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];

@@ -90,6 +90,13 @@ export class Trainer {
     this.inputs = new Int32Array(train.seqLength * train.batchSize);
     this.targets = new Int32Array(train.seqLength * train.batchSize);
     this.textHash = hashText(text);
+    if (k.rows && k.dtype === 'f32') { // the optimizer's moments in the backend's memory, for its Adam kernel
+      for (const key of ['m', 'v'] as const) {
+        const kept = optimizer[key], moved = k.alloc(kept.length) as Float32Array;
+        moved.set(kept);
+        optimizer[key] = moved;
+      }
+    }
     this.step = resume?.step ?? 0;
     if (!resume) this.net.resetState();
     if (resume && resume.textHash === this.textHash && resume.train.batchSize === train.batchSize) {
@@ -154,7 +161,7 @@ export class Trainer {
     const clipped = clipGradients(g, gradNorm, this.train.clip);
     if (clipped) this.clipEvents.push({ step: this.step + 1, norm: gradNorm });
     const lr = this.lr();
-    applyUpdate(this.optimizer, model.params.data, g, lr, this.train.momentum);
+    applyUpdate(this.optimizer, model.params.data, g, lr, this.train.momentum, this.k);
     net.carryState();
     this.step++;
     return { loss, gradNorm, clipped, lr };

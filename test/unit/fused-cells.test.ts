@@ -5,6 +5,7 @@ import { gruCell } from '../../src/engine/cells/gru';
 import { lstmCell } from '../../src/engine/cells/lstm';
 import { rnnCell } from '../../src/engine/cells/rnn';
 import { Backend, jsBackend } from '../../src/engine/kernels';
+import { applyUpdate, createOptimizerState } from '../../src/engine/optim';
 import { Rng } from '../../src/engine/rng';
 import { Vec } from '../../src/engine/tensor';
 import { relaxedSimdAvailable, wasmAvailable, wasmBackend } from '../../src/engine/wasm/backend';
@@ -195,6 +196,23 @@ suite('wasm row kernels equal their TypeScript references', () => {
       for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) ref[j] += d[i * n + j];
       assert.ok(rows.sumRows(db, d, m, n));
       for (let j = 0; j < n; j++) close(db[j], ref[j], 1e-5, `sumRows n ${n} col ${j}`);
+    }
+  });
+
+  it('adamUpdate: ten Adam steps as applyUpdate\'s loop, within 1e-6 relative (n = 1003: a tail too)', () => {
+    const n = 1003, js = createOptimizerState('adam', n), fast = createOptimizerState('adam', n);
+    fast.m = w.alloc(n) as Float32Array; fast.v = w.alloc(n) as Float32Array;
+    const p = rand(w.alloc(n)), pj = Float32Array.from(p), g = w.alloc(n);
+    for (let step = 0; step < 10; step++) {
+      rand(g, 10 ** ((step % 5) - 3));
+      applyUpdate(js, pj, Float32Array.from(g), 2e-3, 0.9);
+      applyUpdate(fast, p, g, 2e-3, 0.9, w);
+    }
+    assert.equal(fast.t, 10);
+    for (let i = 0; i < n; i++) {
+      close(p[i], pj[i], 1e-6, `p[${i}]`);
+      close(fast.m[i], js.m[i], 1e-6, `m[${i}]`);
+      close(fast.v[i], js.v[i], 1e-6, `v[${i}]`);
     }
   });
 

@@ -49,6 +49,7 @@ interface KernelExports {
   gatherRows(dst: number, table: number, bias: number, ids: number, rows: number, n: number): void;
   scatterAddRows(table: number, src: number, ids: number, rows: number, n: number): void;
   softmaxRows(p: number, g: number, rows: number, n: number, scale: number): void;
+  adamUpdate(p: number, g: number, m: number, v: number, n: number, lr: number, c1: number, c2: number): void;
   mathKernel(which: number, y: number, x: number, n: number): void;
   gemmTNRows(C: number, A: number, B: number, M: number, N: number, K: number, m0: number, m1: number, scratch: number): void;
   windowGrads(dwhh: number, dbhh: number, dpre: number, h: number, G: number, H: number, TB: number, m0: number, m1: number, scratch: number): void;
@@ -228,6 +229,12 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (rows <= 0 || n <= 0) return true;
       if (!fit([p, rows * n], [g, rows * n])) return false;
       wasm.softmaxRows(addr(p), addr(g), rows, n, scale);
+      return true;
+    },
+    adamUpdate(p, g, m, v, lr, c1, c2) {
+      const n = p.length;
+      if (!fit([p, 0], [g, n], [m, n], [v, n])) return false;
+      wasm.adamUpdate(addr(p), addr(g), addr(m), addr(v), n, lr, c1, c2);
       return true;
     },
   };

@@ -86,3 +86,30 @@ export function softmaxRows(p: usize, g: usize, rows: i32, n: i32, scale: f32): 
     for (; j < nb; j += 4) { const q = load<f32>(row + j) * (<f32>1 / s); store<f32>(row + j, q); store<f32>(grow + j, q * scale); }
   }
 }
+
+/**
+ * Adam (β1 = 0.9, β2 = 0.999, ε = 1e-8; c1 = 1 − β1ᵗ, c2 = √(1 − β2ᵗ)), as optim.ts, on n floats:
+ *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,  p ← p − lr·(m / c1) / (√v / c2 + ε)
+ */
+export function adamUpdate(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, c1: f32, c2: f32): void {
+  const nb = <usize>n << 2, n4 = <usize>(n & ~3) << 2;
+  // 1 − β as its own constant: float32 1 − 0.999 would be 1.3·10⁻⁵ off
+  const b1 = f32x4.splat(0.9), a1 = f32x4.splat(0.1), b2 = f32x4.splat(0.999), a2 = f32x4.splat(0.001);
+  const step = f32x4.splat(lr / c1), ic2 = f32x4.splat(<f32>1 / c2), eps = f32x4.splat(1e-8);
+  let i: usize = 0;
+  for (; i < n4; i += 16) {
+    const gi = v128.load(g + i);
+    const mi = f32x4.add(f32x4.mul(b1, v128.load(m + i)), f32x4.mul(a1, gi));
+    const vi = f32x4.add(f32x4.mul(b2, v128.load(v + i)), f32x4.mul(a2, f32x4.mul(gi, gi)));
+    v128.store(m + i, mi); v128.store(v + i, vi);
+    const den = f32x4.add(f32x4.mul(f32x4.sqrt(vi), ic2), eps);
+    v128.store(p + i, f32x4.sub(v128.load(p + i), f32x4.div(f32x4.mul(step, mi), den)));
+  }
+  for (; i < nb; i += 4) {
+    const gi = load<f32>(g + i);
+    const mi = <f32>0.9 * load<f32>(m + i) + <f32>0.1 * gi;
+    const vi = <f32>0.999 * load<f32>(v + i) + <f32>0.001 * gi * gi;
+    store<f32>(m + i, mi); store<f32>(v + i, vi);
+    store<f32>(p + i, load<f32>(p + i) - (lr / c1) * mi / (sqrt<f32>(vi) * (<f32>1 / c2) + <f32>1e-8));
+  }
+}
