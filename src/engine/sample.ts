@@ -40,6 +40,7 @@ export class Sampler {
   private readonly net: Network;
   private readonly V: number;
   private last = -1;   // row of the logits that predicts the next token
+  private written = ''; // the primer and what was generated since: new text is spaced to follow it
 
   constructor(readonly model: Model, k: Backend) {
     this.net = new Network({ ...model.config, dropout: 0 }, model.params, k, PRIME_WINDOW, 1, new Rng(0));
@@ -48,6 +49,7 @@ export class Sampler {
 
   /** Resets the state and reads the primer; afterwards nextDistribution() predicts what follows it. */
   prime(text: string): void {
+    this.written = text;
     this.net.resetState();
     const ids = this.model.tokenizer.encodeKnown(text);
     if (ids.length === 0) {
@@ -105,7 +107,9 @@ export class Sampler {
       one[0] = id;
       this.feed(one);
     }
-    return tok.decode(out);
+    const text = tok.decode(out, this.written);
+    this.written += text;
+    return text;
   }
 }
 

@@ -62,13 +62,15 @@ export class Tokenizer {
     return Int32Array.from(ids);
   }
 
-  decode(ids: ArrayLike<number>): string {
+  /** The text of `ids`, spaced to follow `after` (word level: "the" + "cat" → " cat"). */
+  decode(ids: ArrayLike<number>, after = ''): string {
     if (this.spec.level === 'char') {
       let s = '';
       for (let i = 0; i < ids.length; i++) s += this.spec.vocab[ids[i]];
       return s;
     }
-    return joinWords(Array.from(ids, (i) => this.spec.vocab[i]));
+    const last = after === '' || /\s$/u.test(after) ? EOS : after.match(WORD)?.at(-1) ?? EOS;
+    return joinWords(Array.from(ids, (i) => this.spec.vocab[i]), last);
   }
 
   token(id: number): string {
@@ -91,9 +93,8 @@ function wordPieces(text: string, lowercase: boolean): string[] {
 const NO_SPACE_BEFORE = /^[.,;:!?)\]}’”%]$/;
 const NO_SPACE_AFTER = /^[([{“‘]$/;
 
-function joinWords(words: string[]): string {
+function joinWords(words: string[], prev = EOS): string {
   let s = '';
-  let prev = EOS;
   for (const w of words) {
     if (w === EOS) { s += '\n'; prev = w; continue; }
     if (prev !== EOS && !NO_SPACE_BEFORE.test(w) && !NO_SPACE_AFTER.test(prev)) s += ' ';

@@ -108,9 +108,9 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
     return reports;
   });
 
-  register('seqlab.saveModel', async () => {
+  register('seqlab.saveModel', async (args?: { to?: vscode.Uri }) => {
     const uri = modelDocumentUri(runs);
-    const target = await vscode.window.showSaveDialog({ filters: { 'SeqLab checkpoint': ['safetensors'] }, saveLabel: 'Save model' });
+    const target = args?.to ?? (await vscode.window.showSaveDialog({ filters: { 'SeqLab checkpoint': ['safetensors'] }, saveLabel: 'Save model' }));
     if (!target) return undefined;
     await vscode.workspace.fs.copy(vscode.Uri.file(runs.store.checkpointPath(uri)), target, { overwrite: true });
     return target;

@@ -2,7 +2,7 @@
 // Stop, Sample text, the hover, Sample from cursor, diagnostics, restore, and the bad inputs.
 
 import * as assert from 'assert';
-import { existsSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
@@ -206,6 +206,63 @@ suite('SeqLab in VS Code', function () {
     assert.strictEqual(restored.view!.sample, api.runs.view!.sample);
     assert.strictEqual(restored.view!.canResume, true);
     restored.dispose();
+  });
+
+  test('Resume continues the stopped run from its checkpoint', async () => {
+    await config().update('steps', 100000, vscode.ConfigurationTarget.Global);
+    await vscode.window.showTextDocument(doc);
+    const kept = api.runs.view!.points.length;
+    await vscode.commands.executeCommand('seqlab.resume');
+    await until('progress after the resume', () => api.runs.view!.points.length > kept + 5);
+    const resumedAt = api.runs.view!.points[kept].step;
+    assert.ok(resumedAt > 20 && resumedAt <= api.runs.view!.points[kept - 1].step + 1, `resumed at step ${resumedAt}`);
+    await vscode.commands.executeCommand('seqlab.stop');
+    await api.runs.waitForEnd();
+    assert.strictEqual(api.runs.view!.state, 'stopped');
+    await config().update('steps', 80, vscode.ConfigurationTarget.Global);
+  });
+
+  test('Save model as…, Load model… into another file, Export model for PyTorch…', async () => {
+    await vscode.window.showTextDocument(doc);
+    const saved = vscode.Uri.file(path.join(folder(), 'saved.safetensors'));
+    await vscode.commands.executeCommand('seqlab.saveModel', { to: saved });
+    assert.ok(existsSync(saved.fsPath));
+
+    const exported = vscode.Uri.file(path.join(folder(), 'torch.safetensors'));
+    await vscode.commands.executeCommand('seqlab.exportTorch', { to: exported });
+    const bytes = readFileSync(exported.fsPath);
+    const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+    for (const name of ['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'head.weight', 'head.bias']) assert.ok(header[name], `${name} exported`);
+
+    const other = path.join(folder(), 'other.txt');
+    writeFileSync(other, englishish(3000));
+    const otherDoc = await vscode.workspace.openTextDocument(other);
+    await vscode.window.showTextDocument(otherDoc);
+    await vscode.commands.executeCommand('seqlab.loadModel', { from: saved });
+    assert.ok(api.runs.store.hasModel(otherDoc.uri));
+    assert.match(api.runs.view!.title, /other\.txt — LSTM-32/);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', otherDoc.uri, new vscode.Position(1, 3));
+    assert.match(hovers.map((h) => h.contents.map((c) => (c as vscode.MarkdownString).value).join('')).join(''), /SeqLab/);
+
+    writeFileSync(path.join(folder(), 'not-a-model.safetensors'), 'hello');
+    await expectError('seqlab.loadModel', /not a valid SeqLab checkpoint/, { from: vscode.Uri.file(path.join(folder(), 'not-a-model.safetensors')) });
+    assert.ok(api.runs.store.hasModel(otherDoc.uri), 'a refused load keeps the model there was');
+  });
+
+  test('Train word model trains on words and samples words', async () => {
+    const words = path.join(folder(), 'words.txt');
+    writeFileSync(words, englishish(8000));
+    const wordsDoc = await vscode.workspace.openTextDocument(words);
+    await vscode.window.showTextDocument(wordsDoc);
+    await vscode.commands.executeCommand('seqlab.trainWord');
+    await api.runs.waitForEnd();
+    assert.strictEqual(api.runs.view!.state, 'done', api.runs.view!.message);
+    const sampled = await vscode.commands.executeCommand<vscode.TextDocument>('seqlab.sampleText', { prime: 'the', length: 30, temperature: 0.8 });
+    const vocabulary = new Set(wordsDoc.getText().split(/\s+/).map((w) => w.replace(/\.$/, '')));
+    const drawn = sampled.getText().split(/\s+/).map((w) => w.replace(/\.$/, '')).filter(Boolean);
+    assert.ok(drawn.length >= 10, sampled.getText());
+    assert.ok(drawn.every((w) => vocabulary.has(w) || w === '<UNK>' || w === '.'), sampled.getText());
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   test('bad inputs: empty, binary, untitled, other schemes, invalid settings, corrupt checkpoint', async () => {

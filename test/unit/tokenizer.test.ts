@@ -26,6 +26,17 @@ describe('tokenizers', () => {
     assert.equal(t.decode(t.encode('the cat.\n')), 'the cat.\n');
   });
 
+  it('word level decodes a continuation spaced to follow the text before it', () => {
+    const t = buildWordTokenizer('the cat sat.\nthe cat ran.\n', 1, false);
+    const cat = t.encode('cat ran.');
+    assert.equal(t.decode(cat, 'the'), ' cat ran.');
+    assert.equal(t.decode(cat, 'the '), 'cat ran.', 'after a space: none added');
+    assert.equal(t.decode(cat, 'sat.\n'), 'cat ran.', 'at a line start: none added');
+    assert.equal(t.decode(t.encode('.'), 'the cat'), '.', 'no space before punctuation');
+    const chars = buildCharTokenizer('abc');
+    assert.equal(chars.decode(chars.encode('bc'), 'a'), 'bc', 'char level: the text as it is');
+  });
+
   it('word vocabulary orders words by frequency, then alphabetically', () => {
     const t = buildWordTokenizer('b b b a a c c', 1, false);
     assert.deepEqual(t.spec.vocab.slice(2), ['b', 'a', 'c']);
