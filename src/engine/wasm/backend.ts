@@ -51,17 +51,19 @@ interface KernelExports {
   softmaxRows(p: number, g: number, rows: number, n: number, scale: number): void;
   adamUpdate(p: number, g: number, m: number, v: number, n: number, lr: number, c1: number, c2: number): void;
   mathKernel(which: number, y: number, x: number, n: number): void;
+  packedBytes(K: number, N: number): number;
+  packAllB(bp: number, B: number, N: number, K: number): void;
   gemmTNRows(C: number, A: number, B: number, M: number, N: number, K: number, m0: number, m1: number, scratch: number): void;
   windowGrads(dwhh: number, dbhh: number, dpre: number, h: number, G: number, H: number, TB: number, m0: number, m1: number, scratch: number): void;
   // The cells below run streams b0 ≤ b < b1 (cells.as.ts).
   lstmForward(whh: number, bhh: number, h: number, c: number, gates: number, extra: number, xw: number, T: number, B: number, H: number, b0: number, b1: number): void;
-  lstmBackward(whh: number, h: number, c: number, gates: number, extra: number, dhs: number,
+  lstmBackward(whhPacked: number, h: number, c: number, gates: number, extra: number, dhs: number,
     dh: number, dc: number, dpre: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
   gruForward(whh: number, bhh: number, h: number, gates: number, extra: number, xw: number, pre: number, T: number, B: number, H: number, b0: number, b1: number): void;
-  gruBackward(whh: number, h: number, gates: number, extra: number, dhs: number,
+  gruBackward(whhPacked: number, h: number, gates: number, extra: number, dhs: number,
     dh: number, dxw: number, dhh: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
   rnnForward(whh: number, bhh: number, h: number, xw: number, T: number, B: number, H: number, b0: number, b1: number): void;
-  rnnBackward(whh: number, h: number, dhs: number, dh: number, dpre: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
+  rnnBackward(whhPacked: number, h: number, dhs: number, dh: number, dpre: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
 }
 
 /** Kernel exports the helper threads may run (their indices travel in the control blocks). */
@@ -168,6 +170,14 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     return scratch[thread];
   }
 
+  // W_hh packed for the cells' backward (packAllB), sized for the largest seen.
+  let packedAt = 0, packedSize = 0;
+  function packedFor(K: number, N: number): number {
+    const need = wasm.packedBytes(K, N);
+    if (need > packedSize) { packedAt = reserve(need); packedSize = need; }
+    return packedAt;
+  }
+
   // Helper threads, started at the first call worth splitting.
   const wanted = Math.max(1, Math.floor(options.threads ?? 1));
   let team: Team | null = null, teamTried = wanted <= 1;
@@ -264,15 +274,16 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (!fit([w.whh, G * H], [w.dwhh, G * H], [w.dbhh, G], [s.h, (T + 1) * BH], [dhs, TB * H], [s.dh, BH], [s.dxw, TB * G])) return false;
       if (kind === 'lstm' && !fit([s.c, (T + 1) * BH], [s.gates, TB * G], [s.extra, TB * H], [s.dc, BH])) return false;
       if (kind === 'gru' && !fit([s.gates, TB * G], [s.extra, TB * H], [s.dhh, TB * G])) return false;
-      const parts = partsFor(B, TB * G * H);
+      const parts = partsFor(B, TB * G * H), whhPacked = packedFor(G, H);
+      wasm.packAllB(whhPacked, addr(w.whh), H, G); // W_hh as every step's ∂L/∂a<t-1> = dpre<t>·W_hh reads it
       if (kind === 'lstm') {
-        const a = [addr(w.whh), addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dc), addr(s.dxw), T, B, H];
+        const a = [whhPacked, addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dc), addr(s.dxw), T, B, H];
         split('lstmBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
       } else if (kind === 'gru') {
-        const a = [addr(w.whh), addr(s.h), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dxw), addr(s.dhh), T, B, H];
+        const a = [whhPacked, addr(s.h), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dxw), addr(s.dhh), T, B, H];
         split('gruBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
       } else {
-        const a = [addr(w.whh), addr(s.h), addr(dhs), addr(s.dh), addr(s.dxw), T, B, H];
+        const a = [whhPacked, addr(s.h), addr(dhs), addr(s.dh), addr(s.dxw), T, B, H];
         split('rnnBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
       }
       // dW_hh and db_hh over the whole window (the GRU's from its recurrent-side gradients), shared by gate rows

@@ -14,7 +14,7 @@
 // exactly as from one call over all B (each row's sums are done in the same order either way).
 // The weight gradients, which do sum over streams, are left to windowGrads (shared by gate rows).
 
-import { gemmNN, gemmNT, gemmTNRows } from './kernels.as';
+import { gemmNNPacked, gemmNT, gemmTNRows } from './kernels.as';
 import { sumRowsLd } from './rows.as';
 import { vexp, vsigmoid, vtanh } from './math.as';
 
@@ -107,8 +107,10 @@ export function lstmForward(whh: usize, bhh: usize, h: usize, c: usize, gates: u
 /**
  * Backward over T steps (see lstm.ts): dhs [T·B·H] arriving from above; dpre [T·B·4H] receives
  * ∂L/∂(pre-activations); dh, dc [B·H] end as ∂L/∂a<0>, ∂L/∂c<0>. Then windowGrads.
+ * W_hh comes packed by packAllB (once per window, shared by the threads' shares); so in the GRU
+ * and RNN backward.
  */
-export function lstmBackward(whh: usize, h: usize, c: usize, gates: usize, extra: usize, dhs: usize,
+export function lstmBackward(whhPacked: usize, h: usize, c: usize, gates: usize, extra: usize, dhs: usize,
   dh: usize, dc: usize, dpre: usize, T: i32, B: i32, H: i32, b0: i32, b1: i32, scratch: usize): void {
   const G = 4 * H, BH = <usize>(B * H) << 2, BG = <usize>(B * G) << 2, H4 = <usize>H << 2, Hv = <usize>(H & ~3) << 2;
   const G4 = <usize>G << 2, r0 = <usize>b0, nb = b1 - b0;
@@ -123,7 +125,7 @@ export function lstmBackward(whh: usize, h: usize, c: usize, gates: usize, extra
     }
     // ∂L/∂a<t-1> = W_hhᵀ·dpre<t>
     zero(dh + r0 * H4, nb * H);
-    gemmNN(dh + r0 * H4, dpt + r0 * G4, whh, nb, H, G, scratch);
+    gemmNNPacked(dh + r0 * H4, dpt + r0 * G4, whhPacked, nb, H, G, scratch);
   }
 }
 
@@ -179,7 +181,7 @@ export function gruForward(whh: usize, bhh: usize, h: usize, gates: usize, extra
 }
 
 /** Backward over T steps: dxw, dhh [T·B·3H]; dh [B·H] ends as ∂L/∂a<0>. Then windowGrads on dhh. */
-export function gruBackward(whh: usize, h: usize, gates: usize, extra: usize, dhs: usize,
+export function gruBackward(whhPacked: usize, h: usize, gates: usize, extra: usize, dhs: usize,
   dh: usize, dxw: usize, dhh: usize, T: i32, B: i32, H: i32, b0: i32, b1: i32, scratch: usize): void {
   const G = 3 * H, BH = <usize>(B * H) << 2, BG = <usize>(B * G) << 2, H4 = <usize>H << 2, Hv = <usize>(H & ~3) << 2;
   const G4 = <usize>G << 2, r0 = <usize>b0, nb = b1 - b0;
@@ -192,7 +194,7 @@ export function gruBackward(whh: usize, h: usize, gates: usize, extra: usize, dh
       for (; j < Hv; j += 16) gruBwdLanes<v128>(gates + row + j, dxw + row + j, dhh + row + j, extra + off + o + j, h + off + o + j, dh + o + j, dhs + off + o + j, H4);
       for (; j < H4; j += 4) gruBwdLanes<f32>(gates + row + j, dxw + row + j, dhh + row + j, extra + off + o + j, h + off + o + j, dh + o + j, dhs + off + o + j, H4);
     }
-    gemmNN(dh + r0 * H4, dhh + <usize>t * BG + r0 * G4, whh, nb, H, G, scratch);
+    gemmNNPacked(dh + r0 * H4, dhh + <usize>t * BG + r0 * G4, whhPacked, nb, H, G, scratch);
   }
 }
 
@@ -215,7 +217,7 @@ export function rnnForward(whh: usize, bhh: usize, h: usize, xw: usize, T: i32, 
   st<W>(dp, mul(add(ld<W>(dh), ld<W>(dhs)), sub(one(), mul(at, at))));    // ∂L/∂a<t> · (1 − a<t>²)
 }
 
-export function rnnBackward(whh: usize, h: usize, dhs: usize, dh: usize, dpre: usize, T: i32, B: i32, H: i32, b0: i32, b1: i32, scratch: usize): void {
+export function rnnBackward(whhPacked: usize, h: usize, dhs: usize, dh: usize, dpre: usize, T: i32, B: i32, H: i32, b0: i32, b1: i32, scratch: usize): void {
   const BH = <usize>(B * H) << 2, r0 = <usize>b0 * (<usize>H << 2), n = (b1 - b0) * H, n4 = <usize>(n & ~3) << 2, nb = <usize>n << 2;
   dh += r0; dhs += r0; dpre += r0; h += r0;
   zero(dh, n);
@@ -225,6 +227,6 @@ export function rnnBackward(whh: usize, h: usize, dhs: usize, dh: usize, dpre: u
     for (; i < n4; i += 16) rnnBwdLanes<v128>(h + BH + off + i, dh + i, dhs + off + i, dpre + off + i);
     for (; i < nb; i += 4) rnnBwdLanes<f32>(h + BH + off + i, dh + i, dhs + off + i, dpre + off + i);
     zero(dh, n);
-    gemmNN(dh, dpre + off, whh, b1 - b0, H, H, scratch);    // ∂L/∂a<t-1> = Waaᵀ·dpre
+    gemmNNPacked(dh, dpre + off, whhPacked, b1 - b0, H, H, scratch); // ∂L/∂a<t-1> = Waaᵀ·dpre
   }
 }

@@ -186,12 +186,14 @@ function packA(ap: usize, A: usize, ars: usize, aks: usize, i0: i32, i1: i32, k0
 }
 
 /** C[M,N] += Â·B̂ with Â(i,k) = A[i·ars + k·aks] (strides in bytes), B̂ = B[K,N] row-major. */
-function gemmPacked(C: usize, A: usize, ars: usize, aks: usize, B: usize, M: i32, N: i32, K: i32, scratch: usize): void {
+function gemmPacked(C: usize, A: usize, ars: usize, aks: usize, B: usize, M: i32, N: i32, K: i32, scratch: usize, packedB: usize = 0): void {
   const Np = (N + NR - 1) & ~(NR - 1), ldc = <usize>N << 2;
-  const bp = scratch, ap = bp + (<usize>(KC * Np) << 2), tile = ap + (<usize>(MC * KC) << 2);
+  const ap = scratch + (<usize>(KC * Np) << 2), tile = ap + (<usize>(MC * KC) << 2);
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
-    packB(bp, B, N, k0, kc);
+    let bp = scratch;
+    if (packedB) bp = packedB + (<usize>(k0 * Np) << 2); // packed once by packAllB
+    else packB(bp, B, N, k0, kc);
     for (let i0 = 0; i0 < M; i0 += MC) {
       const i1 = min(i0 + MC, M);
       packA(ap, A, ars, aks, i0, i1, k0, kc);
@@ -221,6 +223,25 @@ function gemmPacked(C: usize, A: usize, ars: usize, aks: usize, B: usize, M: i32
 /** C[M,N] += A[M,K] · B[K,N]. scratch: scratchBytes(N) bytes. */
 export function gemmNN(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, scratch: usize): void {
   gemmPacked(C, A, <usize>K << 2, 4, B, M, N, K, scratch);
+}
+
+/** Bytes of a whole B[K,N] packed by packAllB. */
+export function packedBytes(K: i32, N: i32): i32 {
+  return (K * ((N + NR - 1) & ~(NR - 1))) << 2;
+}
+
+/**
+ * Packs all of B[K,N] (block after block of KC rows, as gemmPacked packs one block) so that a
+ * B used by many products (W_hh, every step of a window) is packed once: see gemmNNPacked.
+ */
+export function packAllB(bp: usize, B: usize, N: i32, K: i32): void {
+  const Np = (N + NR - 1) & ~(NR - 1);
+  for (let k0 = 0; k0 < K; k0 += KC) packB(bp + (<usize>(k0 * Np) << 2), B, N, k0, min(KC, K - k0));
+}
+
+/** gemmNN with B already packed by packAllB (the same sums in the same order: the same C). */
+export function gemmNNPacked(C: usize, A: usize, packedB: usize, M: i32, N: i32, K: i32, scratch: usize): void {
+  gemmPacked(C, A, <usize>K << 2, 4, 0, M, N, K, scratch, packedB);
 }
 
 /** C[M,N] += A[K,M]ᵀ · B[K,N]. scratch: scratchBytes(N) bytes. */
