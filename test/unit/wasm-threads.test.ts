@@ -62,6 +62,23 @@ suite('wasm-simd backend on several threads: bit-for-bit the one-thread results'
     });
   }
 
+  it('every kernel split, however small (splitWork 1): LSTM, GRU, RNN on 2 and 3 threads', async function () {
+    this.timeout(60000);
+    for (const over of [{ cell: 'lstm', hidden: 13 }, { cell: 'gru', hidden: 9 }, { cell: 'rnn', hidden: 6, layers: 2 }] as Partial<ModelConfig>[]) {
+      const config = { ...defaultModelConfig, vocabSize: 11, ...over } as ModelConfig;
+      const one = run(config, wasmBackend({ threads: 1 }), 5, 5);
+      for (const threads of [2, 3]) {
+        const k = wasmBackend({ threads, splitWork: 1 });
+        run(config, k, 5, 5);
+        await ready(k, threads);
+        const many = run(config, k, 5, 5);
+        assert.deepEqual(many.loss, one.loss, `${over.cell}, ${threads} threads: losses`);
+        assert.ok(many.logits.every((x, i) => Object.is(x, one.logits[i])), `${over.cell}, ${threads} threads: logits`);
+        assert.ok(many.grad.every((x, i) => Object.is(x, one.grad[i])), `${over.cell}, ${threads} threads: gradients`);
+      }
+    }
+  });
+
   it('does not start helpers for calls too small to split', async () => {
     const k = wasmBackend({ threads: 2 });
     run({ ...defaultModelConfig, hidden: 8, vocabSize: 5 } as ModelConfig, k, 4, 2);

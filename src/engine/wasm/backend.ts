@@ -38,6 +38,8 @@ export interface WasmBackendOptions {
    * out exactly as with one thread. Helpers start at the first call large enough to split.
    */
   threads?: number;
+  /** Multiply-adds (or like work) below which a call runs on one thread (default 2²⁰; tests use 1 to split everything). */
+  splitWork?: number;
 }
 
 interface KernelExports {
@@ -46,9 +48,11 @@ interface KernelExports {
   gemmTN(C: number, A: number, B: number, M: number, N: number, K: number, scratch: number): void;
   scratchBytes(N: number): number;
   sumRows(db: number, d: number, m: number, n: number): void;
+  sumRowsLd(db: number, d: number, m: number, n: number, ld: number): void;
   gatherRows(dst: number, table: number, bias: number, ids: number, rows: number, n: number): void;
   scatterAddRows(table: number, src: number, ids: number, rows: number, n: number): void;
   softmaxRows(p: number, g: number, rows: number, n: number, scale: number): void;
+  softmaxRowsBits(p: number, g: number, rows: number, n: number, scaleBits: number): void;
   adamUpdate(p: number, g: number, m: number, v: number, n: number, lr: number, c1: number, c2: number): void;
   mathKernel(which: number, y: number, x: number, n: number): void;
   packedBytes(K: number, N: number): number;
@@ -67,7 +71,8 @@ interface KernelExports {
 }
 
 /** Kernel exports the helper threads may run (their indices travel in the control blocks). */
-const TEAM_KERNELS = ['gemmNT', 'gemmNN', 'gemmTNRows', 'windowGrads', 'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward', 'rnnForward', 'rnnBackward'];
+const TEAM_KERNELS = ['gemmNT', 'gemmNN', 'gemmTNRows', 'windowGrads', 'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward',
+  'rnnForward', 'rnnBackward', 'gatherRows', 'sumRowsLd', 'softmaxRowsBits'];
 /** Multiply-adds below which a call is not split (a share must outweigh waking a thread, ~10–50 µs). */
 const SPLIT_WORK = 1 << 20;
 
@@ -179,11 +184,11 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   }
 
   // Helper threads, started at the first call worth splitting.
-  const wanted = Math.max(1, Math.floor(options.threads ?? 1));
+  const wanted = Math.max(1, Math.floor(options.threads ?? 1)), splitWork = options.splitWork ?? SPLIT_WORK;
   let team: Team | null = null, teamTried = wanted <= 1;
   /** How many shares to cut `n` units of a call of `work` multiply-adds into. */
   function partsFor(n: number, work: number): number {
-    if (wanted <= 1 || work < SPLIT_WORK || n < 2) return 1;
+    if (wanted <= 1 || work < splitWork || n < 2) return 1;
     if (!teamTried) {
       teamTried = true;
       const controls = Array.from({ length: wanted - 1 }, () => reserve(CONTROL_WORDS * 4));
@@ -219,7 +224,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (rows <= 0 || n <= 0) return true;
       if (ids.length < rows || !fit([dst, rows * n], [table, 0], [bias, n])) return false;
       for (let r = 0; r < rows; r++) if ((ids[r] + 1) * n > table.length) return false;
-      wasm.gatherRows(addr(dst), addr(table), addr(bias), idsIn(ids, rows), rows, n);
+      const d = addr(dst), t = addr(table), b = addr(bias), at = idsIn(ids, rows);
+      split('gatherRows', rows, partsFor(rows, rows * n * 2), 1, (lo, hi) => [d + lo * n * 4, t, b, at + lo * 4, hi - lo, n]);
       return true;
     },
     scatterAddRows(table, src, ids, rows, n) {
@@ -232,13 +238,15 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     sumRows(db, d, m, n) {
       if (m <= 0 || n <= 0) return true;
       if (!fit([db, n], [d, m * n])) return false;
-      wasm.sumRows(addr(db), addr(d), m, n);
+      const a = addr(db), b = addr(d);
+      split('sumRowsLd', n, partsFor(n, m * n * 2), 4, (lo, hi) => [a + lo * 4, b + lo * 4, m, hi - lo, n]);
       return true;
     },
     softmaxRows(p, g, rows, n, scale) {
       if (rows <= 0 || n <= 0) return true;
       if (!fit([p, rows * n], [g, rows * n])) return false;
-      wasm.softmaxRows(addr(p), addr(g), rows, n, scale);
+      const a = addr(p), b = addr(g), bits = new Int32Array(Float32Array.of(scale).buffer)[0];
+      split('softmaxRowsBits', rows, partsFor(rows, rows * n * 16), 1, (lo, hi) => [a + lo * n * 4, b + lo * n * 4, hi - lo, n, bits]);
       return true;
     },
     adamUpdate(p, g, m, v, lr, c1, c2) {

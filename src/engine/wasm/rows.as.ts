@@ -87,6 +87,11 @@ export function softmaxRows(p: usize, g: usize, rows: i32, n: i32, scale: f32): 
   }
 }
 
+/** softmaxRows with the scale as its float32 bits (the helper threads pass integers only). */
+export function softmaxRowsBits(p: usize, g: usize, rows: i32, n: i32, scaleBits: i32): void {
+  softmaxRows(p, g, rows, n, reinterpret<f32>(scaleBits));
+}
+
 /**
  * Adam (β1 = 0.9, β2 = 0.999, ε = 1e-8; c1 = 1 − β1ᵗ, c2 = √(1 − β2ᵗ)), as optim.ts, on n floats:
  *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,  p ← p − lr·(m / c1) / (√v / c2 + ε)
