@@ -97,7 +97,7 @@ export class Runs implements vscode.Disposable {
     };
     let finish!: () => void;
     const finished = new Promise<void>((r) => (finish = r));
-    const worker = new WorkerClient(this.context.extensionPath, (m) => this.onWorker(m), (why) => this.onCrash(runId, why));
+    const worker = new WorkerClient(this.context.extensionPath, (m) => this.onWorker(m), (why) => this.onCrash(runId, why), settings.threads);
     this.active = { uri: doc.uri, checkpointPath, worker, finished, finish };
     worker.post({ type: 'train', job: { runId, text, model: settings.model, train: settings.train, checkpointPath, resume, sampleEvery: 100 } });
     this.changed.fire({ type: 'run', run: this.shown.view });

@@ -11,8 +11,10 @@ export class WorkerClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private exited = false;
 
-  constructor(extensionPath: string, onMessage: (m: WorkerToHost) => void, onCrash: (message: string) => void) {
-    this.worker = new Worker(join(extensionPath, 'dist', 'worker.js'));
+  /** threads > 0 sets the engine's thread count (SEQLAB_THREADS) in this worker; 0 keeps its default. */
+  constructor(extensionPath: string, onMessage: (m: WorkerToHost) => void, onCrash: (message: string) => void, threads = 0) {
+    const env = threads > 0 ? { ...process.env, SEQLAB_THREADS: String(threads) } : process.env;
+    this.worker = new Worker(join(extensionPath, 'dist', 'worker.js'), { env });
     this.worker.on('message', (raw) => {
       let m: WorkerToHost;
       try {

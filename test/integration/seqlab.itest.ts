@@ -283,6 +283,9 @@ suite('SeqLab in VS Code', function () {
     await vscode.window.showTextDocument(doc);
     await expectError('seqlab.trainChar', /invalid SeqLab setting: hidden size/);
     await config().update('hiddenSize', 32, vscode.ConfigurationTarget.Global);
+    await config().update('threads', 2.5, vscode.ConfigurationTarget.Global);
+    await expectError('seqlab.trainChar', /invalid SeqLab setting: threads must be a whole number/);
+    await config().update('threads', undefined, vscode.ConfigurationTarget.Global);
 
     await config().update('maxFileSizeMB', 1, vscode.ConfigurationTarget.Global);
     const big = path.join(folder(), 'big.txt');
