@@ -32,7 +32,7 @@ suite('README tour', function () {
   suiteSetup(async () => {
     assert.ok(uiBridgeAvailable(), 'the tour takes screenshots: run it through runInCodeServer');
     api = await vscode.extensions.getExtension<SeqLabApi>('seqlab.seqlab')!.activate();
-    for (const [k, v] of Object.entries({ hiddenSize: 256, steps: 800, evalEvery: 50, compareSteps: 150 })) {
+    for (const [k, v] of Object.entries({ hiddenSize: 256, steps: 800, evalEvery: 50, compareSteps: 150, threads: Number(process.env.SEQLAB_TOUR_THREADS ?? 0) })) {
       await config().update(k, v, vscode.ConfigurationTarget.Global);
     }
     const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'genesis.txt');
