@@ -37,10 +37,10 @@ export function readSettings(level: 'char' | 'word'): Settings {
     seconds: budget === 'seconds' ? get('seconds', 120) : 0,
     evalEvery: get('evalEvery', 50),
   };
+  const threads = get('threads', 0);
   try {
     validateModelConfig({ ...model, gruForm: 'torch', bidirectional: false, input: 'onehot', embedSize: 64, vocabSize: 2, forgetBias: 1, initState: 'zeros' } as ModelConfig);
     validateTrainConfig(train);
-    const threads = get('threads', 0);
     if (!Number.isInteger(threads) || threads < 0 || threads > 16) throw new Error(`threads must be a whole number from 0 to 16 (got ${threads})`);
   } catch (e) {
     throw new SeqLabError(`invalid SeqLab setting: ${(e as Error).message}. Fix it in Settings (seqlab.*).`);
@@ -52,6 +52,6 @@ export function readSettings(level: 'char' | 'word'): Settings {
     sampleLength: get('sampleLength', 500),
     hover: { enabled: get('hover.enabled', true), primerLength: get('hover.primerLength', 200), length: get('hover.length', 40) },
     compareSteps: get('compareSteps', 300),
-    threads: get('threads', 0),
+    threads,
   };
 }
