@@ -3,13 +3,14 @@
 // axis, one line per model and layer; (b) gate saturation histograms; (c) per-parameter gradient
 // norms; (d) gradient clipping events. Every chart saves as PNG and CSV through the host.
 
-import type { DiagnosticsReport } from '../src/protocol';
+import {
+  arrayOf, Fields, HISTOGRAM_BINS, parseDiagnosticsReport, type ClipEvent, type DiagnosticsReport,
+} from '../src/protocol';
 import { histogramGrid, horizontalBars, type BarRow, type ColorOf, type HistogramGroup } from './canvas-charts';
 import { CanvasChart, LineChart, legendValue, logScale, paddedRange, seriesColor, themedAxis, themedLegend, type Chart, type LineOptions, type Palette } from './charts';
 import { el, setText } from './dom';
 import { formatInt, formatNumber } from './format';
 import { loadState, onHostMessage, post, saveState } from './host';
-import { HISTOGRAM_BINS, parseDiagnosticsReport } from './messages';
 import { saveCsv, savePng, type CsvCell } from './save';
 import { DEFAULT_SMOOTHING, debiasedEma } from './smoothing';
 import { button, setEnabled } from './toolkit';
@@ -19,9 +20,7 @@ interface DiagnosticsState {
 }
 
 function parseState(v: unknown): DiagnosticsState {
-  const reports = (v as { reports?: unknown }).reports;
-  if (!Array.isArray(reports)) throw new Error('no reports');
-  return { reports: reports.map(parseDiagnosticsReport) };
+  return { reports: new Fields(v, '').get('reports', arrayOf(parseDiagnosticsReport)) };
 }
 
 let state: DiagnosticsState = loadState(parseState) ?? { reports: [] };
@@ -168,7 +167,8 @@ const vanishing = panel('vanishing', 'How far back the gradient reaches',
   });
 
 const gates = panel('gates', 'Gate saturation',
-  'Distribution of each gate\'s values over the window, 20 bins over [0, 1]. Red bins are saturated (below 0.05 or above 0.95): ' +
+  `Distribution of each gate's values over the window, ${HISTOGRAM_BINS} bins over [0, 1]. ` +
+  'Red bins are saturated (below 0.05 or above 0.95): ' +
   'a gate stuck there has a near-zero derivative and passes no gradient to its weights.',
   () => pngOf(gatesChart, 'seqlab-gate-saturation'),
   () => {
@@ -309,7 +309,7 @@ function render(): void {
   clips.note.hidden = anyClips;
   clips.saveButtons.forEach((b) => setEnabled(b, anyClips));
   clipList.replaceChildren(...reports.map((r) => {
-    const worst = r.clipEvents.reduce<{ step: number; norm: number } | null>((m, c) => (!m || c.norm > m.norm ? c : m), null);
+    const worst = r.clipEvents.reduce<ClipEvent | null>((m, c) => (!m || c.norm > m.norm ? c : m), null);
     const text = worst
       ? `${formatInt(r.clipEvents.length)} event${r.clipEvents.length === 1 ? '' : 's'}, largest norm ${formatNumber(worst.norm)} at step ${formatInt(worst.step)}`
       : 'no events';

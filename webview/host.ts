@@ -1,8 +1,7 @@
 // The webview's side of the channel to the extension host: the one call to acquireVsCodeApi,
 // typed posting, validated receiving, and the state VS Code keeps while the view is hidden.
 
-import type { HostToView, ViewToHost } from '../src/protocol';
-import { parseHostToView } from './messages';
+import { parseHostToView, type HostToView, type ViewToHost } from '../src/protocol';
 
 const api = acquireVsCodeApi();
 

@@ -3,17 +3,14 @@
 // State: the run as the host last described it plus the smoothing weight, saved with setState so
 // the view comes back as it was when hidden and shown again.
 
-import type { ProgressPoint, RunState, RunView } from '../src/protocol';
+import { parseRunView, type ProgressPoint, type RunState, type RunView, type ViewCommand } from '../src/protocol';
 import uPlot from 'uplot';
 import { LineChart, legendValue, themedAxis, themedLegend, withAlpha, type LineOptions, type Palette } from './charts';
 import { el, setText } from './dom';
 import { formatDuration, formatInt, formatNumber, formatRate } from './format';
 import { flushState, loadState, onHostMessage, post, saveState } from './host';
-import { parseRunView } from './messages';
 import { DEFAULT_SMOOTHING, MAX_SMOOTHING, debiasedEma } from './smoothing';
 import { badge, button, progressRing, setAppearance, setEnabled } from './toolkit';
-
-type Command = 'train' | 'stop' | 'resume' | 'sample' | 'diagnostics';
 
 interface SidebarState {
   run: RunView | null;
@@ -23,7 +20,7 @@ interface SidebarState {
 function parseState(v: unknown): SidebarState {
   const o = v as Partial<Record<keyof SidebarState, unknown>>;
   const smoothing = typeof o.smoothing === 'number' && o.smoothing >= 0 && o.smoothing <= MAX_SMOOTHING ? o.smoothing : DEFAULT_SMOOTHING;
-  return { run: o.run === null || o.run === undefined ? null : parseRunView(o.run), smoothing };
+  return { run: o.run === null || o.run === undefined ? null : parseRunView(o.run, 'run'), smoothing };
 }
 
 let state: SidebarState = loadState(parseState) ?? { run: null, smoothing: DEFAULT_SMOOTHING };
@@ -36,7 +33,7 @@ const STATE_LABELS: Record<RunState, string> = {
 
 const root = document.getElementById('root') ?? document.body;
 
-function commandButton(command: Command, label: string, title: string): HTMLElement {
+function commandButton(command: ViewCommand, label: string, title: string): HTMLElement {
   return button(label, () => post({ type: 'command', command }), { title, data: { command } });
 }
 
@@ -52,7 +49,7 @@ const titleEl = el('h1', 'run-title');
 const stateBadge = badge();
 const ring = progressRing();
 const messageEl = el('p', 'run-message');
-const buttons: Record<Command, HTMLElement> = {
+const buttons: Record<ViewCommand, HTMLElement> = {
   train: commandButton('train', 'Train', 'Start a new training run on the active text file'),
   stop: commandButton('stop', 'Stop', 'Stop training after the current step and keep a checkpoint'),
   resume: commandButton('resume', 'Resume', 'Continue training from the last checkpoint'),
@@ -197,7 +194,7 @@ function render(): void {
   setEnabled(buttons.resume, run.canResume && !active);
   setEnabled(buttons.sample, hasModel && run.state !== 'stopping');
   setEnabled(buttons.diagnostics, hasModel && run.state !== 'stopping');
-  const primary: Command = run.state === 'training' ? 'stop' : run.canResume && !active && run.state !== 'done' ? 'resume' : 'train';
+  const primary: ViewCommand = run.state === 'training' ? 'stop' : run.canResume && !active && run.state !== 'done' ? 'resume' : 'train';
   for (const [command, b] of Object.entries(buttons)) setAppearance(b, command === primary ? 'primary' : 'secondary');
 
   renderStats(run);

@@ -5,7 +5,7 @@
 import { Model } from './checkpoint';
 import { Backend } from './kernels';
 import { Network } from './network';
-import { DiagnosticsReport, GateSaturation } from './reports';
+import { ClipEvent, DiagnosticsReport, GateSaturation, HISTOGRAM_BINS } from './reports';
 import { Rng } from './rng';
 import { globalNorm } from './optim';
 import { SeqLabError } from './errors';
@@ -14,10 +14,8 @@ export interface DiagnoseOptions {
   steps: number;     // T: the window length (default 50)
   streams: number;   // windows averaged, read from evenly spaced places in the text
   label?: string;
-  clipEvents?: { step: number; norm: number }[];
+  clipEvents?: ClipEvent[];
 }
-
-const BINS = 20;
 
 export function diagnose(model: Model, k: Backend, tokens: Int32Array, options: Partial<DiagnoseOptions> = {}): DiagnosticsReport {
   const c = model.config, T = options.steps ?? 50;
@@ -55,7 +53,7 @@ export function diagnose(model: Model, k: Backend, tokens: Int32Array, options: 
   net.layers.forEach((layer, l) => {
     const cell = layer.cell, H = c.hidden, G = cell.gates * H;
     cell.gateNames.forEach((gate, gi) => {
-      const histogram = new Array(BINS).fill(0);
+      const histogram = new Array(HISTOGRAM_BINS).fill(0);
       let low = 0, high = 0, n = 0;
       for (const dir of layer.dirs) {
         const v = dir.s.gates;
@@ -66,7 +64,7 @@ export function diagnose(model: Model, k: Backend, tokens: Int32Array, options: 
             if (gate === 'c̃') x = (x + 1) / 2;
             if (x < 0.05) low++;
             else if (x > 0.95) high++;
-            histogram[Math.min(BINS - 1, Math.max(0, Math.floor(x * BINS)))]++;
+            histogram[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor(x * HISTOGRAM_BINS)))]++;
             n++;
           }
         }

@@ -13,12 +13,21 @@ export interface ProgressPoint {
   elapsedSeconds: number;
 }
 
+/** A training step whose gradient was clipped, and its global norm before clipping. */
+export interface ClipEvent {
+  step: number;
+  norm: number;
+}
+
+/** Bins of a gate-saturation histogram, over [0, 1]. */
+export const HISTOGRAM_BINS = 20;
+
 export interface GateSaturation {
   layer: number;
   gate: string;             // course notation: Γu, Γf, Γo, Γr, c̃
   low: number;              // fraction of values < 0.05
   high: number;             // fraction of values > 0.95
-  histogram: number[];      // 20 bins over [0, 1]
+  histogram: number[];      // HISTOGRAM_BINS fractions, bins of equal width over [0, 1]
 }
 
 export interface DiagnosticsReport {
@@ -30,7 +39,7 @@ export interface DiagnosticsReport {
   gradNorms: number[][];
   gates: GateSaturation[];
   paramGradNorms: { name: string; norm: number }[];
-  clipEvents: { step: number; norm: number }[];
+  clipEvents: ClipEvent[];
   /** Training curve of the model (set when cells were compared: curves overlaid). */
   lossCurve?: { step: number; loss: number; valLoss: number | null }[];
 }

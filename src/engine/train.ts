@@ -11,7 +11,7 @@ import { Backend } from './kernels';
 import { Network } from './network';
 import { applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, OptimizerState } from './optim';
 import { initParams } from './params';
-import { ProgressPoint } from './reports';
+import { ClipEvent, ProgressPoint } from './reports';
 import { Rng } from './rng';
 import { buildCharTokenizer, buildWordTokenizer, Tokenizer } from './tokenizer';
 
@@ -47,7 +47,7 @@ export interface RunResult {
   stopped: boolean;
   valLoss: number | null;
   charsPerSec: number;
-  clipEvents: { step: number; norm: number }[];
+  clipEvents: ClipEvent[];
 }
 
 export function hashText(text: string): string {
@@ -72,7 +72,7 @@ export function fitToText(train: TrainConfig, tokens: number): TrainConfig {
 
 export class Trainer {
   step: number;
-  readonly clipEvents: { step: number; norm: number }[] = [];
+  readonly clipEvents: ClipEvent[] = [];
   private readonly net: Network;
   private readonly batcher: StreamBatcher;
   private readonly val: Int32Array;

@@ -72,7 +72,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
     const temperature = args?.temperature ?? (await askNumber('Temperature (lower: safer, higher: wilder)', s.temperature, (x) => x > 0 && x <= 5, 'a number in (0, 5]'));
     if (temperature === undefined) return undefined;
     const text = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SeqLab: sampling…' },
-      () => runs.infer<string>(uri, { kind: 'sample', options: { prime, length, temperature, seed: Date.now() % 1e9 } }));
+      () => runs.infer(uri, { kind: 'sample', options: { prime, length, temperature, seed: Date.now() % 1e9 } }));
     const doc = await vscode.workspace.openTextDocument({ content: prime + text, language: 'plaintext' });
     await vscode.window.showTextDocument(doc, { preview: false });
     return doc;
@@ -88,7 +88,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
   register('seqlab.openDiagnostics', async () => {
     const uri = modelDocumentUri(runs);
     const doc = await vscode.workspace.openTextDocument(uri);
-    const report = await runs.infer<DiagnosticsReport>(uri, { kind: 'diagnose', text: doc.getText().slice(0, 200000), steps: 50, clipEvents: runs.clipEvents });
+    const report = await runs.infer(uri, { kind: 'diagnose', text: doc.getText().slice(0, 200000), steps: 50, clipEvents: runs.clipEvents });
     DiagnosticsPanel.show(context.extensionUri, [report]);
     return [report];
   });
@@ -101,7 +101,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
       await runs.start(doc, 'char', false, { cell, steps, tag: cell });
       await runs.waitForEnd();
       if (runs.view?.state !== 'done') break; // stopped or failed: show what there is
-      const report = await runs.infer<DiagnosticsReport>(doc.uri, { kind: 'diagnose', text: doc.getText().slice(0, 200000), steps: 50, clipEvents: runs.clipEvents }, cell);
+      const report = await runs.infer(doc.uri, { kind: 'diagnose', text: doc.getText().slice(0, 200000), steps: 50, clipEvents: runs.clipEvents }, cell);
       reports.push({ ...report, lossCurve: runs.view.points.map((p) => ({ step: p.step, loss: p.loss, valLoss: p.valLoss })) });
     }
     if (reports.length) DiagnosticsPanel.show(context.extensionUri, reports);
@@ -129,7 +129,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
     const uri = modelDocumentUri(runs);
     const to = args?.to ?? (await vscode.window.showSaveDialog({ filters: { 'PyTorch safetensors': ['safetensors'] }, saveLabel: 'Export for PyTorch' }));
     if (!to) return undefined;
-    await runs.infer<string>(uri, { kind: 'export', outPath: to.fsPath });
+    await runs.infer(uri, { kind: 'export', outPath: to.fsPath });
     void vscode.window.showInformationMessage(`SeqLab: exported ${to.fsPath} (load it into nn.LSTM/GRU/RNN + nn.Linear; see the README).`);
     return to;
   });

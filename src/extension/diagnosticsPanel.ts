@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { DiagnosticsReport, parseViewToHost, ProtocolError } from '../protocol';
+import { DiagnosticsReport, HostToView, parseViewToHost, ProtocolError } from '../protocol';
 import { htmlFor, webviewOptions } from './webviewHtml';
 
 export class DiagnosticsPanel {
@@ -12,12 +12,23 @@ export class DiagnosticsPanel {
   private static current: DiagnosticsPanel | undefined;
   private reports: DiagnosticsReport[] = [];
   private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = htmlFor(panel.webview, extensionUri, 'diagnostics', 'SeqLab diagnostics');
-    panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw));
-    panel.onDidDispose(() => { if (DiagnosticsPanel.current === this) DiagnosticsPanel.current = undefined; });
+    panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw), null, this.disposables);
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+  }
+
+  /** When the panel is closed: forget it and drop its listeners. */
+  private dispose(): void {
+    if (DiagnosticsPanel.current === this) DiagnosticsPanel.current = undefined;
+    vscode.Disposable.from(...this.disposables.splice(0)).dispose();
+  }
+
+  private post(m: HostToView): void {
+    void this.panel.webview.postMessage(m);
   }
 
   /** Shows reports (one per model: several when cells were compared) in the one panel. */
@@ -28,17 +39,9 @@ export class DiagnosticsPanel {
     }
     const p = DiagnosticsPanel.current;
     p.reports = reports;
-    if (p.ready) void p.panel.webview.postMessage({ type: 'diagnostics', reports });
+    if (p.ready) p.post({ type: 'diagnostics', reports });
     p.panel.reveal(undefined, true);
     return p;
-  }
-
-  static get open(): DiagnosticsPanel | undefined {
-    return DiagnosticsPanel.current;
-  }
-
-  get shownReports(): DiagnosticsReport[] {
-    return this.reports;
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -51,7 +54,7 @@ export class DiagnosticsPanel {
     }
     if (m.type === 'ready') {
       this.ready = true;
-      if (this.reports.length) void this.panel.webview.postMessage({ type: 'diagnostics', reports: this.reports });
+      if (this.reports.length) this.post({ type: 'diagnostics', reports: this.reports });
     } else if (m.type === 'save') {
       const target = await vscode.window.showSaveDialog({
         defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), m.name),

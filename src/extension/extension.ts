@@ -11,11 +11,12 @@ import { Runs } from './runs';
 import { SidebarProvider } from './sidebarProvider';
 import { createStatusBar } from './statusBar';
 
-/** What activate() returns: the integration tests observe the extension through it. */
+/**
+ * What activate() returns: the training runs, for the integration tests, which drive and observe
+ * the extension through them (the state they read is the state the extension keeps for itself).
+ */
 export interface SeqLabApi {
   runs: Runs;
-  sidebar: SidebarProvider;
-  diagnostics: () => DiagnosticsPanel | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): SeqLabApi {
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
   const documents: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
   context.subscriptions.push(
     runs,
+    sidebar,
     vscode.window.registerWebviewViewProvider(SidebarProvider.viewId, sidebar, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.window.registerWebviewPanelSerializer(DiagnosticsPanel.viewType, DiagnosticsPanel.serializer(context.extensionUri)),
     vscode.languages.registerHoverProvider(documents, new ModelHoverProvider(runs)),
@@ -37,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
     vscode.window.onDidChangeActiveTextEditor((editor) => editor && runs.warmUp(editor.document.uri)),
   );
   registerCommands(context, runs, inline);
-  return { runs, sidebar, diagnostics: () => DiagnosticsPanel.open };
+  return { runs };
 }
 
 export function deactivate(): void {

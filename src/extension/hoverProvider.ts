@@ -28,5 +28,5 @@ export class ModelHoverProvider implements vscode.HoverProvider {
 export function continuationAt(runs: Runs, doc: vscode.TextDocument, position: vscode.Position, primerLength: number, length: number, temperature: number): Promise<HoverResult> {
   const end = doc.offsetAt(position);
   const prime = doc.getText(new vscode.Range(doc.positionAt(Math.max(0, end - primerLength)), position));
-  return runs.infer<HoverResult>(doc.uri, { kind: 'hover', prime, length, topK: 5, temperature });
+  return runs.infer(doc.uri, { kind: 'hover', prime, length, topK: 5, temperature });
 }

@@ -6,14 +6,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { RunView } from '../protocol';
+import { ClipEvent, RunView } from '../protocol';
 
 export interface StoredRun {
   uri: string;
   tag: string;          // '' for the file's model; the cell name for the extra models of "Compare cells"
 
   view: RunView;
-  clipEvents: { step: number; norm: number }[];
+  clipEvents: ClipEvent[];
 }
 
 /** Curves are thinned to at most this many points when saved. */

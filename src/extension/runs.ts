@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, renameSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { SeqLabError } from '../engine/errors';
-import { HostToView, InferenceTask, RunView, WorkerToHost } from '../protocol';
+import { ClipEvent, HostToView, InferenceKind, InferenceResults, InferenceTask, RunView, WorkerToHost } from '../protocol';
 import { ModelStore, StoredRun } from './modelStore';
 import { readSettings } from './settings';
 import { WorkerClient } from './workerClient';
@@ -47,12 +47,8 @@ export class Runs implements vscode.Disposable {
     return this.shown?.view ?? null;
   }
 
-  get clipEvents(): { step: number; norm: number }[] {
+  get clipEvents(): ClipEvent[] {
     return this.shown?.clipEvents ?? [];
-  }
-
-  get isTraining(): boolean {
-    return this.active !== null;
   }
 
   /** The text of a document SeqLab can train on, or a clear error. */
@@ -195,9 +191,9 @@ export class Runs implements vscode.Disposable {
   }
 
   /** Runs an inference task on the checkpoint of a document, in a worker of its own. */
-  infer<T>(uri: vscode.Uri, task: InferenceTask, tag = ''): Promise<T> {
+  infer<K extends InferenceKind>(uri: vscode.Uri, task: InferenceTask & { kind: K }, tag = ''): Promise<InferenceResults[K]> {
     if (!this.store.hasModel(uri, tag)) throw new SeqLabError('there is no trained model for this file yet; run "SeqLab: Train char model on this file" first.');
-    return this.inferOn<T>(this.store.checkpointPath(uri, tag), task);
+    return this.inferOn<K>(this.store.checkpointPath(uri, tag), task);
   }
 
   /** Reads a document's model into the inference worker ahead of its first hover; quiet when there is none. */
@@ -208,7 +204,7 @@ export class Runs implements vscode.Disposable {
   /** Makes a checkpoint from disk the model of a document (Load model…), after the worker validated it. */
   async adopt(doc: vscode.TextDocument, path: string): Promise<void> {
     if (this.active?.uri.toString() === doc.uri.toString()) throw new SeqLabError('stop the training on this file before loading another model into it.');
-    const model = await this.inferOn<{ label: string; step: number }>(path, { kind: 'describe' });
+    const model = await this.inferOn(path, { kind: 'describe' });
     copyFileSync(path, this.store.checkpointPath(doc.uri) + '.loading');
     renameSync(this.store.checkpointPath(doc.uri) + '.loading', this.store.checkpointPath(doc.uri));
     const fileName = doc.isUntitled ? doc.uri.path : basename(doc.uri.fsPath);
@@ -223,11 +219,11 @@ export class Runs implements vscode.Disposable {
     this.changed.fire({ type: 'run', run: this.shown.view });
   }
 
-  private inferOn<T>(checkpointPath: string, task: InferenceTask): Promise<T> {
+  private inferOn<K extends InferenceKind>(checkpointPath: string, task: InferenceTask & { kind: K }): Promise<InferenceResults[K]> {
     if (!this.inference) {
       this.inference = new WorkerClient(this.context.extensionPath, () => undefined, () => { this.inference = null; });
     }
-    return this.inference.request<T>(checkpointPath, task);
+    return this.inference.request<K>(checkpointPath, task);
   }
 
   /** The document URI of the run the sidebar shows. */

@@ -3,12 +3,29 @@
 
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { HostToWorker, InferenceTask, parseWorkerToHost, WorkerToHost } from '../protocol';
+import {
+  HostToWorker, InferenceKind, InferenceResults, InferenceTask, parseInferenceResult, parseWorkerToHost, WorkerToHost,
+} from '../protocol';
+
+interface PendingRequest {
+  kind: InferenceKind;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/** Resolves a request with its answer, or rejects it when the answer is not of its task's kind. */
+function settle(request: PendingRequest, value: unknown): void {
+  try {
+    request.resolve(parseInferenceResult(request.kind, value));
+  } catch (e) {
+    request.reject(e as Error);
+  }
+}
 
 export class WorkerClient {
   private worker: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, PendingRequest>();
   private exited = false;
 
   /** threads > 0 sets the engine's thread count (SEQLAB_THREADS) in this worker; 0 keeps its default. */
@@ -26,8 +43,9 @@ export class WorkerClient {
       if (m.type === 'result' || m.type === 'error') {
         const p = this.pending.get(m.requestId);
         this.pending.delete(m.requestId);
-        if (m.type === 'result') p?.resolve(m.value);
-        else p?.reject(new Error(m.message));
+        if (!p) return;
+        if (m.type === 'error') p.reject(new Error(m.message));
+        else settle(p, m.value);
       } else {
         onMessage(m);
       }
@@ -47,11 +65,12 @@ export class WorkerClient {
     this.worker.postMessage(m);
   }
 
-  request<T>(checkpointPath: string, task: InferenceTask): Promise<T> {
+  /** Runs an inference task; the answer is checked for the task's kind before it is handed on. */
+  request<K extends InferenceKind>(checkpointPath: string, task: InferenceTask & { kind: K }): Promise<InferenceResults[K]> {
     if (this.exited) return Promise.reject(new Error('the SeqLab worker is not running'));
     const requestId = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject });
+    return new Promise<InferenceResults[K]>((resolve, reject) => {
+      this.pending.set(requestId, { kind: task.kind, resolve: resolve as (v: unknown) => void, reject });
       this.post({ type: 'infer', requestId, checkpointPath, task });
     });
   }

@@ -10,7 +10,9 @@ import { exportTorch } from '../engine/export';
 import { ProgressPoint } from '../engine/reports';
 import { Sampler } from '../engine/sample';
 import { Trainer } from '../engine/train';
-import { HostToWorker, HoverResult, InferenceTask, parseHostToWorker, TrainJob, WorkerToHost } from '../protocol';
+import {
+  HostToWorker, HoverResult, InferenceKind, InferenceResults, InferenceTask, parseHostToWorker, TrainJob, WorkerToHost,
+} from '../protocol';
 
 const port = parentPort!;
 const k = defaultBackend();
@@ -71,7 +73,7 @@ function load(path: string) {
   return entry;
 }
 
-function infer(path: string, task: InferenceTask): unknown {
+function infer(path: string, task: InferenceTask): InferenceResults[InferenceKind] {
   if (task.kind === 'describe') {
     const { model, training } = loadCheckpoint(path, k);
     return { label: modelLabel(model), step: training?.step ?? 0 };

@@ -6,9 +6,13 @@ import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
-import type { DiagnosticsReport, HoverResult } from '../../src/protocol';
+import type { DiagnosticsReport } from '../../src/protocol';
 import { Runs } from '../../src/extension/runs';
-import { hoverText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText } from './screenshot';
+import { formatInt, formatNumber } from '../../webview/format';
+import { DEFAULT_SMOOTHING, debiasedEma } from '../../webview/smoothing';
+import {
+  hoverText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText, webviewTexts, type WebviewText,
+} from './screenshot';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,6 +32,24 @@ async function until(what: string, ok: () => boolean, timeoutMs = 60_000): Promi
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
+}
+
+/** Waits until a webview shows `text` as its number `stat` (a sidebar stat: data-stat="step", "loss", …). */
+async function waitForSidebarStat(stat: string, text: string, timeoutMs = 20_000): Promise<WebviewText> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: WebviewText[] = [];
+  while (Date.now() < deadline) {
+    seen = await webviewTexts(`[data-stat="${stat}"]`);
+    const hit = seen.find((w) => w.text === text);
+    if (hit) return hit;
+    await sleep(250);
+  }
+  throw new Error(`no webview showed ${stat} "${text}" within ${timeoutMs} ms; saw ${JSON.stringify(seen)}`);
+}
+
+async function sidebarStat(webview: number, stat: string): Promise<string> {
+  const texts = await webviewTexts(`[data-stat="${stat}"]`);
+  return texts[webview].text;
 }
 
 async function expectError(command: string, pattern: RegExp, ...args: unknown[]): Promise<void> {
@@ -55,26 +77,25 @@ suite('SeqLab in VS Code', function () {
     await vscode.window.showTextDocument(doc);
   });
 
-  test('the palette command trains and the sidebar receives decreasing loss', async () => {
+  test('the palette command trains, the loss decreases, and the sidebar shows the finished run', async () => {
     if (uiBridgeAvailable()) await runFromPalette('SeqLab: Train char model on this file');
     else await vscode.commands.executeCommand('seqlab.trainChar');
-    await until('the training to start', () => api.runs.isTraining || api.runs.view?.state === 'done');
+    await until('the training to start', () => api.runs.view !== null);
     await api.runs.waitForEnd();
-    assert.strictEqual(api.runs.view?.state, 'done', api.runs.view?.message);
-    // What the sidebar chart holds: the run it was sent (in full when it became ready) plus the progress after.
-    const byStep = new Map<number, number>();
-    for (const m of api.sidebar.delivered) {
-      const points = m.type === 'progress' ? m.points : m.type === 'run' && m.run?.runId === api.runs.view?.runId ? m.run.points : [];
-      for (const p of points) byStep.set(p.step, p.loss);
-    }
-    const losses = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([, loss]) => loss);
-    assert.ok(losses.length >= 40, `the sidebar received ${losses.length} loss points`);
+    const run = api.runs.view!;
+    assert.strictEqual(run.state, 'done', run.message);
+    // The run's curve as the host keeps it: saved with the checkpoint, sent whole to a sidebar that opens.
+    assert.deepStrictEqual(run.points.map((p) => p.step), Array.from({ length: 80 }, (_, i) => i + 1));
+    const losses = run.points.map((p) => p.loss);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     assert.ok(mean(losses.slice(-10)) < mean(losses.slice(0, 10)) - 0.3, `loss went from ${mean(losses.slice(0, 10))} to ${mean(losses.slice(-10))}`);
     assert.ok(api.runs.store.hasModel(doc.uri), 'a checkpoint was saved into the extension storage');
     if (uiBridgeAvailable()) {
-      const view = await waitForWebviewText(/chars\/s/i);
-      assert.match(view.text, /80/);
+      // What the user reads in the sidebar, computed by the view from the points it received.
+      const step = await waitForSidebarStat('step', '80 / 80');
+      const smoothed = debiasedEma(losses, DEFAULT_SMOOTHING).at(-1)!;
+      assert.strictEqual(await sidebarStat(step.index, 'loss'), formatNumber(smoothed));
+      assert.strictEqual(await sidebarStat(step.index, 'clips'), formatInt(run.points.filter((p) => p.clipped).length));
       await screenshot('sidebar-after-training');
     }
   });
@@ -95,7 +116,7 @@ suite('SeqLab in VS Code', function () {
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
     assert.match(text, /SeqLab/);
     assert.strictEqual((text.match(/^\| `/gm) ?? []).length, 5, text);
-    const r = await api.runs.infer<HoverResult>(doc.uri, { kind: 'hover', prime: 'the ca', length: 40, topK: 5, temperature: 0.8 });
+    const r = await api.runs.infer(doc.uri, { kind: 'hover', prime: 'the ca', length: 40, topK: 5, temperature: 0.8 });
     assert.strictEqual(Array.from(r.continuation).length, 40);
     assert.ok(r.top[0].p >= r.top[4].p);
     if (uiBridgeAvailable()) {
@@ -125,7 +146,9 @@ suite('SeqLab in VS Code', function () {
     const reports = await vscode.commands.executeCommand<{ gradNorms: number[][]; gates: { gate: string }[] }[]>('seqlab.openDiagnostics');
     assert.strictEqual(reports[0].gradNorms[0].length, 50);
     assert.deepStrictEqual(reports[0].gates.map((g) => g.gate), ['Γu', 'Γf', 'c̃', 'Γo']);
-    assert.ok(api.diagnostics(), 'the diagnostics panel is open');
+    const panels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('seqlab.diagnostics'));
+    await until('the diagnostics panel to open', () => panels().length === 1, 10_000);
     if (uiBridgeAvailable()) {
       await waitForWebviewText(/How far back the gradient reaches/);
       await screenshot('diagnostics');
@@ -192,7 +215,7 @@ suite('SeqLab in VS Code', function () {
     await api.runs.waitForEnd();
     assert.strictEqual(api.runs.view!.state, 'failed');
     assert.match(api.runs.view!.message, /worker stopped unexpectedly.*checkpoint is intact/);
-    const sample = await api.runs.infer<string>(doc.uri, { kind: 'sample', options: { length: 10 } });
+    const sample = await api.runs.infer(doc.uri, { kind: 'sample', options: { length: 10 } });
     assert.strictEqual(Array.from(sample).length, 10, 'the kept checkpoint still loads');
     await config().update('steps', 80, vscode.ConfigurationTarget.Global);
   });

@@ -1,44 +1,227 @@
-// The validators at each receiving edge: a message of the wrong shape is refused with a
-// ProtocolError naming what is wrong, and never reaches the code that acts on it.
+// The validators at each receiving edge: a message of the right shape comes back equal (built
+// afresh), and a message with any field missing, of the wrong type, or with a bad item in a
+// nested array is refused with a ProtocolError naming that field's path.
 
 import * as assert from 'node:assert/strict';
-import { parseHostToWorker, parseViewToHost, parseWorkerToHost, ProtocolError } from '../../src/protocol';
+import { defaultModelConfig, defaultTrainConfig } from '../../src/engine/config';
+import { defaultSampleOptions } from '../../src/engine/sample';
+import {
+  HISTOGRAM_BINS, parseHostToView, parseHostToWorker, parseInferenceResult, parseViewToHost, parseWorkerToHost,
+  ProtocolError, type DiagnosticsReport, type HostToView, type HostToWorker, type InferenceKind, type InferenceResults,
+  type ProgressPoint, type RunView, type ViewToHost, type WorkerToHost,
+} from '../../src/protocol';
 
-const refuses = (parse: (m: unknown) => unknown, m: unknown, what: RegExp) =>
+type Parse = (m: unknown) => unknown;
+
+const refuses = (parse: Parse, m: unknown, what: RegExp) =>
   assert.throws(() => parse(m), (e: Error) => e instanceof ProtocolError && what.test(e.message), JSON.stringify(m));
 
+// ---------- valid messages, every field present ----------
+
+const point: ProgressPoint = {
+  step: 20, totalSteps: 80, loss: 2.5, valLoss: 2.7, charsPerSec: 14250, etaSeconds: 9, lr: 2e-3, gradNorm: 6.1,
+  clipped: true, elapsedSeconds: 3,
+};
+const run: RunView = {
+  runId: 'r1', title: 'story.txt — LSTM-32', state: 'training', message: '', points: [point, { ...point, step: 21, valLoss: null }],
+  sample: 'the cat', canResume: false,
+};
+const report: DiagnosticsReport = {
+  label: 'GRU-32', cell: 'gru', layers: 2, steps: 3, gradNorms: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]],
+  gates: [{ layer: 0, gate: 'Γu', low: 0.1, high: 0.2, histogram: Array.from({ length: HISTOGRAM_BINS }, (_, i) => i / 100) }],
+  paramGradNorms: [{ name: 'rnn.weight_hh_l0', norm: 0.5 }], clipEvents: [{ step: 7, norm: 9.5 }],
+  lossCurve: [{ step: 1, loss: 4.1, valLoss: null }, { step: 2, loss: 3.9, valLoss: 4 }],
+};
+
+const toView: HostToView[] = [
+  { type: 'run', run },
+  { type: 'run', run: null },
+  { type: 'progress', runId: 'r1', points: [point] },
+  { type: 'state', runId: 'r1', state: 'stopped', message: 'Stopped at step 20.', canResume: true },
+  { type: 'sample', runId: 'r1', text: 'the dog' },
+  { type: 'diagnostics', reports: [report] },
+];
+const toHost: ViewToHost[] = [
+  { type: 'ready' },
+  { type: 'command', command: 'stop' },
+  { type: 'save', format: 'csv', name: 'seqlab-loss.csv', data: 'a,b\n' },
+];
+const toWorker: HostToWorker[] = [
+  {
+    type: 'train', job: {
+      runId: 'r1', text: 'the cat sat', model: { ...defaultModelConfig, vocabSize: 9 }, train: { ...defaultTrainConfig },
+      checkpointPath: '/m/model.safetensors', resume: false, sampleEvery: 100,
+    },
+  },
+  { type: 'stop' },
+  { type: 'infer', requestId: 1, checkpointPath: '/m', task: { kind: 'sample', options: { ...defaultSampleOptions } } },
+  { type: 'infer', requestId: 2, checkpointPath: '/m', task: { kind: 'hover', prime: 'the ca', length: 40, topK: 5, temperature: 0.8 } },
+  { type: 'infer', requestId: 3, checkpointPath: '/m', task: { kind: 'diagnose', text: 'abc', steps: 50, clipEvents: [{ step: 7, norm: 9.5 }] } },
+  { type: 'infer', requestId: 4, checkpointPath: '/m', task: { kind: 'export', outPath: '/out/torch.safetensors' } },
+  { type: 'infer', requestId: 5, checkpointPath: '/m', task: { kind: 'describe' } },
+  { type: 'infer', requestId: 6, checkpointPath: '/m', task: { kind: 'load' } },
+];
+const fromWorker: WorkerToHost[] = [
+  { type: 'started', runId: 'r1', title: 'LSTM-32', params: 12345, vocabSize: 40 },
+  { type: 'progress', runId: 'r1', points: [point] },
+  { type: 'sample', runId: 'r1', text: 'the cat' },
+  { type: 'checkpoint', runId: 'r1', step: 20, clipEvents: [{ step: 7, norm: 9.5 }] },
+  { type: 'finished', runId: 'r1', stopped: false, step: 80, valLoss: 1.9 },
+  { type: 'failed', runId: 'r1', message: 'the text is empty' },
+  { type: 'result', requestId: 3, value: { anything: 'checked by parseInferenceResult' } },
+  { type: 'error', requestId: 3, message: 'not a valid SeqLab checkpoint' },
+];
+const results: { [K in InferenceKind]: InferenceResults[K] } = {
+  sample: 'the cat',
+  hover: { continuation: ' sat', top: [{ token: 't', p: 0.5 }, { token: ' ', p: 0.2 }], label: 'LSTM-32', millis: 3.5 },
+  diagnose: report,
+  export: '/out/torch.safetensors',
+  describe: { label: 'LSTM-32', step: 80 },
+  load: 'LSTM-32',
+};
+
+// ---------- every field, broken one at a time ----------
+
+/** Every field of a message (not its type tag) with its path: "job.train.lr", "points[0].loss". */
+function* fields(v: unknown, path = ''): Generator<{ path: string; inArray: boolean }> {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      yield { path: `${path}[${i}]`, inArray: true };
+      yield* fields(v[i], `${path}[${i}]`);
+    }
+  } else if (typeof v === 'object' && v !== null) {
+    for (const [k, x] of Object.entries(v)) {
+      if (path === '' && k === 'type') continue;
+      const at = path ? `${path}.${k}` : k;
+      yield { path: at, inArray: false };
+      yield* fields(x, at);
+    }
+  }
+}
+
+/** A deep copy of m with the field at path replaced by `to`, or deleted when `to` is `deleted`. */
+const deleted = Symbol('deleted');
+function edit(m: unknown, path: string, to: unknown): unknown {
+  const copy = structuredClone(m) as Record<string, unknown>;
+  const keys = path.match(/[^.[\]]+/g)!;
+  let o = copy;
+  for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
+  const last = keys[keys.length - 1];
+  if (to === deleted) delete o[last];
+  else o[last] = to;
+  return copy;
+}
+
+/** A value of another type than v. */
+const wrongType = (v: unknown) => (typeof v === 'string' ? 42 : 'text');
+
+interface FieldRules {
+  optional?: RegExp;   // fields that may be left out
+  anyValue?: RegExp;   // fields of any value
+  root?: string;       // the path the parser gives m ('' for a whole message)
+}
+
+/** Checks that parse accepts m as it is, and refuses it with each field broken, naming the field. */
+function checkEveryField(parse: Parse, m: unknown, rules: FieldRules = {}): number {
+  assert.deepEqual(parse(m), m);
+  let checked = 0;
+  for (const { path, inArray } of fields(m)) {
+    if (rules.anyValue?.test(path)) continue;
+    const full = !rules.root ? path : path.startsWith('[') ? rules.root + path : `${rules.root}.${path}`;
+    const named = new RegExp(`^field "${full.replace(/[.[\]]/g, '\\$&')}": expected`);
+    refuses(parse, edit(m, path, wrongType(lookup(m, path))), named);
+    if (inArray) continue;
+    if (rules.optional?.test(path)) {
+      const without = edit(m, path, deleted);
+      assert.deepEqual(parse(without), without, `${path} may be left out`);
+    } else {
+      refuses(parse, edit(m, path, deleted), named);
+    }
+    checked++;
+  }
+  return checked;
+}
+
+function lookup(m: unknown, path: string): unknown {
+  return path.match(/[^.[\]]+/g)!.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], m);
+}
+
 describe('protocol validation', () => {
-  it('webview → host: accepts the three message kinds, exactly', () => {
-    assert.deepEqual(parseViewToHost({ type: 'ready', extra: 1 }), { type: 'ready' });
-    assert.deepEqual(parseViewToHost({ type: 'command', command: 'stop' }), { type: 'command', command: 'stop' });
-    assert.deepEqual(parseViewToHost({ type: 'save', format: 'csv', name: 'seqlab-loss.csv', data: 'a,b\n' }),
-      { type: 'save', format: 'csv', name: 'seqlab-loss.csv', data: 'a,b\n' });
+  it('host → webview: every message round-trips; every field missing or of the wrong type is refused by name', () => {
+    for (const m of toView) checkEveryField(parseHostToView, m, { optional: /^reports\[0\]\.lossCurve$/ });
   });
 
-  it('webview → host: refuses non-objects, unknown types and commands, and unsafe file names', () => {
-    refuses(parseViewToHost, null, /expected an object/);
-    refuses(parseViewToHost, ['ready'], /expected an object/);
-    refuses(parseViewToHost, 'ready', /expected an object/);
+  it('webview → host: every message round-trips; every field missing or of the wrong type is refused by name', () => {
+    for (const m of toHost) checkEveryField(parseViewToHost, m);
+  });
+
+  it('host → worker: every message round-trips; every field missing or of the wrong type is refused by name', () => {
+    // The settings objects are partial (a missing model field takes the engine's default).
+    const optional = /^job\.model\.|^task\.options\./;
+    const checked = toWorker.map((m) => checkEveryField(parseHostToWorker, m, { optional }));
+    assert.ok(checked[0] > Object.keys(defaultTrainConfig).length + Object.keys(defaultModelConfig).length, 'the configs are walked');
+  });
+
+  it('worker → host: every message round-trips; every field missing or of the wrong type is refused by name', () => {
+    for (const m of fromWorker) checkEveryField(parseWorkerToHost, m, { anyValue: /^value\b/ });
+  });
+
+  it('inference results: each kind is checked for its own shape', () => {
+    for (const kind of Object.keys(results) as InferenceKind[]) {
+      checkEveryField((v) => parseInferenceResult(kind, v), results[kind], { optional: /^lossCurve$/, root: 'value' });
+      refuses((v) => parseInferenceResult(kind, v), typeof results[kind] === 'string' ? { label: 'x' } : 'text', /^field "value": expected/);
+    }
+    refuses((v) => parseInferenceResult('hover', v), { ...results.hover, top: [{ token: 't', p: '50%' }] }, /field "value\.top\[0\]\.p"/);
+  });
+
+  it('builds a fresh value: unknown fields are dropped, nested objects are copies', () => {
+    assert.deepEqual(parseViewToHost({ type: 'ready', extra: 1 }), { type: 'ready' });
+    const m = parseHostToView({ type: 'progress', runId: 'r1', points: [{ ...point, injected: '<script>' }] });
+    assert.deepEqual(m, { type: 'progress', runId: 'r1', points: [point] });
+    const job = { ...(toWorker[0] as { job: object }).job, model: { hidden: 64, shell: 'rm -rf /' } };
+    const parsed = parseHostToWorker({ type: 'train', job }) as Extract<HostToWorker, { type: 'train' }>;
+    assert.deepEqual(parsed.job.model, { hidden: 64 });
+    assert.notEqual(parsed.job.train, (toWorker[0] as Extract<HostToWorker, { type: 'train' }>).job.train);
+  });
+
+  it('refuses non-objects and unknown message types and task kinds', () => {
+    for (const parse of [parseHostToView, parseViewToHost, parseHostToWorker, parseWorkerToHost]) {
+      for (const m of [null, ['ready'], 'ready', 42]) refuses(parse, m, /^the message: expected an object$/);
+    }
     refuses(parseViewToHost, { type: 'eval', code: '1' }, /unknown webview message type "eval"/);
-    refuses(parseViewToHost, { type: 'command', command: 'rm' }, /field "command": expected one of/);
+    refuses(parseHostToView, { type: 'eval' }, /unknown host message type "eval"/);
+    refuses(parseHostToWorker, { type: 'quit' }, /unknown host message type "quit"/);
+    refuses(parseWorkerToHost, { type: 'exit' }, /unknown worker message type "exit"/);
+    refuses(parseHostToWorker, { type: 'infer', requestId: 1, checkpointPath: '/m', task: { kind: 'shell' } }, /field "task\.kind": expected one of/);
+  });
+
+  it('refuses values outside a field\'s choices, counts that are not whole, and overlong names', () => {
+    refuses(parseViewToHost, { type: 'command', command: 'rm' }, /field "command": expected one of train, stop/);
     refuses(parseViewToHost, { type: 'save', format: 'exe', name: 'a.png', data: '' }, /field "format"/);
     refuses(parseViewToHost, { type: 'save', format: 'png', name: '../../etc/passwd', data: '' }, /field "name"/);
-    refuses(parseViewToHost, { type: 'save', format: 'png', name: 'x'.repeat(201), data: '' }, /field "name"/);
-    refuses(parseViewToHost, { type: 'save', format: 'png', name: 'a.png', data: 42 }, /field "data"/);
+    refuses(parseViewToHost, { type: 'save', format: 'png', name: 'x'.repeat(201), data: '' }, /field "name": expected a string of at most 200/);
+    refuses(parseHostToView, { type: 'state', runId: 'r1', state: 'paused', message: '', canResume: false }, /field "state"/);
+    refuses(parseHostToView, { type: 'progress', runId: 'r1', points: [{ ...point, step: 2.5 }] }, /field "points\[0\]\.step": expected a whole number/);
+    refuses(parseWorkerToHost, { type: 'result', requestId: -1, value: 1 }, /field "requestId": expected a whole number/);
   });
 
-  it('worker → host: refuses unknown types and missing fields', () => {
-    assert.equal(parseWorkerToHost({ type: 'result', requestId: 3, value: 'x' }).type, 'result');
-    refuses(parseWorkerToHost, { type: 'exit' }, /unknown worker message type/);
-    refuses(parseWorkerToHost, { type: 'progress', runId: 'r', points: 'many' }, /field "points"/);
-    refuses(parseWorkerToHost, { type: 'result', requestId: '3' }, /field "requestId"/);
-    refuses(parseWorkerToHost, { type: 'failed', runId: 'r' }, /field "message"/);
+  it('diagnostics: a histogram has HISTOGRAM_BINS bins and gradNorms one row of `steps` per layer', () => {
+    const gate = report.gates[0];
+    const withGate = (histogram: number[]) => ({ type: 'diagnostics', reports: [{ ...report, gates: [{ ...gate, histogram }] }] });
+    refuses(parseHostToView, withGate(gate.histogram.slice(1)), /field "reports\[0\]\.gates\[0\]\.histogram": expected 20 bins, got 19/);
+    const withNorms = (gradNorms: number[][]) => ({ type: 'diagnostics', reports: [{ ...report, gradNorms }] });
+    refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3]]), /field "reports\[0\]\.gradNorms": expected 2 layers, got 1/);
+    refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3], [0.4]]), /field "reports\[0\]\.gradNorms\[1\]": expected 3 time steps, got 1/);
   });
 
-  it('host → worker: refuses unknown tasks and jobs without text', () => {
-    assert.equal(parseHostToWorker({ type: 'infer', requestId: 1, checkpointPath: '/m', task: { kind: 'load' } }).type, 'infer');
-    refuses(parseHostToWorker, { type: 'infer', requestId: 1, checkpointPath: '/m', task: { kind: 'shell' } }, /field "kind"/);
-    refuses(parseHostToWorker, { type: 'train', job: { runId: 'r', checkpointPath: '/m', model: {}, train: {} } }, /field "text"/);
-    refuses(parseHostToWorker, { type: 'quit' }, /unknown host message type/);
+  it('a diverging loss is an observation: NaN and Infinity are numbers', () => {
+    const m = { type: 'progress', runId: 'r1', points: [{ ...point, loss: NaN, gradNorm: Infinity }] };
+    assert.deepEqual(parseWorkerToHost(m), m);
+  });
+
+  it('configs: types are checked here, choices and ranges by the engine\'s validators where they are used', () => {
+    const job = (toWorker[0] as Extract<HostToWorker, { type: 'train' }>).job;
+    const m = { type: 'train', job: { ...job, model: { cell: 'transformer', hidden: -1 } } };
+    assert.deepEqual(parseHostToWorker(m), m);
   });
 });

@@ -1,0 +1,99 @@
+// The edge between the extension host and its webviews (the sidebar and the diagnostics panel).
+
+import type { DiagnosticsReport, ProgressPoint } from '../engine/reports';
+import { parseDiagnosticsReport, parseProgressPoint } from './reports';
+import { arrayOf, bool, fail, Fields, nullable, oneOf, ProtocolError, str, type Parse } from './validate';
+
+export const RUN_STATES = ['idle', 'training', 'stopping', 'stopped', 'done', 'failed'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+/** Everything the sidebar shows for one training run. */
+export interface RunView {
+  runId: string;
+  title: string;            // file name and model, e.g. "README.md — LSTM-128"
+  state: RunState;
+  message: string;          // why it stopped or failed, or ''
+  points: ProgressPoint[];
+  sample: string;
+  canResume: boolean;
+}
+
+// ---------- host → sidebar / panel ----------
+
+export type HostToView =
+  | { type: 'run'; run: RunView | null }
+  | { type: 'progress'; runId: string; points: ProgressPoint[] }
+  | { type: 'state'; runId: string; state: RunState; message: string; canResume: boolean }
+  | { type: 'sample'; runId: string; text: string }
+  | { type: 'diagnostics'; reports: DiagnosticsReport[] };
+
+// ---------- sidebar / panel → host ----------
+
+export const VIEW_COMMANDS = ['train', 'stop', 'resume', 'sample', 'diagnostics'] as const;
+
+export type ViewCommand = (typeof VIEW_COMMANDS)[number];
+
+export type ViewToHost =
+  | { type: 'ready' }
+  | { type: 'command'; command: ViewCommand }
+  | { type: 'save'; format: 'png' | 'csv'; name: string; data: string };
+
+// ---------- validation ----------
+
+const runId = str(200);
+const runState = oneOf(RUN_STATES);
+const runMessage = str(10_000);
+
+export const parseRunView: Parse<RunView> = (v, path) => {
+  const f = new Fields(v, path);
+  return {
+    runId: f.get('runId', runId), title: f.get('title', str(1000)), state: f.get('state', runState),
+    message: f.get('message', runMessage), points: f.get('points', arrayOf(parseProgressPoint)),
+    sample: f.get('sample', str()), canResume: f.get('canResume', bool),
+  };
+};
+
+/** Validates a message sent by the host to a webview, at the webview's edge. */
+export function parseHostToView(message: unknown): HostToView {
+  const f = new Fields(message, '');
+  switch (f.type) {
+    case 'run':
+      return { type: 'run', run: f.get('run', nullable(parseRunView)) };
+    case 'progress':
+      return { type: 'progress', runId: f.get('runId', runId), points: f.get('points', arrayOf(parseProgressPoint)) };
+    case 'state':
+      return {
+        type: 'state', runId: f.get('runId', runId), state: f.get('state', runState),
+        message: f.get('message', runMessage), canResume: f.get('canResume', bool),
+      };
+    case 'sample':
+      return { type: 'sample', runId: f.get('runId', runId), text: f.get('text', str()) };
+    case 'diagnostics':
+      return { type: 'diagnostics', reports: f.get('reports', arrayOf(parseDiagnosticsReport)) };
+    default:
+      throw new ProtocolError(`unknown host message type ${JSON.stringify(f.type)}`);
+  }
+}
+
+const saveName: Parse<string> = (v, path) => {
+  const name = str(200)(v, path);
+  return /^[\w.-]+$/.test(name) ? name : fail(path, 'a file name of letters, digits, "-", "_" and "."');
+};
+
+/** Validates a message sent by a webview to the host, at the host's edge. */
+export function parseViewToHost(message: unknown): ViewToHost {
+  const f = new Fields(message, '');
+  switch (f.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'command':
+      return { type: 'command', command: f.get('command', oneOf(VIEW_COMMANDS)) };
+    case 'save':
+      return {
+        type: 'save', format: f.get('format', oneOf(['png', 'csv'] as const)), name: f.get('name', saveName),
+        data: f.get('data', str(50_000_000)),
+      };
+    default:
+      throw new ProtocolError(`unknown webview message type ${JSON.stringify(f.type)}`);
+  }
+}

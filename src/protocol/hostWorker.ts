@@ -1,0 +1,205 @@
+// The edge between the extension host and a worker thread: training jobs and inference requests
+// in, progress and results out.
+
+import type { ModelConfig, TrainConfig } from '../engine/config';
+import type { ClipEvent, DiagnosticsReport, ProgressPoint } from '../engine/reports';
+import type { SampleOptions } from '../engine/sample';
+import { parseClipEvent, parseDiagnosticsReport, parseProgressPoint } from './reports';
+import {
+  arrayOf, bool, count, Fields, nullable, num, oneOf, ProtocolError, settings, someSettings, str,
+  type FieldTypes, type Parse,
+} from './validate';
+
+// ---------- host → worker ----------
+
+export interface TrainJob {
+  runId: string;
+  text: string;
+  model: Partial<ModelConfig>;
+  train: TrainConfig;
+  checkpointPath: string;
+  resume: boolean;           // continue the checkpoint at checkpointPath
+  sampleEvery: number;       // steps between samples shown in the sidebar
+}
+
+export type InferenceTask =
+  | { kind: 'sample'; options: Partial<SampleOptions> }
+  | { kind: 'hover'; prime: string; length: number; topK: number; temperature: number }
+  | { kind: 'diagnose'; text: string; steps: number; clipEvents: ClipEvent[] }
+  | { kind: 'export'; outPath: string }
+  | { kind: 'describe' }
+  | { kind: 'load' };     // read the checkpoint into the worker's cache, so that the next hover is instant
+
+export type InferenceKind = InferenceTask['kind'];
+
+export type HostToWorker =
+  | { type: 'train'; job: TrainJob }
+  | { type: 'stop' }
+  | { type: 'infer'; requestId: number; checkpointPath: string; task: InferenceTask };
+
+// ---------- worker → host ----------
+
+export interface HoverResult {
+  continuation: string;
+  top: { token: string; p: number }[];
+  label: string;
+  millis: number;
+}
+
+/** What a checkpoint holds, in a line: its model's label and the step it was saved at. */
+export interface ModelDescription {
+  label: string;
+  step: number;
+}
+
+/** The value each kind of inference task answers with. */
+export interface InferenceResults {
+  sample: string;                   // the sampled text
+  hover: HoverResult;
+  diagnose: DiagnosticsReport;
+  export: string;                   // the path written
+  describe: ModelDescription;
+  load: string;                     // the label of the model now cached
+}
+
+export type WorkerToHost =
+  | { type: 'started'; runId: string; title: string; params: number; vocabSize: number }
+  | { type: 'progress'; runId: string; points: ProgressPoint[] }
+  | { type: 'sample'; runId: string; text: string }
+  | { type: 'checkpoint'; runId: string; step: number; clipEvents: ClipEvent[] }
+  | { type: 'finished'; runId: string; stopped: boolean; step: number; valLoss: number | null }
+  | { type: 'failed'; runId: string; message: string }
+  | { type: 'result'; requestId: number; value: unknown }   // checked by parseInferenceResult for its task's kind
+  | { type: 'error'; requestId: number; message: string };
+
+// ---------- validation ----------
+
+const MODEL_CONFIG_TYPES: FieldTypes<ModelConfig> = {
+  cell: 'string', gruForm: 'string', hidden: 'number', layers: 'number', bidirectional: 'boolean', input: 'string',
+  embedSize: 'number', vocabSize: 'number', dropout: 'number', forgetBias: 'number', initState: 'string',
+};
+
+const TRAIN_CONFIG_TYPES: FieldTypes<TrainConfig> = {
+  level: 'string', lowercase: 'boolean', minCount: 'number', seqLength: 'number', batchSize: 'number', lr: 'number',
+  optimizer: 'string', momentum: 'number', clip: 'number', lrDecay: 'number', lrDecayEvery: 'number',
+  valFraction: 'number', evalEvery: 'number', steps: 'number', seconds: 'number', seed: 'number',
+};
+
+const SAMPLE_OPTION_TYPES: FieldTypes<SampleOptions> = {
+  prime: 'string', length: 'number', temperature: 'number', topK: 'number', topP: 'number', greedy: 'boolean',
+  seed: 'number', stopAtEos: 'boolean', allowUnk: 'boolean',
+};
+
+const runId = str(200);
+const filePath = str(4096);
+
+const parseTrainJob: Parse<TrainJob> = (v, at) => {
+  const f = new Fields(v, at);
+  return {
+    runId: f.get('runId', runId), text: f.get('text', str()), model: f.get('model', someSettings(MODEL_CONFIG_TYPES)),
+    train: f.get('train', settings(TRAIN_CONFIG_TYPES)), checkpointPath: f.get('checkpointPath', filePath),
+    resume: f.get('resume', bool), sampleEvery: f.get('sampleEvery', count),
+  };
+};
+
+const parseHoverResult: Parse<HoverResult> = (v, at) => {
+  const f = new Fields(v, at);
+  return {
+    continuation: f.get('continuation', str()),
+    top: f.get('top', arrayOf((t, tokenAt) => {
+      const g = new Fields(t, tokenAt);
+      return { token: g.get('token', str()), p: g.get('p', num) };
+    })),
+    label: f.get('label', str(200)), millis: f.get('millis', num),
+  };
+};
+
+const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
+  sample: str(),
+  hover: parseHoverResult,
+  diagnose: parseDiagnosticsReport,
+  export: filePath,
+  describe: (v, at) => {
+    const f = new Fields(v, at);
+    return { label: f.get('label', str(200)), step: f.get('step', count) };
+  },
+  load: str(200),
+};
+
+const parseTask: Parse<InferenceTask> = (v, at) => {
+  const f = new Fields(v, at);
+  const kind = f.get('kind', oneOf(Object.keys(RESULTS) as InferenceKind[]));
+  switch (kind) {
+    case 'sample':
+      return { kind, options: f.get('options', someSettings(SAMPLE_OPTION_TYPES)) };
+    case 'hover':
+      return {
+        kind, prime: f.get('prime', str()), length: f.get('length', count), topK: f.get('topK', count),
+        temperature: f.get('temperature', num),
+      };
+    case 'diagnose':
+      return { kind, text: f.get('text', str()), steps: f.get('steps', count), clipEvents: f.get('clipEvents', arrayOf(parseClipEvent)) };
+    case 'export':
+      return { kind, outPath: f.get('outPath', filePath) };
+    case 'describe':
+    case 'load':
+      return { kind };
+  }
+};
+
+/** Validates a message from the host, at the worker's edge. */
+export function parseHostToWorker(message: unknown): HostToWorker {
+  const f = new Fields(message, '');
+  switch (f.type) {
+    case 'stop':
+      return { type: 'stop' };
+    case 'train':
+      return { type: 'train', job: f.get('job', parseTrainJob) };
+    case 'infer':
+      return {
+        type: 'infer', requestId: f.get('requestId', count), checkpointPath: f.get('checkpointPath', filePath),
+        task: f.get('task', parseTask),
+      };
+    default:
+      throw new ProtocolError(`unknown host message type ${JSON.stringify(f.type)}`);
+  }
+}
+
+/** Validates a message from a worker (a crashed or mismatched worker must not confuse the host). */
+export function parseWorkerToHost(message: unknown): WorkerToHost {
+  const f = new Fields(message, '');
+  switch (f.type) {
+    case 'started':
+      return {
+        type: 'started', runId: f.get('runId', runId), title: f.get('title', str(1000)), params: f.get('params', count),
+        vocabSize: f.get('vocabSize', count),
+      };
+    case 'progress':
+      return { type: 'progress', runId: f.get('runId', runId), points: f.get('points', arrayOf(parseProgressPoint)) };
+    case 'sample':
+      return { type: 'sample', runId: f.get('runId', runId), text: f.get('text', str()) };
+    case 'checkpoint':
+      return {
+        type: 'checkpoint', runId: f.get('runId', runId), step: f.get('step', count),
+        clipEvents: f.get('clipEvents', arrayOf(parseClipEvent)),
+      };
+    case 'finished':
+      return {
+        type: 'finished', runId: f.get('runId', runId), stopped: f.get('stopped', bool), step: f.get('step', count),
+        valLoss: f.get('valLoss', nullable(num)),
+      };
+    case 'failed':
+      return { type: 'failed', runId: f.get('runId', runId), message: f.get('message', str()) };
+    case 'result':
+      return { type: 'result', requestId: f.get('requestId', count), value: f.get('value', (v) => v) };
+    case 'error':
+      return { type: 'error', requestId: f.get('requestId', count), message: f.get('message', str()) };
+    default:
+      throw new ProtocolError(`unknown worker message type ${JSON.stringify(f.type)}`);
+  }
+}
+
+/** Validates the value of a 'result' message, for the kind of task the host asked for. */
+export function parseInferenceResult<K extends InferenceKind>(kind: K, value: unknown): InferenceResults[K] {
+  return RESULTS[kind](value, 'value');
+}

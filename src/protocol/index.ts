@@ -1,0 +1,10 @@
+// The one message protocol between the extension host, the training worker and the webviews.
+// Every receiving edge calls the matching parse* function: a message of the wrong shape is
+// rejected with a ProtocolError naming the field, never acted on.
+
+export type { ClipEvent, DiagnosticsReport, GateSaturation, ProgressPoint } from '../engine/reports';
+export { HISTOGRAM_BINS } from '../engine/reports';
+export * from './hostView';
+export * from './hostWorker';
+export * from './reports';
+export * from './validate';
