@@ -194,7 +194,8 @@ function render(): void {
   setEnabled(buttons.resume, run.canResume && !active);
   setEnabled(buttons.sample, hasModel && run.state !== 'stopping');
   setEnabled(buttons.diagnostics, hasModel && run.state !== 'stopping');
-  const primary: ViewCommand = run.state === 'training' ? 'stop' : run.canResume && !active && run.state !== 'done' ? 'resume' : 'train';
+  const primary: ViewCommand =
+    run.state === 'training' ? 'stop' : run.canResume && !active && run.state !== 'done' ? 'resume' : 'train';
   for (const [command, b] of Object.entries(buttons)) setAppearance(b, command === primary ? 'primary' : 'secondary');
 
   renderStats(run);

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { SeqLabError } from '../engine/errors';
-import { DiagnosticsReport } from '../protocol';
+import { DiagnosticsReport, TaskOf } from '../protocol';
 import { DiagnosticsPanel } from './diagnosticsPanel';
 import { InlineSampleProvider } from './inlineSample';
 import { Runs } from './runs';
@@ -36,6 +36,11 @@ async function askNumber(prompt: string, value: number, check: (x: number) => bo
     validateInput: (v) => (Number.isFinite(Number(v)) && check(Number(v)) ? undefined : hint),
   });
   return s === undefined ? undefined : Number(s);
+}
+
+/** The diagnostics of a document's model on the start of its text, with the clip events of its training. */
+function diagnoseTask(doc: vscode.TextDocument, runs: Runs): TaskOf<'diagnose'> {
+  return { kind: 'diagnose', text: doc.getText().slice(0, 200000), steps: 50, clipEvents: runs.clipEvents };
 }
 
 export function registerCommands(context: vscode.ExtensionContext, runs: Runs, inline: InlineSampleProvider): void {
@@ -88,7 +93,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
   register('seqlab.openDiagnostics', async () => {
     const uri = modelDocumentUri(runs);
     const doc = await vscode.workspace.openTextDocument(uri);
-    const report = await runs.infer(uri, { kind: 'diagnose', text: doc.getText().slice(0, 200000), steps: 50, clipEvents: runs.clipEvents });
+    const report = await runs.infer(uri, diagnoseTask(doc, runs));
     DiagnosticsPanel.show(context.extensionUri, [report]);
     return [report];
   });
@@ -101,7 +106,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
       await runs.start(doc, 'char', false, { cell, steps, tag: cell });
       await runs.waitForEnd();
       if (runs.view?.state !== 'done') break; // stopped or failed: show what there is
-      const report = await runs.infer(doc.uri, { kind: 'diagnose', text: doc.getText().slice(0, 200000), steps: 50, clipEvents: runs.clipEvents }, cell);
+      const report = await runs.infer(doc.uri, diagnoseTask(doc, runs), cell);
       reports.push({ ...report, lossCurve: runs.view.points.map((p) => ({ step: p.step, loss: p.loss, valLoss: p.valLoss })) });
     }
     if (reports.length) DiagnosticsPanel.show(context.extensionUri, reports);

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, renameSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { SeqLabError } from '../engine/errors';
-import { ClipEvent, HostToView, InferenceKind, InferenceResults, InferenceTask, RunView, WorkerToHost } from '../protocol';
+import { ClipEvent, HostToView, InferenceKind, InferenceResults, RunView, TaskOf, WorkerToHost } from '../protocol';
 import { ModelStore, StoredRun } from './modelStore';
 import { readSettings } from './settings';
 import { WorkerClient } from './workerClient';
@@ -191,7 +191,7 @@ export class Runs implements vscode.Disposable {
   }
 
   /** Runs an inference task on the checkpoint of a document, in a worker of its own. */
-  infer<K extends InferenceKind>(uri: vscode.Uri, task: InferenceTask & { kind: K }, tag = ''): Promise<InferenceResults[K]> {
+  infer<K extends InferenceKind>(uri: vscode.Uri, task: TaskOf<K>, tag = ''): Promise<InferenceResults[K]> {
     if (!this.store.hasModel(uri, tag)) throw new SeqLabError('there is no trained model for this file yet; run "SeqLab: Train char model on this file" first.');
     return this.inferOn<K>(this.store.checkpointPath(uri, tag), task);
   }
@@ -219,7 +219,7 @@ export class Runs implements vscode.Disposable {
     this.changed.fire({ type: 'run', run: this.shown.view });
   }
 
-  private inferOn<K extends InferenceKind>(checkpointPath: string, task: InferenceTask & { kind: K }): Promise<InferenceResults[K]> {
+  private inferOn<K extends InferenceKind>(checkpointPath: string, task: TaskOf<K>): Promise<InferenceResults[K]> {
     if (!this.inference) {
       this.inference = new WorkerClient(this.context.extensionPath, () => undefined, () => { this.inference = null; });
     }

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  HostToWorker, InferenceKind, InferenceResults, InferenceTask, parseInferenceResult, parseWorkerToHost, WorkerToHost,
+  HostToWorker, InferenceKind, InferenceResults, parseInferenceResult, parseWorkerToHost, TaskOf, WorkerToHost,
 } from '../protocol';
 
 interface PendingRequest {
@@ -66,7 +66,7 @@ export class WorkerClient {
   }
 
   /** Runs an inference task; the answer is checked for the task's kind before it is handed on. */
-  request<K extends InferenceKind>(checkpointPath: string, task: InferenceTask & { kind: K }): Promise<InferenceResults[K]> {
+  request<K extends InferenceKind>(checkpointPath: string, task: TaskOf<K>): Promise<InferenceResults[K]> {
     if (this.exited) return Promise.reject(new Error('the SeqLab worker is not running'));
     const requestId = this.nextId++;
     return new Promise<InferenceResults[K]>((resolve, reject) => {

@@ -32,6 +32,9 @@ export type InferenceTask =
 
 export type InferenceKind = InferenceTask['kind'];
 
+/** The task of one kind, e.g. TaskOf<'hover'>. */
+export type TaskOf<K extends InferenceKind> = InferenceTask & { kind: K };
+
 export type HostToWorker =
   | { type: 'train'; job: TrainJob }
   | { type: 'stop' }
@@ -138,7 +141,10 @@ const parseTask: Parse<InferenceTask> = (v, at) => {
         temperature: f.get('temperature', num),
       };
     case 'diagnose':
-      return { kind, text: f.get('text', str()), steps: f.get('steps', count), clipEvents: f.get('clipEvents', arrayOf(parseClipEvent)) };
+      return {
+        kind, text: f.get('text', str()), steps: f.get('steps', count),
+        clipEvents: f.get('clipEvents', arrayOf(parseClipEvent)),
+      };
     case 'export':
       return { kind, outPath: f.get('outPath', filePath) };
     case 'describe':

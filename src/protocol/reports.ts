@@ -9,9 +9,9 @@ export const parseProgressPoint: Parse<ProgressPoint> = (v, path) => {
   const f = new Fields(v, path);
   return {
     step: f.get('step', count), totalSteps: f.get('totalSteps', count), loss: f.get('loss', num),
-    valLoss: f.get('valLoss', nullable(num)), charsPerSec: f.get('charsPerSec', num), etaSeconds: f.get('etaSeconds', num),
-    lr: f.get('lr', num), gradNorm: f.get('gradNorm', num), clipped: f.get('clipped', bool),
-    elapsedSeconds: f.get('elapsedSeconds', num),
+    valLoss: f.get('valLoss', nullable(num)), charsPerSec: f.get('charsPerSec', num),
+    etaSeconds: f.get('etaSeconds', num), lr: f.get('lr', num), gradNorm: f.get('gradNorm', num),
+    clipped: f.get('clipped', bool), elapsedSeconds: f.get('elapsedSeconds', num),
   };
 };
 

@@ -35,8 +35,10 @@ export const count: Parse<number> = (v, path) =>
 
 export const bool: Parse<boolean> = (v, path) => (typeof v === 'boolean' ? v : fail(path, 'a boolean'));
 
-export const oneOf = <T extends string>(options: readonly T[]): Parse<T> => (v, path) =>
-  typeof v === 'string' && (options as readonly string[]).includes(v) ? (v as T) : fail(path, `one of ${options.join(', ')}`);
+export const oneOf = <T extends string>(options: readonly T[]): Parse<T> => (v, path) => {
+  const known = typeof v === 'string' && (options as readonly string[]).includes(v);
+  return known ? (v as T) : fail(path, `one of ${options.join(', ')}`);
+};
 
 export const nullable = <T>(parse: Parse<T>): Parse<T | null> => (v, path) => (v === null ? null : parse(v, path));
 

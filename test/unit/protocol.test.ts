@@ -8,7 +8,7 @@ import { defaultSampleOptions } from '../../src/engine/sample';
 import {
   HISTOGRAM_BINS, parseHostToView, parseHostToWorker, parseInferenceResult, parseViewToHost, parseWorkerToHost,
   ProtocolError, type DiagnosticsReport, type HostToView, type HostToWorker, type InferenceKind, type InferenceResults,
-  type ProgressPoint, type RunView, type ViewToHost, type WorkerToHost,
+  type InferenceTask, type ProgressPoint, type RunView, type ViewToHost, type WorkerToHost,
 } from '../../src/protocol';
 
 type Parse = (m: unknown) => unknown;
@@ -23,12 +23,14 @@ const point: ProgressPoint = {
   clipped: true, elapsedSeconds: 3,
 };
 const run: RunView = {
-  runId: 'r1', title: 'story.txt — LSTM-32', state: 'training', message: '', points: [point, { ...point, step: 21, valLoss: null }],
-  sample: 'the cat', canResume: false,
+  runId: 'r1', title: 'story.txt — LSTM-32', state: 'training', message: '',
+  points: [point, { ...point, step: 21, valLoss: null }], sample: 'the cat', canResume: false,
 };
 const report: DiagnosticsReport = {
   label: 'GRU-32', cell: 'gru', layers: 2, steps: 3, gradNorms: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]],
-  gates: [{ layer: 0, gate: 'Γu', low: 0.1, high: 0.2, histogram: Array.from({ length: HISTOGRAM_BINS }, (_, i) => i / 100) }],
+  gates: [{
+    layer: 0, gate: 'Γu', low: 0.1, high: 0.2, histogram: Array.from({ length: HISTOGRAM_BINS }, (_, i) => i / 100),
+  }],
   paramGradNorms: [{ name: 'rnn.weight_hh_l0', norm: 0.5 }], clipEvents: [{ step: 7, norm: 9.5 }],
   lossCurve: [{ step: 1, loss: 4.1, valLoss: null }, { step: 2, loss: 3.9, valLoss: 4 }],
 };
@@ -46,20 +48,22 @@ const toHost: ViewToHost[] = [
   { type: 'command', command: 'stop' },
   { type: 'save', format: 'csv', name: 'seqlab-loss.csv', data: 'a,b\n' },
 ];
+const infer = (requestId: number, task: InferenceTask): HostToWorker =>
+  ({ type: 'infer', requestId, checkpointPath: '/m', task });
 const toWorker: HostToWorker[] = [
   {
     type: 'train', job: {
-      runId: 'r1', text: 'the cat sat', model: { ...defaultModelConfig, vocabSize: 9 }, train: { ...defaultTrainConfig },
-      checkpointPath: '/m/model.safetensors', resume: false, sampleEvery: 100,
+      runId: 'r1', text: 'the cat sat', model: { ...defaultModelConfig, vocabSize: 9 },
+      train: { ...defaultTrainConfig }, checkpointPath: '/m/model.safetensors', resume: false, sampleEvery: 100,
     },
   },
   { type: 'stop' },
-  { type: 'infer', requestId: 1, checkpointPath: '/m', task: { kind: 'sample', options: { ...defaultSampleOptions } } },
-  { type: 'infer', requestId: 2, checkpointPath: '/m', task: { kind: 'hover', prime: 'the ca', length: 40, topK: 5, temperature: 0.8 } },
-  { type: 'infer', requestId: 3, checkpointPath: '/m', task: { kind: 'diagnose', text: 'abc', steps: 50, clipEvents: [{ step: 7, norm: 9.5 }] } },
-  { type: 'infer', requestId: 4, checkpointPath: '/m', task: { kind: 'export', outPath: '/out/torch.safetensors' } },
-  { type: 'infer', requestId: 5, checkpointPath: '/m', task: { kind: 'describe' } },
-  { type: 'infer', requestId: 6, checkpointPath: '/m', task: { kind: 'load' } },
+  infer(1, { kind: 'sample', options: { ...defaultSampleOptions } }),
+  infer(2, { kind: 'hover', prime: 'the ca', length: 40, topK: 5, temperature: 0.8 }),
+  infer(3, { kind: 'diagnose', text: 'abc', steps: 50, clipEvents: [{ step: 7, norm: 9.5 }] }),
+  infer(4, { kind: 'export', outPath: '/out/torch.safetensors' }),
+  infer(5, { kind: 'describe' }),
+  infer(6, { kind: 'load' }),
 ];
 const fromWorker: WorkerToHost[] = [
   { type: 'started', runId: 'r1', title: 'LSTM-32', params: 12345, vocabSize: 40 },
@@ -159,7 +163,8 @@ describe('protocol validation', () => {
     // The settings objects are partial (a missing model field takes the engine's default).
     const optional = /^job\.model\.|^task\.options\./;
     const checked = toWorker.map((m) => checkEveryField(parseHostToWorker, m, { optional }));
-    assert.ok(checked[0] > Object.keys(defaultTrainConfig).length + Object.keys(defaultModelConfig).length, 'the configs are walked');
+    const configFields = Object.keys(defaultTrainConfig).length + Object.keys(defaultModelConfig).length;
+    assert.ok(checked[0] > configFields, 'the configs are walked');
   });
 
   it('worker → host: every message round-trips; every field missing or of the wrong type is refused by name', () => {
@@ -169,9 +174,11 @@ describe('protocol validation', () => {
   it('inference results: each kind is checked for its own shape', () => {
     for (const kind of Object.keys(results) as InferenceKind[]) {
       checkEveryField((v) => parseInferenceResult(kind, v), results[kind], { optional: /^lossCurve$/, root: 'value' });
-      refuses((v) => parseInferenceResult(kind, v), typeof results[kind] === 'string' ? { label: 'x' } : 'text', /^field "value": expected/);
+      const wrong = typeof results[kind] === 'string' ? { label: 'x' } : 'text';
+      refuses((v) => parseInferenceResult(kind, v), wrong, /^field "value": expected/);
     }
-    refuses((v) => parseInferenceResult('hover', v), { ...results.hover, top: [{ token: 't', p: '50%' }] }, /field "value\.top\[0\]\.p"/);
+    const hover = { ...results.hover, top: [{ token: 't', p: '50%' }] };
+    refuses((v) => parseInferenceResult('hover', v), hover, /field "value\.top\[0\]\.p": expected a number/);
   });
 
   it('builds a fresh value: unknown fields are dropped, nested objects are copies', () => {
@@ -192,26 +199,33 @@ describe('protocol validation', () => {
     refuses(parseHostToView, { type: 'eval' }, /unknown host message type "eval"/);
     refuses(parseHostToWorker, { type: 'quit' }, /unknown host message type "quit"/);
     refuses(parseWorkerToHost, { type: 'exit' }, /unknown worker message type "exit"/);
-    refuses(parseHostToWorker, { type: 'infer', requestId: 1, checkpointPath: '/m', task: { kind: 'shell' } }, /field "task\.kind": expected one of/);
+    const shell = { ...infer(1, { kind: 'load' }), task: { kind: 'shell' } };
+    refuses(parseHostToWorker, shell, /field "task\.kind": expected one of/);
   });
 
   it('refuses values outside a field\'s choices, counts that are not whole, and overlong names', () => {
     refuses(parseViewToHost, { type: 'command', command: 'rm' }, /field "command": expected one of train, stop/);
     refuses(parseViewToHost, { type: 'save', format: 'exe', name: 'a.png', data: '' }, /field "format"/);
     refuses(parseViewToHost, { type: 'save', format: 'png', name: '../../etc/passwd', data: '' }, /field "name"/);
-    refuses(parseViewToHost, { type: 'save', format: 'png', name: 'x'.repeat(201), data: '' }, /field "name": expected a string of at most 200/);
-    refuses(parseHostToView, { type: 'state', runId: 'r1', state: 'paused', message: '', canResume: false }, /field "state"/);
-    refuses(parseHostToView, { type: 'progress', runId: 'r1', points: [{ ...point, step: 2.5 }] }, /field "points\[0\]\.step": expected a whole number/);
-    refuses(parseWorkerToHost, { type: 'result', requestId: -1, value: 1 }, /field "requestId": expected a whole number/);
+    const longName = { type: 'save', format: 'png', name: 'x'.repeat(201), data: '' };
+    refuses(parseViewToHost, longName, /field "name": expected a string of at most 200/);
+    refuses(parseHostToView, { ...toView[3], state: 'paused' }, /field "state": expected one of idle, training/);
+    const halfStep = { type: 'progress', runId: 'r1', points: [{ ...point, step: 2.5 }] };
+    refuses(parseHostToView, halfStep, /field "points\[0\]\.step": expected a whole number/);
+    refuses(parseWorkerToHost, { ...fromWorker[6], requestId: -1 }, /field "requestId": expected a whole number/);
   });
 
   it('diagnostics: a histogram has HISTOGRAM_BINS bins and gradNorms one row of `steps` per layer', () => {
     const gate = report.gates[0];
-    const withGate = (histogram: number[]) => ({ type: 'diagnostics', reports: [{ ...report, gates: [{ ...gate, histogram }] }] });
-    refuses(parseHostToView, withGate(gate.histogram.slice(1)), /field "reports\[0\]\.gates\[0\]\.histogram": expected 20 bins, got 19/);
+    const withGate = (histogram: number[]) =>
+      ({ type: 'diagnostics', reports: [{ ...report, gates: [{ ...gate, histogram }] }] });
+    const histogram = 'field "reports\\[0\\]\\.gates\\[0\\]\\.histogram"';
+    const bins = new RegExp(`${histogram}: expected ${HISTOGRAM_BINS} bins, got ${HISTOGRAM_BINS - 1}`);
+    refuses(parseHostToView, withGate(gate.histogram.slice(1)), bins);
     const withNorms = (gradNorms: number[][]) => ({ type: 'diagnostics', reports: [{ ...report, gradNorms }] });
     refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3]]), /field "reports\[0\]\.gradNorms": expected 2 layers, got 1/);
-    refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3], [0.4]]), /field "reports\[0\]\.gradNorms\[1\]": expected 3 time steps, got 1/);
+    const shortRow = /field "reports\[0\]\.gradNorms\[1\]": expected 3 time steps, got 1/;
+    refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3], [0.4]]), shortRow);
   });
 
   it('a diverging loss is an observation: NaN and Infinity are numbers', () => {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseViewToHost, type DiagnosticsReport } from '../../src/protocol';
+import { HISTOGRAM_BINS, parseViewToHost, type DiagnosticsReport } from '../../src/protocol';
 import { SCREENSHOTS, eachTestOpens, screenshot, settled, type View } from './harness';
 import { reports } from './fixtures';
 import { THEMES, type ThemeName } from './themes';
@@ -180,7 +180,7 @@ describe('diagnostics webview (chromium)', function () {
 
     const gates = parseCsv((await save(view, 'gates-csv')).data);
     assert.deepEqual(gates[0].slice(0, 7), ['report', 'cell', 'layer', 'gate', 'low', 'high', 'bin_0.00_0.05']);
-    assert.equal(gates[0].length, 6 + 20);
+    assert.equal(gates[0].length, 6 + HISTOGRAM_BINS);
     const allGates = data.flatMap((r) => r.gates.map((g) => ({ r, g })));
     assert.equal(gates.length, 1 + allGates.length);
     allGates.forEach(({ r, g }, i) => {

@@ -1,7 +1,9 @@
 // Plausible data for the views: a loss curve that falls like a char model's, and diagnostics
 // reports shaped like those of an RNN, a GRU and an LSTM on one window.
 
-import type { DiagnosticsReport, GateSaturation, ProgressPoint, RunView } from '../../src/protocol';
+import {
+  HISTOGRAM_BINS, type DiagnosticsReport, type GateSaturation, type ProgressPoint, type RunView,
+} from '../../src/protocol';
 
 /** A deterministic stream of numbers in [0, 1) (mulberry32). */
 export function random(seed: number): () => number {
@@ -57,7 +59,8 @@ GLOUCESTER:
 Thou art a soldier and the king's true heart.`;
 
 function histogram(center: number, spread: number, saturate: [number, number]): number[] {
-  const bins = Array.from({ length: 20 }, (_, i) => Math.exp(-(((i + 0.5) / 20 - center) ** 2) / (2 * spread ** 2)));
+  const bins = Array.from({ length: HISTOGRAM_BINS },
+    (_, i) => Math.exp(-(((i + 0.5) / HISTOGRAM_BINS - center) ** 2) / (2 * spread ** 2)));
   const sum = bins.reduce((a, b) => a + b, 0);
   const rest = 1 - saturate[0] - saturate[1];
   const h = bins.map((b) => (b / sum) * rest);
