@@ -6,7 +6,7 @@ import type { ClipEvent, DiagnosticsReport, ProgressPoint } from '../engine/repo
 import type { SampleOptions } from '../engine/sample';
 import { parseClipEvent, parseDiagnosticsReport, parseProgressPoint } from './reports';
 import {
-  arrayOf, bool, count, Fields, nullable, num, oneOf, ProtocolError, settings, someSettings, str,
+  arrayOf, bool, config, count, Fields, nullable, num, oneOf, partialConfig, ProtocolError, str,
   type FieldTypes, type Parse,
 } from './validate';
 
@@ -99,8 +99,8 @@ const filePath = str(4096);
 const parseTrainJob: Parse<TrainJob> = (v, at) => {
   const f = new Fields(v, at);
   return {
-    runId: f.get('runId', runId), text: f.get('text', str()), model: f.get('model', someSettings(MODEL_CONFIG_TYPES)),
-    train: f.get('train', settings(TRAIN_CONFIG_TYPES)), checkpointPath: f.get('checkpointPath', filePath),
+    runId: f.get('runId', runId), text: f.get('text', str()), model: f.get('model', partialConfig(MODEL_CONFIG_TYPES)),
+    train: f.get('train', config(TRAIN_CONFIG_TYPES)), checkpointPath: f.get('checkpointPath', filePath),
     resume: f.get('resume', bool), sampleEvery: f.get('sampleEvery', count),
   };
 };
@@ -134,7 +134,7 @@ const parseTask: Parse<InferenceTask> = (v, at) => {
   const kind = f.get('kind', oneOf(Object.keys(RESULTS) as InferenceKind[]));
   switch (kind) {
     case 'sample':
-      return { kind, options: f.get('options', someSettings(SAMPLE_OPTION_TYPES)) };
+      return { kind, options: f.get('options', partialConfig(SAMPLE_OPTION_TYPES)) };
     case 'hover':
       return {
         kind, prime: f.get('prime', str()), length: f.get('length', count), topK: f.get('topK', count),

@@ -76,7 +76,7 @@ export class Fields {
   }
 }
 
-/** The JavaScript type of each field of a settings object: the compiler checks it against T. */
+/** The JavaScript type of each field of a configuration object: the compiler checks it against T. */
 export type FieldTypes<T> = {
   [K in keyof T]-?: NonNullable<T[K]> extends string ? 'string'
     : NonNullable<T[K]> extends number ? 'number'
@@ -95,13 +95,14 @@ function primitives<T>(types: FieldTypes<T>, v: unknown, path: string, required:
   return out;
 }
 
-// Settings objects (fields of strings, numbers and booleans) are checked field by field for their
-// types here; choices and ranges are the engine's validators' to check, where the values are used
-// (validateModelConfig, validateTrainConfig, validateSampleOptions).
+// Configuration objects (fields of strings, numbers and booleans: a model's, a training's, a
+// sampling's) are checked field by field for their types here; choices and ranges are the
+// engine's validators' to check, where the values are used (validateModelConfig,
+// validateTrainConfig, validateSampleOptions).
 
-/** A settings object with every field present. */
-export const settings = <T>(types: FieldTypes<T>): Parse<T> => (v, path) => primitives(types, v, path, true) as T;
+/** A configuration object with every field present. */
+export const config = <T>(types: FieldTypes<T>): Parse<T> => (v, path) => primitives(types, v, path, true) as T;
 
-/** A settings object with any of its fields. */
-export const someSettings = <T>(types: FieldTypes<T>): Parse<Partial<T>> => (v, path) =>
+/** A configuration object with any of its fields. */
+export const partialConfig = <T>(types: FieldTypes<T>): Parse<Partial<T>> => (v, path) =>
   primitives(types, v, path, false) as Partial<T>;
