@@ -4,7 +4,7 @@ import type { DiagnosticsReport, ProgressPoint } from '../engine/reports';
 import { parseDiagnosticsReport, parseProgressPoint } from './reports';
 import { arrayOf, bool, fail, Fields, nullable, oneOf, ProtocolError, str, type Parse } from './validate';
 
-export const RUN_STATES = ['idle', 'training', 'stopping', 'stopped', 'done', 'failed'] as const;
+const RUN_STATES = ['idle', 'training', 'stopping', 'stopped', 'done', 'failed'] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
 /** Everything the sidebar shows for one training run. */
@@ -29,7 +29,7 @@ export type HostToView =
 
 // ---------- sidebar / panel → host ----------
 
-export const VIEW_COMMANDS = ['train', 'stop', 'resume', 'sample', 'diagnostics'] as const;
+const VIEW_COMMANDS = ['train', 'stop', 'resume', 'sample', 'diagnostics'] as const;
 
 export type ViewCommand = (typeof VIEW_COMMANDS)[number];
 

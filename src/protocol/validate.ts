@@ -15,7 +15,7 @@ export function fail(path: string, expected: string): never {
 
 const member = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
-export function object(v: unknown, path: string): Obj {
+function object(v: unknown, path: string): Obj {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'an object');
   return v as Obj;
 }
