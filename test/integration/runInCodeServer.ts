@@ -359,7 +359,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (!fs.existsSync(opts.tests)) {
-    say(`tests entry ${opts.tests} not found: compile first (npx tsc -p test)`);
+    say(`tests entry ${opts.tests} not found: compile first (npx tsc -b)`);
     return 2;
   }
   if (opts.vsix ? !fs.existsSync(opts.vsix) : !fs.existsSync(path.join(opts.extension, 'package.json'))) {
