@@ -14,7 +14,7 @@ export type RunState = 'idle' | 'training' | 'stopping' | 'stopped' | 'done' | '
 /** Everything the sidebar shows for one training run. */
 export interface RunView {
   runId: string;
-  title: string;            // file name and model, e.g. "README.md — LSTM-128"
+  title: string;            // file name and model, e.g. "README.md — LSTM-128" (built by runTitle in runs.ts)
   state: RunState;
   message: string;          // why it stopped or failed, or ''
   points: ProgressPoint[];
@@ -113,7 +113,7 @@ export interface HoverResult {
 }
 
 export type WorkerToHost =
-  | { type: 'started'; runId: string; title: string; params: number; vocabSize: number }
+  | { type: 'started'; runId: string; label: string; params: number; vocabSize: number }   // label: modelLabel()
   | { type: 'progress'; runId: string; points: ProgressPoint[] }
   | { type: 'sample'; runId: string; text: string }
   | { type: 'checkpoint'; runId: string; step: number; clipEvents: { step: number; norm: number }[] }
@@ -161,4 +161,9 @@ export function parseHostToWorker(message: unknown): HostToWorker {
     default:
       throw new ProtocolError(`unknown host message type ${JSON.stringify(m.type)}`);
   }
+}
+
+/** What a worker thread is started with (its workerData). */
+export interface WorkerData {
+  threads: number;           // the engine's thread count (seqlab.threads); 0 = automatic
 }
