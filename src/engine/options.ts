@@ -144,11 +144,11 @@ export const OPTIONS = {
   steps: integer({
     flag: 'steps', verbs: ['train'], setting: 'steps', default: 1000, settingDefault: 2000, min: 0, max: 10_000_000,
     whenAbsent: '1000, or none when --seconds is given',
-    help: 'Step budget of a training; 0: none (the time budget ends it).',
+    help: "Step budget of a training (the editor's applies when seqlab.budget is steps); 0: none.",
   }),
   seconds: number({
     flag: 'seconds', verbs: ['train'], setting: 'seconds', default: 0, settingDefault: 120, min: 0, max: 604_800,
-    help: 'Time budget of a training in seconds; 0: none (the step budget ends it).',
+    help: "Time budget of a training in seconds (the editor's applies when seqlab.budget is seconds); 0: none.",
   }),
   seed: integer({ flag: 'seed', verbs: ['train', 'sample'], default: 1, help: 'Seed of the random numbers (same seed, same result).' }),
 
@@ -195,7 +195,7 @@ export const OPTIONS = {
   }),
   length: integer({
     flag: 'length', verbs: ['sample'], setting: 'sampleLength', default: 200, settingDefault: 500, min: 1, max: 1_000_000,
-    help: 'Characters (or words) to sample.',
+    help: 'Characters (or words) to sample (Sample text… proposes this many).',
   }),
   temperature: number({
     flag: 'temperature', verbs: ['sample'], setting: 'temperature', default: 1, settingDefault: 0.8,
