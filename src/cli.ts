@@ -87,8 +87,8 @@ function sample(ckpt: string, given: Given): void {
   const prime = given.text('prime') ?? '';
   const text = new Sampler(model, k).generate({
     prime, length: given.number('length'), temperature: given.number('temperature'), topK: given.number('topK'),
-    topP: given.number('topP'), greedy: given.on('greedy'), seed: given.number('seed'), stopAtEos: given.on('stopAtEos'),
-    allowUnk: !given.on('noUnk'),
+    topP: given.number('topP'), greedy: given.on('greedy'), seed: given.number('seed'),
+    stopAtEos: given.on('stopAtEos'), allowUnk: !given.on('noUnk'),
   });
   process.stdout.write(prime + text + '\n');
 }

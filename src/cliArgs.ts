@@ -59,17 +59,21 @@ function parseNumber(v: string, flag: string): number {
  */
 export function parseVerb(verb: Verb, argv: string[]): { positionals: string[]; given: Given } | null {
   const specs = verbOptions(verb);
-  const options = Object.fromEntries(specs.map(([, o]) => [o.flag!, { type: o.kind === 'switch' ? 'boolean' : 'string' }] as const));
+  const options = Object.fromEntries(
+    specs.map(([, o]) => [o.flag!, { type: o.kind === 'switch' ? 'boolean' : 'string' }] as const));
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const all = { ...options, help: { type: 'boolean', short: 'h' } } as const;
+    parsed = parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   if (parsed.values.help) return null;
   const names = VERBS[verb].args;
   const p = parsed.positionals;
-  if (p.length !== names.length) throw new UsageError(`expected ${names.join(' ')}, got ${p.length ? p.join(' ') : 'nothing'}`);
+  if (p.length !== names.length) {
+    throw new UsageError(`expected ${names.join(' ')}, got ${p.length ? p.join(' ') : 'nothing'}`);
+  }
   const values = new Map<OptionKey, number | string | boolean>();
   for (const [key, o] of specs) {
     const flag = `--${o.flag}`, raw = parsed.values[o.flag!];
@@ -77,7 +81,8 @@ export function parseVerb(verb: Verb, argv: string[]): { positionals: string[]; 
       if ('required' in o && o.required) throw new UsageError(`${flag} ${usageValue(o)} is required`);
       continue;
     }
-    const value = typeof raw === 'string' && (o.kind === 'integer' || o.kind === 'number') ? parseNumber(raw, flag) : raw;
+    const numeric = o.kind === 'integer' || o.kind === 'number';
+    const value = typeof raw === 'string' && numeric ? parseNumber(raw, flag) : raw;
     values.set(key, checkOption(o, value, flag));
   }
   return { positionals: p, given: new Given(values) };
@@ -109,14 +114,16 @@ export function verbUsage(verb: Verb): string {
   const { args, summary } = VERBS[verb];
   const lines = verbOptions(verb).flatMap(([, o]) => {
     const more = details(o);
-    return [`  ${`--${o.flag} ${usageValue(o)}`.padEnd(COLUMN - 3)} ${o.help}`, ...(more ? [`${' '.repeat(COLUMN)}${more}`] : [])];
+    const first = `  ${`--${o.flag} ${usageValue(o)}`.padEnd(COLUMN - 3)} ${o.help}`;
+    return more ? [first, `${' '.repeat(COLUMN)}${more}`] : [first];
   });
   return `Usage: seqlab ${verb} ${args.join(' ')} [options]\n${summary[0].toUpperCase()}${summary.slice(1)}.\n\n`
     + `Options:\n${lines.join('\n')}\n  ${'-h, --help'.padEnd(COLUMN - 3)} This help.\n`;
 }
 
 export function usage(): string {
-  const verbs = (Object.keys(VERBS) as Verb[]).map((v) => `  ${`seqlab ${v} ${VERBS[v].args.join(' ')} [options]`.padEnd(38)} ${VERBS[v].summary}`);
+  const verbs = (Object.keys(VERBS) as Verb[]).map(
+    (v) => `  ${`seqlab ${v} ${VERBS[v].args.join(' ')} [options]`.padEnd(38)} ${VERBS[v].summary}`);
   return `seqlab — train and sample RNN / GRU / LSTM language models\n\nUsage:\n${verbs.join('\n')}\n\n`
     + 'Run "seqlab VERB --help" for the options of a verb.\n';
 }

@@ -43,10 +43,14 @@ export interface TrainConfig {
   seed: number;
 }
 
-export const MODEL_KEYS = ['cell', 'gruForm', 'hidden', 'layers', 'bidirectional', 'input', 'embedSize', 'dropout', 'forgetBias',
-  'initState'] as const satisfies readonly (keyof ModelConfig & OptionKey)[];
-export const TRAIN_KEYS = ['level', 'lowercase', 'minCount', 'seqLength', 'batchSize', 'lr', 'optimizer', 'momentum', 'clip', 'lrDecay',
-  'lrDecayEvery', 'valFraction', 'evalEvery', 'steps', 'seconds', 'seed'] as const satisfies readonly (keyof TrainConfig & OptionKey)[];
+/** The fields of ModelConfig and TrainConfig that are options (vocabSize comes from the text). */
+export const MODEL_KEYS = [
+  'cell', 'gruForm', 'hidden', 'layers', 'bidirectional', 'input', 'embedSize', 'dropout', 'forgetBias', 'initState',
+] as const satisfies readonly (keyof ModelConfig & OptionKey)[];
+export const TRAIN_KEYS = [
+  'level', 'lowercase', 'minCount', 'seqLength', 'batchSize', 'lr', 'optimizer', 'momentum', 'clip', 'lrDecay',
+  'lrDecayEvery', 'valFraction', 'evalEvery', 'steps', 'seconds', 'seed',
+] as const satisfies readonly (keyof TrainConfig & OptionKey)[];
 
 /** The schema's defaults of some options, as an object keyed like them. */
 function defaultsOf<K extends OptionKey>(keys: readonly K[]): Record<K, unknown> {

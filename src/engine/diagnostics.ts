@@ -22,7 +22,8 @@ export interface DiagnoseOptions {
 const BINS = 20;
 
 export function diagnose(model: Model, k: Backend, tokens: Int32Array, options: Partial<DiagnoseOptions> = {}): DiagnosticsReport {
-  const c = model.config, T = checkOption(OPTIONS.diagnoseSteps, options.steps ?? OPTIONS.diagnoseSteps.default, 'steps');
+  const c = model.config;
+  const T = checkOption(OPTIONS.diagnoseSteps, options.steps ?? OPTIONS.diagnoseSteps.default, 'steps');
   if (tokens.length < T + 1) throw new SeqLabError(`the text has ${tokens.length} tokens; diagnostics need at least ${T + 1} (a window of ${T} steps)`);
   const B = Math.max(1, Math.min(options.streams ?? 8, Math.floor(tokens.length / (T + 1))));
   const net = new Network({ ...c, dropout: 0 }, model.params, k, T, B, new Rng(0));

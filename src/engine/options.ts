@@ -85,7 +85,10 @@ export const OPTIONS = {
     flag: 'bidirectional', verbs: ['train'], default: false,
     help: 'Bidirectional layers: a second direction reads each window backwards.',
   }),
-  input: choice({ choices: ['onehot', 'embedding'], default: 'onehot', help: 'Input x<t>: one-hot or a learned embedding.' }),
+  input: choice({
+    choices: ['onehot', 'embedding'], default: 'onehot',
+    help: 'Input x<t>: one-hot or a learned embedding.',
+  }),
   embedSize: integer({
     flag: 'embedding', verbs: ['train'], default: 64, min: 1, max: 4096, whenAbsent: 'one-hot input',
     help: 'Learn an embedding of this size as the input x<t>.',
@@ -94,31 +97,43 @@ export const OPTIONS = {
     flag: 'dropout', verbs: ['train'], setting: 'dropout', default: 0, min: 0, max: 1, maxExclusive: true,
     help: 'Dropout between stacked layers, while training.',
   }),
-  forgetBias: number({ flag: 'forget-bias', verbs: ['train'], default: 1, help: 'LSTM: bias of the forget gate Γf at initialisation.' }),
+  forgetBias: number({
+    flag: 'forget-bias', verbs: ['train'], default: 1,
+    help: 'LSTM: bias of the forget gate Γf at initialisation.',
+  }),
   initState: choice({
     flag: 'init-state', verbs: ['train'], choices: ['zeros', 'random'], default: 'zeros',
     help: 'Initial state a<0> (and c<0>) of every stream.',
   }),
 
   // ---------- the training (TrainConfig) ----------
-  level: choice({ flag: 'level', verbs: ['train'], choices: ['char', 'word'], default: 'char', help: 'Tokens: characters or words.' }),
-  lowercase: toggle({ flag: 'lowercase', verbs: ['train'], default: false, help: 'Word level: lowercase the text first.' }),
+  level: choice({
+    flag: 'level', verbs: ['train'], choices: ['char', 'word'], default: 'char',
+    help: 'Tokens: characters or words.',
+  }),
+  lowercase: toggle({
+    flag: 'lowercase', verbs: ['train'], default: false,
+    help: 'Word level: lowercase the text first.',
+  }),
   minCount: integer({
     flag: 'min-count', verbs: ['train'], default: 2, min: 1, help: 'Word level: rarer words become <UNK>.',
   }),
   seqLength: integer({
     flag: 'seq-len', verbs: ['train'], setting: 'seqLength', default: 64, min: 1, max: 4096,
-    help: 'Steps of truncated backpropagation through time (the window length T). Lowered automatically for short files.',
+    help: 'Steps of truncated backpropagation through time (the window length T). '
+      + 'Lowered automatically for short files.',
   }),
   batchSize: integer({
     flag: 'batch', verbs: ['train'], setting: 'batchSize', default: 32, min: 1, max: 1024,
     help: 'Parallel streams through the text per step (B). Lowered automatically for short files.',
   }),
   lr: number({
-    flag: 'lr', verbs: ['train'], setting: 'learningRate', default: 0.002, min: 0, minExclusive: true, help: 'Learning rate.',
+    flag: 'lr', verbs: ['train'], setting: 'learningRate', default: 0.002, min: 0, minExclusive: true,
+    help: 'Learning rate.',
   }),
   optimizer: choice({
-    flag: 'optimizer', verbs: ['train'], setting: 'optimizer', choices: ['adam', 'sgd', 'rmsprop', 'adagrad'], default: 'adam',
+    flag: 'optimizer', verbs: ['train'], setting: 'optimizer', default: 'adam',
+    choices: ['adam', 'sgd', 'rmsprop', 'adagrad'],
     help: "Optimizer (PyTorch's update rules and defaults; SGD with momentum 0.9).",
   }),
   momentum: number({
@@ -132,7 +147,10 @@ export const OPTIONS = {
     flag: 'lr-decay', verbs: ['train'], default: 1, min: 0, minExclusive: true, max: 1,
     help: 'Multiply the learning rate by this every --lr-decay-every steps.',
   }),
-  lrDecayEvery: integer({ flag: 'lr-decay-every', verbs: ['train'], default: 1000, min: 1, help: 'Steps between learning-rate decays.' }),
+  lrDecayEvery: integer({
+    flag: 'lr-decay-every', verbs: ['train'], default: 1000, min: 1,
+    help: 'Steps between learning-rate decays.',
+  }),
   valFraction: number({
     flag: 'val-fraction', verbs: ['train'], default: 0.1, min: 0, max: 0.5, maxExclusive: true,
     help: 'Fraction of the text held out for validation.',
@@ -150,23 +168,32 @@ export const OPTIONS = {
     flag: 'seconds', verbs: ['train'], setting: 'seconds', default: 0, settingDefault: 120, min: 0, max: 604_800,
     help: "Time budget of a training in seconds (the editor's applies when seqlab.budget is seconds); 0: none.",
   }),
-  seed: integer({ flag: 'seed', verbs: ['train', 'sample'], default: 1, help: 'Seed of the random numbers (same seed, same result).' }),
+  seed: integer({
+    flag: 'seed', verbs: ['train', 'sample'], default: 1,
+    help: 'Seed of the random numbers (same seed, same result).',
+  }),
 
   // ---------- the command line and the editor ----------
   out: text({
     flag: 'out', verbs: ['train'], placeholder: 'CKPT', whenAbsent: 'NAME.CELL.safetensors, or the --resume checkpoint',
     help: 'Checkpoint to write.',
   }),
-  resume: text({ flag: 'resume', verbs: ['train'], placeholder: 'CKPT', help: 'Continue the training saved in this checkpoint.' }),
-  log: text({ flag: 'log', verbs: ['train'], placeholder: 'FILE', help: 'Write the metrics as JSON lines to this file.' }),
+  resume: text({
+    flag: 'resume', verbs: ['train'], placeholder: 'CKPT',
+    help: 'Continue the training saved in this checkpoint.',
+  }),
+  log: text({
+    flag: 'log', verbs: ['train'], placeholder: 'FILE',
+    help: 'Write the metrics as JSON lines to this file.',
+  }),
   maxFileSizeMB: integer({
     flag: 'max-mb', verbs: ['train'], setting: 'maxFileSizeMB', default: 64, settingDefault: 16, min: 1, max: 512,
     help: 'Largest file SeqLab trains on, in MB. Bigger files are refused with a message (never silently cut).',
   }),
   threads: integer({
     flag: 'threads', verbs: ALL_VERBS, setting: 'threads', default: 0, min: 0, max: 16,
-    help: 'Threads of the engine, for training and inference (the WebAssembly kernels split each step over them; results '
-      + 'are the same for any count). 0 = automatic: two, or one on a single-core machine.',
+    help: 'Threads of the engine, for training and inference (the WebAssembly kernels split each step over '
+      + 'them; results are the same for any count). 0 = automatic: two, or one on a single-core machine.',
   }),
   budget: choice({
     setting: 'budget', choices: ['steps', 'seconds'], default: 'steps',
@@ -178,7 +205,8 @@ export const OPTIONS = {
   }),
   hoverEnabled: toggle({
     setting: 'hover.enabled', default: true,
-    help: "Show the model's continuation and next-character probabilities when hovering in a file that has a trained model.",
+    help: "Show the model's continuation and next-character probabilities when hovering in a file that has a "
+      + 'trained model.',
   }),
   hoverPrimerLength: integer({
     setting: 'hover.primerLength', default: 200, min: 1, max: 2000,
@@ -194,7 +222,8 @@ export const OPTIONS = {
     help: 'Text that primes the state; printed first.',
   }),
   length: integer({
-    flag: 'length', verbs: ['sample'], setting: 'sampleLength', default: 200, settingDefault: 500, min: 1, max: 1_000_000,
+    flag: 'length', verbs: ['sample'], setting: 'sampleLength', default: 200, settingDefault: 500,
+    min: 1, max: 1_000_000,
     help: 'Characters (or words) to sample (Sample text… proposes this many).',
   }),
   temperature: number({
@@ -202,7 +231,10 @@ export const OPTIONS = {
     min: 0, minExclusive: true, max: 5,
     help: 'Sampling temperature: lower is safer, higher is wilder.',
   }),
-  topK: integer({ flag: 'top-k', verbs: ['sample'], default: 0, min: 0, help: 'Draw from the K likeliest tokens only; 0: all.' }),
+  topK: integer({
+    flag: 'top-k', verbs: ['sample'], default: 0, min: 0,
+    help: 'Draw from the K likeliest tokens only; 0: all.',
+  }),
   topP: number({
     flag: 'top-p', verbs: ['sample'], default: 1, min: 0, minExclusive: true, max: 1,
     help: 'Draw from the likeliest tokens whose probabilities sum to P (nucleus); 1: all.',
@@ -218,7 +250,10 @@ export const OPTIONS = {
   }),
   json: toggle({ flag: 'json', verbs: ['diagnose'], default: false, help: 'Print the report as JSON.' }),
   format: choice({ flag: 'format', verbs: ['export'], choices: ['torch'], required: true, help: 'Export format.' }),
-  exportOut: text({ flag: 'out', verbs: ['export'], placeholder: 'FILE.safetensors', required: true, help: 'File to write.' }),
+  exportOut: text({
+    flag: 'out', verbs: ['export'], placeholder: 'FILE.safetensors', required: true,
+    help: 'File to write.',
+  }),
 } satisfies Record<string, OptionSpec>;
 
 export type OptionKey = keyof typeof OPTIONS;
@@ -283,7 +318,8 @@ export function isAllowed(o: OptionSpec, v: unknown): boolean {
 /** The value when the option allows it; otherwise a SeqLabError naming the option as `name`. */
 export function checkOption<T>(o: OptionSpec, value: T, name: string): T {
   if (!isAllowed(o, value)) {
-    throw new SeqLabError(`${name} must be ${allowedValues(o)} (got ${typeof value === 'string' ? `"${value}"` : String(value)})`);
+    const shown = typeof value === 'string' ? `"${value}"` : String(value);
+    throw new SeqLabError(`${name} must be ${allowedValues(o)} (got ${shown})`);
   }
   return value;
 }

@@ -22,8 +22,8 @@ export interface SampleOptions {
 
 export const defaultSampleOptions: SampleOptions = {
   prime: '', length: OPTIONS.length.default, temperature: OPTIONS.temperature.default, topK: OPTIONS.topK.default,
-  topP: OPTIONS.topP.default, greedy: OPTIONS.greedy.default, seed: OPTIONS.seed.default, stopAtEos: OPTIONS.stopAtEos.default,
-  allowUnk: !OPTIONS.noUnk.default,
+  topP: OPTIONS.topP.default, greedy: OPTIONS.greedy.default, seed: OPTIONS.seed.default,
+  stopAtEos: OPTIONS.stopAtEos.default, allowUnk: !OPTIONS.noUnk.default,
 };
 
 const PRIME_WINDOW = 256;

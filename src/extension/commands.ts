@@ -33,7 +33,8 @@ function modelDocumentUri(runs: Runs): vscode.Uri {
 
 /** Diagnostics of a document's model: on its first 200,000 characters, with the schema's window length. */
 function diagnoseTask(doc: vscode.TextDocument, runs: Runs): InferenceTask {
-  return { kind: 'diagnose', text: doc.getText().slice(0, 200000), steps: OPTIONS.diagnoseSteps.default, clipEvents: runs.clipEvents };
+  const text = doc.getText().slice(0, 200000);
+  return { kind: 'diagnose', text, steps: OPTIONS.diagnoseSteps.default, clipEvents: runs.clipEvents };
 }
 
 /** Asks for a number the option allows, proposing its setting's value. */

@@ -12,8 +12,8 @@ export class ModelHoverProvider implements vscode.HoverProvider {
   async provideHover(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     // Only the settings the hover uses are read (and checked): a bad training setting never breaks it.
     if (!setting('hoverEnabled') || !this.runs.store.hasModel(doc.uri)) return undefined;
-    const primerLength = setting('hoverPrimerLength'), length = setting('hoverLength'), temperature = setting('temperature');
-    const r = await continuationAt(this.runs, doc, position, primerLength, length, temperature);
+    const primerLength = setting('hoverPrimerLength'), length = setting('hoverLength');
+    const r = await continuationAt(this.runs, doc, position, primerLength, length, setting('temperature'));
     if (token.isCancellationRequested) return undefined;
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**SeqLab** ${r.label} — would continue:\n\n`);

@@ -15,7 +15,8 @@ export class InlineSampleProvider implements vscode.InlineCompletionItemProvider
   /** Computes the continuation at the cursor and shows it as an inline suggestion. Returns its text. */
   async sampleAtCursor(editor: vscode.TextEditor): Promise<string> {
     const pos = editor.selection.active;
-    const r = await continuationAt(this.runs, editor.document, pos, 1000, Math.min(setting('length'), 200), setting('temperature'));
+    const length = Math.min(setting('length'), 200);
+    const r = await continuationAt(this.runs, editor.document, pos, 1000, length, setting('temperature'));
     this.pending = { uri: editor.document.uri.toString(), line: pos.line, character: pos.character, text: r.continuation };
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
     return r.continuation;

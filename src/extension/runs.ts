@@ -90,7 +90,8 @@ export class Runs implements vscode.Disposable {
       const same = this.active.uri.toString() === doc.uri.toString();
       throw new SeqLabError(same
         ? 'SeqLab is already training a model on this file. Stop it first (SeqLab: Stop training).'
-        : `SeqLab trains one model at a time and is training on ${documentName(this.active.uri)}. Stop it first (SeqLab: Stop training).`);
+        : `SeqLab trains one model at a time and is training on ${documentName(this.active.uri)}. `
+          + 'Stop it first (SeqLab: Stop training).');
     }
     const checkpointPath = this.store.checkpointPath(doc.uri, tag);
     if (resume && !existsSync(checkpointPath)) throw new SeqLabError('there is no saved model for this file to resume; train one first.');
@@ -241,8 +242,8 @@ export class Runs implements vscode.Disposable {
       this.inference = null;
     }
     if (!this.inference) {
-      const worker = new WorkerClient(this.context.extensionPath, () => undefined, () => { this.inference = null; }, threads);
-      this.inference = worker;
+      const onCrash = () => { this.inference = null; };
+      this.inference = new WorkerClient(this.context.extensionPath, () => undefined, onCrash, threads);
     }
     return this.inference.request<T>(checkpointPath, task);
   }

@@ -5,7 +5,9 @@
 
 import { defaultTrainConfig, ModelConfig, TrainConfig, validateTrainConfig } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
-import { checkOption, ChoiceOption, Choices, OptionKey, OPTIONS, settingDefault, SwitchOption } from '../engine/options';
+import {
+  checkOption, ChoiceOption, Choices, OptionKey, OPTIONS, settingDefault, SwitchOption,
+} from '../engine/options';
 
 /** A setting's value by its name without "seqlab." (e.g. "hover.length"); undefined when unset. */
 export type SettingLookup = (name: string) => unknown;

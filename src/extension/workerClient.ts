@@ -13,7 +13,10 @@ export class WorkerClient {
 
   /** threads: the engine's thread count in this worker (seqlab.threads), 0 = automatic; sent as workerData. */
   constructor(
-    extensionPath: string, onMessage: (m: WorkerToHost) => void, onCrash: (message: string) => void, readonly threads: number,
+    extensionPath: string,
+    onMessage: (m: WorkerToHost) => void,
+    onCrash: (message: string) => void,
+    readonly threads: number,
   ) {
     const data: WorkerData = { threads };
     this.worker = new Worker(join(extensionPath, 'dist', 'worker.js'), { workerData: data });

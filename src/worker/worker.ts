@@ -12,7 +12,9 @@ import { checkOption, OPTIONS } from '../engine/options';
 import { ProgressPoint } from '../engine/reports';
 import { Sampler } from '../engine/sample';
 import { Trainer } from '../engine/train';
-import { HostToWorker, HoverResult, InferenceTask, parseHostToWorker, TrainJob, WorkerData, WorkerToHost } from '../protocol';
+import {
+  HostToWorker, HoverResult, InferenceTask, parseHostToWorker, TrainJob, WorkerData, WorkerToHost,
+} from '../protocol';
 
 const port = parentPort!;
 const { threads } = workerData as WorkerData;
@@ -29,7 +31,9 @@ async function train(job: TrainJob): Promise<void> {
     ? Trainer.resume(loadCheckpoint(job.checkpointPath, k), job.text, { steps: job.train.steps, seconds: job.train.seconds, lr: job.train.lr }, k)
     : Trainer.create(job.text, job.model, job.train, k, { fit: true });
   const { config, params } = trainer.model;
-  send({ type: 'started', runId: job.runId, label: modelLabel(config), params: params.size, vocabSize: config.vocabSize });
+  send({
+    type: 'started', runId: job.runId, label: modelLabel(config), params: params.size, vocabSize: config.vocabSize,
+  });
   const sampler = new Sampler(trainer.model, k);
   let pending: ProgressPoint[] = [], lastFlush = 0;
   const flush = () => {

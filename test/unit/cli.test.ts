@@ -106,19 +106,20 @@ describe('seqlab CLI', function () {
   });
 
   it('an invalid flag value: one line naming the flag and the values it allows', () => {
-    const cases: [string[], RegExp][] = [
-      [['train', text, ...small, '--hidden', '0'], /^seqlab: error: --hidden must be a whole number from 1 to 4096 \(got 0\)$/m],
-      [['train', text, ...small, '--lr=-0.1'], /^seqlab: error: --lr must be a number > 0 \(got -0\.1\)$/m],
-      [['train', text, ...small, '--seq-len', '100000'], /^seqlab: error: --seq-len must be a whole number from 1 to 4096 \(got 100000\)$/m],
-      [['train', text, ...small, '--dropout', '1'], /^seqlab: error: --dropout must be a number in \[0, 1\) \(got 1\)$/m],
-      [['train', text, ...small, '--cell', 'transformer'], /^seqlab: error: --cell must be rnn, gru or lstm \(got "transformer"\)$/m],
-      [['train', text, ...small, '--threads', '17'], /^seqlab: error: --threads must be a whole number from 0 to 16 \(got 17\)$/m],
-      [['sample', ckpt, '--temperature', '0'], /^seqlab: error: --temperature must be a number in \(0, 5\] \(got 0\)$/m],
-      [['diagnose', ckpt, text, '--steps', '0'], /^seqlab: error: --steps must be a whole number from 1 to 4096 \(got 0\)$/m],
+    const cases: [string[], string][] = [
+      [['train', text, ...small, '--hidden', '0'], '--hidden must be a whole number from 1 to 4096 (got 0)'],
+      [['train', text, ...small, '--lr=-0.1'], '--lr must be a number > 0 (got -0.1)'],
+      [['train', text, ...small, '--seq-len', '1e5'], '--seq-len must be a whole number from 1 to 4096 (got 100000)'],
+      [['train', text, ...small, '--dropout', '1'], '--dropout must be a number in [0, 1) (got 1)'],
+      [['train', text, ...small, '--cell', 'transformer'], '--cell must be rnn, gru or lstm (got "transformer")'],
+      [['train', text, ...small, '--threads', '17'], '--threads must be a whole number from 0 to 16 (got 17)'],
+      [['sample', ckpt, '--temperature', '0'], '--temperature must be a number in (0, 5] (got 0)'],
+      [['diagnose', ckpt, text, '--steps', '0'], '--steps must be a whole number from 1 to 4096 (got 0)'],
     ];
-    for (const [args, pattern] of cases) {
+    for (const [args, message] of cases) {
       const r = seqlab(...args);
-      assertCleanFailure(r, pattern, 1);
+      assertCleanFailure(r, /./, 1);
+      assert.equal(r.err, `seqlab: error: ${message}\n`);
       assert.equal(r.err.trimEnd().split('\n').length, 1, `one line: ${r.err}`);
     }
   });
@@ -134,7 +135,9 @@ describe('seqlab CLI', function () {
     it('seqlab --help lists the verbs and how to get their options', () => {
       const r = seqlab('--help');
       assert.equal(r.code, 0, r.err);
-      for (const verb of ['train', 'sample', 'eval', 'diagnose', 'export']) assert.match(r.out, new RegExp(`^  seqlab ${verb} `, 'm'));
+      for (const verb of ['train', 'sample', 'eval', 'diagnose', 'export']) {
+        assert.match(r.out, new RegExp(`^  seqlab ${verb} `, 'm'));
+      }
       assert.match(r.out, /seqlab VERB --help/);
     });
 
@@ -142,7 +145,8 @@ describe('seqlab CLI', function () {
       const r = seqlab('train', '--help');
       assert.equal(r.code, 0, r.err);
       assert.match(r.out, /^Usage: seqlab train FILE \[options\]$/m);
-      assert.match(r.out, /^  --hidden N +Hidden units per layer \(the size of a<t>\)\.\n +default: 128; a whole number from 1 to 4096$/m);
+      assert.match(r.out, /^  --hidden N +Hidden units per layer \(the size of a<t>\)\.\n +default: 128; /m);
+      assert.match(r.out, /\n +default: 128; a whole number from 1 to 4096\n/);
       assert.match(r.out, /^  --cell rnn\|gru\|lstm +Recurrent cell of new models\.\n +default: lstm$/m);
       assert.match(r.out, /^  --threads N .*\n +default: 0; a whole number from 0 to 16$/m);
     });
@@ -159,7 +163,8 @@ describe('seqlab CLI', function () {
           assert.ok(at >= 0 && lines[at].includes(o.help), `${verb} --help lacks --${o.flag} with its help`);
           const shown = 'whenAbsent' in o && o.whenAbsent ? o.whenAbsent : o.default;
           if (o.kind !== 'switch' && shown !== undefined) {
-            assert.ok(lines[at + 1].trim().startsWith(`default: ${shown}`), `--${o.flag}: "${lines[at + 1]}" lacks default ${shown}`);
+            const next = lines[at + 1].trim();
+            assert.ok(next.startsWith(`default: ${shown}`), `--${o.flag}: "${next}" lacks default ${shown}`);
           }
         }
       });

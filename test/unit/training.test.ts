@@ -60,7 +60,8 @@ describe('training', () => {
   it('refuses a one-token vocabulary, a too-short text and invalid settings', () => {
     assert.throws(() => Trainer.create('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', {}, train(), k), /vocabulary of 1 token/);
     assert.throws(() => Trainer.create('abcabc', {}, train({ seqLength: 64 }), k), /fewer than batchSize × \(seqLength \+ 1\)/);
-    assert.throws(() => Trainer.create(smallText(), { hidden: 0 }, train(), k), /hidden must be a whole number from 1 to 4096 \(got 0\)/);
+    assert.throws(() => Trainer.create(smallText(), { hidden: 0 }, train(), k),
+      /hidden must be a whole number from 1 to 4096 \(got 0\)/);
     assert.throws(() => Trainer.create(smallText(), {}, train({ lr: -1 }), k), /lr must be a number > 0 \(got -1\)/);
     assert.throws(() => Trainer.create(smallText(), {}, train({ optimizer: 'nadam' as never }), k), /optimizer must be/);
     assert.throws(() => Trainer.create(smallText(), { bidirectional: true }, train(), k), /bidirectional/);
