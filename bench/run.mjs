@@ -24,7 +24,8 @@ const BLAS_LINK = '/etc/alternatives/libblas.so.3-x86_64-linux-gnu';
 // Each peer: a script printing one JSON result line on stdout (see bench/README.md).
 const PEERS = [
   { id: 'seqlab', label: 'SeqLab', cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs'] },   // its default: min(2, cores) threads
-  { id: 'seqlab-1t', label: 'SeqLab 1 thread', cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs'], env: { SEQLAB_THREADS: '1' } },
+  { id: 'seqlab-1t', label: 'SeqLab 1 thread',
+    cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs', '--threads', '1'] },
   { id: 'torch-1t', label: 'PyTorch 1 thread', cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
     env: { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, needsTorch: true },
   { id: 'torch-best', label: 'PyTorch 2 BLAS thr', cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],

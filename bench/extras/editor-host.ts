@@ -57,7 +57,7 @@ export class HostedTraining {
       if (m.type === 'failed') onFail(new Error(m.message));
       if (m.type === 'finished') onDone(m);
       this.serialisedBytes += JSON.stringify(m).length; // webview.postMessage serialises every update
-    }, (why) => onFail(new Error(why)));
+    }, (why) => onFail(new Error(why)), 0);
     this.client.post({ type: 'train', job });
   }
 
@@ -66,7 +66,7 @@ export class HostedTraining {
 }
 
 /** The inference worker the hover talks to. */
-export const inferenceWorker = () => new WorkerClient(REPO, () => undefined, (why) => { throw new Error(why); });
+export const inferenceWorker = () => new WorkerClient(REPO, () => undefined, (why) => { throw new Error(why); }, 0);
 
 export function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,10 +1,12 @@
 // SeqLab peer for `npm run bench`: drives the CLI (DESIGN.md §5) and turns its metrics log into
 // the same JSON result line as the other peers.
 //
-//   node bench/peers/seqlab_peer.mjs --corpus FILE --cell lstm --hidden 256 --seconds 20 [--cli dist/cli.js]
+//   node bench/peers/seqlab_peer.mjs --corpus FILE --cell lstm --hidden 256 --seconds 20 [--threads N]
+//     [--cli dist/cli.js]
 //
 // 1. `node CLI train CORPUS --cell C --hidden H --seq-len T --batch B --lr LR --optimizer adam
-//     --clip 5 --seconds S --val-fraction 0.1 --seed 1 --out TMP/model.safetensors --log TMP/metrics.jsonl`,
+//     --clip 5 --seconds S --val-fraction 0.1 --seed 1 --threads N --out TMP/model.safetensors --log TMP/metrics.jsonl`
+//    (--threads 0, the default: SeqLab's automatic count),
 //    wrapped in /usr/bin/time (when present) so that peak RSS is the training process's own.
 // 2. chars/s from the log lines {"step","elapsedSeconds"}: same warm-up rule as the other peers
 //    (drop the first warmupSteps steps and min(warmupSeconds, 10 % of the budget) seconds), then
@@ -22,7 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, PEER_DEFAULTS } from '../lib/data.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const opts = parseArgs(process.argv.slice(2), { ...PEER_DEFAULTS, cli: path.join(repoRoot, 'dist', 'cli.js'), keep: false });
+const cliDefaults = { cli: path.join(repoRoot, 'dist', 'cli.js'), keep: false, threads: 0 };
+const opts = parseArgs(process.argv.slice(2), { ...PEER_DEFAULTS, ...cliDefaults });
 const TIME = '/usr/bin/time';
 const B = opts.batch, T = opts.seqLen;
 
@@ -64,7 +67,7 @@ try {
   const trainArgs = [opts.cli, 'train', opts.corpus, '--cell', opts.cell, '--hidden', String(opts.hidden),
     '--seq-len', String(T), '--batch', String(B), '--lr', String(opts.lr), '--optimizer', 'adam',
     '--clip', String(opts.clip), '--seconds', String(opts.seconds), '--val-fraction', String(opts.valFraction),
-    '--seed', String(opts.seed), '--out', ckpt, '--log', log];
+    '--seed', String(opts.seed), '--threads', String(opts.threads), '--out', ckpt, '--log', log];
   const tr = await run(trainArgs, { timeoutS: opts.seconds * 3 + 300, rssFile: path.join(tmp, 'rss-train'), passStderr: true });
   if (tr.code !== 0) {
     out({ error: `seqlab train exited ${tr.code ?? tr.signal}: ${lastLine(tr.stderrTail) || '(no stderr)'}`, command: `node ${trainArgs.join(' ')}` });
@@ -95,7 +98,8 @@ try {
   fs.writeFileSync(slicePath, chars.slice(split, split + opts.valMax).join(''));
   let valLoss = null, valChars = null, valSource = null, evalError = null, evalSeconds = null;
   const t0 = performance.now();
-  const ev = await run([opts.cli, 'eval', ckpt, slicePath], { timeoutS: opts.evalMaxSeconds * 2 + 120 });
+  const evalArgs = [opts.cli, 'eval', ckpt, slicePath, '--threads', String(opts.threads)];
+  const ev = await run(evalArgs, { timeoutS: opts.evalMaxSeconds * 2 + 120 });
   evalSeconds = (performance.now() - t0) / 1000;
   try {
     if (ev.code !== 0) throw new Error(`exit ${ev.code ?? ev.signal}: ${lastLine(ev.stderrTail)}`);

@@ -1,12 +1,14 @@
-// Model and training settings, with the one validator every entry point (CLI, worker, tests) uses.
+// Model and training settings, with the one validator every entry point (CLI, worker, tests) uses;
+// their defaults and ranges are the option schema's (options.ts).
 
 import { SeqLabError } from './errors';
+import { checkOption, Choices, OptionKey, OPTIONS, OptionSpec } from './options';
 
-export type CellKind = 'rnn' | 'gru' | 'lstm';
-export type GruForm = 'torch' | 'course';
-export type InputKind = 'onehot' | 'embedding';
-export type OptimizerKind = 'adam' | 'sgd' | 'rmsprop' | 'adagrad';
-export type Level = 'char' | 'word';
+export type CellKind = Choices<'cell'>;
+export type GruForm = Choices<'gruForm'>;
+export type InputKind = Choices<'input'>;
+export type OptimizerKind = Choices<'optimizer'>;
+export type Level = Choices<'level'>;
 
 export interface ModelConfig {
   cell: CellKind;
@@ -19,7 +21,7 @@ export interface ModelConfig {
   vocabSize: number;
   dropout: number;          // between stacked layers, training only
   forgetBias: number;       // LSTM Γf bias at initialisation
-  initState: 'zeros' | 'random';
+  initState: Choices<'initState'>;
 }
 
 export interface TrainConfig {
@@ -41,53 +43,41 @@ export interface TrainConfig {
   seed: number;
 }
 
-export const defaultModelConfig: Omit<ModelConfig, 'vocabSize'> = {
-  cell: 'lstm', gruForm: 'torch', hidden: 128, layers: 1, bidirectional: false, input: 'onehot',
-  embedSize: 64, dropout: 0, forgetBias: 1, initState: 'zeros',
-};
+/** The fields of ModelConfig and TrainConfig that are options (vocabSize comes from the text). */
+export const MODEL_KEYS = [
+  'cell', 'gruForm', 'hidden', 'layers', 'bidirectional', 'input', 'embedSize', 'dropout', 'forgetBias', 'initState',
+] as const satisfies readonly (keyof ModelConfig & OptionKey)[];
+export const TRAIN_KEYS = [
+  'level', 'lowercase', 'minCount', 'seqLength', 'batchSize', 'lr', 'optimizer', 'momentum', 'clip', 'lrDecay',
+  'lrDecayEvery', 'valFraction', 'evalEvery', 'steps', 'seconds', 'seed',
+] as const satisfies readonly (keyof TrainConfig & OptionKey)[];
 
-export const defaultTrainConfig: TrainConfig = {
-  level: 'char', lowercase: false, minCount: 2, seqLength: 64, batchSize: 32, lr: 2e-3, optimizer: 'adam',
-  momentum: 0.9, clip: 5, lrDecay: 1, lrDecayEvery: 1000, valFraction: 0.1, evalEvery: 100,
-  steps: 1000, seconds: 0, seed: 1,
-};
-
-function check(ok: boolean, message: string): void {
-  if (!ok) throw new SeqLabError(message);
+/** The schema's defaults of some options, as an object keyed like them. */
+function defaultsOf<K extends OptionKey>(keys: readonly K[]): Record<K, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, (OPTIONS[k] as OptionSpec).default])) as Record<K, unknown>;
 }
 
-const isInt = (x: number) => Number.isInteger(x);
+export const defaultModelConfig = defaultsOf(MODEL_KEYS) as Omit<ModelConfig, 'vocabSize'>;
+
+export const defaultTrainConfig = defaultsOf(TRAIN_KEYS) as TrainConfig;
+
+/** A model's short name, e.g. "LSTM-128", "GRU (course)-64×2": in titles, hovers and reports. */
+export function modelLabel(c: Pick<ModelConfig, 'cell' | 'gruForm' | 'hidden' | 'layers'>): string {
+  const name = c.cell === 'gru' && c.gruForm === 'course' ? 'GRU (course)' : c.cell.toUpperCase();
+  return `${name}-${c.hidden}${c.layers > 1 ? `×${c.layers}` : ''}`;
+}
 
 export function validateModelConfig(c: ModelConfig): ModelConfig {
-  check(['rnn', 'gru', 'lstm'].includes(c.cell), `cell must be rnn, gru or lstm (got "${c.cell}")`);
-  check(['torch', 'course'].includes(c.gruForm), `gruForm must be torch or course (got "${c.gruForm}")`);
-  check(isInt(c.hidden) && c.hidden >= 1 && c.hidden <= 4096, `hidden size must be a whole number from 1 to 4096 (got ${c.hidden})`);
-  check(isInt(c.layers) && c.layers >= 1 && c.layers <= 8, `layers must be a whole number from 1 to 8 (got ${c.layers})`);
-  check(['onehot', 'embedding'].includes(c.input), `input must be onehot or embedding (got "${c.input}")`);
-  check(isInt(c.embedSize) && c.embedSize >= 1 && c.embedSize <= 4096, `embedding size must be a whole number from 1 to 4096 (got ${c.embedSize})`);
-  check(isInt(c.vocabSize) && c.vocabSize >= 2, `the vocabulary needs at least 2 distinct tokens (got ${c.vocabSize}); a model cannot learn anything from a text of one repeated token`);
-  check(c.dropout >= 0 && c.dropout < 1, `dropout must be in [0, 1) (got ${c.dropout})`);
-  check(Number.isFinite(c.forgetBias), `forgetBias must be a finite number (got ${c.forgetBias})`);
-  check(c.initState === 'zeros' || c.initState === 'random', `initState must be zeros or random (got "${c.initState}")`);
+  for (const key of MODEL_KEYS) checkOption(OPTIONS[key], c[key], key);
+  if (!(Number.isInteger(c.vocabSize) && c.vocabSize >= 2)) {
+    throw new SeqLabError(`the vocabulary needs at least 2 distinct tokens (got ${c.vocabSize}); `
+      + 'a model cannot learn anything from a text of one repeated token');
+  }
   return c;
 }
 
 export function validateTrainConfig(c: TrainConfig): TrainConfig {
-  check(c.level === 'char' || c.level === 'word', `level must be char or word (got "${c.level}")`);
-  check(isInt(c.seqLength) && c.seqLength >= 1 && c.seqLength <= 4096, `seqLength must be a whole number from 1 to 4096 (got ${c.seqLength})`);
-  check(isInt(c.batchSize) && c.batchSize >= 1 && c.batchSize <= 1024, `batchSize must be a whole number from 1 to 1024 (got ${c.batchSize})`);
-  check(Number.isFinite(c.lr) && c.lr > 0, `learning rate must be a positive number (got ${c.lr})`);
-  check(['adam', 'sgd', 'rmsprop', 'adagrad'].includes(c.optimizer), `optimizer must be adam, sgd, rmsprop or adagrad (got "${c.optimizer}")`);
-  check(c.momentum >= 0 && c.momentum < 1, `momentum must be in [0, 1) (got ${c.momentum})`);
-  check(Number.isFinite(c.clip) && c.clip >= 0, `clip must be 0 (off) or a positive number (got ${c.clip})`);
-  check(c.lrDecay > 0 && c.lrDecay <= 1, `lrDecay must be in (0, 1] (got ${c.lrDecay})`);
-  check(isInt(c.lrDecayEvery) && c.lrDecayEvery >= 1, `lrDecayEvery must be a whole number ≥ 1 (got ${c.lrDecayEvery})`);
-  check(c.valFraction >= 0 && c.valFraction < 0.5, `valFraction must be in [0, 0.5) (got ${c.valFraction})`);
-  check(isInt(c.evalEvery) && c.evalEvery >= 1, `evalEvery must be a whole number ≥ 1 (got ${c.evalEvery})`);
-  check(isInt(c.steps) && c.steps >= 0, `steps must be a whole number ≥ 0 (got ${c.steps})`);
-  check(Number.isFinite(c.seconds) && c.seconds >= 0, `seconds must be ≥ 0 (got ${c.seconds})`);
-  check(c.steps > 0 || c.seconds > 0, 'give a budget: steps or seconds must be positive');
-  check(isInt(c.minCount) && c.minCount >= 1, `minCount must be a whole number ≥ 1 (got ${c.minCount})`);
-  check(isInt(c.seed), `seed must be a whole number (got ${c.seed})`);
+  for (const key of TRAIN_KEYS) checkOption(OPTIONS[key], c[key], key);
+  if (!(c.steps > 0 || c.seconds > 0)) throw new SeqLabError('give a budget: steps or seconds must be positive');
   return c;
 }

@@ -3,22 +3,25 @@
 // are the gates saturated (near 0 or 1), and how large is each parameter's gradient.
 
 import { Model } from './checkpoint';
+import { modelLabel } from './config';
 import { Backend } from './kernels';
 import { Network } from './network';
+import { checkOption, OPTIONS } from './options';
 import { ClipEvent, DiagnosticsReport, GateSaturation, HISTOGRAM_BINS } from './reports';
 import { Rng } from './rng';
 import { globalNorm } from './optim';
 import { SeqLabError } from './errors';
 
 export interface DiagnoseOptions {
-  steps: number;     // T: the window length (default 50)
+  steps: number;     // T: the window length (default: OPTIONS.diagnoseSteps)
   streams: number;   // windows averaged, read from evenly spaced places in the text
   label?: string;
   clipEvents?: ClipEvent[];
 }
 
 export function diagnose(model: Model, k: Backend, tokens: Int32Array, options: Partial<DiagnoseOptions> = {}): DiagnosticsReport {
-  const c = model.config, T = options.steps ?? 50;
+  const c = model.config;
+  const T = checkOption(OPTIONS.diagnoseSteps, options.steps ?? OPTIONS.diagnoseSteps.default, 'steps');
   if (tokens.length < T + 1) throw new SeqLabError(`the text has ${tokens.length} tokens; diagnostics need at least ${T + 1} (a window of ${T} steps)`);
   const B = Math.max(1, Math.min(options.streams ?? 8, Math.floor(tokens.length / (T + 1))));
   const net = new Network({ ...c, dropout: 0 }, model.params, k, T, B, new Rng(0));
@@ -72,9 +75,8 @@ export function diagnose(model: Model, k: Backend, tokens: Int32Array, options: 
       gates.push({ layer: l, gate, low: low / n, high: high / n, histogram: histogram.map((h) => h / n) });
     });
   });
-  const name = c.cell === 'gru' && c.gruForm === 'course' ? 'GRU (course)' : c.cell.toUpperCase();
   return {
-    label: options.label ?? `${name}-${c.hidden}${c.layers > 1 ? `×${c.layers}` : ''}`,
+    label: options.label ?? modelLabel(c),
     cell: c.cell,
     layers: c.layers,
     steps: T,

@@ -3,9 +3,9 @@
 // and feed the drawn token back as x<t+1>, until a length or <EOS>.
 
 import { Model } from './checkpoint';
-import { SeqLabError } from './errors';
 import { Backend } from './kernels';
 import { Network } from './network';
+import { checkOption, OPTIONS } from './options';
 import { Rng } from './rng';
 
 export interface SampleOptions {
@@ -21,18 +21,15 @@ export interface SampleOptions {
 }
 
 export const defaultSampleOptions: SampleOptions = {
-  prime: '', length: 200, temperature: 1, topK: 0, topP: 1, greedy: false, seed: 1, stopAtEos: false, allowUnk: true,
+  prime: '', length: OPTIONS.length.default, temperature: OPTIONS.temperature.default, topK: OPTIONS.topK.default,
+  topP: OPTIONS.topP.default, greedy: OPTIONS.greedy.default, seed: OPTIONS.seed.default,
+  stopAtEos: OPTIONS.stopAtEos.default, allowUnk: !OPTIONS.noUnk.default,
 };
 
 const PRIME_WINDOW = 256;
 
 export function validateSampleOptions(o: SampleOptions): SampleOptions {
-  const check = (ok: boolean, m: string) => { if (!ok) throw new SeqLabError(m); };
-  check(Number.isInteger(o.length) && o.length >= 0 && o.length <= 1_000_000, `length must be a whole number from 0 to 1000000 (got ${o.length})`);
-  check(Number.isFinite(o.temperature) && o.temperature > 0, `temperature must be a positive number (got ${o.temperature})`);
-  check(Number.isInteger(o.topK) && o.topK >= 0, `top-k must be a whole number ≥ 0 (got ${o.topK})`);
-  check(o.topP > 0 && o.topP <= 1, `top-p must be in (0, 1] (got ${o.topP})`);
-  check(Number.isInteger(o.seed), `seed must be a whole number (got ${o.seed})`);
+  for (const key of ['length', 'temperature', 'topK', 'topP', 'seed'] as const) checkOption(OPTIONS[key], o[key], key);
   return o;
 }
 

@@ -2,8 +2,9 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { SeqLabError } from './errors';
+import { OPTIONS } from './options';
 
-export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_BYTES = OPTIONS.maxFileSizeMB.default * 1048576;
 
 /** Decodes bytes as UTF-8 text, refusing empty and binary content. `name` is used in messages. */
 export function decodeText(bytes: Uint8Array, name: string, maxBytes = DEFAULT_MAX_BYTES): string {

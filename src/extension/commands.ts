@@ -3,11 +3,12 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { SeqLabError } from '../engine/errors';
+import { allowedValues, isAllowed, NumberOption, OPTIONS } from '../engine/options';
 import { DiagnosticsReport, TaskOf } from '../protocol';
 import { DiagnosticsPanel } from './diagnosticsPanel';
 import { InlineSampleProvider } from './inlineSample';
 import { Runs } from './runs';
-import { readSettings } from './settings';
+import { setting } from './settings';
 
 export interface SampleArgs {
   prime?: string;
@@ -30,17 +31,19 @@ function modelDocumentUri(runs: Runs): vscode.Uri {
   throw new SeqLabError('there is no trained model yet; run "SeqLab: Train char model on this file" first.');
 }
 
-async function askNumber(prompt: string, value: number, check: (x: number) => boolean, hint: string): Promise<number | undefined> {
+/** Asks for a number the option allows, proposing its setting's value. */
+async function askNumber(prompt: string, value: number, option: NumberOption): Promise<number | undefined> {
   const s = await vscode.window.showInputBox({
     prompt, value: String(value),
-    validateInput: (v) => (Number.isFinite(Number(v)) && check(Number(v)) ? undefined : hint),
+    validateInput: (v) => (v.trim() !== '' && isAllowed(option, Number(v)) ? undefined : allowedValues(option)),
   });
   return s === undefined ? undefined : Number(s);
 }
 
-/** The diagnostics of a document's model on the start of its text, with the clip events of its training. */
+/** The diagnostics of a document's model on the start of its text (the schema's window length), with its clip events. */
 function diagnoseTask(doc: vscode.TextDocument, runs: Runs): TaskOf<'diagnose'> {
-  return { kind: 'diagnose', text: doc.getText().slice(0, 200000), steps: 50, clipEvents: runs.clipEvents };
+  const text = doc.getText().slice(0, 200000);
+  return { kind: 'diagnose', text, steps: OPTIONS.diagnoseSteps.default, clipEvents: runs.clipEvents };
 }
 
 export function registerCommands(context: vscode.ExtensionContext, runs: Runs, inline: InlineSampleProvider): void {
@@ -69,12 +72,12 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
 
   register('seqlab.sampleText', async (args?: SampleArgs) => {
     const uri = modelDocumentUri(runs);
-    const s = readSettings('char');
     const prime = args?.prime ?? (await vscode.window.showInputBox({ prompt: 'Primer text (empty: start from nothing)', value: '' }));
     if (prime === undefined) return undefined;
-    const length = args?.length ?? (await askNumber('How many characters?', s.sampleLength, (x) => Number.isInteger(x) && x >= 1 && x <= 100000, 'a whole number from 1 to 100000'));
+    const length = args?.length ?? (await askNumber('How many characters?', setting('length'), OPTIONS.length));
     if (length === undefined) return undefined;
-    const temperature = args?.temperature ?? (await askNumber('Temperature (lower: safer, higher: wilder)', s.temperature, (x) => x > 0 && x <= 5, 'a number in (0, 5]'));
+    const temperature = args?.temperature
+      ?? (await askNumber('Temperature (lower: safer, higher: wilder)', setting('temperature'), OPTIONS.temperature));
     if (temperature === undefined) return undefined;
     const text = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SeqLab: sampling…' },
       () => runs.infer(uri, { kind: 'sample', options: { prime, length, temperature, seed: Date.now() % 1e9 } }));
@@ -100,7 +103,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
 
   register('seqlab.compareCells', async (args?: { steps?: number }) => {
     const doc = activeDocument();
-    const steps = args?.steps ?? readSettings('char').compareSteps;
+    const steps = args?.steps ?? setting('compareSteps');
     const reports: DiagnosticsReport[] = [];
     for (const cell of ['rnn', 'gru', 'lstm'] as const) {
       await runs.start(doc, 'char', false, { cell, steps, tag: cell });

@@ -4,15 +4,16 @@
 import * as vscode from 'vscode';
 import { HoverResult } from '../protocol';
 import { Runs } from './runs';
-import { readSettings } from './settings';
+import { setting } from './settings';
 
 export class ModelHoverProvider implements vscode.HoverProvider {
   constructor(private readonly runs: Runs) {}
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
-    const s = readSettings('char');
-    if (!s.hover.enabled || !this.runs.store.hasModel(doc.uri)) return undefined;
-    const r = await continuationAt(this.runs, doc, position, s.hover.primerLength, s.hover.length, s.temperature);
+    // Only the settings the hover uses are read (and checked): a bad training setting never breaks it.
+    if (!setting('hoverEnabled') || !this.runs.store.hasModel(doc.uri)) return undefined;
+    const primerLength = setting('hoverPrimerLength'), length = setting('hoverLength');
+    const r = await continuationAt(this.runs, doc, position, primerLength, length, setting('temperature'));
     if (token.isCancellationRequested) return undefined;
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**SeqLab** ${r.label} — would continue:\n\n`);

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { continuationAt } from './hoverProvider';
 import { Runs } from './runs';
-import { readSettings } from './settings';
+import { setting } from './settings';
 
 export class InlineSampleProvider implements vscode.InlineCompletionItemProvider {
   /** Set by the command for one request: inline suggestions appear only when the user asked. */
@@ -14,9 +14,9 @@ export class InlineSampleProvider implements vscode.InlineCompletionItemProvider
 
   /** Computes the continuation at the cursor and shows it as an inline suggestion. Returns its text. */
   async sampleAtCursor(editor: vscode.TextEditor): Promise<string> {
-    const s = readSettings('char');
     const pos = editor.selection.active;
-    const r = await continuationAt(this.runs, editor.document, pos, 1000, Math.min(s.sampleLength, 200), s.temperature);
+    const length = Math.min(setting('length'), 200);
+    const r = await continuationAt(this.runs, editor.document, pos, 1000, length, setting('temperature'));
     this.pending = { uri: editor.document.uri.toString(), line: pos.line, character: pos.character, text: r.continuation };
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
     return r.continuation;

@@ -4,10 +4,11 @@
 import { copyFileSync, existsSync, renameSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { defaultModelConfig, modelLabel } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
 import { ClipEvent, HostToView, InferenceKind, InferenceResults, RunView, TaskOf, WorkerToHost } from '../protocol';
 import { ModelStore, StoredRun } from './modelStore';
-import { readSettings } from './settings';
+import { readTrainingSettings, setting } from './settings';
 import { WorkerClient } from './workerClient';
 
 export interface StartOptions {
@@ -25,6 +26,16 @@ interface ActiveRun {
 }
 
 const ALLOWED_SCHEMES = ['file', 'untitled', 'vscode-remote'];
+
+/** A document's name as the user knows it: the file name, or the path of an untitled document. */
+function documentName(uri: vscode.Uri): string {
+  return uri.scheme === 'untitled' ? uri.path : basename(uri.fsPath);
+}
+
+/** The title of a run in the sidebar, e.g. "README.md — LSTM-128": the one place it is built. */
+function runTitle(uri: vscode.Uri, label: string): string {
+  return `${documentName(uri)} — ${label}`;
+}
 
 export class Runs implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<HostToView>();
@@ -53,7 +64,7 @@ export class Runs implements vscode.Disposable {
 
   /** The text of a document SeqLab can train on, or a clear error. */
   static trainableText(doc: vscode.TextDocument, maxMB: number): string {
-    const name = doc.isUntitled ? 'the untitled document' : basename(doc.uri.fsPath);
+    const name = doc.isUntitled ? 'the untitled document' : documentName(doc.uri);
     if (!ALLOWED_SCHEMES.includes(doc.uri.scheme)) {
       throw new SeqLabError(`SeqLab trains on files and untitled documents; ${doc.uri.scheme}: documents are not supported. Save the text to a file first.`);
     }
@@ -66,7 +77,7 @@ export class Runs implements vscode.Disposable {
   }
 
   async start(doc: vscode.TextDocument, level: 'char' | 'word', resume = false, options: StartOptions = {}): Promise<void> {
-    const settings = readSettings(level);
+    const settings = readTrainingSettings(level);
     const tag = options.tag ?? (resume ? this.shown?.tag ?? '' : '');
     if (options.cell) settings.model.cell = options.cell;
     if (options.steps) Object.assign(settings.train, { steps: options.steps, seconds: 0 });
@@ -75,19 +86,21 @@ export class Runs implements vscode.Disposable {
       const same = this.active.uri.toString() === doc.uri.toString();
       throw new SeqLabError(same
         ? 'SeqLab is already training a model on this file. Stop it first (SeqLab: Stop training).'
-        : `SeqLab trains one model at a time and is training on ${basename(this.active.uri.fsPath)}. Stop it first (SeqLab: Stop training).`);
+        : `SeqLab trains one model at a time and is training on ${documentName(this.active.uri)}. `
+          + 'Stop it first (SeqLab: Stop training).');
     }
     const checkpointPath = this.store.checkpointPath(doc.uri, tag);
     if (resume && !existsSync(checkpointPath)) throw new SeqLabError('there is no saved model for this file to resume; train one first.');
     const previous = resume ? this.store.load(doc.uri) : null;
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const fileName = doc.isUntitled ? doc.uri.path : basename(doc.uri.fsPath);
+    // Until the worker reports the model it built: the resumed run's title, or the model the settings ask for.
+    const title = previous?.view.title ?? runTitle(doc.uri, modelLabel({ ...defaultModelConfig, ...settings.model }));
     this.shown = {
       uri: doc.uri.toString(),
       tag,
       clipEvents: previous?.clipEvents ?? [],
       view: {
-        runId, title: `${fileName} — ${(settings.model.cell ?? 'lstm').toUpperCase()}-${settings.model.hidden}`,
+        runId, title,
         state: 'training', message: '', points: previous?.view.points ?? [], sample: previous?.view.sample ?? '', canResume: false,
       },
     };
@@ -123,7 +136,7 @@ export class Runs implements vscode.Disposable {
     const v = run.view;
     switch (m.type) {
       case 'started':
-        v.title = `${v.title.split(' — ')[0]} — ${m.title}`;
+        v.title = runTitle(vscode.Uri.parse(run.uri), m.label);
         this.changed.fire({ type: 'run', run: v });
         break;
       case 'progress':
@@ -207,11 +220,10 @@ export class Runs implements vscode.Disposable {
     const model = await this.inferOn(path, { kind: 'describe' });
     copyFileSync(path, this.store.checkpointPath(doc.uri) + '.loading');
     renameSync(this.store.checkpointPath(doc.uri) + '.loading', this.store.checkpointPath(doc.uri));
-    const fileName = doc.isUntitled ? doc.uri.path : basename(doc.uri.fsPath);
     this.shown = {
       uri: doc.uri.toString(), tag: '', clipEvents: [],
       view: {
-        runId: `loaded-${Date.now().toString(36)}`, title: `${fileName} — ${model.label}`, state: 'stopped',
+        runId: `loaded-${Date.now().toString(36)}`, title: runTitle(doc.uri, model.label), state: 'stopped',
         message: `Loaded ${basename(path)} (step ${model.step}).`, points: [], sample: '', canResume: false,
       },
     };
@@ -220,8 +232,14 @@ export class Runs implements vscode.Disposable {
   }
 
   private inferOn<K extends InferenceKind>(checkpointPath: string, task: TaskOf<K>): Promise<InferenceResults[K]> {
+    const threads = setting('threads');
+    if (this.inference && this.inference.threads !== threads) {
+      void this.inference.terminate(); // seqlab.threads changed: a new worker with the new count
+      this.inference = null;
+    }
     if (!this.inference) {
-      this.inference = new WorkerClient(this.context.extensionPath, () => undefined, () => { this.inference = null; });
+      const onCrash = () => { this.inference = null; };
+      this.inference = new WorkerClient(this.context.extensionPath, () => undefined, onCrash, threads);
     }
     return this.inference.request<K>(checkpointPath, task);
   }

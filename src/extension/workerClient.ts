@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  HostToWorker, InferenceKind, InferenceResults, parseInferenceResult, parseWorkerToHost, TaskOf, WorkerToHost,
+  HostToWorker, InferenceKind, InferenceResults, parseInferenceResult, parseWorkerToHost, TaskOf, WorkerData,
+  WorkerToHost,
 } from '../protocol';
 
 interface PendingRequest {
@@ -28,10 +29,15 @@ export class WorkerClient {
   private readonly pending = new Map<number, PendingRequest>();
   private exited = false;
 
-  /** threads > 0 sets the engine's thread count (SEQLAB_THREADS) in this worker; 0 keeps its default. */
-  constructor(extensionPath: string, onMessage: (m: WorkerToHost) => void, onCrash: (message: string) => void, threads = 0) {
-    const env = threads > 0 ? { ...process.env, SEQLAB_THREADS: String(threads) } : process.env;
-    this.worker = new Worker(join(extensionPath, 'dist', 'worker.js'), { env });
+  /** threads: the engine's thread count in this worker (seqlab.threads), 0 = automatic; sent as workerData. */
+  constructor(
+    extensionPath: string,
+    onMessage: (m: WorkerToHost) => void,
+    onCrash: (message: string) => void,
+    readonly threads: number,
+  ) {
+    const data: WorkerData = { threads };
+    this.worker = new Worker(join(extensionPath, 'dist', 'worker.js'), { workerData: data });
     this.worker.on('message', (raw) => {
       let m: WorkerToHost;
       try {
@@ -53,8 +59,7 @@ export class WorkerClient {
     const fail = (why: string) => {
       if (this.exited) return;
       this.exited = true;
-      for (const p of this.pending.values()) p.reject(new Error(why));
-      this.pending.clear();
+      this.rejectPending(why);
       onCrash(why);
     };
     this.worker.on('error', (e) => fail(`the SeqLab worker crashed: ${e.message}`));
@@ -75,8 +80,15 @@ export class WorkerClient {
     });
   }
 
+  private rejectPending(why: string): void {
+    for (const p of this.pending.values()) p.reject(new Error(why));
+    this.pending.clear();
+  }
+
+  /** Ends the worker; requests still waiting for an answer fail. */
   async terminate(): Promise<void> {
     this.exited = true;
+    this.rejectPending('the SeqLab worker was stopped');
     await this.worker.terminate();
   }
 }

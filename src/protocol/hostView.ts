@@ -10,7 +10,7 @@ export type RunState = (typeof RUN_STATES)[number];
 /** Everything the sidebar shows for one training run. */
 export interface RunView {
   runId: string;
-  title: string;            // file name and model, e.g. "README.md — LSTM-128"
+  title: string;            // file name and model, e.g. "README.md — LSTM-128" (built by runTitle in runs.ts)
   state: RunState;
   message: string;          // why it stopped or failed, or ''
   points: ProgressPoint[];

@@ -66,7 +66,7 @@ export interface InferenceResults {
 }
 
 export type WorkerToHost =
-  | { type: 'started'; runId: string; title: string; params: number; vocabSize: number }
+  | { type: 'started'; runId: string; label: string; params: number; vocabSize: number } // label: modelLabel()
   | { type: 'progress'; runId: string; points: ProgressPoint[] }
   | { type: 'sample'; runId: string; text: string }
   | { type: 'checkpoint'; runId: string; step: number; clipEvents: ClipEvent[] }
@@ -177,7 +177,7 @@ export function parseWorkerToHost(message: unknown): WorkerToHost {
   switch (f.type) {
     case 'started':
       return {
-        type: 'started', runId: f.get('runId', runId), title: f.get('title', str(1000)), params: f.get('params', count),
+        type: 'started', runId: f.get('runId', runId), label: f.get('label', str(1000)), params: f.get('params', count),
         vocabSize: f.get('vocabSize', count),
       };
     case 'progress':
@@ -208,4 +208,9 @@ export function parseWorkerToHost(message: unknown): WorkerToHost {
 /** Validates the value of a 'result' message, for the kind of task the host asked for. */
 export function parseInferenceResult<K extends InferenceKind>(kind: K, value: unknown): InferenceResults[K] {
   return RESULTS[kind](value, 'value');
+}
+
+/** What a worker thread is started with (its workerData). */
+export interface WorkerData {
+  threads: number; // the engine's thread count (seqlab.threads); 0 = automatic
 }

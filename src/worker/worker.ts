@@ -2,34 +2,39 @@
 // hover, diagnostics, export) from checkpoints. The extension host never runs the engine itself.
 
 import { statSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { defaultBackend } from '../engine/backend';
 import { Checkpoint, loadCheckpoint, Model, saveCheckpoint } from '../engine/checkpoint';
+import { modelLabel } from '../engine/config';
 import { diagnose } from '../engine/diagnostics';
 import { exportTorch } from '../engine/export';
+import { checkOption, OPTIONS } from '../engine/options';
 import { ProgressPoint } from '../engine/reports';
 import { Sampler } from '../engine/sample';
 import { Trainer } from '../engine/train';
 import {
-  HostToWorker, HoverResult, InferenceKind, InferenceResults, InferenceTask, parseHostToWorker, TrainJob, WorkerToHost,
+  HostToWorker, HoverResult, InferenceKind, InferenceResults, InferenceTask, parseHostToWorker, TrainJob, WorkerData,
+  WorkerToHost,
 } from '../protocol';
 
 const port = parentPort!;
-const k = defaultBackend();
+const { threads } = workerData as WorkerData;
+const k = defaultBackend({ threads: checkOption(OPTIONS.threads, threads, 'workerData.threads') });
 let stopRequested = false;
 
 function send(m: WorkerToHost): void {
   port.postMessage(m);
 }
 
-const modelLabel = (m: Model) => `${m.config.cell.toUpperCase()}-${m.config.hidden}${m.config.layers > 1 ? `×${m.config.layers}` : ''}`;
-
 async function train(job: TrainJob): Promise<void> {
   stopRequested = false;
   const trainer = job.resume
     ? Trainer.resume(loadCheckpoint(job.checkpointPath, k), job.text, { steps: job.train.steps, seconds: job.train.seconds, lr: job.train.lr }, k)
     : Trainer.create(job.text, job.model, job.train, k, { fit: true });
-  send({ type: 'started', runId: job.runId, title: modelLabel(trainer.model), params: trainer.model.params.size, vocabSize: trainer.model.config.vocabSize });
+  const { config, params } = trainer.model;
+  send({
+    type: 'started', runId: job.runId, label: modelLabel(config), params: params.size, vocabSize: config.vocabSize,
+  });
   const sampler = new Sampler(trainer.model, k);
   let pending: ProgressPoint[] = [], lastFlush = 0;
   const flush = () => {
@@ -76,12 +81,12 @@ function load(path: string) {
 function infer(path: string, task: InferenceTask): InferenceResults[InferenceKind] {
   if (task.kind === 'describe') {
     const { model, training } = loadCheckpoint(path, k);
-    return { label: modelLabel(model), step: training?.step ?? 0 };
+    return { label: modelLabel(model.config), step: training?.step ?? 0 };
   }
   const { model, sampler } = load(path);
   switch (task.kind) {
     case 'load':
-      return modelLabel(model);
+      return modelLabel(model.config);
     case 'sample':
       return sampler.generate(task.options);
     case 'hover': {
@@ -89,7 +94,7 @@ function infer(path: string, task: InferenceTask): InferenceResults[InferenceKin
       sampler.prime(task.prime);
       const top = sampler.top(task.topK);
       const continuation = sampler.continue({ length: task.length, temperature: task.temperature, seed: 1 });
-      const r: HoverResult = { continuation, top, label: modelLabel(model), millis: performance.now() - t0 };
+      const r: HoverResult = { continuation, top, label: modelLabel(model.config), millis: performance.now() - t0 };
       return r;
     }
     case 'diagnose':

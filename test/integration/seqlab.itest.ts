@@ -304,10 +304,10 @@ suite('SeqLab in VS Code', function () {
 
     await config().update('hiddenSize', 0, vscode.ConfigurationTarget.Global);
     await vscode.window.showTextDocument(doc);
-    await expectError('seqlab.trainChar', /invalid SeqLab setting: hidden size/);
+    await expectError('seqlab.trainChar', /invalid SeqLab setting: seqlab\.hiddenSize must be a whole number from 1/);
     await config().update('hiddenSize', 32, vscode.ConfigurationTarget.Global);
     await config().update('threads', 2.5, vscode.ConfigurationTarget.Global);
-    await expectError('seqlab.trainChar', /invalid SeqLab setting: threads must be a whole number/);
+    await expectError('seqlab.trainChar', /invalid SeqLab setting: seqlab\.threads must be a whole number from 0/);
     await config().update('threads', undefined, vscode.ConfigurationTarget.Global);
 
     await config().update('maxFileSizeMB', 1, vscode.ConfigurationTarget.Global);

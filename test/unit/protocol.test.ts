@@ -66,7 +66,7 @@ const toWorker: HostToWorker[] = [
   infer(6, { kind: 'load' }),
 ];
 const fromWorker: WorkerToHost[] = [
-  { type: 'started', runId: 'r1', title: 'LSTM-32', params: 12345, vocabSize: 40 },
+  { type: 'started', runId: 'r1', label: 'LSTM-32', params: 12345, vocabSize: 40 },
   { type: 'progress', runId: 'r1', points: [point] },
   { type: 'sample', runId: 'r1', text: 'the cat' },
   { type: 'checkpoint', runId: 'r1', step: 20, clipEvents: [{ step: 7, norm: 9.5 }] },

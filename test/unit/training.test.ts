@@ -60,8 +60,9 @@ describe('training', () => {
   it('refuses a one-token vocabulary, a too-short text and invalid settings', () => {
     assert.throws(() => Trainer.create('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', {}, train(), k), /vocabulary of 1 token/);
     assert.throws(() => Trainer.create('abcabc', {}, train({ seqLength: 64 }), k), /fewer than batchSize × \(seqLength \+ 1\)/);
-    assert.throws(() => Trainer.create(smallText(), { hidden: 0 }, train(), k), /hidden size must be/);
-    assert.throws(() => Trainer.create(smallText(), {}, train({ lr: -1 }), k), /learning rate must be a positive/);
+    assert.throws(() => Trainer.create(smallText(), { hidden: 0 }, train(), k),
+      /hidden must be a whole number from 1 to 4096 \(got 0\)/);
+    assert.throws(() => Trainer.create(smallText(), {}, train({ lr: -1 }), k), /lr must be a number > 0 \(got -1\)/);
     assert.throws(() => Trainer.create(smallText(), {}, train({ optimizer: 'nadam' as never }), k), /optimizer must be/);
     assert.throws(() => Trainer.create(smallText(), { bidirectional: true }, train(), k), /bidirectional/);
   });
@@ -121,7 +122,7 @@ describe('sampling', () => {
   });
 
   it('rejects invalid sampling options', () => {
-    assert.throws(() => sampler.generate({ temperature: 0 }), /temperature must be a positive/);
-    assert.throws(() => sampler.generate({ topP: 1.5 }), /top-p/);
+    assert.throws(() => sampler.generate({ temperature: 0 }), /temperature must be a number in \(0, 5\] \(got 0\)/);
+    assert.throws(() => sampler.generate({ topP: 1.5 }), /topP must be a number in \(0, 1\] \(got 1\.5\)/);
   });
 });

@@ -1,0 +1,130 @@
+// The command line of each verb, derived from the option schema (engine/options.ts): the parser
+// (node:util parseArgs), the checks of every flag's value, and the usage text.
+
+import { parseArgs } from 'node:util';
+import { allowedValues, checkOption, Choices, ChoiceOption, NumberOption, OptionKey, OptionKeyOf, OPTIONS, OptionSpec,
+  SwitchOption, TextOption, Verb, verbOptions } from './engine/options';
+
+/** A command line that cannot be understood: exit code 2 and a pointer to --help. */
+export class UsageError extends Error {}
+
+export const VERBS: Record<Verb, { args: string[]; summary: string }> = {
+  train: { args: ['FILE'], summary: 'train on a text file, write a checkpoint' },
+  sample: { args: ['CKPT'], summary: 'print text sampled from a checkpoint' },
+  eval: { args: ['CKPT', 'FILE'], summary: 'loss per token on FILE, as JSON' },
+  diagnose: { args: ['CKPT', 'FILE'], summary: 'vanishing-gradient and gate diagnostics' },
+  export: { args: ['CKPT'], summary: 'write the model for PyTorch (state_dict names, safetensors)' },
+};
+
+
+/** The flags a command line gave, checked against the schema; absent ones read as their defaults. */
+export class Given {
+  constructor(private readonly values: ReadonlyMap<OptionKey, number | string | boolean>) {}
+
+  has(key: OptionKey): boolean {
+    return this.values.has(key);
+  }
+
+  /** The given values of the options that are fields of T (absent ones left out); the schema checked their types. */
+  pick<T extends object>(keys: readonly (keyof T & OptionKey)[]): Partial<T> {
+    return Object.fromEntries(keys.filter((k) => this.values.has(k)).map((k) => [k, this.values.get(k)])) as Partial<T>;
+  }
+
+  number(key: OptionKeyOf<NumberOption>): number {
+    return (this.values.get(key) as number | undefined) ?? OPTIONS[key].default;
+  }
+
+  on(key: OptionKeyOf<SwitchOption>): boolean {
+    return (this.values.get(key) as boolean | undefined) ?? OPTIONS[key].default;
+  }
+
+  text(key: OptionKeyOf<TextOption>): string | undefined {
+    return this.values.get(key) as string | undefined;
+  }
+
+  choice<K extends OptionKeyOf<ChoiceOption>>(key: K): Choices<K> | undefined {
+    return this.values.get(key) as Choices<K> | undefined;
+  }
+}
+
+function parseNumber(v: string, flag: string): number {
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`${flag} expects a number, got "${v}"`);
+  return x;
+}
+
+/**
+ * Parses the arguments of a verb: its positionals, and its flags checked against the schema (a
+ * value out of range is a SeqLabError naming the flag and the allowed values). null: --help.
+ */
+export function parseVerb(verb: Verb, argv: string[]): { positionals: string[]; given: Given } | null {
+  const specs = verbOptions(verb);
+  const options = Object.fromEntries(
+    specs.map(([, o]) => [o.flag!, { type: o.kind === 'switch' ? 'boolean' : 'string' }] as const));
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    const all = { ...options, help: { type: 'boolean', short: 'h' } } as const;
+    parsed = parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (parsed.values.help) return null;
+  const names = VERBS[verb].args;
+  const p = parsed.positionals;
+  if (p.length !== names.length) {
+    throw new UsageError(`expected ${names.join(' ')}, got ${p.length ? p.join(' ') : 'nothing'}`);
+  }
+  const values = new Map<OptionKey, number | string | boolean>();
+  for (const [key, o] of specs) {
+    const flag = `--${o.flag}`, raw = parsed.values[o.flag!];
+    if (raw === undefined) {
+      if ('required' in o && o.required) throw new UsageError(`${flag} ${usageValue(o)} is required`);
+      continue;
+    }
+    const numeric = o.kind === 'integer' || o.kind === 'number';
+    const value = typeof raw === 'string' && numeric ? parseNumber(raw, flag) : raw;
+    values.set(key, checkOption(o, value, flag));
+  }
+  return { positionals: p, given: new Given(values) };
+}
+
+function usageValue(o: OptionSpec): string {
+  switch (o.kind) {
+    case 'choice': return o.choices.join('|');
+    case 'text': return o.placeholder;
+    case 'switch': return '';
+    case 'integer': return 'N';
+    case 'number': return 'X';
+  }
+}
+
+/** What the usage text says under an option's help: its default and allowed values ('' for a switch). */
+function details(o: OptionSpec): string {
+  switch (o.kind) {
+    case 'switch': return '';
+    case 'text': return o.required ? 'required' : o.whenAbsent ? `default: ${o.whenAbsent}` : '';
+    case 'choice': return o.required ? 'required' : `default: ${o.default}`;
+    default: return `default: ${o.whenAbsent ?? o.default}; ${allowedValues(o)}`;
+  }
+}
+
+const COLUMN = 32;
+
+export function verbUsage(verb: Verb): string {
+  const { args, summary } = VERBS[verb];
+  const lines = verbOptions(verb).flatMap(([, o]) => {
+    const more = details(o);
+    const first = `  ${`--${o.flag} ${usageValue(o)}`.padEnd(COLUMN - 3)} ${o.help}`;
+    return more ? [first, `${' '.repeat(COLUMN)}${more}`] : [first];
+  });
+  return `Usage: seqlab ${verb} ${args.join(' ')} [options]\n${summary[0].toUpperCase()}${summary.slice(1)}.\n\n`
+    + `Options:\n${lines.join('\n')}\n  ${'-h, --help'.padEnd(COLUMN - 3)} This help.\n`;
+}
+
+export function usage(): string {
+  const verbs = (Object.keys(VERBS) as Verb[]).map(
+    (v) => `  ${`seqlab ${v} ${VERBS[v].args.join(' ')} [options]`.padEnd(38)} ${VERBS[v].summary}`);
+  return `seqlab — train and sample RNN / GRU / LSTM language models\n\nUsage:\n${verbs.join('\n')}\n\n`
+    + 'Run "seqlab VERB --help" for the options of a verb.\n';
+}
+
