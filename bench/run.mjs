@@ -47,7 +47,7 @@ const EXTRAS = [
 function parse(argv) {
   const o = {
     full: false, seconds: null, cells: null, hidden: null, peers: null, repeat: 1,
-    corpus: process.env.SEQLAB_BENCH_CORPUS || path.resolve(repoRoot, '..', 'shared', 'data', 'corpus-kjv.txt'),
+    corpus: process.env.SEQLAB_BENCH_CORPUS || path.join(repoRoot, 'data', 'corpus-kjv.txt'),
     out: path.join(repoRoot, 'bench-results'), cli: path.join(repoRoot, 'dist', 'cli.js'),
     valMax: 65536, warmupSteps: 5, warmupSeconds: 2, evalMaxSeconds: null, extras: true, list: false,
   };
