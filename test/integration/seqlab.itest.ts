@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
 import type { DiagnosticsReport, HoverResult } from '../../src/protocol';
 import { Runs } from '../../src/extension/runs';
-import { hoverText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText } from './screenshot';
+import { hoverText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText, webviewTexts } from './screenshot';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -73,8 +73,15 @@ suite('SeqLab in VS Code', function () {
     assert.ok(mean(losses.slice(-10)) < mean(losses.slice(0, 10)) - 0.3, `loss went from ${mean(losses.slice(0, 10))} to ${mean(losses.slice(-10))}`);
     assert.ok(api.runs.store.hasModel(doc.uri), 'a checkpoint was saved into the extension storage');
     if (uiBridgeAvailable()) {
+      // the sidebar shows the run's last step of its 80-step budget
       const view = await waitForWebviewText(/chars\/s/i);
-      assert.match(view.text, /80/);
+      const stepStat = async () => (await webviewTexts('[data-stat="step"]'))[view.index]?.text ?? '';
+      let shown = await stepStat();
+      for (let i = 0; i < 40 && shown !== '80 / 80'; i++) {
+        await sleep(250);
+        shown = await stepStat();
+      }
+      assert.strictEqual(shown, '80 / 80', 'the step the sidebar shows');
       await screenshot('sidebar-after-training');
     }
   });
@@ -197,7 +204,10 @@ suite('SeqLab in VS Code', function () {
     await config().update('steps', 80, vscode.ConfigurationTarget.Global);
   });
 
-  test('a reload finds the model, its curves and its sample again', async () => {
+  // What a window reload does to the extension's state, not a reload itself: a new Runs (the object
+  // activate() builds) over the same workspace storage. Reloading the window would also end the
+  // extension host that runs this suite.
+  test('a new Runs over the same storage finds the model, its curves and its sample again', async () => {
     const context = (api.runs as unknown as { context: vscode.ExtensionContext }).context;
     const restored = new Runs(context, api.runs.store);
     assert.strictEqual(restored.view?.runId, api.runs.view?.runId);
