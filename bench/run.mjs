@@ -72,7 +72,9 @@ function parse(argv) {
       case '--warmup-seconds': o.warmupSeconds = Number(v()); break;
       case '--eval-max-seconds': o.evalMaxSeconds = Number(v()); break;
       case '--no-extras': o.extras = false; break;
-      case '--render': o.render = argv[i + 1] && !argv[i + 1].startsWith('--') ? path.resolve(argv[++i]) : path.join(repoRoot, RESULTS_FILE); break;
+      case '--render':
+        o.render = argv[i + 1] && !argv[i + 1].startsWith('--') ? path.resolve(argv[++i]) : path.join(repoRoot, RESULTS_FILE);
+        break;
       case '--list': case '--help': case '-h': o.list = true; break;
       default: die(`unknown option ${a} (try --list)`);
     }
@@ -124,7 +126,9 @@ const meta = {
   date: new Date().toISOString(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
   memGB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.platform()} ${os.release()}`,
   argv: process.argv.slice(2), corpus: rel(opts.corpus),
-  workload: { batch: 32, seqLen: 64, lr: 0.002, optimizer: 'adam', clip: 5, valFraction: 0.1, layers: 1, level: 'char' },
+  workload: {
+    batch: 32, seqLen: 64, lr: 0.002, optimizer: 'adam', clip: 5, valFraction: 0.1, layers: 1, level: 'char',
+  },
   options: { ...opts, corpus: rel(opts.corpus), out: rel(opts.out), cli: rel(opts.cli) }, blas: blasInfo(),
   git: gitCommit(),
 };

@@ -25,13 +25,23 @@ export function tableRows(results) {
     let cps = fmtNum(r.charsPerSec);
     if (r.warmupIncluded) { cps = `~${cps}`; notes.add('~ fewer steps than the warm-up: chars/s includes warm-up'); }
     let vl = r.valLoss == null ? 'n/a' : !(r.valLoss < 50) ? 'diverged' : r.valLoss.toFixed(3);
-    if (vl === 'diverged') notes.add('diverged: val loss not finite or above 50 nats/char (the raw value is in the JSON)');
+    if (vl === 'diverged') {
+      notes.add('diverged: val loss not finite or above 50 nats/char (the raw value is in the JSON)');
+    }
     if (r.valTruncated) {
       vl += '†';
-      notes.add(`† validation stopped at the ${results.meta.options.evalMaxSeconds} s evaluation cap (fewer chars than the slice)`);
+      const cap = results.meta.options.evalMaxSeconds;
+      notes.add(`† validation stopped at the ${cap} s evaluation cap (fewer chars than the slice)`);
     }
-    if (r.valNoCarry) { vl += '‡'; notes.add('‡ brain.js: 64-char windows from a zero state (no carry), RMSProp, batch 1 — not the reference recipe'); }
-    if (r.valOwnRule) { vl += '§'; notes.add('§ SeqLab `eval` on the slice failed; value is the final log line (SeqLab\'s own validation rule)'); }
+    if (r.valNoCarry) {
+      vl += '‡';
+      notes.add('‡ brain.js: 64-char windows from a zero state (no carry), RMSProp, batch 1 — '
+        + 'not the reference recipe');
+    }
+    if (r.valOwnRule) {
+      vl += '§';
+      notes.add('§ SeqLab `eval` on the slice failed; value is the final log line (SeqLab\'s own validation rule)');
+    }
     const ratio = r.peer === 'seqlab' ? '1.00×' : r.ratio == null ? 'n/a' : `${r.ratio.toFixed(2)}×`;
     return [r.label, r.cell, String(r.hidden), cps, vl, fmtNum(r.peakRssMB), ratio, String(r.n)];
   });
@@ -66,8 +76,10 @@ export function consoleTable(results) {
   const o = results.meta.options;
   const out = [
     `Reference workload: char level, one-hot, 1 layer, B=32, T=64, Adam 2e-3, clip 5, ${o.seconds} s per run;`,
-    `val loss = nats/char on the first ${o.valMax} chars of the last 10 % (32 streams, state carried); chars/s after warm-up.`,
-    `${o.repeat > 1 ? `medians of ${o.repeat} alternating rounds; ` : ''}runs vary by about ±15 % — compare ratios within one run. ` +
+    `val loss = nats/char on the first ${o.valMax} chars of the last 10 % (32 streams, state carried); ` +
+      'chars/s after warm-up.',
+    `${o.repeat > 1 ? `medians of ${o.repeat} alternating rounds; ` : ''}` +
+      'runs vary by about ±15 % — compare ratios within one run. ' +
       `BLAS (torch): ${results.meta.blas}`,
     '',
     line(header),
@@ -77,7 +89,9 @@ export function consoleTable(results) {
   ];
   const busy = busyWarning(results);
   if (busy) out.push(busy);
-  for (const r of results.table.filter((x) => x.status && x.why)) out.push(`${r.label} ${r.cell}-${r.hidden}: ${r.status}: ${r.why}`);
+  for (const r of results.table.filter((x) => x.status && x.why)) {
+    out.push(`${r.label} ${r.cell}-${r.hidden}: ${r.status}: ${r.why}`);
+  }
   return out.join('\n');
 }
 
@@ -117,12 +131,15 @@ export function headline(results) {
     const seqlab = group.find((r) => r.peer === 'seqlab');
     const name = `${group[0].cell.toUpperCase()}-${group[0].hidden}`;
     if (!seqlab || seqlab.status) return `- ${name}: SeqLab not measured`;
-    const ratios = group.filter((r) => r.peer !== 'seqlab' && r.ratio != null).map((r) => `${r.ratio.toFixed(2)}× ${r.label}`);
+    const ratios = group
+      .filter((r) => r.peer !== 'seqlab' && r.ratio != null)
+      .map((r) => `${r.ratio.toFixed(2)}× ${r.label}`);
     return `- ${name}: ${fmtNum(seqlab.charsPerSec)} chars/s${ratios.length ? `, ${ratios.join(', ')}` : ''}`;
   });
   const out = [
     `SeqLab's speed over each peer's (chars/s ratio, same run; \`${command(results)}\`, ` +
-      `${results.meta.options.seconds} s per run) on ${day(results.meta.date)}, commit ${results.meta.git}, ${machine(results)}:`,
+      `${results.meta.options.seconds} s per run) on ${day(results.meta.date)}, commit ${results.meta.git}, ` +
+      `${machine(results)}:`,
     '',
     ...lines,
   ];

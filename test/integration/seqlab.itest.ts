@@ -8,7 +8,9 @@ import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
 import type { DiagnosticsReport, HoverResult } from '../../src/protocol';
 import { Runs } from '../../src/extension/runs';
-import { hoverText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText, webviewTexts } from './screenshot';
+import {
+  hoverText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText, webviewTexts,
+} from './screenshot';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -9,7 +9,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OptimizerKind } from '../../src/engine/config';
-import { applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, type OptimizerState } from '../../src/engine/optim';
+import {
+  applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, type OptimizerState,
+} from '../../src/engine/optim';
 import { Rng } from '../../src/engine/rng';
 
 const PYTHON = '/usr/bin/python3';
@@ -88,16 +90,21 @@ describe('optimizers and clipping against torch.optim (Debian python3-torch as t
     try {
       execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
     } catch {
-      throw new Error(`${PYTHON} cannot import torch: install it with "apt-get install -y python3-torch" (.ci/run does)`);
+      throw new Error(`${PYTHON} cannot import torch: install it with "apt-get install -y python3-torch" `
+        + '(.ci/run does)');
     }
     const file = join(mkdtempSync(join(tmpdir(), 'seqlab-optim-oracle-')), 'cases.json');
-    const optimizers = cases.map((c) => ({ kind: c.kind, lr: c.lr, momentum: MOMENTUM, decay: DECAY, every: EVERY, params: c.params, grads: c.grads }));
+    const optimizers = cases.map((c) => ({
+      kind: c.kind, lr: c.lr, momentum: MOMENTUM, decay: DECAY, every: EVERY, params: c.params, grads: c.grads,
+    }));
     writeFileSync(file, JSON.stringify({ optimizers, clip: { grad: Array.from(clipGrad), maxNorm } }));
     ref = JSON.parse(execFileSync(PYTHON, [ORACLE, file], { maxBuffer: 64 << 20 }).toString());
   });
 
   cases.forEach((c, i) => {
-    it(`${c.kind}${c.kind === 'sgd' ? ` (momentum ${MOMENTUM})` : ''}, lr ${c.lr} halved every ${EVERY} steps: the same parameters and state for ${STEPS} steps`, () => {
+    const name = c.kind === 'sgd' ? `sgd (momentum ${MOMENTUM})` : c.kind;
+    const rule = `${name}, lr ${c.lr} halved every ${EVERY} steps`;
+    it(`${rule}: the same parameters and state for ${STEPS} steps`, () => {
       const torch = ref.optimizers[i];
       c.after.forEach((ours, step) => {
         const e = relError(ours.params, torch.params[step]);

@@ -18,14 +18,16 @@ interface ResultsModule {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const bench = require(join(REPO, 'bench', 'lib', 'results.mjs')) as ResultsModule;
 
-interface Row { peer: string; cell: string; hidden: number; n: number; charsPerSec: number | null; ratio: number | null }
+interface Row {
+  peer: string; cell: string; hidden: number; n: number; charsPerSec: number | null; ratio: number | null;
+}
 interface Results { meta: Record<string, unknown>; table: Row[]; runs: unknown[]; extras: unknown[] }
 
 describe('bench results in the docs', () => {
   const results = JSON.parse(readFileSync(join(REPO, bench.RESULTS_FILE), 'utf8')) as Results;
 
   for (const s of bench.SECTIONS) {
-    it(`${s.file}'s ${s.name} section is what \`node bench/run.mjs --render\` writes from ${bench.RESULTS_FILE}`, () => {
+    it(`${s.file}'s ${s.name} section is what \`node bench/run.mjs --render\` writes from the results`, () => {
       const committed = bench.readSection(readFileSync(join(REPO, s.file), 'utf8'), s.name);
       assert.equal(committed, s.render(results), `run \`node bench/run.mjs --render\` and commit ${s.file}`);
     });
@@ -33,7 +35,9 @@ describe('bench results in the docs', () => {
 
   it('the results name the machine, the date, the commit and the versions, and every row its medians and runs', () => {
     const m = results.meta;
-    for (const key of ['cpuModel', 'cpus', 'memGB', 'date', 'git', 'node', 'platform', 'blas']) assert.ok(m[key], `meta.${key}`);
+    for (const key of ['cpuModel', 'cpus', 'memGB', 'date', 'git', 'node', 'platform', 'blas']) {
+      assert.ok(m[key], `meta.${key}`);
+    }
     assert.ok(results.table.length > 0);
     for (const r of results.table) {
       assert.ok(Number.isInteger(r.n), `${r.peer} ${r.cell}-${r.hidden}: number of runs`);

@@ -269,24 +269,31 @@ describe('diagnostics webview (chromium)', function () {
     for (const theme of themes) {
       const vars = THEMES[theme].vars, blue = vars['--vscode-charts-blue'];
       await view.setTheme(theme);
-      await view.page.waitForFunction((c) => (window as any).seqlabCharts.get('vanishing').uplot.series[1].stroke() === c, blue);
+      await view.page.waitForFunction(
+        (c) => (window as any).seqlabCharts.get('vanishing').uplot.series[1].stroke() === c, blue);
       await settled(view.page);
       // the picture: four panels (no training curves without them), each chart drawn, in the theme's colours
       assert.deepEqual(await view.page.locator('section.panel:visible h2').allInnerTexts(),
-        ['How far back the gradient reaches', 'Gate saturation', 'Gradient norm per parameter', 'Gradient clipping events']);
+        ['How far back the gradient reaches', 'Gate saturation', 'Gradient norm per parameter',
+          'Gradient clipping events']);
       const chart = await vanishing(view, 5);
-      assert.deepEqual(chart.labels, data.flatMap((r) => r.gradNorms.map((_, l) => (r.gradNorms.length > 1 ? `${r.label} layer ${l + 1}` : r.label))));
-      assert.deepEqual((await view.page.locator('#vanishing .u-legend .u-series .u-label').allInnerTexts()).slice(1), chart.labels);
+      const seriesName = (r: DiagnosticsReport, l: number) =>
+        (r.gradNorms.length > 1 ? `${r.label} layer ${l + 1}` : r.label);
+      assert.deepEqual(chart.labels, data.flatMap((r) => r.gradNorms.map((_, l) => seriesName(r, l))));
+      const legend = await view.page.locator('#vanishing .u-legend .u-series .u-label').allInnerTexts();
+      assert.deepEqual(legend.slice(1), chart.labels);
       assert.ok(await canvasPixels(view, '#vanishing', blue) > 200, `${theme}: the RNN's line in the theme blue`);
       const otherBlue = THEMES[theme === 'dark' ? 'light' : 'dark'].vars['--vscode-charts-blue'];
-      assert.equal(await canvasPixels(view, '#vanishing', otherBlue), 0, `${theme}: nothing left in the other theme's blue`);
-      for (const id of ['#gates', '#params', '#clips']) assert.ok(await canvasPixels(view, id) > 2000, `${theme}: ${id} is drawn`);
+      assert.equal(await canvasPixels(view, '#vanishing', otherBlue), 0, `${theme}: nothing in the other theme's blue`);
+      for (const id of ['#gates', '#params', '#clips']) {
+        assert.ok(await canvasPixels(view, id) > 2000, `${theme}: ${id} is drawn`);
+      }
       await screenshot(view.page, `diagnostics-${theme}.png`);
       if (theme !== 'dark') continue;
       for (const id of ['vanishing', 'gates', 'params', 'clips']) {
         const m = await save(view, `${id}-png`);
         assert.ok(pngSize(m.data).height > 100, `${id}: ${JSON.stringify(pngSize(m.data))}`);
-        assert.deepEqual(await cornerPixel(view, m.data), [0x1f, 0x1f, 0x1f, 255], `${id}: on the dark editor background`);
+        assert.deepEqual(await cornerPixel(view, m.data), [0x1f, 0x1f, 0x1f, 255], `${id}: on the dark background`);
         fs.mkdirSync(SCREENSHOTS, { recursive: true });
         fs.writeFileSync(path.join(SCREENSHOTS, `export-${m.name}`), Buffer.from(m.data.slice(m.data.indexOf(',') + 1), 'base64'));
       }
