@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// `npm run bench` — SeqLab against its peers on the reference workload (DESIGN.md §6), all in
-// the same run, one child process per peer run (sequential; the machine has 2 cores).
+// `npm run bench` — SeqLab against its peers on the reference workload (docs/design.md, "The
+// reference workload"), all in the same run, one child process per peer run (sequential; the
+// machine has 2 cores). Every run writes bench/results/latest.json and, from it, the results
+// section of bench/README.md and the speed headline of README.md (bench/lib/results.mjs).
 //
 //   node bench/run.mjs                 # 20 s per run, LSTM, hidden 128 and 256, all peers
 //   node bench/run.mjs --full          # 120 s per run, RNN/GRU/LSTM x hidden 128/256
 //   node bench/run.mjs --peers seqlab,torch-1t --seconds 30 --repeat 3
+//   node bench/run.mjs --render        # rewrite those sections from bench/results/latest.json, run nothing
 //   node bench/run.mjs --list          # peers and options
 //
 // See bench/README.md for what is measured and how.
@@ -13,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { consoleTable, fmtNum, renderSections, RESULTS_FILE } from './lib/results.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -28,7 +32,7 @@ const PEERS = [
     cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs', '--threads', '1'] },
   { id: 'torch-1t', label: 'PyTorch 1 thread', cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
     env: { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, needsTorch: true },
-  { id: 'torch-best', label: 'PyTorch 2 BLAS thr', cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
+  { id: 'torch-best', label: 'PyTorch 2 BLAS threads', cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
     env: { OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, needsTorch: true },
   { id: 'tfjs-wasm', label: 'TF.js wasm SIMD', cmd: [process.execPath, 'bench/peers/tfjs_peer.mjs', '--backend', 'wasm'] },
   { id: 'tfjs-cpu', label: 'TF.js cpu', cmd: [process.execPath, 'bench/peers/tfjs_peer.mjs', '--backend', 'cpu'] },
@@ -48,9 +52,9 @@ const EXTRAS = [
 function parse(argv) {
   const o = {
     full: false, seconds: null, cells: null, hidden: null, peers: null, repeat: 1,
-    corpus: process.env.SEQLAB_BENCH_CORPUS || path.resolve(repoRoot, '..', 'shared', 'data', 'corpus-kjv.txt'),
+    corpus: process.env.SEQLAB_BENCH_CORPUS || path.join(repoRoot, 'data', 'corpus-kjv.txt'),
     out: path.join(repoRoot, 'bench-results'), cli: path.join(repoRoot, 'dist', 'cli.js'),
-    valMax: 65536, warmupSteps: 5, warmupSeconds: 2, evalMaxSeconds: null, extras: true, list: false,
+    valMax: 65536, warmupSteps: 5, warmupSeconds: 2, evalMaxSeconds: null, extras: true, list: false, render: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => { if (i + 1 >= argv.length) die(`${a} needs a value`); return argv[++i]; };
@@ -69,6 +73,9 @@ function parse(argv) {
       case '--warmup-seconds': o.warmupSeconds = Number(v()); break;
       case '--eval-max-seconds': o.evalMaxSeconds = Number(v()); break;
       case '--no-extras': o.extras = false; break;
+      case '--render':
+        o.render = argv[i + 1] && !argv[i + 1].startsWith('--') ? path.resolve(argv[++i]) : path.join(repoRoot, RESULTS_FILE);
+        break;
       case '--list': case '--help': case '-h': o.list = true; break;
       default: die(`unknown option ${a} (try --list)`);
     }
@@ -89,7 +96,13 @@ if (opts.list) {
   console.log(`peers: ${PEERS.map((p) => `${p.id} (${p.label})`).join(', ')}
 options: --full | --seconds S | --cells lstm,gru,rnn | --hidden 128,256 | --peers ids | --repeat N
          --corpus FILE (or SEQLAB_BENCH_CORPUS) | --out DIR | --cli dist/cli.js | --val-max 65536
-         --warmup-steps 5 | --warmup-seconds 2 | --eval-max-seconds (default max(10, S/2)) | --no-extras`);
+         --warmup-steps 5 | --warmup-seconds 2 | --eval-max-seconds (default max(10, S/2)) | --no-extras
+         --render [RESULTS.json] (rewrite the docs' sections from ${RESULTS_FILE} or the file given; runs nothing)`);
+  process.exit(0);
+}
+if (opts.render) {
+  renderSections(repoRoot, JSON.parse(fs.readFileSync(opts.render, 'utf8')));
+  console.log(`bench/README.md and README.md: sections rewritten from ${path.relative(process.cwd(), opts.render)}`);
   process.exit(0);
 }
 if (!fs.existsSync(opts.corpus)) die(`corpus not found: ${opts.corpus} (use --corpus FILE or SEQLAB_BENCH_CORPUS)`);
@@ -108,12 +121,23 @@ function torchCheck() {
   } catch { return { ok: false, reason: `${PY} could not run the torch check: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}` }; }
 }
 
+// Paths relative to the repository: the results are committed.
+const rel = (p) => path.relative(repoRoot, p);
 const meta = {
-  date: new Date().toISOString(), host: os.hostname(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
+  date: new Date().toISOString(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
   memGB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.platform()} ${os.release()}`,
-  corpus: opts.corpus, workload: { batch: 32, seqLen: 64, lr: 0.002, optimizer: 'adam', clip: 5, valFraction: 0.1, layers: 1, level: 'char' },
-  options: { ...opts }, blas: blasInfo(), git: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).stdout.trim(),
+  argv: process.argv.slice(2), corpus: rel(opts.corpus),
+  workload: {
+    batch: 32, seqLen: 64, lr: 0.002, optimizer: 'adam', clip: 5, valFraction: 0.1, layers: 1, level: 'char',
+  },
+  options: { ...opts, corpus: rel(opts.corpus), out: rel(opts.out), cli: rel(opts.cli) }, blas: blasInfo(),
+  git: gitCommit(),
 };
+/** The commit measured, with `-dirty` when tracked files had changes. */
+function gitCommit() {
+  const git = (...args) => spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).stdout.trim();
+  return git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? '-dirty' : '');
+}
 const selected = PEERS.filter((p) => opts.peers.includes(p.id));
 let torch = null;
 if (selected.some((p) => p.needsTorch)) {
@@ -172,7 +196,6 @@ function fmtRun(r) {
   if (r.error) return `ERROR: ${r.error}`;
   return `${fmtNum(r.charsPerSec)} chars/s, val ${r.valLoss?.toFixed?.(3) ?? 'n/a'}, ${fmtNum(r.peakRssMB)} MB, ${r.steps} steps, wall ${r.wallSeconds.toFixed(0)} s`;
 }
-const fmtNum = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
 
 const runs = [];
 const configs = opts.cells.flatMap((cell) => opts.hidden.map((hidden) => ({ cell, hidden })));
@@ -229,35 +252,10 @@ for (const { cell, hidden } of configs) {
   rows.push(...group);
 }
 
-const notes = new Set();
-const header = ['peer', 'cell', 'hidden', 'chars/s', 'val loss', 'peak RSS MB', 'SeqLab/peer'];
-const table = rows.map((r) => {
-  if (r.status) return [r.label, r.cell, String(r.hidden), r.status, '', '', ''];
-  let cps = fmtNum(r.charsPerSec);
-  if (r.warmupIncluded) { cps = `~${cps}`; notes.add('~ fewer steps than the warm-up: chars/s includes warm-up'); }
-  let vl = r.valLoss == null ? 'n/a' : !(r.valLoss < 50) ? 'diverged' : r.valLoss.toFixed(3);
-  if (vl === 'diverged') notes.add('diverged: val loss not finite or above 50 nats/char (the raw value is in the JSON)');
-  if (r.valTruncated) { vl += '†'; notes.add(`† validation stopped at the ${opts.evalMaxSeconds} s evaluation cap (fewer chars than the slice)`); }
-  if (r.valNoCarry) { vl += '‡'; notes.add('‡ brain.js: 64-char windows from a zero state (no carry), RMSProp, batch 1 — not the reference recipe'); }
-  if (r.valOwnRule) { vl += '§'; notes.add('§ SeqLab `eval` on the slice failed; value is the final log line (SeqLab\'s own validation rule)'); }
-  const ratio = r.ratio == null ? (r.peer === 'seqlab' ? '' : 'n/a') : `${r.ratio.toFixed(2)}×`;
-  return [r.label, r.cell, String(r.hidden), cps, vl, fmtNum(r.peakRssMB), r.peer === 'seqlab' ? '1.00×' : ratio];
-});
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-const line = (cells) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
-console.log(`\nReference workload: char level, one-hot, 1 layer, B=32, T=64, Adam 2e-3, clip 5, ${opts.seconds} s per run;`);
-console.log(`val loss = nats/char on the first ${opts.valMax} chars of the last 10 % (32 streams, state carried); chars/s after warm-up.`);
-console.log(`${opts.repeat > 1 ? `medians of ${opts.repeat} alternating rounds; ` : ''}runs vary by about ±15 % — compare ratios within one run. BLAS (torch): ${meta.blas}\n`);
-console.log(line(header));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const row of table) console.log(line(row));
-for (const n2 of notes) console.log(n2);
-const busy = runs.filter((r) => r.loadAvg1mAtStart > meta.cpus);
-if (busy.length) console.log(`WARNING: ${busy.length} run(s) started with a 1-min load average above ${meta.cpus} (max ${Math.max(...busy.map((r) => r.loadAvg1mAtStart)).toFixed(1)}): other processes were competing for the CPUs; the numbers are unreliable.`);
-for (const r of rows.filter((x) => x.status && x.why)) console.log(`${r.label} ${r.cell}-${r.hidden}: ${r.status}: ${r.why}`);
+const extras = [];
+console.log(`\n${consoleTable({ meta, table: rows, runs, extras })}`);
 
 // ---------------------------------------------------------------- extras
-const extras = [];
 if (opts.extras) {
   console.log('\nExtras (SeqLab editor measurements):');
   for (const x of EXTRAS) {
@@ -278,9 +276,14 @@ if (opts.extras) {
   }
 }
 
-// ---------------------------------------------------------------- results file
+// ---------------------------------------------------------------- results files and docs
+const results = { meta, table: rows, runs, extras };
 fs.mkdirSync(opts.out, { recursive: true });
 const stamp = meta.date.replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
 const file = path.join(opts.out, `bench-${stamp}${opts.full ? '-full' : ''}.json`);
-fs.writeFileSync(file, JSON.stringify({ meta, table: rows, runs, extras }, null, 2) + '\n');
-console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
+const json = JSON.stringify(results, null, 2) + '\n';
+fs.writeFileSync(file, json);
+fs.writeFileSync(path.join(repoRoot, RESULTS_FILE), json);
+renderSections(repoRoot, results);
+console.log(`\nresults: ${path.relative(process.cwd(), file)} and ${RESULTS_FILE} (commit it), ` +
+  'from which bench/README.md\'s results and README.md\'s speed headline were rewritten');

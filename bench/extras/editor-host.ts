@@ -15,7 +15,7 @@ export const REPO = resolve(__dirname, '..', '..');
 export interface Args { corpus: string; seconds: number }
 
 export function parseArgs(argv = process.argv.slice(2)): Args {
-  const a: Args = { corpus: resolve(REPO, '..', 'shared', 'data', 'corpus-kjv.txt'), seconds: 20 };
+  const a: Args = { corpus: resolve(REPO, 'data', 'corpus-kjv.txt'), seconds: 20 };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--corpus') a.corpus = resolve(argv[++i]);
     else if (argv[i] === '--seconds') a.seconds = Number(argv[++i]);

@@ -1,4 +1,4 @@
-// SeqLab peer for `npm run bench`: drives the CLI (DESIGN.md §5) and turns its metrics log into
+// SeqLab peer for `npm run bench`: drives the CLI (docs/cli.md) and turns its metrics log into
 // the same JSON result line as the other peers.
 //
 //   node bench/peers/seqlab_peer.mjs --corpus FILE --cell lstm --hidden 256 --seconds 20 [--threads N]

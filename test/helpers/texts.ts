@@ -1,14 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The repository root (tests run from out/test/...). */
 export const REPO = join(__dirname, '..', '..', '..');
 
-/** The reference corpus from ../shared/data (CI copies shared/ beside the clone). */
+/** The reference corpus, committed with the repository (data/README.md). */
 export function corpusPath(): string {
-  const p = process.env.SEQLAB_CORPUS ?? join(REPO, '..', 'shared', 'data', 'corpus-kjv.txt');
-  if (!existsSync(p)) throw new Error(`reference corpus not found at ${p}; set SEQLAB_CORPUS`);
-  return p;
+  return join(REPO, 'data', 'corpus-kjv.txt');
 }
 
 export function corpus(): string {

@@ -14,7 +14,8 @@
 // SEQLAB_CODE_SERVER_ENTRY, SEQLAB_CHROMIUM (default /usr/bin/chromium).
 // SEQLAB_IT_GREP / SEQLAB_IT_FILES are passed on to the suite (see index.ts).
 //
-// Exit code: the suite's (0 all passed, 1 failures), 124 on overall timeout,
+// Exit code: the suite's when it failed; 0 only when it exited 0 and reported at least one
+// passing test and no failure, else 1 (suiteVerdict.ts); 124 on overall timeout,
 // 2 when the harness itself fails (tools missing, server not ready, ...).
 import { spawn, spawnSync, ChildProcess } from 'child_process';
 import * as fs from 'fs';
@@ -23,6 +24,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as util from 'util';
 import type { Browser, Page } from 'playwright-core';
+import { parseSuiteCounts, suiteVerdict, type SuiteCounts } from './suiteVerdict';
 import { sampleWorkspace } from './workspace';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -535,8 +537,8 @@ async function main(): Promise<number> {
     page = await context.newPage();
     const thePage = page;
 
-    let resolveExit!: (v: { code: number; logs: unknown }) => void;
-    const exitPromise = new Promise<{ code: number; logs: unknown }>((r) => (resolveExit = r));
+    let resolveExit!: (v: { code: unknown; logs: unknown }) => void;
+    const exitPromise = new Promise<{ code: unknown; logs: unknown }>((r) => (resolveExit = r));
     let workbenchMs = 0;
     let suiteStart = 0;
     // Everything the workbench logs (its own lines and the extension host's console.*)
@@ -546,7 +548,7 @@ async function main(): Promise<number> {
     const workbenchLogPath = path.join(opts.artifacts, 'integration', 'workbench.log');
     const workbenchLog = fs.createWriteStream(workbenchLogPath);
     const early: string[] = [];
-    let closingLine: string | undefined;
+    let counts: SuiteCounts | undefined;
     let suiteStarted = false;
     let suiteLogStart = 0;
     await page.exposeFunction('codeAutomationLog', (type: unknown, args: unknown) => {
@@ -557,10 +559,7 @@ async function main(): Promise<number> {
         suiteStarted = true;
         suiteLogStart = Date.now();
       }
-      const counts = /\[seqlab-it\] result: (\d+ passed, \d+ failed, \d+ skipped)/.exec(text);
-      if (counts) {
-        closingLine = `integration: ${counts[1]}`;
-      }
+      counts = parseSuiteCounts(text) ?? counts;
       for (const line of text.split('\n')) {
         const tagged = level === 'error' || level === 'warn' ? `[vscode:${level}] ${line}` : line;
         workbenchLog.write(`[${elapsed()}] ${tagged}\n`);
@@ -584,8 +583,8 @@ async function main(): Promise<number> {
         }
       }
     };
-    await page.exposeFunction('codeAutomationExit', (code: number, logs: unknown) => {
-      resolveExit({ code: Number(code) || 0, logs });
+    await page.exposeFunction('codeAutomationExit', (code: unknown, logs: unknown) => {
+      resolveExit({ code, logs });
     });
     page.on('pageerror', (err) => opts.verbose && say(`page error: ${err.message}`));
     page.on('console', (msg) => {
@@ -638,16 +637,18 @@ async function main(): Promise<number> {
     const untilSuite = suiteLogStart && suiteStart ? suiteLogStart - suiteStart : 0;
     const suiteMs = suiteLogStart ? now - suiteLogStart : 0;
     say(
-      `suite exit code ${result.code} (server ready ${serverReadyMs} ms, browser ${browserMs} ms, ` +
+      `suite exit code ${String(result.code)} (server ready ${serverReadyMs} ms, browser ${browserMs} ms, ` +
         `workbench ${workbenchMs} ms, extension hosts until suite start ${untilSuite} ms, suite ${suiteMs} ms)`,
     );
-    if (result.code !== 0) {
+    const verdict = suiteVerdict(result.code, counts);
+    if (verdict.reason) {
+      say(`FAILED: ${verdict.reason}`);
+    }
+    if (verdict.code !== 0) {
       await saveFailureScreenshot(thePage, opts, 'failure');
     }
-    // The plain closing line CI reads ('N passed, N failed'); 0 passed, 1 failed if
-    // the suite died without counting.
-    finalLine = closingLine ?? `integration: 0 passed, ${result.code === 0 ? 0 : 1} failed`;
-    return result.code;
+    finalLine = verdict.line;
+    return verdict.code;
   } catch (err) {
     say(`harness error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     if (page) {

@@ -220,7 +220,10 @@ suite('SeqLab in VS Code', function () {
     await config().update('steps', 80, vscode.ConfigurationTarget.Global);
   });
 
-  test('a reload finds the model, its curves and its sample again', async () => {
+  // What a window reload does to the extension's state, not a reload itself: a new Runs (the object
+  // activate() builds) over the same workspace storage. Reloading the window would also end the
+  // extension host that runs this suite.
+  test('a new Runs over the same storage finds the model, its curves and its sample again', async () => {
     const context = (api.runs as unknown as { context: vscode.ExtensionContext }).context;
     const restored = new Runs(context, api.runs.store);
     assert.strictEqual(restored.view?.runId, api.runs.view?.runId);

@@ -1,4 +1,4 @@
-// Behaviour on the reference corpus (../shared/data/corpus-kjv.txt): the model learns English,
+// Behaviour on the reference corpus (data/corpus-kjv.txt): the model learns English,
 // and the diagnostics show the course's vanishing-gradient lesson. Budgets are step counts.
 
 import assert from 'node:assert/strict';

@@ -70,6 +70,34 @@ function pngSize(dataUrl: string): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
+/** The RGBA of pixel (1, 1) of a PNG data URL, decoded by the browser. */
+function cornerPixel(view: View, dataUrl: string): Promise<number[]> {
+  return view.page.evaluate(async (url) => {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    return Array.from(ctx.getImageData(1, 1, 1, 1).data);
+  }, dataUrl);
+}
+
+/** Pixels of the first canvas under `selector`: painted ones, or those within ±2 of `hex` and opaque. */
+function canvasPixels(view: View, selector: string, hex?: string): Promise<number> {
+  const target = hex ? [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) : null;
+  return view.page.locator(`${selector} canvas`).first().evaluate((c: HTMLCanvasElement, t) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (!t ? d[i + 3] > 0 : d[i + 3] === 255 && [0, 1, 2].every((k) => Math.abs(d[i + k] - t[k]) <= 2)) n++;
+    }
+    return n;
+  }, target);
+}
+
 describe('diagnostics webview (chromium)', function () {
   this.timeout(60_000);
   let view: View;
@@ -144,18 +172,7 @@ describe('diagnostics webview (chromium)', function () {
     const chartWidth = await view.page.locator('#vanishing .chart').evaluate((e) => e.getBoundingClientRect().width);
     assert.ok(size.width > chartWidth && size.height > 320, JSON.stringify(size));
     // the corner pixel is the editor background of the theme, not transparent
-    const corner = await view.page.evaluate(async (url) => {
-      const img = new Image();
-      img.src = url;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      return Array.from(ctx.getImageData(1, 1, 1, 1).data);
-    }, m.data);
-    assert.deepEqual(corner, [0x1f, 0x1f, 0x1f, 255]);
+    assert.deepEqual(await cornerPixel(view, m.data), [0x1f, 0x1f, 0x1f, 255]);
   });
 
   it('Save CSV posts the vanishing-gradient data: one row per t, one column per series', async () => {
@@ -245,17 +262,38 @@ describe('diagnostics webview (chromium)', function () {
     assert.equal(view.warnings.filter((w) => /ignored a malformed message.*gradNorms\[0\]/.test(w)).length, 1, view.warnings.join('\n'));
   });
 
-  it('renders the panel in dark and light themes (screenshots, and the PNG exports in dark)', async () => {
+  it('renders the panel in dark and light themes: what the screenshots and the PNG exports show', async () => {
     await view.send({ type: 'diagnostics', reports: data });
     await vanishing(view, 5);
-    for (const theme of ['dark', 'light'] as ThemeName[]) {
+    const themes: ThemeName[] = ['dark', 'light'];
+    for (const theme of themes) {
+      const vars = THEMES[theme].vars, blue = vars['--vscode-charts-blue'];
       await view.setTheme(theme);
-      await view.page.waitForFunction((c) => (window as any).seqlabCharts.get('vanishing').uplot.series[1].stroke() === c, THEMES[theme].vars['--vscode-charts-blue']);
+      await view.page.waitForFunction(
+        (c) => (window as any).seqlabCharts.get('vanishing').uplot.series[1].stroke() === c, blue);
       await settled(view.page);
+      // the picture: four panels (no training curves without them), each chart drawn, in the theme's colours
+      assert.deepEqual(await view.page.locator('section.panel:visible h2').allInnerTexts(),
+        ['How far back the gradient reaches', 'Gate saturation', 'Gradient norm per parameter',
+          'Gradient clipping events']);
+      const chart = await vanishing(view, 5);
+      const seriesName = (r: DiagnosticsReport, l: number) =>
+        (r.gradNorms.length > 1 ? `${r.label} layer ${l + 1}` : r.label);
+      assert.deepEqual(chart.labels, data.flatMap((r) => r.gradNorms.map((_, l) => seriesName(r, l))));
+      const legend = await view.page.locator('#vanishing .u-legend .u-series .u-label').allInnerTexts();
+      assert.deepEqual(legend.slice(1), chart.labels);
+      assert.ok(await canvasPixels(view, '#vanishing', blue) > 200, `${theme}: the RNN's line in the theme blue`);
+      const otherBlue = THEMES[theme === 'dark' ? 'light' : 'dark'].vars['--vscode-charts-blue'];
+      assert.equal(await canvasPixels(view, '#vanishing', otherBlue), 0, `${theme}: nothing in the other theme's blue`);
+      for (const id of ['#gates', '#params', '#clips']) {
+        assert.ok(await canvasPixels(view, id) > 2000, `${theme}: ${id} is drawn`);
+      }
       await screenshot(view.page, `diagnostics-${theme}.png`);
       if (theme !== 'dark') continue;
       for (const id of ['vanishing', 'gates', 'params', 'clips']) {
         const m = await save(view, `${id}-png`);
+        assert.ok(pngSize(m.data).height > 100, `${id}: ${JSON.stringify(pngSize(m.data))}`);
+        assert.deepEqual(await cornerPixel(view, m.data), [0x1f, 0x1f, 0x1f, 255], `${id}: on the dark background`);
         fs.mkdirSync(SCREENSHOTS, { recursive: true });
         fs.writeFileSync(path.join(SCREENSHOTS, `export-${m.name}`), Buffer.from(m.data.slice(m.data.indexOf(',') + 1), 'base64'));
       }

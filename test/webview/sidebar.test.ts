@@ -283,19 +283,39 @@ describe('sidebar webview (chromium)', function () {
     assert.equal(narrow, await view.page.locator('.chart-box').evaluate((e) => Math.floor(e.getBoundingClientRect().width)));
   });
 
-  it('renders a training run in dark, light and high-contrast themes (screenshots)', async () => {
+  it('renders a training run in dark, light and high-contrast themes: what the screenshots show', async () => {
     const points = lossCurve(0, 1240);
     await view.send({ type: 'run', run: run({ points, sample: SAMPLE }) });
     await chartWithPoints(view, points.length);
-    for (const theme of ['dark', 'light', 'high-contrast'] as ThemeName[]) {
+    const themes: ThemeName[] = ['dark', 'light', 'high-contrast'];
+    for (const theme of themes) {
+      const vars = THEMES[theme].vars, blue = vars['--vscode-charts-blue'];
       await view.setTheme(theme);
-      await view.page.waitForFunction((c) => (window as any).seqlabCharts.get('loss').uplot.series[2].stroke() === c, THEMES[theme].vars['--vscode-charts-blue']);
+      await view.page.waitForFunction(
+        (c) => (window as any).seqlabCharts.get('loss').uplot.series[2].stroke() === c, blue);
       await settled(view.page);
+      // the picture: the whole curve with its legend, the run's numbers and its sample, in the theme's colours
+      const chart = (await lossChart(view))!;
+      assert.deepEqual(chart.x, points.map((p) => p.step));
+      const legend = await view.page.locator('.u-legend .u-series .u-label').allInnerTexts();
+      assert.deepEqual(legend.slice(1), ['train', 'smoothed', 'val', 'clipped']);
+      assert.equal(await view.page.locator('.run-title').innerText(), 'tiny-shakespeare.txt — LSTM-128');
+      assert.equal(await statText(view, 'step'), '1,240 / 2,000');
+      assert.equal(await view.page.locator('.sample-text').innerText(), SAMPLE);
+      assert.ok(await pixelsOfColor(view, blue) > 100, `${theme}: the smoothed line is drawn in the theme blue`);
+      assert.ok(await pixelsOfColor(view, vars['--vscode-charts-red']) > 20, `${theme}: clip events in the theme red`);
+      for (const other of themes.map((t) => THEMES[t].vars['--vscode-charts-blue']).filter((c) => c !== blue)) {
+        assert.equal(await pixelsOfColor(view, other), 0, `${theme}: no pixel in another theme's blue ${other}`);
+      }
       await screenshot(view.page, `sidebar-${theme}.png`);
     }
     await view.setTheme('dark');
     await view.send({ type: 'run', run: null });
     await settled(view.page);
+    assert.ok(await view.page.locator('.empty [data-command="train"]').isVisible(), 'the empty state offers Train');
+    const empty = await view.page.locator('.empty').innerText();
+    assert.match(empty, /Open a text file and run SeqLab: Train char model on this file/);
+    assert.equal(await view.page.locator('.run').isVisible(), false, 'no run, no chart');
     await screenshot(view.page, 'sidebar-empty-dark.png', false);
   });
 });
