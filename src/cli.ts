@@ -16,6 +16,7 @@ import { ProgressPoint } from './engine/reports';
 import { Sampler } from './engine/sample';
 import { DEFAULT_MAX_BYTES, readTextFile } from './engine/text';
 import { DivergedError, Trainer } from './engine/train';
+import { enableRelaxedSimd } from './engine/wasm/backend';
 
 const USAGE = `seqlab — train and sample RNN / GRU / LSTM language models
 
@@ -134,6 +135,7 @@ async function train(argv: string[]): Promise<void> {
   const tty = process.stderr.isTTY;
   if (v.log) writeFileSync(v.log, '');
   process.stderr.write(`seqlab: ${c.cell.toUpperCase()}-${c.hidden}×${c.layers}, vocabulary ${c.vocabSize} ${trainer.model.tokenizer.spec.level === 'char' ? 'characters' : 'words'}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`);
+  if (k.fallbacks.length) process.stderr.write(`seqlab: backend ${k.name} runs in TypeScript: ${k.fallbacks.join(', ')}\n`);
   let lastVal: number | null = null, lastPrint = 0, savedStep = -1;
   try {
     const result = await trainer.run({
@@ -233,6 +235,7 @@ function runExport(argv: string[]): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  enableRelaxedSimd(); // fused multiply-add in the WebAssembly kernels (a V8 flag on Node 20)
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -1,9 +1,8 @@
 // Model and training settings, with the one validator every entry point (CLI, worker, tests) uses.
 
 import { SeqLabError } from './errors';
+import { CellKind, GruForm } from './types';
 
-export type CellKind = 'rnn' | 'gru' | 'lstm';
-export type GruForm = 'torch' | 'course';
 export type InputKind = 'onehot' | 'embedding';
 export type OptimizerKind = 'adam' | 'sgd' | 'rmsprop' | 'adagrad';
 export type Level = 'char' | 'word';

@@ -1,8 +1,9 @@
 // The seqlab.* settings, read and validated in one place.
 
 import * as vscode from 'vscode';
-import { CellKind, defaultTrainConfig, ModelConfig, OptimizerKind, TrainConfig, validateTrainConfig, validateModelConfig } from '../engine/config';
+import { defaultTrainConfig, ModelConfig, OptimizerKind, TrainConfig, validateTrainConfig, validateModelConfig } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
+import { CellKind } from '../engine/types';
 
 export interface Settings {
   model: Partial<ModelConfig>;

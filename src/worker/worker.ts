@@ -10,9 +10,11 @@ import { exportTorch } from '../engine/export';
 import { ProgressPoint } from '../engine/reports';
 import { Sampler } from '../engine/sample';
 import { Trainer } from '../engine/train';
+import { enableRelaxedSimd } from '../engine/wasm/backend';
 import { HostToWorker, HoverResult, InferenceTask, parseHostToWorker, TrainJob, WorkerToHost } from '../protocol';
 
 const port = parentPort!;
+enableRelaxedSimd(); // fused multiply-add in the WebAssembly kernels (a V8 flag on Node 20)
 const k = defaultBackend();
 let stopRequested = false;
 
