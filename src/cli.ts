@@ -135,7 +135,7 @@ async function train(argv: string[]): Promise<void> {
   const tty = process.stderr.isTTY;
   if (v.log) writeFileSync(v.log, '');
   process.stderr.write(`seqlab: ${c.cell.toUpperCase()}-${c.hidden}×${c.layers}, vocabulary ${c.vocabSize} ${trainer.model.tokenizer.spec.level === 'char' ? 'characters' : 'words'}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`);
-  if (k.fallbacks.length) process.stderr.write(`seqlab: backend ${k.name} runs in TypeScript: ${k.fallbacks.join(', ')}\n`);
+  if (k.fallbacks.length) process.stderr.write(`seqlab: ${k.name} runs in TypeScript: ${k.fallbacks.join(', ')}\n`);
   let lastVal: number | null = null, lastPrint = 0, savedStep = -1;
   try {
     const result = await trainer.run({

@@ -22,7 +22,9 @@ export interface CellOps {
    */
   backward(w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): void;
   /** backward, also writing ‖∂L/∂a<t>‖ into dhNorms[t] for t = 0…T−1 (the vanishing-gradient curve). */
-  backwardWithNorms(w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number, dhNorms: Float64Array): void;
+  backwardWithNorms(
+    w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number, dhNorms: Float64Array,
+  ): void;
 }
 
 /** The cells a backend runs: LSTM, GRU in PyTorch's form and in the course's form, basic RNN. */

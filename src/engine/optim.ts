@@ -14,7 +14,8 @@ export interface OptimizerState {
 
 /** A fresh state for `size` parameters, its moments allocated by the backend that will update them. */
 export function createOptimizerState(kind: OptimizerKind, size: number, k: Backend): OptimizerState {
-  return { kind, t: 0, m: k.alloc(kind === 'sgd' || kind === 'adam' ? size : 0), v: k.alloc(kind === 'sgd' ? 0 : size) };
+  const m = k.alloc(kind === 'sgd' || kind === 'adam' ? size : 0), v = k.alloc(kind === 'sgd' ? 0 : size);
+  return { kind, t: 0, m, v };
 }
 
 export function globalNorm(g: Vec): number {

@@ -113,7 +113,8 @@ export class Trainer {
     }
     const rng = new Rng(train.seed);
     const params = initParams(config, k, rng);
-    return new Trainer({ config, tokenizer, params }, train, k, text, rng, createOptimizerState(train.optimizer, params.size, k), null);
+    const optimizer = createOptimizerState(train.optimizer, params.size, k);
+    return new Trainer({ config, tokenizer, params }, train, k, text, rng, optimizer, null);
   }
 
   /** Continues a checkpoint's run on this text; `train` may change budgets and the learning rate. */

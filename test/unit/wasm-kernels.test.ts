@@ -147,35 +147,44 @@ wasmSuite('σ, tanh and exp approximations of the fused cells', () => {
 
 /** The backend `k`, recording the name of every operation called on it (cells as "cell.op"). */
 function recording(k: Backend, used: Set<string>): Backend {
-  const rec = <A extends unknown[], R>(name: string, f: (...a: A) => R) => (...a: A): R => { used.add(name); return f(...a); };
-  const flat = Object.fromEntries(FLAT_OPS.map((op) => [op, rec(op, k[op] as (...a: unknown[]) => unknown)])) as unknown as Pick<Backend, FlatOp>;
+  const rec = <A extends unknown[], R>(name: string, f: (...a: A) => R) => (...a: A): R => {
+    used.add(name);
+    return f(...a);
+  };
+  const flatOps = FLAT_OPS.map((op) => [op, rec(op, k[op] as (...a: unknown[]) => unknown)]);
+  const flat = Object.fromEntries(flatOps) as unknown as Pick<Backend, FlatOp>;
   const cellOps = (cell: CellName): CellOps => ({
     forward: rec(`${cell}.forward`, k.cells[cell].forward),
     backward: rec(`${cell}.backward`, k.cells[cell].backward),
     backwardWithNorms: rec(`${cell}.backwardWithNorms`, k.cells[cell].backwardWithNorms),
   });
-  return { ...k, ...flat, cells: { lstm: cellOps('lstm'), gru: cellOps('gru'), gruCourse: cellOps('gruCourse'), rnn: cellOps('rnn') } };
+  const cells = { lstm: cellOps('lstm'), gru: cellOps('gru'), gruCourse: cellOps('gruCourse'), rnn: cellOps('rnn') };
+  return { ...k, ...flat, cells };
 }
 
 wasmSuite('the reference workload runs on wasm kernels only', () => {
-  it('char-level LSTM, one-hot input, Adam: training steps and validation use no operation the wasm backend falls back on', async () => {
+  it('char-level LSTM, one-hot input, Adam: training and validation use no operation the backend falls back on', async () => {
     const used = new Set<string>(), w = wasmBackend(), k = recording(w, used);
     const train: TrainConfig = { ...defaultTrainConfig, seqLength: 32, batchSize: 8, steps: 4, evalEvery: 2 };
     const t = Trainer.create(smallText(), { cell: 'lstm', hidden: 32 }, train, k);
     const r = await t.run();
     assert.ok(r.valLoss !== null, 'validation ran');
-    for (const op of ['gemmNT', 'gatherRows', 'lstm.forward', 'lstm.backward', 'softmaxCrossEntropy', 'adamUpdate']) assert.ok(used.has(op), op);
+    const expected = ['gemmNT', 'gatherRows', 'lstm.forward', 'lstm.backward', 'softmaxCrossEntropy', 'adamUpdate'];
+    for (const op of expected) assert.ok(used.has(op), op);
     const fallen = [...used].filter((op) => w.fallbacks.includes(op));
-    assert.deepEqual(fallen, [], `operations of the reference workload the wasm backend runs in TypeScript: ${fallen.join(', ')}`);
+    assert.deepEqual(fallen, [], `operations of the reference workload run in TypeScript: ${fallen.join(', ')}`);
   });
 
-  it('lists what it runs by the reference: the course-form GRU, the norm-recording backwards, SGD, RMSProp, Adagrad', () => {
+  it('lists what it runs by the reference: course-form GRU, norm-recording backwards, SGD, RMSProp, Adagrad', () => {
     const fallbacks = wasmBackend().fallbacks;
     assert.deepEqual([...fallbacks].sort(), [
-      ...CELL_NAMES.map((c) => `${c}.backwardWithNorms`), 'gruCourse.backward', 'gruCourse.forward', 'sgdUpdate', 'rmspropUpdate', 'adagradUpdate',
+      ...CELL_NAMES.map((c) => `${c}.backwardWithNorms`), 'gruCourse.backward', 'gruCourse.forward',
+      'sgdUpdate', 'rmspropUpdate', 'adagradUpdate',
     ].sort());
     const plain = wasmBackend({ fusedCells: false }).fallbacks;
-    for (const cell of CELL_NAMES) for (const op of CELL_OPS) assert.ok(plain.includes(`${cell}.${op}`), `fusedCells false: ${cell}.${op}`);
+    for (const cell of CELL_NAMES) {
+      for (const op of CELL_OPS) assert.ok(plain.includes(`${cell}.${op}`), `fusedCells false: ${cell}.${op}`);
+    }
   });
 });
 
@@ -193,9 +202,12 @@ wasmSuite('wasm-simd backend: arrays it did not allocate are an error, never a s
   it('a cell with a foreign buffer throws, before touching anything', () => {
     const H = 3, G = 4 * H, T = 2, B = 1;
     const wts = { whh: w.alloc(G * H), bhh: w.alloc(G), dwhh: w.alloc(G * H), dbhh: w.alloc(G) };
-    const s = { h: w.alloc((T + 1) * H), c: w.alloc((T + 1) * H), gates: w.alloc(T * G), extra: w.alloc(T * H), dxw: w.alloc(T * G),
-      dhh: w.alloc(0), dh: w.alloc(H), dc: w.alloc(H), tmp: w.alloc(G) };
-    assert.throws(() => w.cells.lstm.forward(wts, s, new Float32Array(T * G), T, B, H), /lstm.forward was given an array/);
+    const s = {
+      h: w.alloc((T + 1) * H), c: w.alloc((T + 1) * H), gates: w.alloc(T * G), extra: w.alloc(T * H), dxw: w.alloc(T * G),
+      dhh: w.alloc(0), dh: w.alloc(H), dc: w.alloc(H), tmp: w.alloc(G),
+    };
+    const foreign = new Float32Array(T * G);
+    assert.throws(() => w.cells.lstm.forward(wts, s, foreign, T, B, H), /lstm.forward was given an array/);
     assert.ok(s.h.every((x) => x === 0));
   });
   it('ids outside the table throw', () => {

@@ -140,7 +140,8 @@ function backwardCourse(k: MatrixOps, w: CellWeights, s: CellBuffers, dhs: Vec, 
 }
 
 export function gruCell(form: GruForm): Cell {
-  return { kind: 'gru', name: form === 'torch' ? 'gru' : 'gruCourse', gates: 3, gateNames: ['Γr', 'Γu', 'c̃'], hasCellState: false };
+  const name = form === 'torch' ? 'gru' : 'gruCourse';
+  return { kind: 'gru', name, gates: 3, gateNames: ['Γr', 'Γu', 'c̃'], hasCellState: false };
 }
 
 /** The reference GRU of either form on the matrix products of `k`. */

@@ -67,7 +67,9 @@ function backward(k: MatrixOps, w: CellWeights, s: CellBuffers, dhs: Vec, T: num
   sumRows(w.dbhh, dpre, T * B, G);
 }
 
-export const lstmCell: Cell = { kind: 'lstm', name: 'lstm', gates: 4, gateNames: ['Γu', 'Γf', 'c̃', 'Γo'], hasCellState: true };
+export const lstmCell: Cell = {
+  kind: 'lstm', name: 'lstm', gates: 4, gateNames: ['Γu', 'Γf', 'c̃', 'Γo'], hasCellState: true,
+};
 
 /** The reference LSTM on the matrix products of `k`. */
 export function lstmOps(k: MatrixOps): CellOps {

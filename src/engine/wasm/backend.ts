@@ -65,7 +65,7 @@ interface KernelExports {
   packAllB(bp: number, B: number, N: number, K: number): void;
   gemmTNRows(C: number, A: number, B: number, M: number, N: number, K: number, m0: number, m1: number, scratch: number): void;
   windowGrads(dwhh: number, dbhh: number, dpre: number, h: number, G: number, H: number, TB: number, m0: number, m1: number, scratch: number): void;
-  // The cells below run streams b0 ≤ b < b1 (cells.as.ts).
+  // The cells below run streams b0 ≤ b < b1 (assembly/cells.ts).
   lstmForward(whh: number, bhh: number, h: number, c: number, gates: number, extra: number, xw: number, T: number, B: number, H: number, b0: number, b1: number): void;
   lstmBackward(whhPacked: number, h: number, c: number, gates: number, extra: number, dhs: number,
     dh: number, dc: number, dpre: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
@@ -226,14 +226,18 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (!(v instanceof Float32Array) || !ours.has(v.buffer)) {
         throw new Error(`wasm-simd backend: ${op} was given an array this backend did not allocate (use its alloc())`);
       }
-      if (v.length < n) throw new Error(`wasm-simd backend: ${op} was given an array of ${v.length} where it needs ${n}`);
+      if (v.length < n) {
+        throw new Error(`wasm-simd backend: ${op} was given an array of ${v.length} where it needs ${n}`);
+      }
     }
   }
   /** Checks that each of the first `rows` ids selects a row of `table` (n wide) or is negative (no row). */
   function checkIds(op: string, ids: Int32Array, rows: number, table: Vec, n: number): void {
     if (ids.length < rows) throw new Error(`wasm-simd backend: ${op} was given ${ids.length} ids for ${rows} rows`);
     for (let r = 0; r < rows; r++) {
-      if ((ids[r] + 1) * n > table.length) throw new Error(`wasm-simd backend: ${op}: id ${ids[r]} is outside the table`);
+      if ((ids[r] + 1) * n > table.length) {
+        throw new Error(`wasm-simd backend: ${op}: id ${ids[r]} is outside the table`);
+      }
     }
   }
 
@@ -267,8 +271,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     },
   };
 
-  const ops: Omit<Backend, 'name' | 'dtype' | 'fallbacks' | 'alloc' | 'cells' | 'sgdUpdate' | 'rmspropUpdate' | 'adagradUpdate'> = {
-    ...gemms,
+  const ops: Pick<Backend, 'gatherRows' | 'scatterAddRows' | 'sumRows' | 'softmaxCrossEntropy' | 'adamUpdate'> = {
     gatherRows(dst, table, bias, ids, rows, n) {
       if (rows <= 0 || n <= 0) return;
       fit('gatherRows', [dst, rows * n], [table, 0], [bias, n]);
@@ -330,16 +333,19 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   function backward(kind: FusedKind, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): void {
     const op = `${kind}.backward`, GH = G(kind, H), TB = T * B, BH = B * H;
     if (T <= 0 || B <= 0 || H <= 0) return;
-    fit(op, [w.whh, GH * H], [w.dwhh, GH * H], [w.dbhh, GH], [s.h, (T + 1) * BH], [dhs, TB * H], [s.dh, BH], [s.dxw, TB * GH]);
+    fit(op, [w.whh, GH * H], [w.dwhh, GH * H], [w.dbhh, GH], [s.h, (T + 1) * BH], [dhs, TB * H], [s.dh, BH]);
+    fit(op, [s.dxw, TB * GH]);
     if (kind === 'lstm') fit(op, [s.c, (T + 1) * BH], [s.gates, TB * GH], [s.extra, TB * H], [s.dc, BH]);
     if (kind === 'gru') fit(op, [s.gates, TB * GH], [s.extra, TB * H], [s.dhh, TB * GH]);
     const parts = partsFor(B, TB * GH * H), whhPacked = packedFor(GH, H);
     wasm.packAllB(whhPacked, addr(w.whh), H, GH); // W_hh as every step's ∂L/∂a<t-1> = dpre<t>·W_hh reads it
     if (kind === 'lstm') {
-      const a = [whhPacked, addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dc), addr(s.dxw), T, B, H];
+      const a = [whhPacked, addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dc),
+        addr(s.dxw), T, B, H];
       split('lstmBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
     } else if (kind === 'gru') {
-      const a = [whhPacked, addr(s.h), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dxw), addr(s.dhh), T, B, H];
+      const a = [whhPacked, addr(s.h), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dxw), addr(s.dhh),
+        T, B, H];
       split('gruBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
     } else {
       const a = [whhPacked, addr(s.h), addr(dhs), addr(s.dh), addr(s.dxw), T, B, H];
@@ -359,7 +365,9 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   function cellOps(name: CellName): CellOps {
     const kind = name === 'gruCourse' || options.fusedCells === false ? null : name;
     return {
-      forward: kind ? (w, s, xw, T, B, H) => forward(kind, w, s, xw, T, B, H) : plug(`${name}.forward`, reference[name].forward),
+      forward: kind
+        ? (w, s, xw, T, B, H) => forward(kind, w, s, xw, T, B, H)
+        : plug(`${name}.forward`, reference[name].forward),
       backward: kind
         ? (w, s, dhs, T, B, H) => backward(kind, w, s, dhs, T, B, H)
         : plug(`${name}.backward`, reference[name].backward),
@@ -378,6 +386,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     dtype: 'f32',
     fallbacks,
     fma,
+    ...gemms,
     ...ops,
     ...optimizers,
     cells,
