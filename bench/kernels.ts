@@ -1,19 +1,20 @@
 // GFLOP/s of the matrix kernels on the shapes of LSTM training (T 64, batch 32, vocabulary 72):
 // the TypeScript reference against the WebAssembly SIMD backend (mul + add, and fused
 // multiply-add where relaxed SIMD is on), one thread, same run. Then whole windows of the LSTM
-// cell (forward + backward through the Cell API): the TypeScript cell on the wasm matrix kernels,
+// cell (forward + backward: the backend's lstm ops): the TypeScript cell on the wasm matrix kernels,
 // the fused wasm cell, and the fused cell on two threads (wall time: it uses two cores).
 // Usage: node out/bench-kernels.js [--hidden 128,256] [--seconds 1] [--cells-only]
 // after: npx esbuild bench/kernels.ts --bundle --platform=node --outfile=out/bench-kernels.js
 // Timed in CPU seconds of this process, so other processes on the machine skew it less.
 
-import { setFlagsFromString } from 'node:v8';
-setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20: relaxed SIMD is behind a flag
+import { Backend } from '../src/engine/kernels';
+import { jsBackend } from '../src/engine/reference';
+import { CellBuffers, CellWeights } from '../src/engine/types';
+import {
+  enableRelaxedSimd, relaxedSimdAvailable, WasmBackend, wasmAvailable, wasmBackend,
+} from '../src/engine/wasm/backend';
 
-import { CellBuffers, CellWeights } from '../src/engine/cells/cell';
-import { lstmCell } from '../src/engine/cells/lstm';
-import { Backend, jsBackend } from '../src/engine/kernels';
-import { relaxedSimdAvailable, WasmBackend, wasmAvailable, wasmBackend } from '../src/engine/wasm/backend';
+enableRelaxedSimd(); // Node 20: relaxed SIMD is behind a flag
 
 type Kernel = 'gemmNT' | 'gemmNN' | 'gemmTN';
 interface Shape { what: string; kernel: Kernel; M: number; N: number; K: number; a: number; b: number }
@@ -81,7 +82,7 @@ function cellWindow(k: Backend, H: number, seconds: number, clock: () => number,
     dxw: k.alloc(TB * G), dhh: k.alloc(0), dh: k.alloc(B * H), dc: k.alloc(B * H), tmp: k.alloc(B * G),
   };
   const xw = fill(k.alloc(TB * G), 1), dhs = fill(k.alloc(TB * H), 0.01);
-  const once = () => { lstmCell.forward(k, w, s, xw, T, B, H); lstmCell.backward(k, w, s, dhs, T, B, H); };
+  const once = () => { k.cells.lstm.forward(w, s, xw, T, B, H); k.cells.lstm.backward(w, s, dhs, T, B, H); };
   once();
   let reps = 1;
   for (;;) {

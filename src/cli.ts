@@ -18,6 +18,7 @@ import { readTextFile } from './engine/text';
 import { DivergedError, Trainer } from './engine/train';
 import { Given, parseVerb, usage, UsageError, VERBS, verbUsage } from './cliArgs';
 import { Verb } from './engine/options';
+import { enableRelaxedSimd } from './engine/wasm/backend';
 
 function formatSeconds(x: number): string {
   if (!Number.isFinite(x)) return '?';
@@ -55,6 +56,7 @@ async function train(file: string, given: Given): Promise<void> {
   const log = given.text('log');
   if (log) writeFileSync(log, '');
   process.stderr.write(`seqlab: ${c.cell.toUpperCase()}-${c.hidden}×${c.layers}, vocabulary ${c.vocabSize} ${trainer.model.tokenizer.spec.level === 'char' ? 'characters' : 'words'}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`);
+  if (k.fallbacks.length) process.stderr.write(`seqlab: ${k.name} runs in TypeScript: ${k.fallbacks.join(', ')}\n`);
   let lastVal: number | null = null, lastPrint = 0, savedStep = -1;
   try {
     const result = await trainer.run({
@@ -150,6 +152,7 @@ async function runVerb(verb: Verb, argv: string[]): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  enableRelaxedSimd(); // fused multiply-add in the WebAssembly kernels (a V8 flag on Node 20)
   const [command, ...rest] = argv;
   try {
     switch (command) {

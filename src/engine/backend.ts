@@ -1,19 +1,19 @@
-// The backend the engine uses by default: WebAssembly SIMD kernels where the runtime has them
-// (with relaxed-SIMD fused multiply-add when V8 allows it), the plain TypeScript float32 kernels
-// otherwise, or when SEQLAB_BACKEND=js. The WebAssembly kernels use `threads` threads, or when that is
-// 0 or absent up to two (the machine allowing); results are the same whatever the count.
+// The backend the engine uses by default: WebAssembly SIMD kernels where the runtime has them, the
+// TypeScript reference (float32) otherwise. The WebAssembly kernels split each call over `threads`
+// threads; results are the same whatever the count. Relaxed-SIMD fused multiply-add is used where V8
+// allows it: the entry points decide that (enableRelaxedSimd in wasm/backend.ts), not the engine.
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { Backend, jsBackend } from './kernels';
+import { Backend } from './kernels';
+import { jsBackend } from './reference';
 import { wasmAvailable, wasmBackend } from './wasm/backend';
 
-/** Threads of the default backend when none are asked for: min(2, cores). */
-function automaticThreads(): number {
-  return Math.max(1, Math.min(2, availableParallelism()));
+export interface DefaultBackendOptions {
+  /** Threads of the WebAssembly kernels; 0 or absent: automatic, min(2, cores). */
+  threads?: number;
 }
 
-export function defaultBackend(options: { threads?: number } = {}): Backend {
-  if (process.env.SEQLAB_BACKEND === 'js' || !wasmAvailable()) return jsBackend('f32');
-  setFlagsFromString('--experimental-wasm-relaxed-simd'); // on by default from Node 22; feature-detected by wasmBackend
-  return wasmBackend({ threads: options.threads || automaticThreads() });
+export function defaultBackend(options: DefaultBackendOptions = {}): Backend {
+  if (!wasmAvailable()) return jsBackend('f32');
+  const threads = options.threads || Math.max(1, Math.min(2, availableParallelism()));
+  return wasmBackend({ threads });
 }

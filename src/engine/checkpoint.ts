@@ -11,7 +11,7 @@ import { Params, paramSpecs } from './params';
 import { RngState } from './rng';
 import { decodeSafetensors, encodeSafetensors, NamedTensor, readCheckpointBytes, writeFileAtomic } from './safetensors';
 import { Tokenizer } from './tokenizer';
-import { Vec } from './tensor';
+import { Vec } from './types';
 
 export const CHECKPOINT_FORMAT = 'seqlab-checkpoint';
 
@@ -136,7 +136,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string, backend: Backe
   if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32)) throw bad('its RNG state is invalid');
   const opt = parseJson<{ kind?: unknown; t?: unknown }>(meta, 'optimizer', bad);
   if (opt.kind !== train.optimizer || !Number.isSafeInteger(opt.t)) throw bad('its optimizer state is invalid');
-  const optimizer = createOptimizerState(train.optimizer, params.size);
+  const optimizer = createOptimizerState(train.optimizer, params.size, backend);
   optimizer.t = opt.t as number;
   for (const slot of ['m', 'v'] as const) {
     const t = file.tensors.get(`optimizer.${slot}`);

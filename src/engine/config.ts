@@ -3,9 +3,9 @@
 
 import { SeqLabError } from './errors';
 import { checkOption, Choices, OptionKey, OPTIONS, OptionSpec } from './options';
+import { CellKind, GruForm } from './types';
 
-export type CellKind = Choices<'cell'>;
-export type GruForm = Choices<'gruForm'>;
+export type { CellKind, GruForm };
 export type InputKind = Choices<'input'>;
 export type OptimizerKind = Choices<'optimizer'>;
 export type Level = Choices<'level'>;

@@ -1,125 +1,88 @@
-// Matrix kernels: the only place the engine spends real time.
-// All matrices are row-major flat arrays; every kernel accumulates into C (C += ...).
-// A Backend also allocates the arrays it works on, so a WebAssembly backend can keep
-// them inside its own memory; the plain TypeScript backend below is the reference.
+// The backend: the one table of operations the model code runs on. Every operation is declared here
+// once; the TypeScript reference backend (reference.ts) implements all of them, the WebAssembly
+// backend (wasm/backend.ts) implements what it has and takes the reference for the rest when it is
+// built (listed in `fallbacks`). Model code calls operations unconditionally.
+//
+// All matrices are row-major flat arrays; the matrix products accumulate into C (C += …). A backend
+// also allocates the arrays it works on (a WebAssembly backend keeps them in its own memory): every
+// array given to an operation comes from the backend's alloc().
 
-import type { CellBuffers, CellWeights } from './cells/cell';
-import { DType, Vec, zeros } from './tensor';
-
-/** The cells a backend may run whole windows of itself (GRU: the PyTorch form). */
-export type FusedCellKind = 'lstm' | 'gru' | 'rnn';
-
-/**
- * Whole-window forward and backward of a recurrent cell, with the same inputs, outputs and
- * equations as the cell's TypeScript code in cells/ (which stays the reference and runs whenever
- * these are absent or decline). Each returns false, having touched nothing, when it cannot run on
- * these arrays (for instance arrays the backend did not allocate).
- */
-export interface CellKernels {
-  forward(kind: FusedCellKind, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): boolean;
-  /** Fills what the TypeScript backward fills (s.dxw, s.dhh, s.dh, s.dc; w.dwhh, w.dbhh accumulate). */
-  backward(kind: FusedCellKind, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): boolean;
-}
+import { CellBuffers, CellWeights, DType, Vec } from './types';
 
 /**
- * Fast paths a backend may offer for the loops that touch every row of a window besides the
- * matrix products. Each does exactly what its TypeScript reference does (named below), and
- * returns false, having touched nothing, when it cannot run on these arrays.
+ * Whole-window forward and backward of one recurrent cell over T steps for B streams (equations in
+ * cells/lstm.ts, cells/gru.ts, cells/rnn.ts). xw<t> = W_ih·x<t> + b_ih arrives precomputed.
  */
-export interface RowKernels {
-  /** dst[r·n + j] = bias[j] + table[ids[r]·n + j]  (ids[r] < 0: bias alone). Reference: layer.ts, one-hot input. */
-  gatherRows(dst: Vec, table: Vec, bias: Vec, ids: Int32Array, rows: number, n: number): boolean;
-  /** table[ids[r]·n + j] += src[r·n + j] for ids[r] ≥ 0. Reference: layer.ts, one-hot input. */
-  scatterAddRows(table: Vec, src: Vec, ids: Int32Array, rows: number, n: number): boolean;
-  /** db[j] += Σ_i d[i·n + j]. Reference: sumRows in cells/cell.ts. */
-  sumRows(db: Vec, d: Vec, m: number, n: number): boolean;
-  /** p[r] ← softmax(p[r]) row by row, g[r] = scale·p[r]. Reference: Network.loss. */
-  softmaxRows(p: Vec, g: Vec, rows: number, n: number, scale: number): boolean;
-  /** One Adam update of p (c1 = 1 − β1ᵗ, c2 = √(1 − β2ᵗ)). Reference: applyUpdate in optim.ts. */
-  adamUpdate(p: Vec, g: Vec, m: Vec, v: Vec, lr: number, c1: number, c2: number): boolean;
+export interface CellOps {
+  /** Fills s.h (a<1…T>), s.c (LSTM), s.gates and s.extra from a<0> (and c<0>) and xw. */
+  forward(w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void;
+  /**
+   * dhs: ∂L/∂a<t> arriving from above (the head or the next layer), [T·B·H]. Fills s.dxw (and s.dhh),
+   * accumulates w.dwhh and w.dbhh, leaves ∂L/∂a<0> in s.dh.
+   */
+  backward(w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): void;
+  /** backward, also writing ‖∂L/∂a<t>‖ into dhNorms[t] for t = 0…T−1 (the vanishing-gradient curve). */
+  backwardWithNorms(
+    w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number, dhNorms: Float64Array,
+  ): void;
 }
+
+/** The cells a backend runs: LSTM, GRU in PyTorch's form and in the course's form, basic RNN. */
+export const CELL_NAMES = ['lstm', 'gru', 'gruCourse', 'rnn'] as const;
+export type CellName = (typeof CELL_NAMES)[number];
+export const CELL_OPS = ['forward', 'backward', 'backwardWithNorms'] as const;
 
 export interface Backend {
   readonly name: string;
   readonly dtype: DType;
+  /** Operations this backend runs by the TypeScript reference (e.g. "gruCourse.forward", "sgdUpdate"). */
+  readonly fallbacks: readonly string[];
+  /** A new array of n zeros. */
   alloc(n: number): Vec;
+
   /** C[M,N] += A[M,K] · B[N,K]ᵀ   (a layer's forward: X·Wᵀ) */
   gemmNT(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void;
   /** C[M,N] += A[M,K] · B[K,N]    (backward to the input: dY·W) */
   gemmNN(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void;
   /** C[M,N] += A[K,M]ᵀ · B[K,N]   (weight gradient: dYᵀ·X) */
   gemmTN(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void;
-  /** Fused whole-window cells, where the backend has them. */
-  readonly cells?: CellKernels;
-  /** Fast row loops, where the backend has them. */
-  readonly rows?: RowKernels;
+
+  /** dst[r·n + j] = bias[j] + table[ids[r]·n + j]  (ids[r] < 0: bias alone): one-hot input rows. */
+  gatherRows(dst: Vec, table: Vec, bias: Vec, ids: Int32Array, rows: number, n: number): void;
+  /** table[ids[r]·n + j] += src[r·n + j] for ids[r] ≥ 0: their gradient. */
+  scatterAddRows(table: Vec, src: Vec, ids: Int32Array, rows: number, n: number): void;
+  /** db[j] += Σ_i d[i·n + j]: bias gradients. */
+  sumRows(db: Vec, d: Vec, m: number, n: number): void;
+  /**
+   * Softmax cross-entropy of `rows` rows of n logits: p[r] ← ŷ = softmax(p[r]), g[r] = (ŷ − onehot(y[r])) / rows
+   * (∂L/∂logits of the mean), returns L = (1/rows) Σ_r −log ŷ[y[r]] (nats per token).
+   */
+  softmaxCrossEntropy(p: Vec, g: Vec, targets: Int32Array, rows: number, n: number): number;
+
+  /** Adam (β1 = 0.9, β2 = 0.999, ε = 1e-8), c1 = 1 − β1ᵗ, c2 = √(1 − β2ᵗ): m, v the moments. */
+  adamUpdate(p: Vec, g: Vec, m: Vec, v: Vec, lr: number, c1: number, c2: number): void;
+  /** SGD with momentum μ (PyTorch): m = μ·m + g;  p −= lr·m. */
+  sgdUpdate(p: Vec, g: Vec, m: Vec, lr: number, momentum: number): void;
+  /** RMSProp (α = 0.99, ε = 1e-8): v = α·v + (1 − α)·g²;  p −= lr·g / (√v + ε). */
+  rmspropUpdate(p: Vec, g: Vec, v: Vec, lr: number): void;
+  /** Adagrad (ε = 1e-10): v += g²;  p −= lr·g / (√v + ε). */
+  adagradUpdate(p: Vec, g: Vec, v: Vec, lr: number): void;
+
+  /** Whole-window forward and backward per cell. */
+  readonly cells: Readonly<Record<CellName, CellOps>>;
 }
 
-function gemmNT(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void {
-  let i = 0;
-  for (; i + 1 < M; i += 2) {
-    const a0 = i * K, a1 = a0 + K;
-    let j = 0;
-    for (; j + 1 < N; j += 2) {
-      const b0 = j * K, b1 = b0 + K;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
-      for (let k = 0; k < K; k++) {
-        const x0 = A[a0 + k], x1 = A[a1 + k], y0 = B[b0 + k], y1 = B[b1 + k];
-        s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
-      }
-      C[i * N + j] += s00; C[i * N + j + 1] += s01;
-      C[(i + 1) * N + j] += s10; C[(i + 1) * N + j + 1] += s11;
-    }
-    for (; j < N; j++) {
-      const b0 = j * K;
-      let s0 = 0, s1 = 0;
-      for (let k = 0; k < K; k++) { s0 += A[a0 + k] * B[b0 + k]; s1 += A[a1 + k] * B[b0 + k]; }
-      C[i * N + j] += s0; C[(i + 1) * N + j] += s1;
-    }
-  }
-  for (; i < M; i++) {
-    const a0 = i * K;
-    for (let j = 0; j < N; j++) {
-      const b0 = j * K;
-      let s = 0;
-      for (let k = 0; k < K; k++) s += A[a0 + k] * B[b0 + k];
-      C[i * N + j] += s;
-    }
-  }
-}
+/** The matrix products: what the reference cells are written on. */
+export type MatrixOps = Pick<Backend, 'gemmNT' | 'gemmNN' | 'gemmTN'>;
 
-function gemmNN(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void {
-  for (let i = 0; i < M; i++) {
-    const c0 = i * N;
-    let k = 0;
-    for (; k + 1 < K; k += 2) {
-      const x0 = A[i * K + k], x1 = A[i * K + k + 1];
-      if (x0 === 0 && x1 === 0) continue;
-      const b0 = k * N, b1 = b0 + N;
-      for (let j = 0; j < N; j++) C[c0 + j] += x0 * B[b0 + j] + x1 * B[b1 + j];
-    }
-    for (; k < K; k++) {
-      const x = A[i * K + k];
-      if (x === 0) continue;
-      const b0 = k * N;
-      for (let j = 0; j < N; j++) C[c0 + j] += x * B[b0 + j];
-    }
-  }
-}
+/** The operations of the table besides alloc and the cells, by name. */
+export const FLAT_OPS = [
+  'gemmNT', 'gemmNN', 'gemmTN', 'gatherRows', 'scatterAddRows', 'sumRows', 'softmaxCrossEntropy',
+  'adamUpdate', 'sgdUpdate', 'rmspropUpdate', 'adagradUpdate',
+] as const satisfies readonly (keyof Backend)[];
+export type FlatOp = (typeof FLAT_OPS)[number];
 
-function gemmTN(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void {
-  for (let k = 0; k < K; k++) {
-    const b0 = k * N;
-    for (let i = 0; i < M; i++) {
-      const x = A[k * M + i];
-      if (x === 0) continue;
-      const c0 = i * N;
-      for (let j = 0; j < N; j++) C[c0 + j] += x * B[b0 + j];
-    }
-  }
-}
-
-/** The reference backend: plain TypeScript, float32 for training or float64 for gradient checks. */
-export function jsBackend(dtype: DType = 'f32'): Backend {
-  return { name: `js-${dtype}`, dtype, alloc: (n) => zeros(dtype, n), gemmNT, gemmNN, gemmTN };
-}
+/** Every operation's name as `fallbacks` lists it: the flat ones, then "cell.op" for each cell. */
+export const OP_NAMES: readonly string[] = [
+  ...FLAT_OPS, ...CELL_NAMES.flatMap((cell) => CELL_OPS.map((op) => `${cell}.${op}`)),
+];

@@ -2,10 +2,10 @@
 // forward ‖ backward, as PyTorch). The input projection W_ih·x<t> + b_ih is done for the whole
 // window at once; one-hot input is a column gather of W_ih, never a multiplication.
 
-import { Cell, CellBuffers, CellWeights, sumRows } from './cells/cell';
-import { Backend } from './kernels';
+import { Cell } from './cells/cell';
+import { Backend, CellOps } from './kernels';
 import { directionSuffix, Params } from './params';
-import { Vec } from './tensor';
+import { CellBuffers, CellWeights, Vec } from './types';
 
 interface Direction {
   w: CellWeights;
@@ -31,6 +31,7 @@ export class RecurrentLayer {
   readonly dirs: Direction[] = [];
   readonly out: Vec;       // [T·B·D·H] (bidirectional only; one direction exposes its h directly)
   readonly dIn: Vec;       // [T·B·In] ∂L/∂input (empty when the input is one-hot)
+  private readonly ops: CellOps;
 
   constructor(
     k: Backend, params: Params, readonly cell: Cell, readonly index: number,
@@ -38,6 +39,7 @@ export class RecurrentLayer {
     readonly D: number, readonly maxT: number, readonly B: number,
   ) {
     const G = cell.gates * H, TB = maxT * B;
+    this.ops = k.cells[cell.name];
     for (let d = 0; d < D; d++) {
       const sfx = `_l${index}${directionSuffix(d)}`;
       this.dirs.push({
@@ -76,14 +78,7 @@ export class RecurrentLayer {
         // Long windows: transpose W_ih once, then row r is b_ih + row ids[r] of W_ihᵀ (contiguous).
         const wt = dir.wihT, wih = dir.wih;
         for (let j = 0; j < G; j++) for (let col = 0; col < In; col++) wt[col * G + j] = wih[j * In + col];
-        if (!k.rows?.gatherRows(xw, wt, dir.bih, ids, TB, G)) {
-          for (let r = 0; r < TB; r++) {
-            const col = ids[r], o = r * G, c = col * G;
-            xw.set(dir.bih, o);
-            if (col < 0) continue; // x<t> = 0 (sampling with no primer)
-            for (let j = 0; j < G; j++) xw[o + j] += wt[c + j];
-          }
-        }
+        k.gatherRows(xw, wt, dir.bih, ids, TB, G);
       } else if (ids) {
         for (let r = 0; r < TB; r++) {
           const col = ids[r], o = r * G;
@@ -96,7 +91,7 @@ export class RecurrentLayer {
         k.gemmNT(xw, x!, dir.wih, TB, G, In);
       }
       if (d === 1) reverseBlocks(xw, T, B * G);
-      cell.forward(k, dir.w, dir.s, xw, T, B, H);
+      this.ops.forward(dir.w, dir.s, xw, T, B, H);
     }
     if (D === 2) {
       for (let d = 0; d < 2; d++) {
@@ -130,20 +125,16 @@ export class RecurrentLayer {
           }
         }
       }
-      cell.backward(k, dir.w, dir.s, dhs, T, B, H, dhNorms?.[d]);
+      const norms = dhNorms?.[d];
+      if (norms) this.ops.backwardWithNorms(dir.w, dir.s, dhs, T, B, H, norms);
+      else this.ops.backward(dir.w, dir.s, dhs, T, B, H);
       const dxw = dir.s.dxw.subarray(0, TB * G);
       if (d === 1) reverseBlocks(dxw, T, B * G);
-      if (!k.rows?.sumRows(dir.dbih, dxw, TB, G)) sumRows(dir.dbih, dxw, TB, G);
+      k.sumRows(dir.dbih, dxw, TB, G);
       if (ids && TB >= In && dir.wihT.length) {
         // dW_ih[:, x] += Σ over the rows whose input is x: summed as contiguous rows of dW_ihᵀ first.
         const dt = dir.wihT.fill(0), dwih = dir.dwih;
-        if (!k.rows?.scatterAddRows(dt, dxw, ids, TB, G)) {
-          for (let r = 0; r < TB; r++) {
-            const col = ids[r], o = r * G, c = col * G;
-            if (col < 0) continue;
-            for (let j = 0; j < G; j++) dt[c + j] += dxw[o + j];
-          }
-        }
+        k.scatterAddRows(dt, dxw, ids, TB, G);
         for (let j = 0; j < G; j++) for (let col = 0; col < In; col++) dwih[j * In + col] += dt[col * G + j];
       } else if (ids) {
         for (let r = 0; r < TB; r++) {

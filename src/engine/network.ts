@@ -3,6 +3,8 @@
 // at most maxT steps and B streams; the hidden state a<T> is carried to the next window.
 //
 //   ŷ<t> = softmax(Wy·a<t> + by)          L = (1/TB) Σ_t Σ_b −log ŷ<t>[y<t>]   (nats per token)
+//
+// The cell is chosen here, once: every layer runs the backend's operations for it (k.cells[cell.name]).
 
 import { cellFor } from './cells';
 import { ModelConfig } from './config';
@@ -10,7 +12,7 @@ import { Backend } from './kernels';
 import { RecurrentLayer } from './layer';
 import { Params } from './params';
 import { Rng } from './rng';
-import { Vec } from './tensor';
+import { Vec } from './types';
 
 export class Network {
   readonly layers: RecurrentLayer[] = [];
@@ -124,28 +126,7 @@ export class Network {
    * Turns this.logits into probabilities ŷ and leaves ∂L/∂logits ready for backward.
    */
   loss(targets: Int32Array): number {
-    const V = this.config.vocabSize, TB = this.T * this.B, p = this.logits, g = this.dLogits;
-    let total = 0;
-    if (this.k.rows?.softmaxRows(p, g, TB, V, 1 / TB)) { // the same loop below, in the backend
-      for (let r = 0; r < TB; r++) {
-        const o = r * V, y = targets[r];
-        total -= Math.log(Math.max(p[o + y], 1e-30));
-        g[o + y] -= 1 / TB;
-      }
-      return total / TB;
-    }
-    for (let r = 0; r < TB; r++) {
-      const o = r * V;
-      let max = -Infinity;
-      for (let v = 0; v < V; v++) if (p[o + v] > max) max = p[o + v];
-      let sum = 0;
-      for (let v = 0; v < V; v++) { const e = Math.exp(p[o + v] - max); p[o + v] = e; sum += e; }
-      for (let v = 0; v < V; v++) { p[o + v] /= sum; g[o + v] = p[o + v] / TB; }
-      const y = targets[r];
-      total -= Math.log(Math.max(p[o + y], 1e-30));
-      g[o + y] -= 1 / TB;
-    }
-    return total / TB;
+    return this.k.softmaxCrossEntropy(this.logits, this.dLogits, targets, this.T * this.B, this.config.vocabSize);
   }
 
   /**
@@ -162,8 +143,7 @@ export class Network {
     }
     const topOut = this.layerOutput(top);
     k.gemmTN(this.params.gradient('head.weight'), dLogits, topOut, V, Hout, TB);
-    const db = this.params.gradient('head.bias');
-    if (!k.rows?.sumRows(db, dLogits, TB, V)) for (let r = 0; r < TB; r++) for (let v = 0; v < V; v++) db[v] += dLogits[r * V + v];
+    k.sumRows(this.params.gradient('head.bias'), dLogits, TB, V);
     let dOut = this.dTop.subarray(0, TB * Hout);
     dOut.fill(0);
     k.gemmNN(dOut, dLogits, this.params.value('head.weight'), TB, Hout, V);

@@ -3,17 +3,19 @@
 
 import { OptimizerKind } from './config';
 import { Backend } from './kernels';
-import { Vec } from './tensor';
+import { Vec } from './types';
 
 export interface OptimizerState {
   kind: OptimizerKind;
-  t: number;        // updates applied
-  m: Float32Array;  // sgd: momentum buffer; adam: first moment
-  v: Float32Array;  // adam: second moment; rmsprop: square average; adagrad: sum of squares
+  t: number;  // updates applied
+  m: Vec;     // sgd: momentum buffer; adam: first moment
+  v: Vec;     // adam: second moment; rmsprop: square average; adagrad: sum of squares
 }
 
-export function createOptimizerState(kind: OptimizerKind, size: number): OptimizerState {
-  return { kind, t: 0, m: new Float32Array(kind === 'sgd' || kind === 'adam' ? size : 0), v: new Float32Array(kind === 'sgd' ? 0 : size) };
+/** A fresh state for `size` parameters, its moments allocated by the backend that will update them. */
+export function createOptimizerState(kind: OptimizerKind, size: number, k: Backend): OptimizerState {
+  const m = k.alloc(kind === 'sgd' || kind === 'adam' ? size : 0), v = k.alloc(kind === 'sgd' ? 0 : size);
+  return { kind, t: 0, m, v };
 }
 
 export function globalNorm(g: Vec): number {
@@ -35,41 +37,21 @@ export function learningRate(base: number, decay: number, every: number, step: n
   return base * Math.pow(decay, Math.floor(step / every));
 }
 
-/**
- * One update p ← p − lr·(…) of every parameter. With a backend `k` whose row kernels have Adam
- * (and m, v, p, g in its memory), Adam runs there, in float32; this loop is its reference.
- */
-export function applyUpdate(s: OptimizerState, p: Vec, g: Vec, lr: number, momentum: number, k?: Backend): void {
+/** One update p ← p − lr·(…) of every parameter, by the backend's operation for the optimizer (kernels.ts). */
+export function applyUpdate(s: OptimizerState, p: Vec, g: Vec, lr: number, momentum: number, k: Backend): void {
   s.t++;
-  const n = p.length, m = s.m, v = s.v;
   switch (s.kind) {
-    case 'sgd': // v = μ·v + g;  p −= lr·v
-      for (let i = 0; i < n; i++) {
-        m[i] = momentum * m[i] + g[i];
-        p[i] -= lr * m[i];
-      }
+    case 'sgd':
+      k.sgdUpdate(p, g, s.m, lr, momentum);
       break;
-    case 'adam': { // β1 = 0.9, β2 = 0.999, ε = 1e-8, bias-corrected
-      const b1 = 0.9, b2 = 0.999, c1 = 1 - Math.pow(b1, s.t), c2 = Math.sqrt(1 - Math.pow(b2, s.t));
-      if (k?.rows?.adamUpdate(p, g, m, v, lr, c1, c2)) break;
-      for (let i = 0; i < n; i++) {
-        m[i] = b1 * m[i] + (1 - b1) * g[i];
-        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-        p[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i]) / c2 + 1e-8);
-      }
+    case 'adam': // bias corrections 1 − β1ᵗ and √(1 − β2ᵗ), β1 = 0.9, β2 = 0.999
+      k.adamUpdate(p, g, s.m, s.v, lr, 1 - Math.pow(0.9, s.t), Math.sqrt(1 - Math.pow(0.999, s.t)));
       break;
-    }
-    case 'rmsprop': // α = 0.99, ε = 1e-8
-      for (let i = 0; i < n; i++) {
-        v[i] = 0.99 * v[i] + 0.01 * g[i] * g[i];
-        p[i] -= (lr * g[i]) / (Math.sqrt(v[i]) + 1e-8);
-      }
+    case 'rmsprop':
+      k.rmspropUpdate(p, g, s.v, lr);
       break;
-    case 'adagrad': // ε = 1e-10
-      for (let i = 0; i < n; i++) {
-        v[i] += g[i] * g[i];
-        p[i] -= (lr * g[i]) / (Math.sqrt(v[i]) + 1e-10);
-      }
+    case 'adagrad':
+      k.adagradUpdate(p, g, s.v, lr);
       break;
   }
 }

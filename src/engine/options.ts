@@ -5,6 +5,7 @@
 // from it. An option without a flag or setting is one the engine validates but nobody types.
 
 import { SeqLabError } from './errors';
+import { CELL_KINDS, GRU_FORMS } from './types';
 
 export type Verb = 'train' | 'sample' | 'eval' | 'diagnose' | 'export';
 
@@ -61,7 +62,7 @@ const ALL_VERBS: readonly Verb[] = ['train', 'sample', 'eval', 'diagnose', 'expo
 export const OPTIONS = {
   // ---------- the model (ModelConfig) ----------
   cell: choice({
-    flag: 'cell', verbs: ['train'], setting: 'cell', choices: ['rnn', 'gru', 'lstm'], default: 'lstm',
+    flag: 'cell', verbs: ['train'], setting: 'cell', choices: CELL_KINDS, default: 'lstm',
     help: 'Recurrent cell of new models.',
     choiceHelp: [
       'Basic RNN: a<t> = tanh(Waa·a<t-1> + Wax·x<t> + ba); forgets quickly (vanishing gradients)',
@@ -70,7 +71,7 @@ export const OPTIONS = {
     ],
   }),
   gruForm: choice({
-    flag: 'gru-form', verbs: ['train'], choices: ['torch', 'course'], default: 'torch',
+    flag: 'gru-form', verbs: ['train'], choices: GRU_FORMS, default: 'torch',
     help: "GRU equations: PyTorch's (exportable) or the course's (Γr inside the candidate's product).",
   }),
   hidden: integer({

@@ -4,7 +4,7 @@
 import { ModelConfig } from './config';
 import { Backend } from './kernels';
 import { Rng } from './rng';
-import { Vec } from './tensor';
+import { Vec } from './types';
 import { cellFor } from './cells';
 
 export interface TensorSpec {

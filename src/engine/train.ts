@@ -90,13 +90,6 @@ export class Trainer {
     this.inputs = new Int32Array(train.seqLength * train.batchSize);
     this.targets = new Int32Array(train.seqLength * train.batchSize);
     this.textHash = hashText(text);
-    if (k.rows && k.dtype === 'f32') { // the optimizer's moments in the backend's memory, for its Adam kernel
-      for (const key of ['m', 'v'] as const) {
-        const kept = optimizer[key], moved = k.alloc(kept.length) as Float32Array;
-        moved.set(kept);
-        optimizer[key] = moved;
-      }
-    }
     this.step = resume?.step ?? 0;
     if (!resume) this.net.resetState();
     if (resume && resume.textHash === this.textHash && resume.train.batchSize === train.batchSize) {
@@ -120,7 +113,8 @@ export class Trainer {
     }
     const rng = new Rng(train.seed);
     const params = initParams(config, k, rng);
-    return new Trainer({ config, tokenizer, params }, train, k, text, rng, createOptimizerState(train.optimizer, params.size), null);
+    const optimizer = createOptimizerState(train.optimizer, params.size, k);
+    return new Trainer({ config, tokenizer, params }, train, k, text, rng, optimizer, null);
   }
 
   /** Continues a checkpoint's run on this text; `train` may change budgets and the learning rate. */

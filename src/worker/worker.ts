@@ -16,8 +16,10 @@ import {
   HostToWorker, HoverResult, InferenceKind, InferenceResults, InferenceTask, parseHostToWorker, TrainJob, WorkerData,
   WorkerToHost,
 } from '../protocol';
+import { enableRelaxedSimd } from '../engine/wasm/backend';
 
 const port = parentPort!;
+enableRelaxedSimd(); // fused multiply-add in the WebAssembly kernels (a V8 flag on Node 20)
 const { threads } = workerData as WorkerData;
 const k = defaultBackend({ threads: checkOption(OPTIONS.threads, threads, 'workerData.threads') });
 let stopRequested = false;

@@ -1,7 +1,7 @@
 // Central finite differences in float64 against the analytic gradient of the whole model.
 
 import { ModelConfig, defaultModelConfig } from '../../src/engine/config';
-import { jsBackend } from '../../src/engine/kernels';
+import { jsBackend } from '../../src/engine/reference';
 import { Network } from '../../src/engine/network';
 import { initParams, Params } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';

@@ -12,7 +12,9 @@ import type { OptimizerKind } from '../../src/engine/config';
 import {
   applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, type OptimizerState,
 } from '../../src/engine/optim';
+import { jsBackend } from '../../src/engine/reference';
 import { Rng } from '../../src/engine/rng';
+import type { Vec } from '../../src/engine/types';
 
 const PYTHON = '/usr/bin/python3';
 const ORACLE = join(__dirname, '..', '..', '..', 'test', 'oracle', 'torch_optim_oracle.py');
@@ -27,13 +29,16 @@ function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-30);
 }
 
+/** The reference backend (float32): the wasm backend's updates are checked against it by the backend table test. */
+const k = jsBackend('f32');
+
 /** SeqLab's update, called from this one place (the engine owns its signature). */
 function seqlabUpdate(s: OptimizerState, p: Float32Array, g: Float32Array, lr: number): void {
-  applyUpdate(s, p, g, lr, MOMENTUM);
+  applyUpdate(s, p, g, lr, MOMENTUM, k);
 }
 
 /** The optimizer state SeqLab keeps, under the names torch.optim gives the same buffers. */
-function namedState(s: OptimizerState): Record<string, Float32Array> {
+function namedState(s: OptimizerState): Record<string, Vec> {
   switch (s.kind) {
     case 'adam': return { exp_avg: s.m, exp_avg_sq: s.v };
     case 'sgd': return { momentum_buffer: s.m };
@@ -59,7 +64,7 @@ function optimizerCase(kind: OptimizerKind, lr: number, seed: number): Optimizer
     const scale = 10 ** (-3 * rng.next());
     return Float32Array.from({ length: N }, () => scale * (2 * rng.next() - 1));
   });
-  const s = createOptimizerState(kind, N);
+  const s = createOptimizerState(kind, N, k);
   const after = grads.map((g, step) => {
     seqlabUpdate(s, p, g, learningRate(lr, DECAY, EVERY, step));
     const state = Object.fromEntries(Object.entries(namedState(s)).map(([name, v]) => [name, Float32Array.from(v)]));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultModelConfig, ModelConfig } from '../../src/engine/config';
 import { exportTorch } from '../../src/engine/export';
-import { jsBackend } from '../../src/engine/kernels';
+import { jsBackend } from '../../src/engine/reference';
 import { Network } from '../../src/engine/network';
 import { initParams } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';

@@ -6,8 +6,10 @@ import { defaultBackend } from '../../src/engine/backend';
 import { defaultTrainConfig } from '../../src/engine/config';
 import { diagnose } from '../../src/engine/diagnostics';
 import { Trainer } from '../../src/engine/train';
+import { enableRelaxedSimd } from '../../src/engine/wasm/backend';
 import { corpus } from '../helpers/texts';
 
+enableRelaxedSimd(); // as the CLI and the worker do
 const k = defaultBackend();
 
 describe('behaviour on the reference corpus', function () {

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { defaultTrainConfig } from '../../src/engine/config';
-import { jsBackend } from '../../src/engine/kernels';
+import { jsBackend } from '../../src/engine/reference';
 import { clipGradients, globalNorm } from '../../src/engine/optim';
 import { Rng } from '../../src/engine/rng';
 import { Trainer } from '../../src/engine/train';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } from '../../src/engine/checkpoint';
 import { defaultTrainConfig, TrainConfig } from '../../src/engine/config';
-import { jsBackend } from '../../src/engine/kernels';
+import { jsBackend } from '../../src/engine/reference';
 import { Sampler } from '../../src/engine/sample';
 import { Trainer } from '../../src/engine/train';
 import { smallText } from '../helpers/texts';

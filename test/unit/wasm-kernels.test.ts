@@ -1,126 +1,31 @@
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { defaultModelConfig, ModelConfig } from '../../src/engine/config';
-import { Backend, jsBackend } from '../../src/engine/kernels';
+import { defaultModelConfig, ModelConfig, TrainConfig, defaultTrainConfig } from '../../src/engine/config';
+import { Backend, CELL_NAMES, CELL_OPS, CellName, CellOps, FLAT_OPS, FlatOp } from '../../src/engine/kernels';
 import { Network } from '../../src/engine/network';
 import { initParams } from '../../src/engine/params';
+import { jsBackend } from '../../src/engine/reference';
 import { Rng } from '../../src/engine/rng';
-import { Vec } from '../../src/engine/tensor';
-import { relaxedSimdAvailable, wasmAvailable, wasmBackend } from '../../src/engine/wasm/backend';
+import { Trainer } from '../../src/engine/train';
+import { Vec } from '../../src/engine/types';
+import { wasmBackend } from '../../src/engine/wasm/backend';
+import { smallText } from '../helpers/texts';
+import { wasmSuite } from '../helpers/wasm';
 
-// Node 20 has relaxed SIMD behind a flag; turn it on so the fused multiply-add build is tested too
-// (backends made before this line loaded keep the multiply + add build).
-setFlagsFromString('--experimental-wasm-relaxed-simd');
-
-// Stated tolerance, kernels: every element of C satisfies
-//   |C_wasm − C_js| ≤ 2·(K + 2)·u·(|C₀| + Σₖ |Â(i,k)·B̂(k,j)|),   u = 2⁻²⁴:
-// each result lies within γ(K+1)·(…) ≈ (K + 1)·u·(…) of the exact value, the worst-case error of a
-// float32 sum of K products and C₀ in any order, whatever order the tiles (or the reference) add in.
-// (Measured: at most 0.37 of this bound for K = 1 or 2, about 0.03 of it for K ≥ 64.)
-const U = 2 ** -24;
+// The wasm-simd backend beyond single operations (those: backend-table.test.ts): its memory, its
+// σ/tanh/exp approximations, whole networks against the reference, which operations the reference
+// workload needs from it, and what it does with arrays it did not allocate.
+//
 // Stated tolerance, whole network (float32, same weights and data): loss within 1e-6 relative,
 // every parameter tensor's gradient within 1e-5 relative (‖g_wasm − g_js‖ / ‖g_js‖).
 // (Measured: loss ≤ 2e-9, gradients ≤ 5e-7.)
 const LOSS_TOL = 1e-6, GRAD_TOL = 1e-5;
-
-type Kernel = 'gemmNT' | 'gemmNN' | 'gemmTN';
-
-/** Sizes of A and B, and where Â(i,k) and B̂(k,j) sit in them, for each kernel. */
-interface Layout { a: number; b: number; A(i: number, k: number): number; B(k: number, j: number): number }
-const layout: Record<Kernel, (M: number, N: number, K: number) => Layout> = {
-  gemmNT: (M, N, K) => ({ a: M * K, b: N * K, A: (i, k) => i * K + k, B: (k, j) => j * K + k }),
-  gemmNN: (M, N, K) => ({ a: M * K, b: K * N, A: (i, k) => i * K + k, B: (k, j) => k * N + j }),
-  gemmTN: (M, N, K) => ({ a: K * M, b: K * N, A: (i, k) => k * M + i, B: (k, j) => k * N + j }),
-};
+const U = 2 ** -24;
 
 function fill(v: Vec, rng: Rng): void {
   for (let i = 0; i < v.length; i++) v[i] = rng.uniform(-1, 1);
 }
 
-/** A view of n elements at a non-zero offset into a larger alloc'd array (what layers pass). */
-function view(k: Backend, n: number, offset: number): Vec {
-  return k.alloc(n + offset + 3).subarray(offset, offset + n);
-}
-
-/** Runs one kernel on both backends from the same random C₀, A, B; returns the worst error / bound. */
-function compare(w: Backend, kernel: Kernel, M: number, N: number, K: number, seed: number, offset = 0): number {
-  const rng = new Rng(seed), L = layout[kernel](M, N, K), js = jsBackend('f32');
-  const A = view(w, L.a, offset), B = view(w, L.b, offset + 1), C = view(w, M * N, offset + 2);
-  fill(A, rng); fill(B, rng); fill(C, rng);
-  const C0 = Float32Array.from(C), Cj = Float32Array.from(C);
-  w[kernel](C, A, B, M, N, K);
-  js[kernel](Cj, Float32Array.from(A), Float32Array.from(B), M, N, K);
-  let worst = 0;
-  const rowStep = Math.max(1, Math.floor(M / 48)); // big shapes: every column of about 50 rows, and the last row
-  for (let i = 0; i < M; i = i + rowStep < M || i === M - 1 ? i + rowStep : M - 1) {
-    for (let j = 0; j < N; j++) {
-      let abs = Math.abs(C0[i * N + j]);
-      for (let k = 0; k < K; k++) abs += Math.abs(A[L.A(i, k)] * B[L.B(k, j)]);
-      const bound = 2 * (K + 2) * U * abs;
-      const err = Math.abs(C[i * N + j] - Cj[i * N + j]);
-      assert.ok(Number.isFinite(C[i * N + j]), `${kernel} ${M}×${N}×${K}: C[${i},${j}] = ${C[i * N + j]}`);
-      worst = Math.max(worst, bound > 0 ? err / bound : err);
-    }
-  }
-  assert.ok(worst <= 1, `${kernel} ${M}×${N}×${K} (offset ${offset}): error ${worst.toFixed(3)}× the bound`);
-  return worst;
-}
-
-const H = 128, V = 72, B = 32, TB = 2048;
-/** [M, N, K] of each kernel in LSTM-128 training (T = 64, B = 32, vocabulary 72). */
-const trainingShapes: Record<Kernel, [number, number, number][]> = {
-  gemmNT: [[B, 4 * H, H], [TB, V, H]],
-  gemmNN: [[B, H, 4 * H], [TB, H, V]],
-  gemmTN: [[4 * H, H, TB], [V, H, TB]],
-};
-
-const suite = wasmAvailable() ? describe : describe.skip;
-
-for (const fma of [false, true]) {
-  const name = fma ? 'relaxed-SIMD fused multiply-add' : 'SIMD multiply + add';
-  const maybe = !fma || relaxedSimdAvailable() ? suite : describe.skip;
-  maybe(`wasm-simd backend (${name}) against the TypeScript kernels`, () => {
-    const w = wasmBackend({ fma });
-
-    it('is the backend asked for', () => {
-      assert.equal(w.name, 'wasm-simd');
-      assert.equal(w.dtype, 'f32');
-      assert.equal(w.fma, fma);
-    });
-
-    for (const kernel of ['gemmNT', 'gemmNN', 'gemmTN'] as Kernel[]) {
-      it(`${kernel}: every M, N, K from 1 to 13`, () => {
-        let seed = 1;
-        for (let M = 1; M <= 13; M++) for (let N = 1; N <= 13; N++) for (let K = 1; K <= 13; K++) compare(w, kernel, M, N, K, seed++);
-      });
-
-      it(`${kernel}: ragged sizes across the tile and block edges, on views at odd offsets`, () => {
-        const sizes = [[5, 9, 17], [33, 31, 67], [65, 17, 257], [63, 70, 300], [7, 129, 513], [130, 9, 3]];
-        for (const [i, [M, N, K]] of sizes.entries()) for (const offset of [0, 1, 3, 7]) compare(w, kernel, M, N, K, 100 + 10 * i + offset, offset);
-      });
-
-      it(`${kernel}: the LSTM-128 training shapes`, () => {
-        for (const [i, [M, N, K]] of trainingShapes[kernel].entries()) compare(w, kernel, M, N, K, 200 + i, i);
-      });
-    }
-
-    it('leaves C alone where M, N or K is 0', () => {
-      const C = w.alloc(4).fill(1), A = w.alloc(4), Bm = w.alloc(4);
-      w.gemmNT(C, A, Bm, 2, 2, 0); w.gemmNN(C, A, Bm, 0, 2, 2); w.gemmTN(C, A, Bm, 2, 0, 2);
-      assert.deepEqual(Array.from(C), [1, 1, 1, 1]);
-    });
-
-    it('falls back to the TypeScript kernels for arrays it did not allocate', () => {
-      const rng = new Rng(5), A = new Float32Array(6 * 5), Bm = w.alloc(7 * 5), C = new Float32Array(6 * 7), Cj = new Float32Array(6 * 7);
-      fill(A, rng); fill(Bm, rng);
-      w.gemmNT(C, A, Bm, 6, 7, 5);
-      jsBackend('f32').gemmNT(Cj, A, Float32Array.from(Bm), 6, 7, 5);
-      assert.deepEqual(C, Cj);
-    });
-  });
-}
-
-suite('wasm-simd backend memory', () => {
+wasmSuite('wasm-simd backend memory', () => {
   it('alloc returns zeroed float32 arrays, and growing the memory keeps earlier arrays valid', () => {
     const w = wasmBackend();
     const first = w.alloc(1000);
@@ -180,7 +85,7 @@ function lossAndGrad(config: ModelConfig, k: Backend, T: number, Bsz: number): {
   return { loss, grad: Float64Array.from(params.grad), params };
 }
 
-suite('wasm-simd backend in a whole network: same loss and gradients as the TypeScript kernels', () => {
+wasmSuite('wasm-simd backend in a whole network: same loss and gradients as the TypeScript kernels', () => {
   const cases: [string, Partial<ModelConfig>, number, number][] = [
     ['LSTM 128, one-hot, vocabulary 72, T 16, batch 32', { cell: 'lstm', hidden: 128, vocabSize: 72 }, 16, 32],
     ['GRU 37 (torch form), 2 layers bidirectional, embedding, vocabulary 23', { cell: 'gru', gruForm: 'torch', hidden: 37, layers: 2, bidirectional: true, input: 'embedding', embedSize: 13, vocabSize: 23 }, 9, 5],
@@ -201,4 +106,113 @@ suite('wasm-simd backend in a whole network: same loss and gradients as the Type
       }
     });
   }
+});
+
+wasmSuite('σ, tanh and exp approximations of the fused cells', () => {
+  const w = wasmBackend();
+  const n = 200001, x = w.alloc(n), y = w.alloc(n);
+  for (let i = 0; i < n; i++) x[i] = Math.fround(((i - (n - 1) / 2) / ((n - 1) / 2)) ** 3 * 40); // dense near 0, out to ±40
+  const check = (fn: 'sigmoid' | 'tanh' | 'exp', ref: (v: number) => number, ulps: number, abs: (v: number) => number) => {
+    w.approx(fn, y, x);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const r = ref(x[i]), bound = ulps * U * abs(r);
+      const e = Math.abs(y[i] - r);
+      assert.ok(e <= bound, `${fn}(${x[i]}) = ${y[i]}, expected ${r}`);
+      worst = Math.max(worst, e / Math.max(U * abs(r), 1e-45));
+    }
+    return worst;
+  };
+  it('σ(x) within 3 ulp, relative (both tails)', () => { check('sigmoid', (v) => 1 / (1 + Math.exp(-v)), 3, Math.abs); });
+  it('tanh(x) within 7 ulp, relative', () => { check('tanh', Math.tanh, 7, Math.abs); });
+  it('exp(x) within 2 ulp on [−87, 88]', () => {
+    const lim = x.filter((v) => v >= -87 && v <= 88);
+    const xs = w.alloc(lim.length), ys = w.alloc(lim.length);
+    xs.set(lim);
+    w.approx('exp', ys, xs);
+    for (let i = 0; i < lim.length; i++) {
+      const r = Math.exp(xs[i]);
+      assert.ok(Math.abs(ys[i] - r) <= 2 * U * r, `exp(${xs[i]}) = ${ys[i]}, expected ${r}`);
+    }
+  });
+  it('NaN goes through (so divergence is still detected); ±Infinity saturates', () => {
+    const v = w.alloc(3), out = w.alloc(3);
+    v.set([NaN, Infinity, -Infinity]);
+    w.approx('sigmoid', out, v);
+    assert.ok(Number.isNaN(out[0])); assert.equal(out[1], 1); assert.ok(out[2] >= 0 && out[2] < 1e-37);
+    w.approx('tanh', out, v);
+    assert.ok(Number.isNaN(out[0])); assert.ok(Math.abs(out[1] - 1) < 1e-6); assert.ok(Math.abs(out[2] + 1) < 1e-6);
+  });
+});
+
+/** The backend `k`, recording the name of every operation called on it (cells as "cell.op"). */
+function recording(k: Backend, used: Set<string>): Backend {
+  const rec = <A extends unknown[], R>(name: string, f: (...a: A) => R) => (...a: A): R => {
+    used.add(name);
+    return f(...a);
+  };
+  const flatOps = FLAT_OPS.map((op) => [op, rec(op, k[op] as (...a: unknown[]) => unknown)]);
+  const flat = Object.fromEntries(flatOps) as unknown as Pick<Backend, FlatOp>;
+  const cellOps = (cell: CellName): CellOps => ({
+    forward: rec(`${cell}.forward`, k.cells[cell].forward),
+    backward: rec(`${cell}.backward`, k.cells[cell].backward),
+    backwardWithNorms: rec(`${cell}.backwardWithNorms`, k.cells[cell].backwardWithNorms),
+  });
+  const cells = { lstm: cellOps('lstm'), gru: cellOps('gru'), gruCourse: cellOps('gruCourse'), rnn: cellOps('rnn') };
+  return { ...k, ...flat, cells };
+}
+
+wasmSuite('the reference workload runs on wasm kernels only', () => {
+  it('char-level LSTM, one-hot input, Adam: training and validation use no operation the backend falls back on', async () => {
+    const used = new Set<string>(), w = wasmBackend(), k = recording(w, used);
+    const train: TrainConfig = { ...defaultTrainConfig, seqLength: 32, batchSize: 8, steps: 4, evalEvery: 2 };
+    const t = Trainer.create(smallText(), { cell: 'lstm', hidden: 32 }, train, k);
+    const r = await t.run();
+    assert.ok(r.valLoss !== null, 'validation ran');
+    const expected = ['gemmNT', 'gatherRows', 'lstm.forward', 'lstm.backward', 'softmaxCrossEntropy', 'adamUpdate'];
+    for (const op of expected) assert.ok(used.has(op), op);
+    const fallen = [...used].filter((op) => w.fallbacks.includes(op));
+    assert.deepEqual(fallen, [], `operations of the reference workload run in TypeScript: ${fallen.join(', ')}`);
+  });
+
+  it('lists what it runs by the reference: course-form GRU, norm-recording backwards, SGD, RMSProp, Adagrad', () => {
+    const fallbacks = wasmBackend().fallbacks;
+    assert.deepEqual([...fallbacks].sort(), [
+      ...CELL_NAMES.map((c) => `${c}.backwardWithNorms`), 'gruCourse.backward', 'gruCourse.forward',
+      'sgdUpdate', 'rmspropUpdate', 'adagradUpdate',
+    ].sort());
+    const plain = wasmBackend({ fusedCells: false }).fallbacks;
+    for (const cell of CELL_NAMES) {
+      for (const op of CELL_OPS) assert.ok(plain.includes(`${cell}.${op}`), `fusedCells false: ${cell}.${op}`);
+    }
+  });
+});
+
+wasmSuite('wasm-simd backend: arrays it did not allocate are an error, never a silent fallback', () => {
+  const w = wasmBackend();
+  it('a matrix product on a plain Float32Array throws', () => {
+    const A = new Float32Array(6 * 5), Bm = w.alloc(7 * 5), C = w.alloc(6 * 7);
+    assert.throws(() => w.gemmNT(C, A, Bm, 6, 7, 5), /gemmNT was given an array this backend did not allocate/);
+  });
+  it('an array of another wasm backend, or one too short, throws', () => {
+    const other = wasmBackend().alloc(6);
+    assert.throws(() => w.sumRows(w.alloc(3), other, 2, 3), /sumRows was given an array this backend did not allocate/);
+    assert.throws(() => w.sumRows(w.alloc(3), w.alloc(5), 2, 3), /sumRows was given an array of 5 where it needs 6/);
+  });
+  it('a cell with a foreign buffer throws, before touching anything', () => {
+    const H = 3, G = 4 * H, T = 2, B = 1;
+    const wts = { whh: w.alloc(G * H), bhh: w.alloc(G), dwhh: w.alloc(G * H), dbhh: w.alloc(G) };
+    const s = {
+      h: w.alloc((T + 1) * H), c: w.alloc((T + 1) * H), gates: w.alloc(T * G), extra: w.alloc(T * H), dxw: w.alloc(T * G),
+      dhh: w.alloc(0), dh: w.alloc(H), dc: w.alloc(H), tmp: w.alloc(G),
+    };
+    const foreign = new Float32Array(T * G);
+    assert.throws(() => w.cells.lstm.forward(wts, s, foreign, T, B, H), /lstm.forward was given an array/);
+    assert.ok(s.h.every((x) => x === 0));
+  });
+  it('ids outside the table throw', () => {
+    const table = w.alloc(4 * 3), dst = w.alloc(2 * 3), bias = w.alloc(3);
+    assert.throws(() => w.gatherRows(dst, table, bias, Int32Array.from([0, 4]), 2, 3), /id 4 is outside the table/);
+    assert.throws(() => w.scatterAddRows(table, dst, Int32Array.from([5, 0]), 2, 3), /id 5 is outside the table/);
+  });
 });

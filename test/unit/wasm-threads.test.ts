@@ -4,7 +4,8 @@ import { Backend } from '../../src/engine/kernels';
 import { Network } from '../../src/engine/network';
 import { initParams } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';
-import { WasmBackend, wasmAvailable, wasmBackend } from '../../src/engine/wasm/backend';
+import { WasmBackend, wasmBackend } from '../../src/engine/wasm/backend';
+import { wasmSuite } from '../helpers/wasm';
 
 // The wasm backend on several threads (threads.ts): the cells split the B streams of a window,
 // the matrix products the rows of C, the weight gradients the gate rows. Every share sums as the
@@ -34,9 +35,7 @@ async function ready(k: WasmBackend, threads: number): Promise<void> {
   assert.equal(k.threadsInUse(), threads, `${threads} threads started`);
 }
 
-const suite = wasmAvailable() ? describe : describe.skip;
-
-suite('wasm-simd backend on several threads: bit-for-bit the one-thread results', () => {
+wasmSuite('wasm-simd backend on several threads: bit-for-bit the one-thread results', () => {
   const cases: [string, Partial<ModelConfig>, number, number][] = [
     ['LSTM 64, one-hot, vocabulary 100, T 16, batch 12', { cell: 'lstm', hidden: 64, vocabSize: 100 }, 16, 12],
     ['LSTM 61, 2 layers, embedding, T 13, batch 7 (uneven shares)', { cell: 'lstm', hidden: 61, layers: 2, input: 'embedding', embedSize: 9, vocabSize: 90 }, 13, 7],

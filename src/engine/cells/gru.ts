@@ -13,16 +13,13 @@
 //   c<t> = Γu * c̃<t> + (1 − Γu) * c<t-1>
 //   extra keeps Γr * c<t-1>.  dhh holds [T·B·2H] for Γr,Γu then [T·B·H] for c̃.
 
-import { Backend } from '../kernels';
-import { Vec } from '../tensor';
-import { addIncoming, Cell, CellBuffers, CellWeights, fillRows, sumRows } from './cell';
-
-export type GruForm = 'torch' | 'course';
+import { CellOps, MatrixOps } from '../kernels';
+import { CellBuffers, CellWeights, GruForm, Vec } from '../types';
+import { addIncoming, Cell, fillRows, sumRows } from './cell';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
-function forwardTorch(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
-  if (k.cells?.forward('gru', w, s, xw, T, B, H)) return; // the backend's fused kernel (same equations)
+function forwardTorch(k: MatrixOps, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
   const G = 3 * H, BH = B * H, pre = s.tmp;
   for (let t = 0; t < T; t++) {
     fillRows(pre, w.bhh, B, G);
@@ -42,8 +39,8 @@ function forwardTorch(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: nu
   }
 }
 
-function backwardTorch(k: Backend, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number, dhNorms?: Float64Array): void {
-  if (!dhNorms && k.cells?.backward('gru', w, s, dhs, T, B, H)) return;
+function backwardTorch(k: MatrixOps, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number,
+  dhNorms?: Float64Array): void {
   const G = 3 * H, BH = B * H, dh = s.dh, dx = s.dxw, dhh = s.dhh, carry = s.tmp;
   dh.fill(0);
   for (let t = T - 1; t >= 0; t--) {
@@ -68,7 +65,7 @@ function backwardTorch(k: Backend, w: CellWeights, s: CellBuffers, dhs: Vec, T: 
   sumRows(w.dbhh, dhh, T * B, G);
 }
 
-function forwardCourse(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
+function forwardCourse(k: MatrixOps, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
   const G = 3 * H, BH = B * H, H2 = 2 * H;
   const preRU = s.tmp.subarray(0, B * H2), preC = s.tmp.subarray(B * H2, B * G);
   const whhRU = w.whh.subarray(0, H2 * H), whhC = w.whh.subarray(H2 * H);
@@ -100,7 +97,8 @@ function forwardCourse(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: n
   }
 }
 
-function backwardCourse(k: Backend, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number, dhNorms?: Float64Array): void {
+function backwardCourse(k: MatrixOps, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number,
+  dhNorms?: Float64Array): void {
   const G = 3 * H, BH = B * H, H2 = 2 * H, TB = T * B;
   const dh = s.dh, dx = s.dxw;
   const dRU = s.dhh.subarray(0, TB * H2), dC = s.dhh.subarray(TB * H2, TB * G);
@@ -142,7 +140,16 @@ function backwardCourse(k: Backend, w: CellWeights, s: CellBuffers, dhs: Vec, T:
 }
 
 export function gruCell(form: GruForm): Cell {
-  return form === 'torch'
-    ? { kind: 'gru', gates: 3, gateNames: ['Γr', 'Γu', 'c̃'], hasCellState: false, forward: forwardTorch, backward: backwardTorch }
-    : { kind: 'gru', gates: 3, gateNames: ['Γr', 'Γu', 'c̃'], hasCellState: false, forward: forwardCourse, backward: backwardCourse };
+  const name = form === 'torch' ? 'gru' : 'gruCourse';
+  return { kind: 'gru', name, gates: 3, gateNames: ['Γr', 'Γu', 'c̃'], hasCellState: false };
+}
+
+/** The reference GRU of either form on the matrix products of `k`. */
+export function gruOps(k: MatrixOps, form: GruForm): CellOps {
+  const [forward, backward] = form === 'torch' ? [forwardTorch, backwardTorch] : [forwardCourse, backwardCourse];
+  return {
+    forward: (w, s, xw, T, B, H) => forward(k, w, s, xw, T, B, H),
+    backward: (w, s, dhs, T, B, H) => backward(k, w, s, dhs, T, B, H),
+    backwardWithNorms: (w, s, dhs, T, B, H, dhNorms) => backward(k, w, s, dhs, T, B, H, dhNorms),
+  };
 }

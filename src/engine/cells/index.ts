@@ -1,8 +1,9 @@
 import { ModelConfig } from '../config';
+import { CellName, CellOps, MatrixOps } from '../kernels';
 import { Cell } from './cell';
-import { gruCell } from './gru';
-import { lstmCell } from './lstm';
-import { rnnCell } from './rnn';
+import { gruCell, gruOps } from './gru';
+import { lstmCell, lstmOps } from './lstm';
+import { rnnCell, rnnOps } from './rnn';
 
 const gruTorch = gruCell('torch');
 const gruCourse = gruCell('course');
@@ -11,4 +12,9 @@ export function cellFor(c: Pick<ModelConfig, 'cell' | 'gruForm'>): Cell {
   if (c.cell === 'lstm') return lstmCell;
   if (c.cell === 'rnn') return rnnCell;
   return c.gruForm === 'course' ? gruCourse : gruTorch;
+}
+
+/** The reference code of every cell, on the matrix products of `k`. */
+export function referenceCells(k: MatrixOps): Record<CellName, CellOps> {
+  return { lstm: lstmOps(k), gru: gruOps(k, 'torch'), gruCourse: gruOps(k, 'course'), rnn: rnnOps(k) };
 }

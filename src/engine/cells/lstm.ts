@@ -7,12 +7,11 @@
 //   a<t> = Γo * tanh(c<t>)                                               PyTorch h' = o*tanh(c')
 // extra keeps tanh(c<t>).
 
-import { Backend } from '../kernels';
-import { Vec } from '../tensor';
-import { addIncoming, Cell, CellBuffers, CellWeights, fillRows, sumRows } from './cell';
+import { CellOps, MatrixOps } from '../kernels';
+import { CellBuffers, CellWeights, Vec } from '../types';
+import { addIncoming, Cell, fillRows, sumRows } from './cell';
 
-function forward(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
-  if (k.cells?.forward('lstm', w, s, xw, T, B, H)) return; // the backend's fused kernel (same equations)
+function forward(k: MatrixOps, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
   const G = 4 * H, BH = B * H;
   const pre = s.tmp;
   for (let t = 0; t < T; t++) {
@@ -38,8 +37,8 @@ function forward(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: number,
   }
 }
 
-function backward(k: Backend, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number, dhNorms?: Float64Array): void {
-  if (!dhNorms && k.cells?.backward('lstm', w, s, dhs, T, B, H)) return;
+function backward(k: MatrixOps, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number,
+  dhNorms?: Float64Array): void {
   const G = 4 * H, BH = B * H;
   const dh = s.dh, dc = s.dc, dpre = s.dxw;
   dh.fill(0); dc.fill(0);
@@ -69,10 +68,14 @@ function backward(k: Backend, w: CellWeights, s: CellBuffers, dhs: Vec, T: numbe
 }
 
 export const lstmCell: Cell = {
-  kind: 'lstm',
-  gates: 4,
-  gateNames: ['Γu', 'Γf', 'c̃', 'Γo'],
-  hasCellState: true,
-  forward,
-  backward,
+  kind: 'lstm', name: 'lstm', gates: 4, gateNames: ['Γu', 'Γf', 'c̃', 'Γo'], hasCellState: true,
 };
+
+/** The reference LSTM on the matrix products of `k`. */
+export function lstmOps(k: MatrixOps): CellOps {
+  return {
+    forward: (w, s, xw, T, B, H) => forward(k, w, s, xw, T, B, H),
+    backward: (w, s, dhs, T, B, H) => backward(k, w, s, dhs, T, B, H),
+    backwardWithNorms: (w, s, dhs, T, B, H, dhNorms) => backward(k, w, s, dhs, T, B, H, dhNorms),
+  };
+}

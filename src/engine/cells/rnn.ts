@@ -1,12 +1,11 @@
 // Basic RNN cell:  a<t> = tanh(Waa·a<t-1> + Wax·x<t> + ba)
 // PyTorch nn.RNN:  h' = tanh(W_ih x + b_ih + W_hh h + b_hh)   (Wax = W_ih, Waa = W_hh, ba = b_ih + b_hh)
 
-import { Backend } from '../kernels';
-import { Vec } from '../tensor';
-import { addIncoming, Cell, CellBuffers, CellWeights, fillRows, sumRows } from './cell';
+import { CellOps, MatrixOps } from '../kernels';
+import { CellBuffers, CellWeights, Vec } from '../types';
+import { addIncoming, Cell, fillRows, sumRows } from './cell';
 
-function forward(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
-  if (k.cells?.forward('rnn', w, s, xw, T, B, H)) return; // the backend's fused kernel (same equations)
+function forward(k: MatrixOps, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
   const BH = B * H;
   for (let t = 0; t < T; t++) {
     const next = s.h.subarray((t + 1) * BH, (t + 2) * BH);
@@ -16,8 +15,8 @@ function forward(k: Backend, w: CellWeights, s: CellBuffers, xw: Vec, T: number,
   }
 }
 
-function backward(k: Backend, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number, dhNorms?: Float64Array): void {
-  if (!dhNorms && k.cells?.backward('rnn', w, s, dhs, T, B, H)) return;
+function backward(k: MatrixOps, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number,
+  dhNorms?: Float64Array): void {
   const BH = B * H, dh = s.dh, dpre = s.dxw;
   dh.fill(0);
   for (let t = T - 1; t >= 0; t--) {
@@ -34,11 +33,13 @@ function backward(k: Backend, w: CellWeights, s: CellBuffers, dhs: Vec, T: numbe
   sumRows(w.dbhh, dpre, T * B, H);
 }
 
-export const rnnCell: Cell = {
-  kind: 'rnn',
-  gates: 1,
-  gateNames: [],
-  hasCellState: false,
-  forward,
-  backward,
-};
+export const rnnCell: Cell = { kind: 'rnn', name: 'rnn', gates: 1, gateNames: [], hasCellState: false };
+
+/** The reference RNN on the matrix products of `k`. */
+export function rnnOps(k: MatrixOps): CellOps {
+  return {
+    forward: (w, s, xw, T, B, H) => forward(k, w, s, xw, T, B, H),
+    backward: (w, s, dhs, T, B, H) => backward(k, w, s, dhs, T, B, H),
+    backwardWithNorms: (w, s, dhs, T, B, H, dhNorms) => backward(k, w, s, dhs, T, B, H, dhNorms),
+  };
+}

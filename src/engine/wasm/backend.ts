@@ -1,16 +1,19 @@
-// The WebAssembly SIMD backend: the matrix kernels of kernels.as.ts and the whole-window cells of
-// cells.as.ts, on arrays this backend places in its own WebAssembly memory so the kernels get plain
-// addresses (byteOffset) and copy nothing.
+// The WebAssembly SIMD backend: the matrix kernels of assembly/kernels.ts, the whole-window cells of
+// assembly/cells.ts and the row loops of assembly/rows.ts, on arrays this backend places in its own
+// WebAssembly memory so the kernels get plain addresses (byteOffset) and copy nothing. What it has no
+// kernel for runs the TypeScript reference (reference.ts), chosen once here and listed in `fallbacks`.
 //
 // Memory: one shared WebAssembly.Memory per backend, handed out by a bump allocator that never
 // frees (an engine allocates its buffers once per model; make a new backend for a new model).
 // The memory is shared because growing a shared memory keeps every earlier view valid (a plain
-// one would detach them all). Arrays not allocated here (a plain Float32Array, float64) are
-// still accepted: those calls go to the TypeScript reference kernels.
+// one would detach them all). Every array given to a kernel must come from this backend's alloc():
+// any other array is a programming error, and the kernel throws.
 
-import type { CellBuffers, CellWeights } from '../cells/cell';
-import { Backend, CellKernels, FusedCellKind, jsBackend, RowKernels } from '../kernels';
-import { Vec } from '../tensor';
+import { setFlagsFromString } from 'node:v8';
+import { referenceCells } from '../cells';
+import { Backend, CellName, CellOps, MatrixOps } from '../kernels';
+import { referenceOps } from '../reference';
+import { CellBuffers, CellWeights, Vec } from '../types';
 import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64, WASM_MAX_PAGES } from './kernels.wasm';
 import { CONTROL_WORDS, startTeam, Team } from './threads';
 
@@ -30,7 +33,10 @@ export interface WasmBackendOptions {
   fma?: boolean;
   /** Cap on the memory, in 64 KiB pages (default and most: 65536 = 4 GiB). */
   maxPages?: number;
-  /** Run whole windows of LSTM, GRU (PyTorch form) and RNN cells, and the row loops, in WebAssembly (default true). */
+  /**
+   * Run whole windows of LSTM, GRU (PyTorch form) and RNN cells in WebAssembly (default true); false: their
+   * TypeScript reference on this backend's matrix kernels (benchmarks compare the two).
+   */
   fusedCells?: boolean;
   /**
    * Threads for the large kernels (default 1): the cells split the B streams of a window, the
@@ -59,7 +65,7 @@ interface KernelExports {
   packAllB(bp: number, B: number, N: number, K: number): void;
   gemmTNRows(C: number, A: number, B: number, M: number, N: number, K: number, m0: number, m1: number, scratch: number): void;
   windowGrads(dwhh: number, dbhh: number, dpre: number, h: number, G: number, H: number, TB: number, m0: number, m1: number, scratch: number): void;
-  // The cells below run streams b0 ≤ b < b1 (cells.as.ts).
+  // The cells below run streams b0 ≤ b < b1 (assembly/cells.ts).
   lstmForward(whh: number, bhh: number, h: number, c: number, gates: number, extra: number, xw: number, T: number, B: number, H: number, b0: number, b1: number): void;
   lstmBackward(whhPacked: number, h: number, c: number, gates: number, extra: number, dhs: number,
     dh: number, dc: number, dpre: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
@@ -69,6 +75,9 @@ interface KernelExports {
   rnnForward(whh: number, bhh: number, h: number, xw: number, T: number, B: number, H: number, b0: number, b1: number): void;
   rnnBackward(whhPacked: number, h: number, dhs: number, dh: number, dpre: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
 }
+
+/** The cells with kernels here (GRU: the PyTorch form). */
+type FusedKind = 'lstm' | 'gru' | 'rnn';
 
 /** Kernel exports the helper threads may run (their indices travel in the control blocks). */
 const TEAM_KERNELS = ['gemmNT', 'gemmNN', 'gemmTNRows', 'windowGrads', 'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward',
@@ -119,15 +128,20 @@ function modules(): { simd: WebAssembly.Module | null; relaxed: WebAssembly.Modu
   return { simd, relaxed };
 }
 
+/**
+ * Lets V8 compile relaxed SIMD (fused multiply-add). On by default from Node 22; Node 20 has it behind
+ * this flag. A process-wide V8 setting: the entry points (CLI, worker) call it, the engine never does.
+ */
+export function enableRelaxedSimd(): void {
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
+
 /** True when this runtime can run the WebAssembly SIMD backend (SIMD and shared memory). */
 export function wasmAvailable(): boolean {
   return modules().simd !== null;
 }
 
-/**
- * True when relaxed SIMD is on (Node ≥ 22; Node 20 needs `--experimental-wasm-relaxed-simd`,
- * or `v8.setFlagsFromString('--experimental-wasm-relaxed-simd')` before the backend is made).
- */
+/** True when relaxed SIMD is on (Node ≥ 22; Node 20 after enableRelaxedSimd()). */
 export function relaxedSimdAvailable(): boolean {
   return modules().relaxed !== null;
 }
@@ -144,7 +158,6 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const maxPages = Math.min(options.maxPages ?? WASM_MAX_PAGES, WASM_MAX_PAGES);
   const memory = new WebAssembly.Memory({ initial: Math.min(16, maxPages), maximum: maxPages, shared: true });
   const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
-  const js = jsBackend('f32');
 
   // Every buffer object this memory has had: a view is ours when its buffer is one of them.
   let buffer = memory.buffer;
@@ -206,10 +219,27 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     team!.run(op, (p) => args[p], parts);
   }
 
-  const isOurs = (v: Vec): boolean => v instanceof Float32Array && ours.has(v.buffer);
   const addr = (v: Vec): number => v.byteOffset;
-  /** Every array ours and at least `n` long (the kernels trust the lengths). */
-  const fit = (...vn: [Vec, number][]): boolean => vn.every(([v, n]) => isOurs(v) && v.length >= n);
+  /** Checks that every array is ours and at least `n` long (the kernels trust the lengths); throws otherwise. */
+  function fit(op: string, ...vn: [Vec, number][]): void {
+    for (const [v, n] of vn) {
+      if (!(v instanceof Float32Array) || !ours.has(v.buffer)) {
+        throw new Error(`wasm-simd backend: ${op} was given an array this backend did not allocate (use its alloc())`);
+      }
+      if (v.length < n) {
+        throw new Error(`wasm-simd backend: ${op} was given an array of ${v.length} where it needs ${n}`);
+      }
+    }
+  }
+  /** Checks that each of the first `rows` ids selects a row of `table` (n wide) or is negative (no row). */
+  function checkIds(op: string, ids: Int32Array, rows: number, table: Vec, n: number): void {
+    if (ids.length < rows) throw new Error(`wasm-simd backend: ${op} was given ${ids.length} ids for ${rows} rows`);
+    for (let r = 0; r < rows; r++) {
+      if ((ids[r] + 1) * n > table.length) {
+        throw new Error(`wasm-simd backend: ${op}: id ${ids[r]} is outside the table`);
+      }
+    }
+  }
 
   // Token ids for the row kernels are copied here (a few KiB per window).
   let idsAt = 0, idsCap = 0;
@@ -219,121 +249,156 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     return idsAt;
   }
 
-  const rowKernels: RowKernels = {
-    gatherRows(dst, table, bias, ids, rows, n) {
-      if (rows <= 0 || n <= 0) return true;
-      if (ids.length < rows || !fit([dst, rows * n], [table, 0], [bias, n])) return false;
-      for (let r = 0; r < rows; r++) if ((ids[r] + 1) * n > table.length) return false;
-      const d = addr(dst), t = addr(table), b = addr(bias), at = idsIn(ids, rows);
-      split('gatherRows', rows, partsFor(rows, rows * n * 2), 1, (lo, hi) => [d + lo * n * 4, t, b, at + lo * 4, hi - lo, n]);
-      return true;
-    },
-    scatterAddRows(table, src, ids, rows, n) {
-      if (rows <= 0 || n <= 0) return true;
-      if (ids.length < rows || !fit([src, rows * n], [table, 0])) return false;
-      for (let r = 0; r < rows; r++) if ((ids[r] + 1) * n > table.length) return false;
-      wasm.scatterAddRows(addr(table), addr(src), idsIn(ids, rows), rows, n);
-      return true;
-    },
-    sumRows(db, d, m, n) {
-      if (m <= 0 || n <= 0) return true;
-      if (!fit([db, n], [d, m * n])) return false;
-      const a = addr(db), b = addr(d);
-      split('sumRowsLd', n, partsFor(n, m * n * 2), 4, (lo, hi) => [a + lo * 4, b + lo * 4, m, hi - lo, n]);
-      return true;
-    },
-    softmaxRows(p, g, rows, n, scale) {
-      if (rows <= 0 || n <= 0) return true;
-      if (!fit([p, rows * n], [g, rows * n])) return false;
-      const a = addr(p), b = addr(g), bits = new Int32Array(Float32Array.of(scale).buffer)[0];
-      split('softmaxRowsBits', rows, partsFor(rows, rows * n * 16), 1, (lo, hi) => [a + lo * n * 4, b + lo * n * 4, hi - lo, n, bits]);
-      return true;
-    },
-    adamUpdate(p, g, m, v, lr, c1, c2) {
-      const n = p.length;
-      if (!fit([p, 0], [g, n], [m, n], [v, n])) return false;
-      wasm.adamUpdate(addr(p), addr(g), addr(m), addr(v), n, lr, c1, c2);
-      return true;
-    },
-  };
-
-  const cells: CellKernels = {
-    forward(kind: FusedCellKind, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): boolean {
-      const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H, TB = T * B, BH = B * H;
-      if (T <= 0 || B <= 0 || H <= 0) return false;
-      if (!fit([w.whh, G * H], [w.bhh, G], [s.h, (T + 1) * BH], [xw, TB * G])) return false;
-      if (kind === 'lstm') {
-        if (!fit([s.c, (T + 1) * BH], [s.gates, TB * G], [s.extra, TB * H])) return false;
-        const a = [addr(w.whh), addr(w.bhh), addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(xw), T, B, H];
-        split('lstmForward', B, partsFor(B, TB * G * H), 1, (lo, hi) => [...a, lo, hi]);
-      } else if (kind === 'gru') {
-        if (!fit([s.gates, TB * G], [s.extra, TB * H], [s.tmp, B * G])) return false;
-        const a = [addr(w.whh), addr(w.bhh), addr(s.h), addr(s.gates), addr(s.extra), addr(xw), addr(s.tmp), T, B, H];
-        split('gruForward', B, partsFor(B, TB * G * H), 1, (lo, hi) => [...a, lo, hi]);
-      } else {
-        const a = [addr(w.whh), addr(w.bhh), addr(s.h), addr(xw), T, B, H];
-        split('rnnForward', B, partsFor(B, TB * G * H), 1, (lo, hi) => [...a, lo, hi]);
-      }
-      return true;
-    },
-    backward(kind: FusedCellKind, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): boolean {
-      const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H, TB = T * B, BH = B * H;
-      if (T <= 0 || B <= 0 || H <= 0) return false;
-      if (!fit([w.whh, G * H], [w.dwhh, G * H], [w.dbhh, G], [s.h, (T + 1) * BH], [dhs, TB * H], [s.dh, BH], [s.dxw, TB * G])) return false;
-      if (kind === 'lstm' && !fit([s.c, (T + 1) * BH], [s.gates, TB * G], [s.extra, TB * H], [s.dc, BH])) return false;
-      if (kind === 'gru' && !fit([s.gates, TB * G], [s.extra, TB * H], [s.dhh, TB * G])) return false;
-      const parts = partsFor(B, TB * G * H), whhPacked = packedFor(G, H);
-      wasm.packAllB(whhPacked, addr(w.whh), H, G); // W_hh as every step's ∂L/∂a<t-1> = dpre<t>·W_hh reads it
-      if (kind === 'lstm') {
-        const a = [whhPacked, addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dc), addr(s.dxw), T, B, H];
-        split('lstmBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
-      } else if (kind === 'gru') {
-        const a = [whhPacked, addr(s.h), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dxw), addr(s.dhh), T, B, H];
-        split('gruBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
-      } else {
-        const a = [whhPacked, addr(s.h), addr(dhs), addr(s.dh), addr(s.dxw), T, B, H];
-        split('rnnBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
-      }
-      // dW_hh and db_hh over the whole window (the GRU's from its recurrent-side gradients), shared by gate rows
-      const dpre = kind === 'gru' ? s.dhh : s.dxw, a = [addr(w.dwhh), addr(w.dbhh), addr(dpre), addr(s.h), G, H, TB];
-      split('windowGrads', G, partsFor(G, TB * G * H), 4, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
-      return true;
-    },
-  };
-
-  return {
-    name: 'wasm-simd',
-    dtype: 'f32',
-    fma,
-    cells: options.fusedCells === false ? undefined : cells,
-    rows: options.fusedCells === false ? undefined : rowKernels,
-    bytesUsed: () => top - FIRST,
-    threadsInUse: () => (team?.ready() ? team.size : 1),
-    approx(fn, y, x) {
-      if (!fit([y, x.length], [x, 0])) throw new Error('approx: arrays of this backend only');
-      wasm.mathKernel(fn === 'sigmoid' ? 0 : fn === 'tanh' ? 1 : 2, addr(y), addr(x), x.length);
-    },
-    alloc(n: number): Vec {
-      const at = reserve(n * 4);
-      return new Float32Array(buffer, at, n).fill(0);
-    },
+  const gemms: MatrixOps = {
     gemmNT(C, A, B, M, N, K) {
       if (M <= 0 || N <= 0 || K <= 0) return;
-      if (!isOurs(C) || !isOurs(A) || !isOurs(B)) return js.gemmNT(C, A, B, M, N, K);
+      fit('gemmNT', [C, M * N], [A, M * K], [B, N * K]);
       const c = addr(C), a = addr(A), b = addr(B);
       split('gemmNT', M, partsFor(M, M * N * K), 4, (lo, hi) => [c + lo * N * 4, a + lo * K * 4, b, hi - lo, N, K]);
     },
     gemmNN(C, A, B, M, N, K) {
       if (M <= 0 || N <= 0 || K <= 0) return;
-      if (!isOurs(C) || !isOurs(A) || !isOurs(B)) return js.gemmNN(C, A, B, M, N, K);
+      fit('gemmNN', [C, M * N], [A, M * K], [B, K * N]);
       const c = addr(C), a = addr(A), b = addr(B);
-      split('gemmNN', M, partsFor(M, M * N * K), 4, (lo, hi, p) => [c + lo * N * 4, a + lo * K * 4, b, hi - lo, N, K, scratchFor(N, p)]);
+      split('gemmNN', M, partsFor(M, M * N * K), 4,
+        (lo, hi, p) => [c + lo * N * 4, a + lo * K * 4, b, hi - lo, N, K, scratchFor(N, p)]);
     },
     gemmTN(C, A, B, M, N, K) {
       if (M <= 0 || N <= 0 || K <= 0) return;
-      if (!isOurs(C) || !isOurs(A) || !isOurs(B)) return js.gemmTN(C, A, B, M, N, K);
+      fit('gemmTN', [C, M * N], [A, K * M], [B, K * N]);
       const c = addr(C), a = addr(A), b = addr(B);
       split('gemmTNRows', M, partsFor(M, M * N * K), 4, (lo, hi, p) => [c, a, b, M, N, K, lo, hi, scratchFor(N, p)]);
+    },
+  };
+
+  const ops: Pick<Backend, 'gatherRows' | 'scatterAddRows' | 'sumRows' | 'softmaxCrossEntropy' | 'adamUpdate'> = {
+    gatherRows(dst, table, bias, ids, rows, n) {
+      if (rows <= 0 || n <= 0) return;
+      fit('gatherRows', [dst, rows * n], [table, 0], [bias, n]);
+      checkIds('gatherRows', ids, rows, table, n);
+      const d = addr(dst), t = addr(table), b = addr(bias), at = idsIn(ids, rows);
+      split('gatherRows', rows, partsFor(rows, rows * n * 2), 1, (lo, hi) => [d + lo * n * 4, t, b, at + lo * 4, hi - lo, n]);
+    },
+    scatterAddRows(table, src, ids, rows, n) {
+      if (rows <= 0 || n <= 0) return;
+      fit('scatterAddRows', [src, rows * n], [table, 0]);
+      checkIds('scatterAddRows', ids, rows, table, n);
+      wasm.scatterAddRows(addr(table), addr(src), idsIn(ids, rows), rows, n);
+    },
+    sumRows(db, d, m, n) {
+      if (m <= 0 || n <= 0) return;
+      fit('sumRows', [db, n], [d, m * n]);
+      const a = addr(db), b = addr(d);
+      split('sumRowsLd', n, partsFor(n, m * n * 2), 4, (lo, hi) => [a + lo * 4, b + lo * 4, m, hi - lo, n]);
+    },
+    softmaxCrossEntropy(p, g, targets, rows, n) {
+      if (rows <= 0 || n <= 0) return NaN;
+      fit('softmaxCrossEntropy', [p, rows * n], [g, rows * n]);
+      // p ← softmax(p), g = p/rows in the kernel; the loss and the target's −1/rows here (rows numbers, not rows·n).
+      const a = addr(p), b = addr(g), bits = new Int32Array(Float32Array.of(1 / rows).buffer)[0];
+      split('softmaxRowsBits', rows, partsFor(rows, rows * n * 16), 1, (lo, hi) => [a + lo * n * 4, b + lo * n * 4, hi - lo, n, bits]);
+      let total = 0;
+      for (let r = 0; r < rows; r++) {
+        const o = r * n, y = targets[r];
+        total -= Math.log(Math.max(p[o + y], 1e-30));
+        g[o + y] -= 1 / rows;
+      }
+      return total / rows;
+    },
+    adamUpdate(p, g, m, v, lr, c1, c2) {
+      const n = p.length;
+      fit('adamUpdate', [p, 0], [g, n], [m, n], [v, n]);
+      wasm.adamUpdate(addr(p), addr(g), addr(m), addr(v), n, lr, c1, c2);
+    },
+  };
+
+  const G = (kind: FusedKind, H: number) => (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H;
+  function forward(kind: FusedKind, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
+    const op = `${kind}.forward`, GH = G(kind, H), TB = T * B, BH = B * H;
+    if (T <= 0 || B <= 0 || H <= 0) return;
+    fit(op, [w.whh, GH * H], [w.bhh, GH], [s.h, (T + 1) * BH], [xw, TB * GH]);
+    if (kind === 'lstm') {
+      fit(op, [s.c, (T + 1) * BH], [s.gates, TB * GH], [s.extra, TB * H]);
+      const a = [addr(w.whh), addr(w.bhh), addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(xw), T, B, H];
+      split('lstmForward', B, partsFor(B, TB * GH * H), 1, (lo, hi) => [...a, lo, hi]);
+    } else if (kind === 'gru') {
+      fit(op, [s.gates, TB * GH], [s.extra, TB * H], [s.tmp, B * GH]);
+      const a = [addr(w.whh), addr(w.bhh), addr(s.h), addr(s.gates), addr(s.extra), addr(xw), addr(s.tmp), T, B, H];
+      split('gruForward', B, partsFor(B, TB * GH * H), 1, (lo, hi) => [...a, lo, hi]);
+    } else {
+      const a = [addr(w.whh), addr(w.bhh), addr(s.h), addr(xw), T, B, H];
+      split('rnnForward', B, partsFor(B, TB * GH * H), 1, (lo, hi) => [...a, lo, hi]);
+    }
+  }
+  function backward(kind: FusedKind, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): void {
+    const op = `${kind}.backward`, GH = G(kind, H), TB = T * B, BH = B * H;
+    if (T <= 0 || B <= 0 || H <= 0) return;
+    fit(op, [w.whh, GH * H], [w.dwhh, GH * H], [w.dbhh, GH], [s.h, (T + 1) * BH], [dhs, TB * H], [s.dh, BH]);
+    fit(op, [s.dxw, TB * GH]);
+    if (kind === 'lstm') fit(op, [s.c, (T + 1) * BH], [s.gates, TB * GH], [s.extra, TB * H], [s.dc, BH]);
+    if (kind === 'gru') fit(op, [s.gates, TB * GH], [s.extra, TB * H], [s.dhh, TB * GH]);
+    const parts = partsFor(B, TB * GH * H), whhPacked = packedFor(GH, H);
+    wasm.packAllB(whhPacked, addr(w.whh), H, GH); // W_hh as every step's ∂L/∂a<t-1> = dpre<t>·W_hh reads it
+    if (kind === 'lstm') {
+      const a = [whhPacked, addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dc),
+        addr(s.dxw), T, B, H];
+      split('lstmBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
+    } else if (kind === 'gru') {
+      const a = [whhPacked, addr(s.h), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dxw), addr(s.dhh),
+        T, B, H];
+      split('gruBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
+    } else {
+      const a = [whhPacked, addr(s.h), addr(dhs), addr(s.dh), addr(s.dxw), T, B, H];
+      split('rnnBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
+    }
+    // dW_hh and db_hh over the whole window (the GRU's from its recurrent-side gradients), shared by gate rows
+    const dpre = kind === 'gru' ? s.dhh : s.dxw, a = [addr(w.dwhh), addr(w.dbhh), addr(dpre), addr(s.h), GH, H, TB];
+    split('windowGrads', GH, partsFor(GH, TB * GH * H), 4, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
+  }
+
+  // What has no kernel here: the TypeScript reference, on this backend's matrix kernels; listed in fallbacks.
+  const reference = referenceCells(gemms), fallbacks: string[] = [];
+  function plug<T>(name: string, op: T): T {
+    fallbacks.push(name);
+    return op;
+  }
+  function cellOps(name: CellName): CellOps {
+    const kind = name === 'gruCourse' || options.fusedCells === false ? null : name;
+    return {
+      forward: kind
+        ? (w, s, xw, T, B, H) => forward(kind, w, s, xw, T, B, H)
+        : plug(`${name}.forward`, reference[name].forward),
+      backward: kind
+        ? (w, s, dhs, T, B, H) => backward(kind, w, s, dhs, T, B, H)
+        : plug(`${name}.backward`, reference[name].backward),
+      backwardWithNorms: plug(`${name}.backwardWithNorms`, reference[name].backwardWithNorms),
+    };
+  }
+  const cells = { lstm: cellOps('lstm'), gru: cellOps('gru'), gruCourse: cellOps('gruCourse'), rnn: cellOps('rnn') };
+  const optimizers: Pick<Backend, 'sgdUpdate' | 'rmspropUpdate' | 'adagradUpdate'> = {
+    sgdUpdate: plug('sgdUpdate', referenceOps.sgdUpdate),
+    rmspropUpdate: plug('rmspropUpdate', referenceOps.rmspropUpdate),
+    adagradUpdate: plug('adagradUpdate', referenceOps.adagradUpdate),
+  };
+
+  return {
+    name: 'wasm-simd',
+    dtype: 'f32',
+    fallbacks,
+    fma,
+    ...gemms,
+    ...ops,
+    ...optimizers,
+    cells,
+    bytesUsed: () => top - FIRST,
+    threadsInUse: () => (team?.ready() ? team.size : 1),
+    approx(fn, y, x) {
+      fit('approx', [y, x.length], [x, 0]);
+      wasm.mathKernel(fn === 'sigmoid' ? 0 : fn === 'tanh' ? 1 : 2, addr(y), addr(x), x.length);
+    },
+    alloc(n: number): Vec {
+      const at = reserve(n * 4);
+      return new Float32Array(buffer, at, n).fill(0);
     },
   };
 }

@@ -1,7 +1,7 @@
-// @ts-nocheck — this is AssemblyScript, not TypeScript: `node scripts/build-wasm.mjs` compiles it
-// to WebAssembly (SIMD f32x4) and embeds the bytes in kernels.wasm.ts. tsc only has to parse it.
+// AssemblyScript (this folder's tsconfig.json; type-checked and compiled by `npm run build:wasm`, which
+// embeds the WebAssembly (SIMD f32x4) in ../kernels.wasm.ts).
 //
-// Float32 matrix kernels on a memory the JavaScript side owns (see backend.ts). Every argument
+// Float32 matrix kernels on a memory the JavaScript side owns (see ../backend.ts). Every argument
 // is a byte address in that memory; every matrix is row-major; every kernel accumulates (C += …):
 //
 //   gemmNT  C[M,N] += A[M,K] · B[N,K]ᵀ   dot-product form: 2×4 tiles of dot products along K
@@ -118,7 +118,7 @@ export function gemmNT(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32): vo
 
 const MR: i32 = 4, NR: i32 = 8, KC: i32 = 256, MC: i32 = 64;
 
-/** Bytes of scratch gemmPacked needs for N columns (backend.ts reserves it). */
+/** Bytes of scratch gemmPacked needs for N columns (../backend.ts reserves it). */
 export function scratchBytes(N: i32): i32 {
   const Np = (N + NR - 1) & ~(NR - 1);
   return (KC * Np + MC * KC + MR * NR) << 2;

@@ -1,22 +1,21 @@
-// @ts-nocheck — this is AssemblyScript, not TypeScript: `node scripts/build-wasm.mjs` compiles it
-// together with kernels.as.ts. tsc only has to parse it.
+// AssemblyScript, compiled with kernels.ts by `npm run build:wasm` (scripts/build-wasm.mjs).
 //
 // Whole-window recurrent cells: the same equations as src/engine/cells/{lstm,gru,rnn}.ts (which
 // stay the reference and document them), with every step's matrix product and its gates in one
 // call: no crossing into JavaScript per step, the gates four lanes at a time (f32x4), σ and tanh
-// by fast, accurate approximations (math.as.ts) instead of Math.exp / Math.tanh.
+// by fast, accurate approximations (math.ts) instead of Math.exp / Math.tanh.
 //
 // Layout as in the TypeScript cells: time-major, index ((t·B) + b)·F + f; arguments are byte
-// addresses in the memory backend.ts owns; H need not be a multiple of 4 (a tail of single lanes).
+// addresses in the memory ../backend.ts owns; H need not be a multiple of 4 (a tail of single lanes).
 //
 // Each kernel runs the streams b0 ≤ b < b1 of the B in the window: streams never mix within a
 // cell, so two threads can run two shares at once on the same arrays, and every number comes out
 // exactly as from one call over all B (each row's sums are done in the same order either way).
 // The weight gradients, which do sum over streams, are left to windowGrads (shared by gate rows).
 
-import { gemmNNPacked, gemmNT, gemmTNRows } from './kernels.as';
-import { sumRowsLd } from './rows.as';
-import { vexp, vsigmoid, vtanh } from './math.as';
+import { gemmNNPacked, gemmNT, gemmTNRows } from './kernels';
+import { sumRowsLd } from './rows';
+import { vexp, vsigmoid, vtanh } from './math';
 
 /** σ, tanh and exp of `n` floats at x into y (for tests: the approximations on their own). */
 export function mathKernel(which: i32, y: usize, x: usize, n: i32): void {

@@ -1,11 +1,10 @@
-// @ts-nocheck — this is AssemblyScript, not TypeScript: `node scripts/build-wasm.mjs` compiles it
-// together with kernels.as.ts and cells.as.ts. tsc only has to parse it.
+// AssemblyScript, compiled with kernels.ts and cells.ts by `npm run build:wasm` (scripts/build-wasm.mjs).
 //
 // Row kernels: the other loops of a training step that touch every element of a window
 // (T·B rows): one-hot input rows, bias gradients, the softmax. References in TypeScript:
-// layer.ts (gather / scatter), cells/cell.ts (sumRows), network.ts (loss).
+// gatherRows, scatterAddRows, sumRows and softmaxCrossEntropy in ../../reference.ts.
 
-import { vexp } from './math.as';
+import { vexp } from './math';
 
 /** db[j] += Σ_i d[i·n + j]  (bias gradients over a window). */
 export function sumRows(db: usize, d: usize, m: i32, n: i32): void {

@@ -1,5 +1,5 @@
-// @ts-nocheck — this is AssemblyScript, not TypeScript: imported by cells.as.ts and rows.as.ts
-// (not an entry of the build: nothing here is exported from the module). tsc only has to parse it.
+// AssemblyScript, imported by cells.ts and rows.ts (not an entry of the build: nothing here is exported
+// from the module).
 
 // ---- σ and tanh, four lanes -------------------------------------------------------------------
 //
