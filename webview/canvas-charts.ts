@@ -131,7 +131,7 @@ const VALUE_W = 50;
 function logDomain(values: number[]): [number, number] {
   const pos = values.filter((v) => Number.isFinite(v) && v > 0);
   if (!pos.length) return [-1, 0];
-  let lo = Math.floor(Math.log10(Math.min(...pos)));
+  const lo = Math.floor(Math.log10(Math.min(...pos)));
   let hi = Math.ceil(Math.log10(Math.max(...pos)));
   if (hi <= lo) hi = lo + 1;
   return [lo, hi];

@@ -201,7 +201,7 @@ async function handleRequest(page: Page, req: UiRequest, opts: Options): Promise
       const n = await webviews.count();
       const out: { index: number; text: string }[] = [];
       for (let i = 0; i < n; i++) {
-        let text = '';
+        let text: string;
         try {
           const loc = inner(i).locator(selector).first();
           text = await loc.evaluate((el) => (el as HTMLElement).innerText ?? el.textContent ?? '', undefined, {
@@ -292,7 +292,7 @@ async function serveRequests(page: Page, controlDir: string, opts: Options, stop
   const reqDir = path.join(controlDir, 'requests');
   const resDir = path.join(controlDir, 'responses');
   while (!stop.done) {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = fs
         .readdirSync(reqDir)

@@ -145,10 +145,10 @@ describe('seqlab CLI', function () {
       const r = seqlab('train', '--help');
       assert.equal(r.code, 0, r.err);
       assert.match(r.out, /^Usage: seqlab train FILE \[options\]$/m);
-      assert.match(r.out, /^  --hidden N +Hidden units per layer \(the size of a<t>\)\.\n +default: 128; /m);
+      assert.match(r.out, /^ {2}--hidden N +Hidden units per layer \(the size of a<t>\)\.\n +default: 128; /m);
       assert.match(r.out, /\n +default: 128; a whole number from 1 to 4096\n/);
-      assert.match(r.out, /^  --cell rnn\|gru\|lstm +Recurrent cell of new models\.\n +default: lstm$/m);
-      assert.match(r.out, /^  --threads N .*\n +default: 0; a whole number from 0 to 16$/m);
+      assert.match(r.out, /^ {2}--cell rnn\|gru\|lstm +Recurrent cell of new models\.\n +default: lstm$/m);
+      assert.match(r.out, /^ {2}--threads N .*\n +default: 0; a whole number from 0 to 16$/m);
     });
 
     for (const verb of ['train', 'sample', 'eval', 'diagnose', 'export'] as Verb[]) {

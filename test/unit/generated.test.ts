@@ -5,6 +5,7 @@ import { REPO } from '../helpers/texts';
 
 // src/engine/wasm/kernels.wasm.ts is generated from src/engine/wasm/assembly/ by scripts/build-wasm.mjs,
 // which writes the sha-256 of its inputs into it (scripts/wasm-source-hash.cjs, shared with this test).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script shared with the generator
 const { wasmSourceHash } = require(join(REPO, 'scripts', 'wasm-source-hash.cjs')) as {
   wasmSourceHash(root: string): string;
 };

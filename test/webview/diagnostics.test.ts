@@ -20,16 +20,16 @@ interface VanishingProbe {
 }
 
 async function vanishing(view: View, series: number): Promise<VanishingProbe> {
-  await view.page.waitForFunction((n) => (window as any).seqlabCharts?.get('vanishing')?.uplot?.series.length === n + 1, series);
+  await view.page.waitForFunction((n) => window.seqlabCharts?.get('vanishing')?.uplot?.series.length === n + 1, series);
   return view.page.evaluate(() => {
-    const u = (window as any).seqlabCharts.get('vanishing').uplot;
+    const u = window.seqlabCharts!.get('vanishing')!.uplot;
     return {
       distr: u.scales.y.distr,
-      labels: u.series.slice(1).map((s: any) => s.label),
-      strokes: u.series.slice(1).map((s: any, i: number) => String(s.stroke(u, i + 1))),
-      dashes: u.series.slice(1).map((s: any) => s.dash ?? []),
+      labels: u.series.slice(1).map((s) => s.label),
+      strokes: u.series.slice(1).map((s, i) => s.stroke(u, i + 1)),
+      dashes: u.series.slice(1).map((s) => s.dash ?? []),
       x: Array.from(u.data[0] as ArrayLike<number>),
-      ys: u.data.slice(1).map((s: ArrayLike<number | null>) => Array.from(s)),
+      ys: u.data.slice(1).map((s) => Array.from(s)),
     };
   });
 }
@@ -38,7 +38,7 @@ async function vanishing(view: View, series: number): Promise<VanishingProbe> {
 async function save(view: View, button: string): Promise<{ format: string; name: string; data: string }> {
   const before = (await view.posted()).length;
   await view.page.locator(`[data-save="${button}"]`).click();
-  await view.page.waitForFunction((n) => (window as any).__posted.length > n, before);
+  await view.page.waitForFunction((n) => window.__posted.length > n, before);
   const message = parseViewToHost((await view.posted())[before]);
   assert.equal(message.type, 'save');
   return message as { format: string; name: string; data: string };
@@ -143,11 +143,11 @@ describe('diagnostics webview (chromium)', function () {
     const curve = (scale: number) => [10, 20, 30].map((step) => ({ step, loss: scale * (4 - step / 10), valLoss: step === 30 ? scale * 1.5 : null }));
     const compared = data.map((r, i) => ({ ...r, lossCurve: curve(1 + i / 10) }));
     await view.send({ type: 'diagnostics', reports: compared });
-    await view.page.waitForFunction(() => (window as any).seqlabCharts?.get('losses')?.uplot?.series.length === 7);
+    await view.page.waitForFunction(() => window.seqlabCharts?.get('losses')?.uplot?.series.length === 7);
     assert.ok(await view.page.locator('#losses').isVisible());
     const chart = await view.page.evaluate(() => {
-      const u = (window as any).seqlabCharts.get('losses').uplot;
-      return { labels: u.series.slice(1).map((s: any) => s.label), x: Array.from(u.data[0] as ArrayLike<number>), ys: u.data.slice(1).map((s: ArrayLike<number | null>) => Array.from(s)) };
+      const u = window.seqlabCharts!.get('losses')!.uplot;
+      return { labels: u.series.slice(1).map((s) => s.label), x: Array.from(u.data[0] as ArrayLike<number>), ys: u.data.slice(1).map((s) => Array.from(s)) };
     });
     assert.deepEqual(chart.labels, ['RNN-128 train', 'RNN-128 val', 'GRU-128 train', 'GRU-128 val', 'LSTM-128 train', 'LSTM-128 val']);
     assert.deepEqual(chart.x, [10, 20, 30]);
@@ -270,7 +270,7 @@ describe('diagnostics webview (chromium)', function () {
       const vars = THEMES[theme].vars, blue = vars['--vscode-charts-blue'];
       await view.setTheme(theme);
       await view.page.waitForFunction(
-        (c) => (window as any).seqlabCharts.get('vanishing').uplot.series[1].stroke() === c, blue);
+        (c) => window.seqlabCharts!.get('vanishing')!.uplot.series[1].stroke() === c, blue);
       await settled(view.page);
       // the picture: four panels (no training curves without them), each chart drawn, in the theme's colours
       assert.deepEqual(await view.page.locator('section.panel:visible h2').allInnerTexts(),

@@ -97,19 +97,36 @@ export interface View {
   errors: string[];
   warnings: string[];
   /** Every message the view posted to the host since the page (re)loaded. */
-  posted(): Promise<any[]>;
+  posted(): Promise<Posted[]>;
   /** Delivers a message to the view as the host would (window message event). */
   send(message: HostToView | Record<string, unknown>): Promise<void>;
   setTheme(name: ThemeName): Promise<void>;
   /** The state saved by setState, as VS Code would keep it. */
-  savedState(): Promise<any>;
+  savedState(): Promise<Posted>;
   close(): Promise<void>;
 }
+
+/** The parts of a uPlot chart the tests read, as the page holds them (every series' stroke is a function there). */
+export interface ProbedPlot {
+  series: { label: string; stroke(u?: ProbedPlot, i?: number): string; dash?: number[] }[];
+  data: (number | null)[][];
+  scales: Record<string, { distr: number }>;
+  width: number;
+  ctx: CanvasRenderingContext2D;
+}
+
+/** A message a view posted to the host, as the tests read it back. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read whatever fields the message has
+export type Posted = Record<string, any>;
 
 declare global {
   interface Window {
     __posted: unknown[];
     __applyTheme(theme: Theme, background: string): void;
+    /** The views' charts by name (webview/charts.ts registers them for theme changes). */
+    seqlabCharts?: Map<string, { uplot: ProbedPlot }>;
+    /** Set by an inline script, if the CSP ever let one run. */
+    inlineScriptRan?: boolean;
   }
 }
 
@@ -186,7 +203,7 @@ export async function openView(context: BrowserContext, server: Server, name: We
   await waitForReady(page);
   return {
     page, errors, warnings,
-    posted: () => page.evaluate(() => window.__posted),
+    posted: () => page.evaluate(() => window.__posted as Posted[]),
     send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message as unknown),
     setTheme: (theme) => page.evaluate(({ t, bg }) => window.__applyTheme(t, bg), { t: THEMES[theme], bg: background }),
     savedState: () => page.evaluate(() => JSON.parse(sessionStorage.getItem('seqlab-test-state') ?? 'null')),

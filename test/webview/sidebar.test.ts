@@ -19,14 +19,14 @@ interface ChartProbe {
 
 async function lossChart(view: View): Promise<ChartProbe | null> {
   return view.page.evaluate(() => {
-    const u = (window as any).seqlabCharts?.get('loss')?.uplot;
+    const u = window.seqlabCharts?.get('loss')?.uplot;
     if (!u) return null;
     const markers = Array.from(document.querySelectorAll('.u-legend .u-series .u-marker')).slice(1);
     return {
       x: Array.from(u.data[0] as ArrayLike<number>),
-      series: u.data.slice(1).map((s: ArrayLike<number | null>) => Array.from(s)),
-      labels: u.series.slice(1).map((s: any) => s.label),
-      strokes: u.series.slice(1).map((s: any, i: number) => String(s.stroke(u, i + 1))),
+      series: u.data.slice(1).map((s) => Array.from(s)),
+      labels: u.series.slice(1).map((s) => s.label),
+      strokes: u.series.slice(1).map((s, i) => s.stroke(u, i + 1)),
       markerColors: markers.map((m) => getComputedStyle(m).borderColor),
       width: u.width,
     };
@@ -35,7 +35,7 @@ async function lossChart(view: View): Promise<ChartProbe | null> {
 
 /** Waits until the chart shows n points (drawing happens at the next animation frame). */
 async function chartWithPoints(view: View, n: number): Promise<ChartProbe> {
-  await view.page.waitForFunction((k) => (window as any).seqlabCharts?.get('loss')?.uplot?.data[0].length === k, n);
+  await view.page.waitForFunction((k) => window.seqlabCharts?.get('loss')?.uplot?.data[0].length === k, n);
   const probe = await lossChart(view);
   assert.ok(probe);
   return probe;
@@ -73,7 +73,7 @@ function rgb(hex: string, alpha = 1): string {
 async function pixelsOfColor(view: View, hex: string): Promise<number> {
   const target = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   return view.page.evaluate((t) => {
-    const u = (window as any).seqlabCharts.get('loss').uplot;
+    const u = window.seqlabCharts!.get('loss')!.uplot;
     const c: HTMLCanvasElement = u.ctx.canvas;
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     let n = 0;
@@ -120,13 +120,13 @@ describe('sidebar webview (chromium)', function () {
 
     // smoothing 0.9: 0.4/0.1 = 4; (0.36 + 0.2)/0.19; (0.504 + 0.3)/0.271
     await view.page.locator('#smoothing').fill('0.9');
-    await view.page.waitForFunction(() => Math.abs((window as any).seqlabCharts.get('loss').uplot.data[2][1] - 0.56 / 0.19) < 1e-9);
+    await view.page.waitForFunction(() => Math.abs(window.seqlabCharts!.get('loss')!.uplot.data[2][1]! - 0.56 / 0.19) < 1e-9);
     chart = (await lossChart(view))!;
     closeTo(chart.series[1], [4, 0.56 / 0.19, 0.804 / 0.271]);
     assert.equal(await view.page.locator('.smoothing-value').innerText(), '0.90');
 
     await view.page.locator('#smoothing').fill('0');
-    await view.page.waitForFunction(() => (window as any).seqlabCharts.get('loss').uplot.data[2][1] === 2);
+    await view.page.waitForFunction(() => window.seqlabCharts!.get('loss')!.uplot.data[2][1] === 2);
     closeTo((await lossChart(view))!.series[1], [4, 2, 3]);
   });
 
@@ -202,7 +202,7 @@ describe('sidebar webview (chromium)', function () {
     await chartWithPoints(view, 60);
     await view.page.waitForFunction(() => sessionStorage.getItem('seqlab-test-state')?.includes('To be, or not'));
     await view.page.reload();
-    await view.page.waitForFunction(() => (window as any).__posted.length > 0);
+    await view.page.waitForFunction(() => window.__posted.length > 0);
     const chart = await chartWithPoints(view, 60);
     assert.deepEqual(chart.x.slice(0, 3), [5, 10, 15]);
     assert.equal(await view.page.locator('#smoothing').inputValue(), '0.8');
@@ -241,7 +241,7 @@ describe('sidebar webview (chromium)', function () {
       const style = document.createElement('style');
       style.textContent = 'body { outline: 7px solid red; }';
       document.head.append(style);
-      return { script: !(window as any).inlineScriptRan, style: getComputedStyle(document.body).outlineWidth !== '7px' };
+      return { script: !window.inlineScriptRan, style: getComputedStyle(document.body).outlineWidth !== '7px' };
     });
     assert.deepEqual(refused, { script: true, style: true });
     // and both refusals are reported as violations (then cleared: they were on purpose)
@@ -258,10 +258,10 @@ describe('sidebar webview (chromium)', function () {
       const other: ThemeName = theme === 'light' ? 'dark' : 'light';
       const before = THEMES[other].vars['--vscode-charts-blue'];
       await view.setTheme(other);
-      await view.page.waitForFunction((c) => (window as any).seqlabCharts.get('loss').uplot.series[2].stroke() === c, before);
+      await view.page.waitForFunction((c) => window.seqlabCharts!.get('loss')!.uplot.series[2].stroke() === c, before);
       await view.setTheme(theme);
       const vars = THEMES[theme].vars;
-      await view.page.waitForFunction((c) => (window as any).seqlabCharts.get('loss').uplot.series[2].stroke() === c, vars['--vscode-charts-blue']);
+      await view.page.waitForFunction((c) => window.seqlabCharts!.get('loss')!.uplot.series[2].stroke() === c, vars['--vscode-charts-blue']);
       await settled(view.page);
       const chart = (await lossChart(view))!;
       const blue = vars['--vscode-charts-blue'];
@@ -278,7 +278,7 @@ describe('sidebar webview (chromium)', function () {
     await view.send({ type: 'run', run: run({ points: lossCurve(0, 200) }) });
     const wide = (await chartWithPoints(view, 40)).width;
     await view.page.setViewportSize({ width: 260, height: 800 });
-    await view.page.waitForFunction((w) => (window as any).seqlabCharts.get('loss').uplot.width < w, wide);
+    await view.page.waitForFunction((w) => window.seqlabCharts!.get('loss')!.uplot.width < w, wide);
     const narrow = (await lossChart(view))!.width;
     assert.equal(narrow, await view.page.locator('.chart-box').evaluate((e) => Math.floor(e.getBoundingClientRect().width)));
   });
@@ -292,7 +292,7 @@ describe('sidebar webview (chromium)', function () {
       const vars = THEMES[theme].vars, blue = vars['--vscode-charts-blue'];
       await view.setTheme(theme);
       await view.page.waitForFunction(
-        (c) => (window as any).seqlabCharts.get('loss').uplot.series[2].stroke() === c, blue);
+        (c) => window.seqlabCharts!.get('loss')!.uplot.series[2].stroke() === c, blue);
       await settled(view.page);
       // the picture: the whole curve with its legend, the run's numbers and its sample, in the theme's colours
       const chart = (await lossChart(view))!;
