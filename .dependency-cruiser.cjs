@@ -15,24 +15,27 @@ module.exports = {
     {
       name: 'engine-stands-alone',
       severity: 'error',
-      comment: 'The engine runs the same in the worker, the CLI, the benchmarks and the tests: it imports no VS Code, '
-        + 'no webview, no worker, no extension, no protocol and no CLI code.',
+      comment:
+        'The engine runs the same in the worker, the CLI, the benchmarks and the tests: it imports no VS Code, ' +
+        'no webview, no worker, no extension, no protocol and no CLI code.',
       from: { path: '^src/engine/' },
       to: { path: [VSCODE, '^webview/', '^src/(worker|extension)/', '^src/protocol', '^src/cli'] },
     },
     {
       name: 'webview-draws-only',
       severity: 'error',
-      comment: 'The webview only draws: it runs no engine code (type-only imports of the payloads it draws are fine) '
-        + 'and no host code.',
+      comment:
+        'The webview only draws: it runs no engine code (type-only imports of the payloads it draws are fine) ' +
+        'and no host code.',
       from: { path: '^webview/' },
       to: { path: ['^src/engine/', '^src/(worker|extension)/', '^src/cli', VSCODE], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'protocol-is-data',
       severity: 'error',
-      comment: 'The protocol is shared by host, worker and webviews: besides its own code it imports only types and '
-        + 'the engine\'s plain-data leaf (engine/reports.ts).',
+      comment:
+        'The protocol is shared by host, worker and webviews: besides its own code it imports only types and ' +
+        "the engine's plain-data leaf (engine/reports.ts).",
       from: { path: '^src/protocol' },
       to: {
         path: ['^src/(engine|worker|extension)/', '^webview/', VSCODE],

@@ -6,8 +6,18 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['out/', 'dist/', 'node_modules/', '.tools/', '.artifacts/', 'bench-results/', '.vscode-test/',
-      'src/engine/wasm/assembly/', 'src/engine/wasm/*.as.ts', 'src/engine/wasm/kernels.wasm.ts'],
+    ignores: [
+      'out/',
+      'dist/',
+      'node_modules/',
+      '.tools/',
+      '.artifacts/',
+      'bench-results/',
+      '.vscode-test/',
+      'src/engine/wasm/assembly/',
+      'src/engine/wasm/*.as.ts',
+      'src/engine/wasm/kernels.wasm.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -27,14 +27,31 @@ const BLAS_LINK = '/etc/alternatives/libblas.so.3-x86_64-linux-gnu';
 // ---------------------------------------------------------------- peers
 // Each peer: a script printing one JSON result line on stdout (see bench/README.md).
 const PEERS = [
-  { id: 'seqlab', label: 'SeqLab', cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs'] },   // its default: min(2, cores) threads
-  { id: 'seqlab-1t', label: 'SeqLab 1 thread',
-    cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs', '--threads', '1'] },
-  { id: 'torch-1t', label: 'PyTorch 1 thread', cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
-    env: { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, needsTorch: true },
-  { id: 'torch-best', label: 'PyTorch 2 BLAS threads', cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
-    env: { OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, needsTorch: true },
-  { id: 'tfjs-wasm', label: 'TF.js wasm SIMD', cmd: [process.execPath, 'bench/peers/tfjs_peer.mjs', '--backend', 'wasm'] },
+  { id: 'seqlab', label: 'SeqLab', cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs'] }, // its default: min(2, cores) threads
+  {
+    id: 'seqlab-1t',
+    label: 'SeqLab 1 thread',
+    cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs', '--threads', '1'],
+  },
+  {
+    id: 'torch-1t',
+    label: 'PyTorch 1 thread',
+    cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
+    env: { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    needsTorch: true,
+  },
+  {
+    id: 'torch-best',
+    label: 'PyTorch 2 BLAS threads',
+    cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
+    env: { OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    needsTorch: true,
+  },
+  {
+    id: 'tfjs-wasm',
+    label: 'TF.js wasm SIMD',
+    cmd: [process.execPath, 'bench/peers/tfjs_peer.mjs', '--backend', 'wasm'],
+  },
   { id: 'tfjs-cpu', label: 'TF.js cpu', cmd: [process.execPath, 'bench/peers/tfjs_peer.mjs', '--backend', 'cpu'] },
   { id: 'brain', label: 'brain.js (B=1)', cmd: [process.execPath, 'bench/peers/brain_peer.mjs'] },
 ];
@@ -51,33 +68,85 @@ const EXTRAS = [
 // ---------------------------------------------------------------- options
 function parse(argv) {
   const o = {
-    full: false, seconds: null, cells: null, hidden: null, peers: null, repeat: 1,
+    full: false,
+    seconds: null,
+    cells: null,
+    hidden: null,
+    peers: null,
+    repeat: 1,
     corpus: process.env.SEQLAB_BENCH_CORPUS || path.join(repoRoot, 'data', 'corpus-kjv.txt'),
-    out: path.join(repoRoot, 'bench-results'), cli: path.join(repoRoot, 'dist', 'cli.js'),
-    valMax: 65536, warmupSteps: 5, warmupSeconds: 2, evalMaxSeconds: null, extras: true, list: false, render: null,
+    out: path.join(repoRoot, 'bench-results'),
+    cli: path.join(repoRoot, 'dist', 'cli.js'),
+    valMax: 65536,
+    warmupSteps: 5,
+    warmupSeconds: 2,
+    evalMaxSeconds: null,
+    extras: true,
+    list: false,
+    render: null,
   };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i], v = () => { if (i + 1 >= argv.length) die(`${a} needs a value`); return argv[++i]; };
+    const a = argv[i],
+      v = () => {
+        if (i + 1 >= argv.length) die(`${a} needs a value`);
+        return argv[++i];
+      };
     switch (a) {
-      case '--full': o.full = true; break;
-      case '--seconds': o.seconds = Number(v()); break;
-      case '--cells': case '--cell': o.cells = v().split(','); break;
-      case '--hidden': o.hidden = v().split(',').map(Number); break;
-      case '--peers': case '--peer': o.peers = v().split(','); break;
-      case '--repeat': o.repeat = Math.max(1, Number(v())); break;
-      case '--corpus': o.corpus = path.resolve(v()); break;
-      case '--out': o.out = path.resolve(v()); break;
-      case '--cli': o.cli = path.resolve(v()); break;
-      case '--val-max': o.valMax = Number(v()); break;
-      case '--warmup-steps': o.warmupSteps = Number(v()); break;
-      case '--warmup-seconds': o.warmupSeconds = Number(v()); break;
-      case '--eval-max-seconds': o.evalMaxSeconds = Number(v()); break;
-      case '--no-extras': o.extras = false; break;
-      case '--render':
-        o.render = argv[i + 1] && !argv[i + 1].startsWith('--') ? path.resolve(argv[++i]) : path.join(repoRoot, RESULTS_FILE);
+      case '--full':
+        o.full = true;
         break;
-      case '--list': case '--help': case '-h': o.list = true; break;
-      default: die(`unknown option ${a} (try --list)`);
+      case '--seconds':
+        o.seconds = Number(v());
+        break;
+      case '--cells':
+      case '--cell':
+        o.cells = v().split(',');
+        break;
+      case '--hidden':
+        o.hidden = v().split(',').map(Number);
+        break;
+      case '--peers':
+      case '--peer':
+        o.peers = v().split(',');
+        break;
+      case '--repeat':
+        o.repeat = Math.max(1, Number(v()));
+        break;
+      case '--corpus':
+        o.corpus = path.resolve(v());
+        break;
+      case '--out':
+        o.out = path.resolve(v());
+        break;
+      case '--cli':
+        o.cli = path.resolve(v());
+        break;
+      case '--val-max':
+        o.valMax = Number(v());
+        break;
+      case '--warmup-steps':
+        o.warmupSteps = Number(v());
+        break;
+      case '--warmup-seconds':
+        o.warmupSeconds = Number(v());
+        break;
+      case '--eval-max-seconds':
+        o.evalMaxSeconds = Number(v());
+        break;
+      case '--no-extras':
+        o.extras = false;
+        break;
+      case '--render':
+        o.render =
+          argv[i + 1] && !argv[i + 1].startsWith('--') ? path.resolve(argv[++i]) : path.join(repoRoot, RESULTS_FILE);
+        break;
+      case '--list':
+      case '--help':
+      case '-h':
+        o.list = true;
+        break;
+      default:
+        die(`unknown option ${a} (try --list)`);
     }
   }
   o.seconds ??= o.full ? 120 : 20;
@@ -85,11 +154,15 @@ function parse(argv) {
   o.hidden ??= [128, 256];
   o.evalMaxSeconds ??= Math.max(10, o.seconds / 2);
   o.peers ??= PEERS.map((p) => p.id);
-  for (const id of o.peers) if (!PEERS.some((p) => p.id === id)) die(`unknown peer ${id}; peers: ${PEERS.map((p) => p.id).join(', ')}`);
+  for (const id of o.peers)
+    if (!PEERS.some((p) => p.id === id)) die(`unknown peer ${id}; peers: ${PEERS.map((p) => p.id).join(', ')}`);
   for (const c of o.cells) if (!['rnn', 'gru', 'lstm'].includes(c)) die(`unknown cell ${c}`);
   return o;
 }
-function die(msg) { console.error(`bench: ${msg}`); process.exit(2); }
+function die(msg) {
+  console.error(`bench: ${msg}`);
+  process.exit(2);
+}
 
 const opts = parse(process.argv.slice(2));
 if (opts.list) {
@@ -109,28 +182,54 @@ if (!fs.existsSync(opts.corpus)) die(`corpus not found: ${opts.corpus} (use --co
 
 // ---------------------------------------------------------------- environment
 function blasInfo() {
-  try { return fs.realpathSync(BLAS_LINK); } catch { return `unknown (${BLAS_LINK} missing)`; }
+  try {
+    return fs.realpathSync(BLAS_LINK);
+  } catch {
+    return `unknown (${BLAS_LINK} missing)`;
+  }
 }
 function torchCheck() {
   if (!fs.existsSync(PY)) return { ok: false, reason: `${PY} not found` };
-  const r = spawnSync(PY, ['bench/peers/torch_peer.py', '--check', '--corpus', opts.corpus], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(PY, ['bench/peers/torch_peer.py', '--check', '--corpus', opts.corpus], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   try {
     const j = JSON.parse(r.stdout.trim().split('\n').pop());
     if (j.ok) return { ok: true, version: j.torch };
     return { ok: false, reason: j.skipped };
-  } catch { return { ok: false, reason: `${PY} could not run the torch check: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}` }; }
+  } catch {
+    return {
+      ok: false,
+      reason: `${PY} could not run the torch check: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`,
+    };
+  }
 }
 
 // Paths relative to the repository: the results are committed.
 const rel = (p) => path.relative(repoRoot, p);
 const meta = {
-  date: new Date().toISOString(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
-  memGB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.platform()} ${os.release()}`,
-  argv: process.argv.slice(2), corpus: rel(opts.corpus),
+  date: new Date().toISOString(),
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memGB: +(os.totalmem() / 2 ** 30).toFixed(1),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  argv: process.argv.slice(2),
+  corpus: rel(opts.corpus),
   workload: {
-    batch: 32, seqLen: 64, lr: 0.002, optimizer: 'adam', clip: 5, valFraction: 0.1, layers: 1, level: 'char',
+    batch: 32,
+    seqLen: 64,
+    lr: 0.002,
+    optimizer: 'adam',
+    clip: 5,
+    valFraction: 0.1,
+    layers: 1,
+    level: 'char',
   },
-  options: { ...opts, corpus: rel(opts.corpus), out: rel(opts.out), cli: rel(opts.cli) }, blas: blasInfo(),
+  options: { ...opts, corpus: rel(opts.corpus), out: rel(opts.out), cli: rel(opts.cli) },
+  blas: blasInfo(),
   git: gitCommit(),
 };
 /** The commit measured, with `-dirty` when tracked files had changes. */
@@ -145,7 +244,10 @@ if (selected.some((p) => p.needsTorch)) {
   meta.torch = torch;
   if (torch.ok) {
     console.log(`PyTorch ${torch.version} (${PY}); BLAS: ${meta.blas}`);
-    if (!/openblas/i.test(meta.blas)) console.log('  WARNING: torch is not on OpenBLAS (apt-get install -y libopenblas0-pthread) — the PyTorch comparison is void.');
+    if (!/openblas/i.test(meta.blas))
+      console.log(
+        '  WARNING: torch is not on OpenBLAS (apt-get install -y libopenblas0-pthread) — the PyTorch comparison is void.',
+      );
   } else console.log(`PyTorch peers skipped: ${torch.reason}`);
 }
 if (selected.some((p) => p.id.startsWith('seqlab')) && !fs.existsSync(opts.cli)) {
@@ -154,35 +256,96 @@ if (selected.some((p) => p.id.startsWith('seqlab')) && !fs.existsSync(opts.cli))
 
 // ---------------------------------------------------------------- running
 function runPeer(peer, cell, hidden) {
-  const args = [...peer.cmd.slice(1), '--corpus', opts.corpus, '--cell', cell, '--hidden', String(hidden),
-    '--batch', '32', '--seq-len', '64', '--lr', '0.002', '--clip', '5', '--seconds', String(opts.seconds),
-    '--val-fraction', '0.1', '--val-max', String(opts.valMax), '--warmup-steps', String(opts.warmupSteps),
-    '--warmup-seconds', String(opts.warmupSeconds), '--eval-max-seconds', String(opts.evalMaxSeconds), '--seed', '1'];
+  const args = [
+    ...peer.cmd.slice(1),
+    '--corpus',
+    opts.corpus,
+    '--cell',
+    cell,
+    '--hidden',
+    String(hidden),
+    '--batch',
+    '32',
+    '--seq-len',
+    '64',
+    '--lr',
+    '0.002',
+    '--clip',
+    '5',
+    '--seconds',
+    String(opts.seconds),
+    '--val-fraction',
+    '0.1',
+    '--val-max',
+    String(opts.valMax),
+    '--warmup-steps',
+    String(opts.warmupSteps),
+    '--warmup-seconds',
+    String(opts.warmupSeconds),
+    '--eval-max-seconds',
+    String(opts.evalMaxSeconds),
+    '--seed',
+    '1',
+  ];
   if (peer.id.startsWith('seqlab')) args.push('--cli', opts.cli);
   const rssFile = path.join(os.tmpdir(), `seqlab-bench-rss-${process.pid}-${Date.now()}`);
   const useTime = fs.existsSync(TIME);
   const [cmd, argv] = useTime ? [TIME, ['-f', '%M', '-o', rssFile, peer.cmd[0], ...args]] : [peer.cmd[0], args];
-  const started = performance.now(), load = os.loadavg()[0];
+  const started = performance.now(),
+    load = os.loadavg()[0];
   // startup + training + evaluation (capped per peer) + slack; SeqLab's own eval is not capped
   const killAfterS = opts.seconds * 2 + opts.evalMaxSeconds * 3 + 300;
   return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { cwd: repoRoot, env: { ...process.env, ...(peer.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-8000); });
+    const child = spawn(cmd, argv, {
+      cwd: repoRoot,
+      env: { ...process.env, ...(peer.env ?? {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr = (stderr + d).slice(-8000);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), killAfterS * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       let treeMaxRssMB = null;
-      try { const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()); if (kb > 0) treeMaxRssMB = kb / 1024; } catch { /* no time */ }
+      try {
+        const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+        if (kb > 0) treeMaxRssMB = kb / 1024;
+      } catch {
+        /* no time */
+      }
       fs.rmSync(rssFile, { force: true });
       let result = null;
       for (const line of stdout.trim().split('\n').reverse()) {
-        try { const j = JSON.parse(line); if (j && typeof j === 'object') { result = j; break; } } catch { /* progress line */ }
+        try {
+          const j = JSON.parse(line);
+          if (j && typeof j === 'object') {
+            result = j;
+            break;
+          }
+        } catch {
+          /* progress line */
+        }
       }
-      const rec = { peer: peer.id, label: peer.label, cell, hidden, seconds: opts.seconds, loadAvg1mAtStart: load,
-        wallSeconds: (performance.now() - started) / 1000, exit: code ?? signal, treeMaxRssMB, env: peer.env ?? {} };
-      if (!result) rec.error = `no JSON result (exit ${code ?? signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
+      const rec = {
+        peer: peer.id,
+        label: peer.label,
+        cell,
+        hidden,
+        seconds: opts.seconds,
+        loadAvg1mAtStart: load,
+        wallSeconds: (performance.now() - started) / 1000,
+        exit: code ?? signal,
+        treeMaxRssMB,
+        env: peer.env ?? {},
+      };
+      if (!result)
+        rec.error = `no JSON result (exit ${code ?? signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
       else Object.assign(rec, result, { peer: peer.id });
       // peak RSS: the training process's own (peers self-report; SeqLab's via /usr/bin/time on the CLI)
       rec.peakRssMB = Number.isFinite(result?.maxRssMB) ? result.maxRssMB : treeMaxRssMB;
@@ -200,7 +363,9 @@ function fmtRun(r) {
 const runs = [];
 const configs = opts.cells.flatMap((cell) => opts.hidden.map((hidden) => ({ cell, hidden })));
 const totalRuns = configs.length * selected.length * opts.repeat;
-console.log(`bench: ${totalRuns} runs of ${opts.seconds} s (+ startup and evaluation), sequential; corpus ${path.relative(process.cwd(), opts.corpus)}`);
+console.log(
+  `bench: ${totalRuns} runs of ${opts.seconds} s (+ startup and evaluation), sequential; corpus ${path.relative(process.cwd(), opts.corpus)}`,
+);
 let n = 0;
 for (let round = 0; round < opts.repeat; round++) {
   // alternate the peer order between rounds so that drift (thermal, other load) spreads evenly
@@ -215,7 +380,14 @@ for (let round = 0; round < opts.repeat; round++) {
         continue;
       }
       if (peer.id.startsWith('seqlab') && !fs.existsSync(opts.cli)) {
-        runs.push({ peer: peer.id, label: peer.label, cell, hidden, round, skipped: 'dist/cli.js missing — run `npm run build`' });
+        runs.push({
+          peer: peer.id,
+          label: peer.label,
+          cell,
+          hidden,
+          round,
+          skipped: 'dist/cli.js missing — run `npm run build`',
+        });
         console.log(`${pre}: skipped (dist/cli.js missing — run \`npm run build\`)`);
         continue;
       }
@@ -229,26 +401,38 @@ for (let round = 0; round < opts.repeat; round++) {
 }
 
 // ---------------------------------------------------------------- table
-const median = (xs) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); if (!s.length) return null; const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const rows = [];
 for (const { cell, hidden } of configs) {
   const group = selected.map((peer) => {
     const rs = runs.filter((r) => r.peer === peer.id && r.cell === cell && r.hidden === hidden);
     const ok = rs.filter((r) => !r.skipped && !r.error && Number.isFinite(r.charsPerSec));
     return {
-      peer: peer.id, label: peer.label, cell, hidden, n: ok.length,
+      peer: peer.id,
+      label: peer.label,
+      cell,
+      hidden,
+      n: ok.length,
       charsPerSec: median(ok.map((r) => r.charsPerSec)),
       valLoss: median(ok.map((r) => r.valLoss)),
       peakRssMB: ok.length ? Math.max(...ok.map((r) => r.peakRssMB).filter(Number.isFinite)) : null,
       warmupIncluded: ok.some((r) => r.charsPerSecIncludesWarmup),
-      valTruncated: ok.some((r) => r.valTruncated), valNoCarry: ok.some((r) => r.valNoCarry),
+      valTruncated: ok.some((r) => r.valTruncated),
+      valNoCarry: ok.some((r) => r.valNoCarry),
       valOwnRule: ok.some((r) => r.valSource && !/slice/.test(r.valSource)),
-      status: ok.length ? null : (rs.find((r) => r.skipped)?.skipped ? 'skipped' : rs.length ? 'error' : 'not run'),
+      status: ok.length ? null : rs.find((r) => r.skipped)?.skipped ? 'skipped' : rs.length ? 'error' : 'not run',
       why: ok.length ? null : (rs.find((r) => r.skipped)?.skipped ?? rs.find((r) => r.error)?.error ?? null),
     };
   });
   const sl = group.find((g) => g.peer === 'seqlab');
-  for (const g of group) g.ratio = sl && Number.isFinite(sl.charsPerSec) && Number.isFinite(g.charsPerSec) ? sl.charsPerSec / g.charsPerSec : null;
+  for (const g of group)
+    g.ratio =
+      sl && Number.isFinite(sl.charsPerSec) && Number.isFinite(g.charsPerSec) ? sl.charsPerSec / g.charsPerSec : null;
   rows.push(...group);
 }
 
@@ -261,12 +445,34 @@ if (opts.extras) {
   for (const x of EXTRAS) {
     const file = path.join(repoRoot, 'out', 'bench', `${x.id}.js`);
     const esbuild = await import('esbuild');
-    await esbuild.build({ entryPoints: [path.join(repoRoot, x.script)], bundle: true, platform: 'node', target: 'node20', outfile: file, logLevel: 'warning' });
-    const r = spawnSync(process.execPath, [file, '--corpus', opts.corpus, '--seconds', String(Math.min(opts.seconds, 30))], { cwd: repoRoot, encoding: 'utf8', timeout: 600_000 });
+    await esbuild.build({
+      entryPoints: [path.join(repoRoot, x.script)],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      outfile: file,
+      logLevel: 'warning',
+    });
+    const r = spawnSync(
+      process.execPath,
+      [file, '--corpus', opts.corpus, '--seconds', String(Math.min(opts.seconds, 30))],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 600_000 },
+    );
     let res = null;
-    for (const l of (r.stdout ?? '').trim().split('\n').reverse()) { try { res = JSON.parse(l); break; } catch { /* skip */ } }
+    for (const l of (r.stdout ?? '').trim().split('\n').reverse()) {
+      try {
+        res = JSON.parse(l);
+        break;
+      } catch {
+        /* skip */
+      }
+    }
     if (!res) {
-      extras.push({ id: x.id, label: x.label, status: `error (exit ${r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n').pop()}` });
+      extras.push({
+        id: x.id,
+        label: x.label,
+        status: `error (exit ${r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n').pop()}`,
+      });
       console.log(`  ${x.label}: error — ${extras.at(-1).status}`);
       continue;
     }
@@ -285,5 +491,7 @@ const json = JSON.stringify(results, null, 2) + '\n';
 fs.writeFileSync(file, json);
 fs.writeFileSync(path.join(repoRoot, RESULTS_FILE), json);
 renderSections(repoRoot, results);
-console.log(`\nresults: ${path.relative(process.cwd(), file)} and ${RESULTS_FILE} (commit it), ` +
-  'from which bench/README.md\'s results and README.md\'s speed headline were rewritten');
+console.log(
+  `\nresults: ${path.relative(process.cwd(), file)} and ${RESULTS_FILE} (commit it), ` +
+    "from which bench/README.md's results and README.md's speed headline were rewritten",
+);

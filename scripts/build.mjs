@@ -7,10 +7,24 @@ const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
 
 const node = {
-  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify,
-  external: ['vscode'], logLevel: 'warning',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify,
+  external: ['vscode'],
+  logLevel: 'warning',
 };
-const browser = { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, minify, logLevel: 'warning' };
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  sourcemap: true,
+  minify,
+  logLevel: 'warning',
+};
 
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },

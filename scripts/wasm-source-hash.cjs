@@ -11,9 +11,18 @@ const GENERATOR = 'scripts/build-wasm.mjs';
 
 /** Hex sha-256 over (path, contents) of each input, paths relative to the repository root `root`. */
 function wasmSourceHash(root) {
-  const files = [GENERATOR, ...readdirSync(join(root, ASSEMBLY)).sort().map((f) => `${ASSEMBLY}/${f}`)];
+  const files = [
+    GENERATOR,
+    ...readdirSync(join(root, ASSEMBLY))
+      .sort()
+      .map((f) => `${ASSEMBLY}/${f}`),
+  ];
   const hash = createHash('sha256');
-  for (const f of files) hash.update(`${f}\0`).update(readFileSync(join(root, f))).update('\0');
+  for (const f of files)
+    hash
+      .update(`${f}\0`)
+      .update(readFileSync(join(root, f)))
+      .update('\0');
   return hash.digest('hex');
 }
 

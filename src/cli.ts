@@ -22,7 +22,8 @@ import { enableRelaxedSimd } from './engine/wasm/backend';
 
 function formatSeconds(x: number): string {
   if (!Number.isFinite(x)) return '?';
-  const m = Math.floor(x / 60), sec = Math.round(x % 60);
+  const m = Math.floor(x / 60),
+    sec = Math.round(x % 60);
   return m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
 }
 
@@ -55,29 +56,46 @@ async function train(file: string, given: Given): Promise<void> {
   const tty = process.stderr.isTTY;
   const log = given.text('log');
   if (log) writeFileSync(log, '');
-  process.stderr.write(`seqlab: ${c.cell.toUpperCase()}-${c.hidden}×${c.layers}, vocabulary ${c.vocabSize} ${trainer.model.tokenizer.spec.level === 'char' ? 'characters' : 'words'}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`);
+  process.stderr.write(
+    `seqlab: ${c.cell.toUpperCase()}-${c.hidden}×${c.layers}, vocabulary ${c.vocabSize} ${trainer.model.tokenizer.spec.level === 'char' ? 'characters' : 'words'}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`,
+  );
   if (k.fallbacks.length) process.stderr.write(`seqlab: ${k.name} runs in TypeScript: ${k.fallbacks.join(', ')}\n`);
-  let lastVal: number | null = null, lastPrint = 0, savedStep = -1;
+  let lastVal: number | null = null,
+    lastPrint = 0,
+    savedStep = -1;
   try {
     const result = await trainer.run({
       checkpointEvery: trainer.train.evalEvery,
-      onCheckpoint: (ck: Checkpoint) => { saveCheckpoint(out, ck); savedStep = ck.training!.step; },
+      onCheckpoint: (ck: Checkpoint) => {
+        saveCheckpoint(out, ck);
+        savedStep = ck.training!.step;
+      },
       onProgress: (p) => {
         if (p.valLoss !== null) lastVal = p.valLoss;
         if (log) appendFileSync(log, JSON.stringify(p) + '\n');
         const now = performance.now();
-        if (tty && now - lastPrint > 100) { process.stderr.write(`\r\x1b[K${progressLine(p, lastVal)}`); lastPrint = now; }
+        if (tty && now - lastPrint > 100) {
+          process.stderr.write(`\r\x1b[K${progressLine(p, lastVal)}`);
+          lastPrint = now;
+        }
         if (!tty && (p.valLoss !== null || p.step === 1)) process.stderr.write(progressLine(p, lastVal) + '\n');
       },
     });
     if (tty) process.stderr.write('\n');
-    const summary = { steps: trainer.step, valLoss: result.valLoss, charsPerSec: Math.round(result.charsPerSec), checkpoint: out };
+    const summary = {
+      steps: trainer.step,
+      valLoss: result.valLoss,
+      charsPerSec: Math.round(result.charsPerSec),
+      checkpoint: out,
+    };
     if (log) appendFileSync(log, JSON.stringify({ final: true, ...summary }) + '\n');
     process.stdout.write(JSON.stringify(summary) + '\n');
   } catch (e) {
     if (tty) process.stderr.write('\n');
     if (e instanceof DivergedError) {
-      throw new SeqLabError(`${e.message}. ${savedStep >= 0 ? `The last good checkpoint (step ${savedStep}) is kept at ${out}.` : 'No checkpoint was written.'}`);
+      throw new SeqLabError(
+        `${e.message}. ${savedStep >= 0 ? `The last good checkpoint (step ${savedStep}) is kept at ${out}.` : 'No checkpoint was written.'}`,
+      );
     }
     throw e;
   }
@@ -88,9 +106,15 @@ function sample(ckpt: string, given: Given): void {
   const { model } = loadCheckpoint(ckpt, k);
   const prime = given.text('prime') ?? '';
   const text = new Sampler(model, k).generate({
-    prime, length: given.number('length'), temperature: given.number('temperature'), topK: given.number('topK'),
-    topP: given.number('topP'), greedy: given.on('greedy'), seed: given.number('seed'),
-    stopAtEos: given.on('stopAtEos'), allowUnk: !given.on('noUnk'),
+    prime,
+    length: given.number('length'),
+    temperature: given.number('temperature'),
+    topK: given.number('topK'),
+    topP: given.number('topP'),
+    greedy: given.on('greedy'),
+    seed: given.number('seed'),
+    stopAtEos: given.on('stopAtEos'),
+    allowUnk: !given.on('noUnk'),
   });
   process.stdout.write(prime + text + '\n');
 }
@@ -117,12 +141,16 @@ function runDiagnose(ckpt: string, file: string, given: Given): void {
   }
   const lines = [`${r.label}: ‖∂L<T>/∂a<t>‖ over a window of T = ${r.steps} steps`];
   r.gradNorms.forEach((norms, l) => {
-    const T = norms.length, at = (t: number) => norms[t - 1].toExponential(2);
+    const T = norms.length,
+      at = (t: number) => norms[t - 1].toExponential(2);
     const marks = [T, T - 1, T - 5, T - 10, T - 25, 1].filter((t, i, a) => t >= 1 && a.indexOf(t) === i);
-    lines.push(`  layer ${l}: ${marks.map((t) => `t=${t}: ${at(t)}`).join('  ')}   ratio t=1/t=T: ${(norms[0] / norms[T - 1]).toExponential(2)}`);
+    lines.push(
+      `  layer ${l}: ${marks.map((t) => `t=${t}: ${at(t)}`).join('  ')}   ratio t=1/t=T: ${(norms[0] / norms[T - 1]).toExponential(2)}`,
+    );
   });
   if (r.gates.length) lines.push('gate saturation (fraction < 0.05 | > 0.95):');
-  for (const g of r.gates) lines.push(`  layer ${g.layer} ${g.gate}: ${(g.low * 100).toFixed(1)}% | ${(g.high * 100).toFixed(1)}%`);
+  for (const g of r.gates)
+    lines.push(`  layer ${g.layer} ${g.gate}: ${(g.low * 100).toFixed(1)}% | ${(g.high * 100).toFixed(1)}%`);
   lines.push('gradient norm per parameter (loss of the whole window):');
   for (const p of r.paramGradNorms) lines.push(`  ${p.name.padEnd(24)} ${p.norm.toExponential(3)}`);
   process.stdout.write(lines.join('\n') + '\n');
@@ -141,13 +169,21 @@ async function runVerb(verb: Verb, argv: string[]): Promise<void> {
     process.stdout.write(verbUsage(verb));
     return;
   }
-  const { positionals: [first, second], given } = parsed;
+  const {
+    positionals: [first, second],
+    given,
+  } = parsed;
   switch (verb) {
-    case 'train': return train(first, given);
-    case 'sample': return sample(first, given);
-    case 'eval': return evaluate(first, second, given);
-    case 'diagnose': return runDiagnose(first, second, given);
-    case 'export': return runExport(first, given);
+    case 'train':
+      return train(first, given);
+    case 'sample':
+      return sample(first, given);
+    case 'eval':
+      return evaluate(first, second, given);
+    case 'diagnose':
+      return runDiagnose(first, second, given);
+    case 'export':
+      return runExport(first, given);
   }
 }
 
@@ -156,13 +192,21 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'train': case 'sample': case 'eval': case 'diagnose': case 'export':
+      case 'train':
+      case 'sample':
+      case 'eval':
+      case 'diagnose':
+      case 'export':
         await runVerb(command, rest);
         break;
-      case undefined: case '-h': case '--help': case 'help':
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
         process.stdout.write(usage());
         return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}"`);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
     }
     return 0;
   } catch (e) {
@@ -181,5 +225,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

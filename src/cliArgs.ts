@@ -2,8 +2,21 @@
 // (node:util parseArgs), the checks of every flag's value, and the usage text.
 
 import { parseArgs } from 'node:util';
-import { allowedValues, checkOption, Choices, ChoiceOption, NumberOption, OptionKey, OptionKeyOf, OPTIONS, OptionSpec,
-  SwitchOption, TextOption, Verb, verbOptions } from './engine/options';
+import {
+  allowedValues,
+  checkOption,
+  Choices,
+  ChoiceOption,
+  NumberOption,
+  OptionKey,
+  OptionKeyOf,
+  OPTIONS,
+  OptionSpec,
+  SwitchOption,
+  TextOption,
+  Verb,
+  verbOptions,
+} from './engine/options';
 
 /** A command line that cannot be understood: exit code 2 and a pointer to --help. */
 export class UsageError extends Error {}
@@ -15,7 +28,6 @@ export const VERBS: Record<Verb, { args: string[]; summary: string }> = {
   diagnose: { args: ['CKPT', 'FILE'], summary: 'vanishing-gradient and gate diagnostics' },
   export: { args: ['CKPT'], summary: 'write the model for PyTorch (state_dict names, safetensors)' },
 };
-
 
 /** The flags a command line gave, checked against the schema; absent ones read as their defaults. */
 export class Given {
@@ -60,7 +72,8 @@ function parseNumber(v: string, flag: string): number {
 export function parseVerb(verb: Verb, argv: string[]): { positionals: string[]; given: Given } | null {
   const specs = verbOptions(verb);
   const options = Object.fromEntries(
-    specs.map(([, o]) => [o.flag!, { type: o.kind === 'switch' ? 'boolean' : 'string' }] as const));
+    specs.map(([, o]) => [o.flag!, { type: o.kind === 'switch' ? 'boolean' : 'string' }] as const),
+  );
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     const all = { ...options, help: { type: 'boolean', short: 'h' } } as const;
@@ -76,7 +89,8 @@ export function parseVerb(verb: Verb, argv: string[]): { positionals: string[]; 
   }
   const values = new Map<OptionKey, number | string | boolean>();
   for (const [key, o] of specs) {
-    const flag = `--${o.flag}`, raw = parsed.values[o.flag!];
+    const flag = `--${o.flag}`,
+      raw = parsed.values[o.flag!];
     if (raw === undefined) {
       if ('required' in o && o.required) throw new UsageError(`${flag} ${usageValue(o)} is required`);
       continue;
@@ -90,21 +104,30 @@ export function parseVerb(verb: Verb, argv: string[]): { positionals: string[]; 
 
 function usageValue(o: OptionSpec): string {
   switch (o.kind) {
-    case 'choice': return o.choices.join('|');
-    case 'text': return o.placeholder;
-    case 'switch': return '';
-    case 'integer': return 'N';
-    case 'number': return 'X';
+    case 'choice':
+      return o.choices.join('|');
+    case 'text':
+      return o.placeholder;
+    case 'switch':
+      return '';
+    case 'integer':
+      return 'N';
+    case 'number':
+      return 'X';
   }
 }
 
 /** What the usage text says under an option's help: its default and allowed values ('' for a switch). */
 function details(o: OptionSpec): string {
   switch (o.kind) {
-    case 'switch': return '';
-    case 'text': return o.required ? 'required' : o.whenAbsent ? `default: ${o.whenAbsent}` : '';
-    case 'choice': return o.required ? 'required' : `default: ${o.default}`;
-    default: return `default: ${o.whenAbsent ?? o.default}; ${allowedValues(o)}`;
+    case 'switch':
+      return '';
+    case 'text':
+      return o.required ? 'required' : o.whenAbsent ? `default: ${o.whenAbsent}` : '';
+    case 'choice':
+      return o.required ? 'required' : `default: ${o.default}`;
+    default:
+      return `default: ${o.whenAbsent ?? o.default}; ${allowedValues(o)}`;
   }
 }
 
@@ -117,14 +140,18 @@ export function verbUsage(verb: Verb): string {
     const first = `  ${`--${o.flag} ${usageValue(o)}`.padEnd(COLUMN - 3)} ${o.help}`;
     return more ? [first, `${' '.repeat(COLUMN)}${more}`] : [first];
   });
-  return `Usage: seqlab ${verb} ${args.join(' ')} [options]\n${summary[0].toUpperCase()}${summary.slice(1)}.\n\n`
-    + `Options:\n${lines.join('\n')}\n  ${'-h, --help'.padEnd(COLUMN - 3)} This help.\n`;
+  return (
+    `Usage: seqlab ${verb} ${args.join(' ')} [options]\n${summary[0].toUpperCase()}${summary.slice(1)}.\n\n` +
+    `Options:\n${lines.join('\n')}\n  ${'-h, --help'.padEnd(COLUMN - 3)} This help.\n`
+  );
 }
 
 export function usage(): string {
   const verbs = (Object.keys(VERBS) as Verb[]).map(
-    (v) => `  ${`seqlab ${v} ${VERBS[v].args.join(' ')} [options]`.padEnd(38)} ${VERBS[v].summary}`);
-  return `seqlab — train and sample RNN / GRU / LSTM language models\n\nUsage:\n${verbs.join('\n')}\n\n`
-    + 'Run "seqlab VERB --help" for the options of a verb.\n';
+    (v) => `  ${`seqlab ${v} ${VERBS[v].args.join(' ')} [options]`.padEnd(38)} ${VERBS[v].summary}`,
+  );
+  return (
+    `seqlab — train and sample RNN / GRU / LSTM language models\n\nUsage:\n${verbs.join('\n')}\n\n` +
+    'Run "seqlab VERB --help" for the options of a verb.\n'
+  );
 }
-

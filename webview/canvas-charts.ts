@@ -10,15 +10,15 @@ export type ColorOf = (p: Palette) => string;
 // ---------- histograms ----------
 
 export interface HistogramCell {
-  label: string;          // the gate, e.g. "Γf"
-  histogram: number[];    // fractions per bin over [0, 1]
-  low: number;            // fraction < 0.05
-  high: number;           // fraction > 0.95
+  label: string; // the gate, e.g. "Γf"
+  histogram: number[]; // fractions per bin over [0, 1]
+  low: number; // fraction < 0.05
+  high: number; // fraction > 0.95
   color: ColorOf;
 }
 
 export interface HistogramGroup {
-  title: string;          // e.g. "LSTM-128 · layer 1"
+  title: string; // e.g. "LSTM-128 · layer 1"
   cells: HistogramCell[];
 }
 
@@ -81,7 +81,15 @@ export function histogramGrid(groups: HistogramGroup[]): CanvasDrawing {
   };
 }
 
-function drawHistogram(ctx: CanvasRenderingContext2D, p: Palette, c: HistogramCell, x: number, y: number, w: number, ymax: number): void {
+function drawHistogram(
+  ctx: CanvasRenderingContext2D,
+  p: Palette,
+  c: HistogramCell,
+  x: number,
+  y: number,
+  w: number,
+  ymax: number,
+): void {
   ctx.textBaseline = 'top';
   ctx.font = p.fontBold;
   ctx.fillStyle = c.color(p);
@@ -106,7 +114,11 @@ function drawHistogram(ctx: CanvasRenderingContext2D, p: Palette, c: HistogramCe
   ctx.fillStyle = p.muted;
   ctx.font = p.font;
   ctx.textBaseline = 'top';
-  for (const [v, align] of [[0, 'left'], [0.5, 'center'], [1, 'right']] as const) {
+  for (const [v, align] of [
+    [0, 'left'],
+    [0.5, 'center'],
+    [1, 'right'],
+  ] as const) {
     ctx.textAlign = align;
     ctx.fillText(String(v), x + v * w, base + 4);
   }

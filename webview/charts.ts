@@ -9,17 +9,17 @@ import { formatPowerOfTen } from './format';
 // ---------- theme ----------
 
 export interface Palette {
-  foreground: string;   // axis labels, titles
-  muted: string;        // secondary text
-  grid: string;         // grid lines and ticks
-  background: string;   // PNG exports (the webview itself is transparent)
+  foreground: string; // axis labels, titles
+  muted: string; // secondary text
+  grid: string; // grid lines and ticks
+  background: string; // PNG exports (the webview itself is transparent)
   blue: string;
   orange: string;
   green: string;
   purple: string;
   red: string;
   yellow: string;
-  font: string;         // canvas font for axis labels
+  font: string; // canvas font for axis labels
   fontBold: string;
   fontFamily: string;
 }
@@ -65,7 +65,10 @@ export function readPalette(backgroundVar: string): Palette {
   return {
     foreground,
     muted: themeColor(s, '--vscode-descriptionForeground', '--vscode-foreground'),
-    grid: withAlpha(themeColor(s, '--vscode-charts-lines', '--vscode-editorWidget-border', '--vscode-foreground'), 0.45),
+    grid: withAlpha(
+      themeColor(s, '--vscode-charts-lines', '--vscode-editorWidget-border', '--vscode-foreground'),
+      0.45,
+    ),
     background: themeColor(s, backgroundVar, '--vscode-editor-background'),
     blue: themeColor(s, '--vscode-charts-blue'),
     orange: themeColor(s, '--vscode-charts-orange'),
@@ -101,7 +104,9 @@ export interface Chart {
 /** Every live chart by name: for theme changes, and for the browser tests to inspect. */
 export const charts = new Map<string, Chart>();
 declare global {
-  interface Window { seqlabCharts?: Map<string, Chart>; }
+  interface Window {
+    seqlabCharts?: Map<string, Chart>;
+  }
 }
 window.seqlabCharts = charts;
 
@@ -216,7 +221,7 @@ export function paddedRange(fraction = 0.03): uPlot.Range.Function {
 function seriesStroke(u: uPlot, i: number): string {
   const s = u.series[i];
   const stroke = s.width ? s.stroke : s.points?.stroke;
-  return String(typeof stroke === 'function' ? stroke(u, i) : stroke ?? '');
+  return String(typeof stroke === 'function' ? stroke(u, i) : (stroke ?? ''));
 }
 
 /**
@@ -242,7 +247,12 @@ abstract class SizedChart implements Chart {
   protected width = 0;
   protected readonly schedule = frameScheduler(() => this.draw());
 
-  constructor(readonly name: string, readonly title: string, parent: HTMLElement, protected readonly backgroundVar: string) {
+  constructor(
+    readonly name: string,
+    readonly title: string,
+    parent: HTMLElement,
+    protected readonly backgroundVar: string,
+  ) {
     this.element = document.createElement('div');
     this.element.className = 'chart';
     this.element.setAttribute('role', 'img');
@@ -305,7 +315,11 @@ export class LineChart extends SizedChart {
     if (this.needsRebuild || !this.plot) {
       this.plot?.destroy();
       const palette = readPalette(this.backgroundVar);
-      this.plot = new uPlot({ ...this.options(palette), width: this.width, height: this.height }, this.data, this.element);
+      this.plot = new uPlot(
+        { ...this.options(palette), width: this.width, height: this.height },
+        this.data,
+        this.element,
+      );
       this.needsRebuild = false;
       this.dataDirty = false;
       return;
@@ -321,12 +335,15 @@ export class LineChart extends SizedChart {
     const u = this.plot;
     const palette = readPalette(this.backgroundVar);
     if (!u) return blankPng(palette);
-    const legend = u.series.slice(1).map((s, i) => ({
-      label: String(s.label ?? ''),
-      color: typeof s.stroke === 'function' ? String(s.stroke(u, i + 1)) : String(s.stroke ?? palette.foreground),
-      dash: s.dash ?? [],
-      show: s.show !== false,
-    })).filter((s) => s.show);
+    const legend = u.series
+      .slice(1)
+      .map((s, i) => ({
+        label: String(s.label ?? ''),
+        color: typeof s.stroke === 'function' ? String(s.stroke(u, i + 1)) : String(s.stroke ?? palette.foreground),
+        dash: s.dash ?? [],
+        show: s.show !== false,
+      }))
+      .filter((s) => s.show);
     return composePng(palette, this.title, u.ctx.canvas, u.width, u.height, legend);
   }
 }
@@ -344,7 +361,13 @@ export interface CanvasDrawing {
 export class CanvasChart extends SizedChart {
   readonly canvas: HTMLCanvasElement;
 
-  constructor(name: string, title: string, parent: HTMLElement, private drawing: CanvasDrawing, backgroundVar = '--vscode-editor-background') {
+  constructor(
+    name: string,
+    title: string,
+    parent: HTMLElement,
+    private drawing: CanvasDrawing,
+    backgroundVar = '--vscode-editor-background',
+  ) {
     super(name, title, parent, backgroundVar);
     this.canvas = document.createElement('canvas');
     this.element.append(this.canvas);
@@ -378,7 +401,14 @@ export class CanvasChart extends SizedChart {
   toPng(): string {
     const palette = readPalette(this.backgroundVar);
     if (this.width <= 0) return blankPng(palette);
-    return composePng(palette, this.title, this.canvas, this.width, this.canvas.height / (window.devicePixelRatio || 1), []);
+    return composePng(
+      palette,
+      this.title,
+      this.canvas,
+      this.width,
+      this.canvas.height / (window.devicePixelRatio || 1),
+      [],
+    );
   }
 }
 
@@ -388,7 +418,11 @@ const PNG_PAD = 16;
 
 /** The chart on the theme background under its title, with a legend line when there is one. */
 function composePng(
-  p: Palette, title: string, source: HTMLCanvasElement, width: number, height: number,
+  p: Palette,
+  title: string,
+  source: HTMLCanvasElement,
+  width: number,
+  height: number,
   legend: { label: string; color: string; dash: number[] }[],
 ): string {
   const dpr = window.devicePixelRatio || 1;

@@ -4,10 +4,27 @@
 // norms; (d) gradient clipping events. Every chart saves as PNG and CSV through the host.
 
 import {
-  arrayOf, Fields, HISTOGRAM_BINS, parseDiagnosticsReport, type ClipEvent, type DiagnosticsReport,
+  arrayOf,
+  Fields,
+  HISTOGRAM_BINS,
+  parseDiagnosticsReport,
+  type ClipEvent,
+  type DiagnosticsReport,
 } from '../src/protocol';
 import { histogramGrid, horizontalBars, type BarRow, type ColorOf, type HistogramGroup } from './canvas-charts';
-import { CanvasChart, LineChart, legendValue, logScale, paddedRange, seriesColor, themedAxis, themedLegend, type Chart, type LineOptions, type Palette } from './charts';
+import {
+  CanvasChart,
+  LineChart,
+  legendValue,
+  logScale,
+  paddedRange,
+  seriesColor,
+  themedAxis,
+  themedLegend,
+  type Chart,
+  type LineOptions,
+  type Palette,
+} from './charts';
 import { el, setText } from './dom';
 import { formatInt, formatNumber } from './format';
 import { loadState, onHostMessage, post, saveState } from './host';
@@ -30,12 +47,20 @@ const LAYER_DASH: number[][] = [[], [7, 4], [2, 3], [9, 3, 2, 3]];
 
 // ---------- data of each chart (shared by drawing and CSV) ----------
 
-interface GradientSeries { label: string; report: number; layer: number }
+interface GradientSeries {
+  label: string;
+  report: number;
+  layer: number;
+}
 
 function gradientSeries(reports: DiagnosticsReport[]): GradientSeries[] {
-  return reports.flatMap((r, ri) => r.gradNorms.map((_, l) => ({
-    label: r.layers > 1 ? `${r.label} layer ${l + 1}` : r.label, report: ri, layer: l,
-  })));
+  return reports.flatMap((r, ri) =>
+    r.gradNorms.map((_, l) => ({
+      label: r.layers > 1 ? `${r.label} layer ${l + 1}` : r.label,
+      report: ri,
+      layer: l,
+    })),
+  );
 }
 
 /**
@@ -45,18 +70,28 @@ function gradientSeries(reports: DiagnosticsReport[]): GradientSeries[] {
 function gradientData(reports: DiagnosticsReport[]): { xLabel: string; x: number[]; ys: (number | null)[][] } {
   const maxT = Math.max(0, ...reports.map((r) => r.steps));
   const sameT = reports.every((r) => r.steps === maxT);
-  const x = sameT ? Array.from({ length: maxT }, (_, i) => i + 1) : Array.from({ length: maxT }, (_, i) => i - maxT + 1);
-  const ys = reports.flatMap((r) => r.gradNorms.map((row) => x.map((_, i) => {
-    const t = sameT ? i : i - (maxT - r.steps);   // index t − 1 into the report's row
-    const v = t >= 0 ? row[t] : undefined;
-    return v !== undefined && Number.isFinite(v) && v > 0 ? v : null;
-  })));
+  const x = sameT
+    ? Array.from({ length: maxT }, (_, i) => i + 1)
+    : Array.from({ length: maxT }, (_, i) => i - maxT + 1);
+  const ys = reports.flatMap((r) =>
+    r.gradNorms.map((row) =>
+      x.map((_, i) => {
+        const t = sameT ? i : i - (maxT - r.steps); // index t − 1 into the report's row
+        const v = t >= 0 ? row[t] : undefined;
+        return v !== undefined && Number.isFinite(v) && v > 0 ? v : null;
+      }),
+    ),
+  );
   return { xLabel: sameT ? `t (T = ${maxT})` : 't − T', x, ys };
 }
 
 const GATE_ORDER = ['Γu', 'Γf', 'Γo', 'Γr', 'c̃'];
 const GATE_COLORS: Record<string, ColorOf> = {
-  'Γu': (p) => p.blue, 'Γf': (p) => p.green, 'Γo': (p) => p.purple, 'Γr': (p) => p.orange, 'c̃': (p) => p.yellow,
+  Γu: (p) => p.blue,
+  Γf: (p) => p.green,
+  Γo: (p) => p.purple,
+  Γr: (p) => p.orange,
+  c̃: (p) => p.yellow,
 };
 
 function gateGroups(reports: DiagnosticsReport[]): HistogramGroup[] {
@@ -64,11 +99,18 @@ function gateGroups(reports: DiagnosticsReport[]): HistogramGroup[] {
   for (const r of reports) {
     const layers = [...new Set(r.gates.map((g) => g.layer))].sort((a, b) => a - b);
     for (const layer of layers) {
-      const gates = r.gates.filter((g) => g.layer === layer)
+      const gates = r.gates
+        .filter((g) => g.layer === layer)
         .sort((a, b) => (GATE_ORDER.indexOf(a.gate) + 1 || 99) - (GATE_ORDER.indexOf(b.gate) + 1 || 99));
       groups.push({
         title: `${r.label} · layer ${layer + 1}`,
-        cells: gates.map((g) => ({ label: g.gate, histogram: g.histogram, low: g.low, high: g.high, color: GATE_COLORS[g.gate] ?? ((p) => p.foreground) })),
+        cells: gates.map((g) => ({
+          label: g.gate,
+          histogram: g.histogram,
+          low: g.low,
+          high: g.high,
+          color: GATE_COLORS[g.gate] ?? ((p) => p.foreground),
+        })),
       });
     }
   }
@@ -79,8 +121,11 @@ function paramRows(reports: DiagnosticsReport[]): BarRow[] {
   const names = [...new Set(reports.flatMap((r) => r.paramGradNorms.map((p) => p.name)))];
   return names.map((name) => ({
     label: name,
-    bars: reports.flatMap((r, ri) => r.paramGradNorms.filter((p) => p.name === name)
-      .map((p) => ({ value: p.norm, color: (pal: Palette) => seriesColor(pal, ri) }))),
+    bars: reports.flatMap((r, ri) =>
+      r.paramGradNorms
+        .filter((p) => p.name === name)
+        .map((p) => ({ value: p.norm, color: (pal: Palette) => seriesColor(pal, ri) })),
+    ),
   }));
 }
 
@@ -89,13 +134,18 @@ function lossData(reports: DiagnosticsReport[]): { x: number[]; ys: (number | nu
   const x = [...new Set(reports.flatMap((r) => (r.lossCurve ?? []).map((c) => c.step)))].sort((a, b) => a - b);
   const ys = reports.flatMap((r) => {
     const curve = r.lossCurve ?? [];
-    const smoothed = debiasedEma(curve.map((c) => c.loss), DEFAULT_SMOOTHING);
+    const smoothed = debiasedEma(
+      curve.map((c) => c.loss),
+      DEFAULT_SMOOTHING,
+    );
     const train = new Map(curve.map((c, i) => [c.step, smoothed[i]]));
     const val = new Map(curve.map((c) => [c.step, c.valLoss]));
-    return [train, val].map((byStep) => x.map((s) => {
-      const v = byStep.get(s);
-      return v !== undefined && v !== null && Number.isFinite(v) ? v : null;
-    }));
+    return [train, val].map((byStep) =>
+      x.map((s) => {
+        const v = byStep.get(s);
+        return v !== undefined && v !== null && Number.isFinite(v) ? v : null;
+      }),
+    );
   });
   return { x, ys };
 }
@@ -130,11 +180,14 @@ function panel(id: string, title: string, caption: string, onPng: () => void, on
   ];
   const body = el('div', 'panel-body');
   const note = el('p', 'panel-note');
-  const section = el('section', 'panel',
+  const section = el(
+    'section',
+    'panel',
     el('div', 'panel-head', el('h2', '', title), el('div', 'toolbar', ...saveButtons)),
     el('p', 'caption', caption),
     note,
-    body);
+    body,
+  );
   section.id = id;
   return { section, body, note, saveButtons };
 }
@@ -144,51 +197,97 @@ function pngOf(chart: Chart, name: string): void {
 }
 
 const summaryEl = el('p', 'summary');
-const emptyEl = el('section', 'empty',
+const emptyEl = el(
+  'section',
+  'empty',
   el('h2', 'empty-title', 'No diagnostics yet'),
-  el('p', '', 'Train a model, then run ', el('strong', '', 'SeqLab: Open diagnostics'), ' to look inside it.'));
+  el('p', '', 'Train a model, then run ', el('strong', '', 'SeqLab: Open diagnostics'), ' to look inside it.'),
+);
 
-const losses = panel('losses', 'Training curves, overlaid',
+const losses = panel(
+  'losses',
+  'Training curves, overlaid',
   'The models of a Compare run trained on the same text with the same budget: smoothed training loss (solid) and validation loss (dots) in nats per token.',
   () => pngOf(lossesChart, 'seqlab-loss-curves'),
   () => {
     const { x, ys } = lossData(state.reports);
     const header = ['step', ...state.reports.flatMap((r) => [`${r.label} train (smoothed)`, `${r.label} val`])];
-    saveCsv('seqlab-loss-curves', header, x.map((xi, i) => [xi, ...ys.map((y) => y[i])]));
-  });
+    saveCsv(
+      'seqlab-loss-curves',
+      header,
+      x.map((xi, i) => [xi, ...ys.map((y) => y[i])]),
+    );
+  },
+);
 
-const vanishing = panel('vanishing', 'How far back the gradient reaches',
+const vanishing = panel(
+  'vanishing',
+  'How far back the gradient reaches',
   'How much of the error at the last step T reaches each earlier step t. A line falling steeply to the left is a vanishing gradient: the loss at T can no longer teach step t. Gates held open (Γf near 1 in an LSTM, Γu near 0 in a GRU) keep the line flat; a plain RNN has no such path.',
   () => pngOf(vanishingChart, 'seqlab-vanishing-gradients'),
   () => {
     const { xLabel, x, ys } = gradientData(state.reports);
     const header = [xLabel.startsWith('t (') ? 't' : 't-T', ...gradientSeries(state.reports).map((s) => s.label)];
-    saveCsv('seqlab-vanishing-gradients', header, x.map((xi, i) => [xi, ...ys.map((y) => y[i])]));
-  });
+    saveCsv(
+      'seqlab-vanishing-gradients',
+      header,
+      x.map((xi, i) => [xi, ...ys.map((y) => y[i])]),
+    );
+  },
+);
 
-const gates = panel('gates', 'Gate saturation',
+const gates = panel(
+  'gates',
+  'Gate saturation',
   `Distribution of each gate's values over the window, ${HISTOGRAM_BINS} bins over [0, 1]. ` +
-  'Red bins are saturated (below 0.05 or above 0.95): ' +
-  'a gate stuck there has a near-zero derivative and passes no gradient to its weights.',
+    'Red bins are saturated (below 0.05 or above 0.95): ' +
+    'a gate stuck there has a near-zero derivative and passes no gradient to its weights.',
   () => pngOf(gatesChart, 'seqlab-gate-saturation'),
   () => {
-    const header = ['report', 'cell', 'layer', 'gate', 'low', 'high',
-      ...Array.from({ length: HISTOGRAM_BINS }, (_, i) => `bin_${(i / HISTOGRAM_BINS).toFixed(2)}_${((i + 1) / HISTOGRAM_BINS).toFixed(2)}`)];
-    const rows: CsvCell[][] = state.reports.flatMap((r) => r.gates.map((g) => [r.label, r.cell, g.layer + 1, g.gate, g.low, g.high, ...g.histogram]));
+    const header = [
+      'report',
+      'cell',
+      'layer',
+      'gate',
+      'low',
+      'high',
+      ...Array.from(
+        { length: HISTOGRAM_BINS },
+        (_, i) => `bin_${(i / HISTOGRAM_BINS).toFixed(2)}_${((i + 1) / HISTOGRAM_BINS).toFixed(2)}`,
+      ),
+    ];
+    const rows: CsvCell[][] = state.reports.flatMap((r) =>
+      r.gates.map((g) => [r.label, r.cell, g.layer + 1, g.gate, g.low, g.high, ...g.histogram]),
+    );
     saveCsv('seqlab-gate-saturation', header, rows);
-  });
+  },
+);
 
-const params = panel('params', 'Gradient norm per parameter',
-  'The size of each weight matrix\'s gradient on this window (log scale): parameters with tiny gradients barely learn; huge ones are what clipping cuts.',
+const params = panel(
+  'params',
+  'Gradient norm per parameter',
+  "The size of each weight matrix's gradient on this window (log scale): parameters with tiny gradients barely learn; huge ones are what clipping cuts.",
   () => pngOf(paramsChart, 'seqlab-parameter-gradients'),
-  () => saveCsv('seqlab-parameter-gradients', ['report', 'parameter', 'norm'],
-    state.reports.flatMap((r) => r.paramGradNorms.map((p) => [r.label, p.name, p.norm]))));
+  () =>
+    saveCsv(
+      'seqlab-parameter-gradients',
+      ['report', 'parameter', 'norm'],
+      state.reports.flatMap((r) => r.paramGradNorms.map((p) => [r.label, p.name, p.norm])),
+    ),
+);
 
-const clips = panel('clips', 'Gradient clipping events',
+const clips = panel(
+  'clips',
+  'Gradient clipping events',
   'Training steps whose global gradient norm exceeded the clip threshold and was scaled down: an exploding gradient, contained.',
   () => pngOf(clipsChart, 'seqlab-clip-events'),
-  () => saveCsv('seqlab-clip-events', ['report', 'step', 'norm'],
-    state.reports.flatMap((r) => r.clipEvents.map((c) => [r.label, c.step, c.norm]))));
+  () =>
+    saveCsv(
+      'seqlab-clip-events',
+      ['report', 'step', 'norm'],
+      state.reports.flatMap((r) => r.clipEvents.map((c) => [r.label, c.step, c.norm])),
+    ),
+);
 
 const clipList = el('ul', 'clip-list');
 const content = el('div', 'content', losses.section, vanishing.section, gates.section, params.section, clips.section);
@@ -213,7 +312,10 @@ function vanishingOptions(p: Palette): LineOptions {
         points: { show: false },
       })),
     ],
-    axes: [themedAxis(p, { label: xLabel, format: (v) => formatInt(v) }, 'x'), themedAxis(p, { label: '‖∂L<T>/∂a<t>‖', log: true }, 'y')],
+    axes: [
+      themedAxis(p, { label: xLabel, format: (v) => formatInt(v) }, 'x'),
+      themedAxis(p, { label: '‖∂L<T>/∂a<t>‖', log: true }, 'y'),
+    ],
   };
 }
 
@@ -228,12 +330,29 @@ function lossOptions(p: Palette): LineOptions {
     series: [
       { label: '', value: legendValue((v) => `step ${formatInt(v)}`) },
       ...state.reports.flatMap((r, ri): uPlotSeries[] => [
-        { label: `${r.label} train`, stroke: seriesColor(p, ri), width: 2, spanGaps: true, value, points: { show: false } },
-        { label: `${r.label} val`, stroke: seriesColor(p, ri), width: 1, dash: [4, 3], spanGaps: true, value,
-          points: { show: true, size: 5, width: 1, stroke: seriesColor(p, ri), fill: seriesColor(p, ri) } },
+        {
+          label: `${r.label} train`,
+          stroke: seriesColor(p, ri),
+          width: 2,
+          spanGaps: true,
+          value,
+          points: { show: false },
+        },
+        {
+          label: `${r.label} val`,
+          stroke: seriesColor(p, ri),
+          width: 1,
+          dash: [4, 3],
+          spanGaps: true,
+          value,
+          points: { show: true, size: 5, width: 1, stroke: seriesColor(p, ri), fill: seriesColor(p, ri) },
+        },
       ]),
     ],
-    axes: [themedAxis(p, { label: 'training step', format: (v) => formatInt(v) }, 'x'), themedAxis(p, { label: 'loss (nats/token)' }, 'y')],
+    axes: [
+      themedAxis(p, { label: 'training step', format: (v) => formatInt(v) }, 'x'),
+      themedAxis(p, { label: 'loss (nats/token)' }, 'y'),
+    ],
   };
 }
 
@@ -252,14 +371,30 @@ function clipOptions(p: Palette): LineOptions {
         points: { show: true, size: 7, width: 1, stroke: seriesColor(p, ri), fill: seriesColor(p, ri) },
       })),
     ],
-    axes: [{ ...themedAxis(p, { label: 'training step', format: (v) => formatInt(v) }, 'x'), space: 70 }, themedAxis(p, { label: 'gradient norm', log: true }, 'y')],
+    axes: [
+      { ...themedAxis(p, { label: 'training step', format: (v) => formatInt(v) }, 'x'), space: 70 },
+      themedAxis(p, { label: 'gradient norm', log: true }, 'y'),
+    ],
   };
 }
 
 const lossesChart = new LineChart('losses', 'Training curves, overlaid', losses.body, lossOptions, 260, BACKGROUND);
-const vanishingChart = new LineChart('vanishing', 'How far back the gradient reaches: ‖∂L<T>/∂a<t>‖', vanishing.body, vanishingOptions, 320, BACKGROUND);
+const vanishingChart = new LineChart(
+  'vanishing',
+  'How far back the gradient reaches: ‖∂L<T>/∂a<t>‖',
+  vanishing.body,
+  vanishingOptions,
+  320,
+  BACKGROUND,
+);
 const gatesChart = new CanvasChart('gates', 'Gate saturation', gates.body, histogramGrid([]), BACKGROUND);
-const paramsChart = new CanvasChart('params', 'Gradient norm per parameter', params.body, horizontalBars([], []), BACKGROUND);
+const paramsChart = new CanvasChart(
+  'params',
+  'Gradient norm per parameter',
+  params.body,
+  horizontalBars([], []),
+  BACKGROUND,
+);
 const clipsChart = new LineChart('clips', 'Gradient clipping events', clips.body, clipOptions, 200, BACKGROUND);
 clips.body.append(clipList);
 
@@ -273,7 +408,10 @@ function render(): void {
   if (!reports.length) return;
 
   const windows = [...new Set(reports.map((r) => r.steps))];
-  setText(summaryEl, `${reports.map((r) => r.label).join(' · ')} — one window of ${windows.map((t) => `T = ${t}`).join(', ')} characters`);
+  setText(
+    summaryEl,
+    `${reports.map((r) => r.label).join(' · ')} — one window of ${windows.map((t) => `T = ${t}`).join(', ')} characters`,
+  );
 
   const ld = lossData(reports);
   losses.section.hidden = ld.x.length === 0;
@@ -294,7 +432,12 @@ function render(): void {
   gates.saveButtons.forEach((b) => setEnabled(b, groups.length > 0));
 
   const rows = paramRows(reports);
-  paramsChart.setDrawing(horizontalBars(rows, reports.map((r, ri) => ({ label: r.label, color: (p: Palette) => seriesColor(p, ri) }))));
+  paramsChart.setDrawing(
+    horizontalBars(
+      rows,
+      reports.map((r, ri) => ({ label: r.label, color: (p: Palette) => seriesColor(p, ri) })),
+    ),
+  );
   paramsChart.element.hidden = rows.length === 0;
   setText(params.note, rows.length ? '' : 'No parameter gradients in these reports.');
   params.note.hidden = rows.length > 0;
@@ -308,13 +451,15 @@ function render(): void {
   setText(clips.note, anyClips ? '' : 'No clipping events: the gradient norm stayed below the threshold.');
   clips.note.hidden = anyClips;
   clips.saveButtons.forEach((b) => setEnabled(b, anyClips));
-  clipList.replaceChildren(...reports.map((r) => {
-    const worst = r.clipEvents.reduce<ClipEvent | null>((m, c) => (!m || c.norm > m.norm ? c : m), null);
-    const text = worst
-      ? `${formatInt(r.clipEvents.length)} event${r.clipEvents.length === 1 ? '' : 's'}, largest norm ${formatNumber(worst.norm)} at step ${formatInt(worst.step)}`
-      : 'no events';
-    return el('li', '', el('strong', '', r.label), `: ${text}`);
-  }));
+  clipList.replaceChildren(
+    ...reports.map((r) => {
+      const worst = r.clipEvents.reduce<ClipEvent | null>((m, c) => (!m || c.norm > m.norm ? c : m), null);
+      const text = worst
+        ? `${formatInt(r.clipEvents.length)} event${r.clipEvents.length === 1 ? '' : 's'}, largest norm ${formatNumber(worst.norm)} at step ${formatInt(worst.step)}`
+        : 'no events';
+      return el('li', '', el('strong', '', r.label), `: ${text}`);
+    }),
+  );
 }
 
 onHostMessage((m) => {

@@ -1,7 +1,9 @@
 // A tiny element builder, so the views read as a tree.
 
 export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K, className = '', ...children: (Node | string)[]
+  tag: K,
+  className = '',
+  ...children: (Node | string)[]
 ): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;

@@ -42,6 +42,18 @@ export function formatPowerOfTen(n: number): string {
   if (Math.abs(e - Math.round(e)) > 1e-9) return formatNumber(n);
   const k = Math.round(e);
   if (k >= 0 && k <= 2) return String(10 ** k);
-  const sup: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+  const sup: Record<string, string> = {
+    '-': '⁻',
+    0: '⁰',
+    1: '¹',
+    2: '²',
+    3: '³',
+    4: '⁴',
+    5: '⁵',
+    6: '⁶',
+    7: '⁷',
+    8: '⁸',
+    9: '⁹',
+  };
   return `10${[...String(k)].map((c) => sup[c]).join('')}`;
 }

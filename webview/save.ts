@@ -6,7 +6,16 @@ export type CsvCell = string | number | null | undefined;
 
 function csvCell(v: CsvCell): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity') : v;
+  const s =
+    typeof v === 'number'
+      ? Number.isFinite(v)
+        ? String(v)
+        : Number.isNaN(v)
+          ? 'NaN'
+          : v > 0
+            ? 'Infinity'
+            : '-Infinity'
+      : v;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -19,14 +19,22 @@ interface SidebarState {
 
 function parseState(v: unknown): SidebarState {
   const o = v as Partial<Record<keyof SidebarState, unknown>>;
-  const smoothing = typeof o.smoothing === 'number' && o.smoothing >= 0 && o.smoothing <= MAX_SMOOTHING ? o.smoothing : DEFAULT_SMOOTHING;
+  const smoothing =
+    typeof o.smoothing === 'number' && o.smoothing >= 0 && o.smoothing <= MAX_SMOOTHING
+      ? o.smoothing
+      : DEFAULT_SMOOTHING;
   return { run: o.run === null || o.run === undefined ? null : parseRunView(o.run, 'run'), smoothing };
 }
 
 let state: SidebarState = loadState(parseState) ?? { run: null, smoothing: DEFAULT_SMOOTHING };
 
 const STATE_LABELS: Record<RunState, string> = {
-  idle: 'Idle', training: 'Training', stopping: 'Stopping…', stopped: 'Stopped', done: 'Done', failed: 'Failed',
+  idle: 'Idle',
+  training: 'Training',
+  stopping: 'Stopping…',
+  stopped: 'Stopped',
+  done: 'Done',
+  failed: 'Failed',
 };
 
 // ---------- the page ----------
@@ -38,12 +46,17 @@ function commandButton(command: ViewCommand, label: string, title: string): HTML
 }
 
 const emptyTrain = button('Train', () => post({ type: 'command', command: 'train' }), {
-  appearance: 'primary', title: 'Train a character-level model on the active text file', data: { command: 'train' },
+  appearance: 'primary',
+  title: 'Train a character-level model on the active text file',
+  data: { command: 'train' },
 });
-const emptyView = el('section', 'empty',
+const emptyView = el(
+  'section',
+  'empty',
   el('h2', 'empty-title', 'No training run yet'),
   el('p', '', 'Open a text file and run ', el('strong', '', 'SeqLab: Train char model on this file'), '.'),
-  emptyTrain);
+  emptyTrain,
+);
 
 const titleEl = el('h1', 'run-title');
 const stateBadge = badge();
@@ -61,16 +74,27 @@ const progressBar = el('div', 'progress', progressFill);
 progressBar.setAttribute('role', 'progressbar');
 
 const STATS = [
-  ['step', 'Step'], ['eta', 'ETA'], ['rate', 'Chars/s'], ['elapsed', 'Elapsed'],
-  ['loss', 'Loss'], ['val', 'Val loss'], ['lr', 'Learning rate'], ['grad', 'Grad norm'], ['clips', 'Clip events'],
+  ['step', 'Step'],
+  ['eta', 'ETA'],
+  ['rate', 'Chars/s'],
+  ['elapsed', 'Elapsed'],
+  ['loss', 'Loss'],
+  ['val', 'Val loss'],
+  ['lr', 'Learning rate'],
+  ['grad', 'Grad norm'],
+  ['clips', 'Clip events'],
 ] as const;
 type Stat = (typeof STATS)[number][0];
 const statValues = {} as Record<Stat, HTMLElement>;
-const statsEl = el('dl', 'stats', ...STATS.map(([key, label]) => {
-  statValues[key] = el('dd', '');
-  statValues[key].dataset.stat = key;
-  return el('div', 'stat', el('dt', '', label), statValues[key]);
-}));
+const statsEl = el(
+  'dl',
+  'stats',
+  ...STATS.map(([key, label]) => {
+    statValues[key] = el('dd', '');
+    statValues[key].dataset.stat = key;
+    return el('div', 'stat', el('dt', '', label), statValues[key]);
+  }),
+);
 
 const chartBox = el('div', 'chart-box');
 const smoothingInput = el('input', 'smoothing-slider');
@@ -81,7 +105,9 @@ smoothingLabel.htmlFor = 'smoothing';
 const smoothingRow = el('div', 'smoothing', smoothingLabel, smoothingInput, smoothingValue);
 
 const sampleText = el('pre', 'sample-text');
-const runView = el('section', 'run',
+const runView = el(
+  'section',
+  'run',
   el('header', 'run-header', titleEl, el('div', 'run-status', ring, stateBadge)),
   messageEl,
   el('div', 'actions', ...Object.values(buttons)),
@@ -91,7 +117,8 @@ const runView = el('section', 'run',
   chartBox,
   smoothingRow,
   el('div', 'section-title', 'Latest sample'),
-  sampleText);
+  sampleText,
+);
 
 root.append(emptyView, runView);
 
@@ -128,8 +155,22 @@ function lossChartOptions(p: Palette): LineOptions {
       { label: '', value: legendValue((v) => `step ${formatInt(v)}`) },
       { label: 'train', stroke: withAlpha(p.blue, 0.4), width: 1, value, points: { show: false } },
       { label: 'smoothed', stroke: p.blue, width: 2, value, points: { show: false } },
-      { label: 'val', stroke: p.orange, width: 1.5, value, spanGaps: true, points: { show: true, size: 5, width: 1, stroke: p.orange, fill: p.orange } },
-      { label: 'clipped', stroke: p.red, width: 1, value: legendValue(() => 'yes'), paths: () => null, points: { show: false } },
+      {
+        label: 'val',
+        stroke: p.orange,
+        width: 1.5,
+        value,
+        spanGaps: true,
+        points: { show: true, size: 5, width: 1, stroke: p.orange, fill: p.orange },
+      },
+      {
+        label: 'clipped',
+        stroke: p.red,
+        width: 1,
+        value: legendValue(() => 'yes'),
+        paths: () => null,
+        points: { show: false },
+      },
     ],
     axes: [themedAxis(p, {}, 'x'), themedAxis(p, {}, 'y')],
     hooks: { draw: [drawClipRug] },
@@ -143,7 +184,10 @@ function finiteOrNull(v: number | null): number | null {
 }
 
 function chartData(points: ProgressPoint[], smoothing: number): [number[], ...(number | null)[][]] {
-  const smoothed = debiasedEma(points.map((p) => p.loss), smoothing);
+  const smoothed = debiasedEma(
+    points.map((p) => p.loss),
+    smoothing,
+  );
   return [
     points.map((p) => p.step),
     points.map((p) => finiteOrNull(p.loss)),
@@ -222,9 +266,18 @@ function renderStats(run: RunView): void {
     if (p.valLoss !== null) lastVal = p.valLoss;
     if (p.clipped) clips++;
   }
-  const smoothed = last ? debiasedEma(run.points.map((p) => p.loss), state.smoothing)[run.points.length - 1] : null;
+  const smoothed = last
+    ? debiasedEma(
+        run.points.map((p) => p.loss),
+        state.smoothing,
+      )[run.points.length - 1]
+    : null;
   const values: Record<Stat, string> = {
-    step: !last ? '—' : last.totalSteps > 0 ? `${formatInt(last.step)} / ${formatInt(last.totalSteps)}` : formatInt(last.step),
+    step: !last
+      ? '—'
+      : last.totalSteps > 0
+        ? `${formatInt(last.step)} / ${formatInt(last.totalSteps)}`
+        : formatInt(last.step),
     eta: last && training ? formatDuration(last.etaSeconds) : '—',
     rate: last ? formatRate(last.charsPerSec) : '—',
     elapsed: last ? formatDuration(last.elapsedSeconds) : '—',
@@ -235,7 +288,9 @@ function renderStats(run: RunView): void {
     clips: formatInt(clips),
   };
   for (const [key, text] of Object.entries(values) as [Stat, string][]) setText(statValues[key], text);
-  statValues.loss.title = last ? `smoothed (${state.smoothing.toFixed(2)}); last raw value ${formatNumber(last.loss)}` : '';
+  statValues.loss.title = last
+    ? `smoothed (${state.smoothing.toFixed(2)}); last raw value ${formatNumber(last.loss)}`
+    : '';
   statValues.clips.classList.toggle('warn', clips > 0);
 }
 

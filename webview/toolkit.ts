@@ -2,9 +2,7 @@
 // deprecated (January 2025); to move to @vscode-elements/elements, change this file alone:
 // every other webview file builds its controls through these helpers and sees plain HTMLElements.
 
-import {
-  provideVSCodeDesignSystem, vsCodeButton, vsCodeDivider, vsCodeProgressRing,
-} from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeDivider, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDivider(), vsCodeProgressRing());
 

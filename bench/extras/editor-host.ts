@@ -12,7 +12,10 @@ import { ProgressPoint, TrainJob, WorkerToHost } from '../../src/protocol';
 
 export const REPO = resolve(__dirname, '..', '..');
 
-export interface Args { corpus: string; seconds: number }
+export interface Args {
+  corpus: string;
+  seconds: number;
+}
 
 export function parseArgs(argv = process.argv.slice(2)): Args {
   const a: Args = { corpus: resolve(REPO, 'data', 'corpus-kjv.txt'), seconds: 20 };
@@ -31,9 +34,25 @@ export const scratchDir = () => mkdtempSync(join(tmpdir(), 'seqlab-bench-'));
 /** A training the way Runs starts one: LSTM-256 here, the other settings at their defaults. */
 export function trainJob(text: string, checkpointPath: string, budget: Partial<TrainConfig>): TrainJob {
   return {
-    runId: `bench-${Date.now()}`, text, checkpointPath, resume: false, sampleEvery: 100,
+    runId: `bench-${Date.now()}`,
+    text,
+    checkpointPath,
+    resume: false,
+    sampleEvery: 100,
     model: { cell: 'lstm', hidden: 256, layers: 1, dropout: 0 },
-    train: { ...defaultTrainConfig, level: 'char', seqLength: 64, batchSize: 32, lr: 0.002, optimizer: 'adam', clip: 5, evalEvery: 50, steps: 0, seconds: 0, ...budget },
+    train: {
+      ...defaultTrainConfig,
+      level: 'char',
+      seqLength: 64,
+      batchSize: 32,
+      lr: 0.002,
+      optimizer: 'adam',
+      clip: 5,
+      evalEvery: 50,
+      steps: 0,
+      seconds: 0,
+      ...budget,
+    },
   };
 }
 
@@ -49,24 +68,44 @@ export class HostedTraining {
   constructor(job: TrainJob) {
     let onStarted!: () => void, onDone!: (m: WorkerToHost) => void, onFail!: (e: Error) => void;
     this.started = new Promise((r) => (onStarted = r));
-    this.done = new Promise((r, j) => { onDone = r; onFail = j; });
-    this.client = new WorkerClient(REPO, (m) => {
-      this.messages++;
-      if (m.type === 'started') onStarted();
-      if (m.type === 'progress') this.points.push(...m.points);
-      if (m.type === 'failed') onFail(new Error(m.message));
-      if (m.type === 'finished') onDone(m);
-      this.serialisedBytes += JSON.stringify(m).length; // webview.postMessage serialises every update
-    }, (why) => onFail(new Error(why)), 0);
+    this.done = new Promise((r, j) => {
+      onDone = r;
+      onFail = j;
+    });
+    this.client = new WorkerClient(
+      REPO,
+      (m) => {
+        this.messages++;
+        if (m.type === 'started') onStarted();
+        if (m.type === 'progress') this.points.push(...m.points);
+        if (m.type === 'failed') onFail(new Error(m.message));
+        if (m.type === 'finished') onDone(m);
+        this.serialisedBytes += JSON.stringify(m).length; // webview.postMessage serialises every update
+      },
+      (why) => onFail(new Error(why)),
+      0,
+    );
     this.client.post({ type: 'train', job });
   }
 
-  stop(): void { this.client.post({ type: 'stop' }); }
-  terminate(): Promise<void> { return this.client.terminate(); }
+  stop(): void {
+    this.client.post({ type: 'stop' });
+  }
+  terminate(): Promise<void> {
+    return this.client.terminate();
+  }
 }
 
 /** The inference worker the hover talks to. */
-export const inferenceWorker = () => new WorkerClient(REPO, () => undefined, (why) => { throw new Error(why); }, 0);
+export const inferenceWorker = () =>
+  new WorkerClient(
+    REPO,
+    () => undefined,
+    (why) => {
+      throw new Error(why);
+    },
+    0,
+  );
 
 export function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);

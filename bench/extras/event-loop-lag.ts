@@ -36,13 +36,30 @@ async function main(): Promise<void> {
   if (training.points.length < 2) throw new Error('the training reported no progress');
   const steps = training.points.at(-1)!.step;
 
-  console.log(JSON.stringify({
-    metrics: [
-      { metric: 'p50 while training LSTM-256', value: busy.p50, unit: 'ms' },
-      { metric: 'p99 while training LSTM-256', value: busy.p99, unit: 'ms', detail: { max: busy.max, seconds, steps, messages: training.messages, points: training.points.length, serialisedKB: round(training.serialisedBytes / 1024, 1) } },
-      { metric: 'p99 with nothing running (floor)', value: idle.p99, unit: 'ms', detail: idle },
-    ],
-  }));
+  console.log(
+    JSON.stringify({
+      metrics: [
+        { metric: 'p50 while training LSTM-256', value: busy.p50, unit: 'ms' },
+        {
+          metric: 'p99 while training LSTM-256',
+          value: busy.p99,
+          unit: 'ms',
+          detail: {
+            max: busy.max,
+            seconds,
+            steps,
+            messages: training.messages,
+            points: training.points.length,
+            serialisedKB: round(training.serialisedBytes / 1024, 1),
+          },
+        },
+        { metric: 'p99 with nothing running (floor)', value: idle.p99, unit: 'ms', detail: idle },
+      ],
+    }),
+  );
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -8,7 +8,16 @@
 
 import { join } from 'node:path';
 import { HoverResult } from '../../src/protocol';
-import { HostedTraining, inferenceWorker, parseArgs, quantile, readCorpus, round, scratchDir, trainJob } from './editor-host';
+import {
+  HostedTraining,
+  inferenceWorker,
+  parseArgs,
+  quantile,
+  readCorpus,
+  round,
+  scratchDir,
+  trainJob,
+} from './editor-host';
 
 const HOVERS = 40;
 const PRIMER = 200;
@@ -26,13 +35,20 @@ async function main(): Promise<void> {
 
   const worker = inferenceWorker();
   const primers = Array.from({ length: HOVERS + 1 }, (_, i) => {
-    const at = Math.floor(((i * 7919) % 1000) / 1000 * (text.length - PRIMER - 1)) + PRIMER;
+    const at = Math.floor((((i * 7919) % 1000) / 1000) * (text.length - PRIMER - 1)) + PRIMER;
     return text.slice(at - PRIMER, at);
   });
   const hover = async (prime: string, length: number) => {
     const t0 = performance.now();
-    const r = await worker.request<HoverResult>(checkpoint, { kind: 'hover', prime, length, topK: 5, temperature: 0.8 });
-    if (Array.from(r.continuation).length !== length || r.top.length !== 5) throw new Error('a hover result of the wrong shape');
+    const r = await worker.request<HoverResult>(checkpoint, {
+      kind: 'hover',
+      prime,
+      length,
+      topK: 5,
+      temperature: 0.8,
+    });
+    if (Array.from(r.continuation).length !== length || r.top.length !== 5)
+      throw new Error('a hover result of the wrong shape');
     return { roundTrip: performance.now() - t0, inWorker: r.millis };
   };
   const series = async (length: number) => {
@@ -43,8 +59,22 @@ async function main(): Promise<void> {
   const summary = (name: string, times: { roundTrip: number; inWorker: number }[]) => {
     const rt = times.map((t) => t.roundTrip);
     return {
-      metric: name, value: round(quantile(rt, 0.5)), unit: 'ms',
-      detail: { p50: round(quantile(rt, 0.5)), p95: round(quantile(rt, 0.95)), max: round(Math.max(...rt)), inWorkerP50: round(quantile(times.map((t) => t.inWorker), 0.5)), hovers: times.length, primer: PRIMER },
+      metric: name,
+      value: round(quantile(rt, 0.5)),
+      unit: 'ms',
+      detail: {
+        p50: round(quantile(rt, 0.5)),
+        p95: round(quantile(rt, 0.95)),
+        max: round(Math.max(...rt)),
+        inWorkerP50: round(
+          quantile(
+            times.map((t) => t.inWorker),
+            0.5,
+          ),
+        ),
+        hovers: times.length,
+        primer: PRIMER,
+      },
     };
   };
 
@@ -64,16 +94,34 @@ async function main(): Promise<void> {
   await training.terminate();
   await worker.terminate();
 
-  console.log(JSON.stringify({
-    metrics: [
-      { metric: 'warm-up when a file with a model becomes active (reads the checkpoint; no hover waits for it)', value: round(warmUp), unit: 'ms' },
-      { metric: 'first hover after the warm-up, 200 chars', value: round(first.roundTrip), unit: 'ms' },
-      summary('p50, 200-char continuation, LSTM-256', idle200),
-      summary('p50, 40-char continuation (the default), LSTM-256', idle40),
-      summary('p50, 200 chars while a training runs', busy200),
-      { metric: 'p95, 200 chars while a training runs', value: round(quantile(busy200.map((t) => t.roundTrip), 0.95)), unit: 'ms' },
-    ],
-  }));
+  console.log(
+    JSON.stringify({
+      metrics: [
+        {
+          metric: 'warm-up when a file with a model becomes active (reads the checkpoint; no hover waits for it)',
+          value: round(warmUp),
+          unit: 'ms',
+        },
+        { metric: 'first hover after the warm-up, 200 chars', value: round(first.roundTrip), unit: 'ms' },
+        summary('p50, 200-char continuation, LSTM-256', idle200),
+        summary('p50, 40-char continuation (the default), LSTM-256', idle40),
+        summary('p50, 200 chars while a training runs', busy200),
+        {
+          metric: 'p95, 200 chars while a training runs',
+          value: round(
+            quantile(
+              busy200.map((t) => t.roundTrip),
+              0.95,
+            ),
+          ),
+          unit: 'ms',
+        },
+      ],
+    }),
+  );
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -32,10 +32,14 @@ export function streams(ids, B, T) {
   if (nWindows < 1) throw new Error(`text too short for ${B} streams of ${T}`);
   /** window w -> {x: Int32Array(B*T), y: Int32Array(B*T)} in row-major [b][t] */
   function window(w) {
-    const x = new Int32Array(B * T), y = new Int32Array(B * T);
+    const x = new Int32Array(B * T),
+      y = new Int32Array(B * T);
     for (let b = 0; b < B; b++) {
       const base = b * streamLen + w * T;
-      for (let t = 0; t < T; t++) { x[b * T + t] = ids[base + t]; y[b * T + t] = ids[base + t + 1]; }
+      for (let t = 0; t < T; t++) {
+        x[b * T + t] = ids[base + t];
+        y[b * T + t] = ids[base + t + 1];
+      }
     }
     return { x, y };
   }
@@ -49,7 +53,10 @@ export function parseArgs(argv, defaults) {
     if (!a.startsWith('--')) continue;
     const key = a.slice(2).replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) { out[key] = true; continue; }
+    if (next === undefined || next.startsWith('--')) {
+      out[key] = true;
+      continue;
+    }
     i++;
     out[key] = typeof defaults[key] === 'number' ? Number(next) : next;
   }
@@ -57,8 +64,20 @@ export function parseArgs(argv, defaults) {
 }
 
 export const PEER_DEFAULTS = {
-  corpus: '', cell: 'lstm', hidden: 256, batch: 32, seqLen: 64, lr: 0.002, clip: 5,
-  seconds: 20, valFraction: 0.1, valMax: 65536, warmupSteps: 5, warmupSeconds: 2, seed: 1, evalMaxSeconds: 60,
+  corpus: '',
+  cell: 'lstm',
+  hidden: 256,
+  batch: 32,
+  seqLen: 64,
+  lr: 0.002,
+  clip: 5,
+  seconds: 20,
+  valFraction: 0.1,
+  valMax: 65536,
+  warmupSteps: 5,
+  warmupSeconds: 2,
+  seed: 1,
+  evalMaxSeconds: 60,
 };
 
 /** Steady-state speed: drop the first warm-up steps (at least warmupSteps steps and
@@ -66,23 +85,34 @@ export const PEER_DEFAULTS = {
 export function makeClock(opts, charsPerStep) {
   const warmS = Math.min(opts.warmupSeconds, 0.1 * opts.seconds);
   const t0 = performance.now();
-  let steps = 0, wSteps = -1, wTime = 0, last = 0;
+  let steps = 0,
+    wSteps = -1,
+    wTime = 0,
+    last = 0;
   return {
     elapsed: () => (performance.now() - t0) / 1000,
     step() {
       steps++;
       const e = (performance.now() - t0) / 1000;
       last = e;
-      if (wSteps < 0 && steps >= opts.warmupSteps && e >= warmS) { wSteps = steps; wTime = e; }
+      if (wSteps < 0 && steps >= opts.warmupSteps && e >= warmS) {
+        wSteps = steps;
+        wTime = e;
+      }
       return e;
     },
     summary() {
       const e = last;
       const measured = wSteps >= 0 && steps > wSteps;
       return {
-        steps, trainSeconds: e,
+        steps,
+        trainSeconds: e,
         warmupSteps: measured ? wSteps : null,
-        charsPerSec: measured ? (charsPerStep * (steps - wSteps)) / (e - wTime) : (steps ? charsPerStep * steps / e : null),
+        charsPerSec: measured
+          ? (charsPerStep * (steps - wSteps)) / (e - wTime)
+          : steps
+            ? (charsPerStep * steps) / e
+            : null,
         charsPerSecIncludesWarmup: !measured,
       };
     },

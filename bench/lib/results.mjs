@@ -23,7 +23,10 @@ export function tableRows(results) {
   const rows = results.table.map((r) => {
     if (r.status) return [r.label, r.cell, String(r.hidden), r.status, '', '', '', '0'];
     let cps = fmtNum(r.charsPerSec);
-    if (r.warmupIncluded) { cps = `~${cps}`; notes.add('~ fewer steps than the warm-up: chars/s includes warm-up'); }
+    if (r.warmupIncluded) {
+      cps = `~${cps}`;
+      notes.add('~ fewer steps than the warm-up: chars/s includes warm-up');
+    }
     let vl = r.valLoss == null ? 'n/a' : !(r.valLoss < 50) ? 'diverged' : r.valLoss.toFixed(3);
     if (vl === 'diverged') {
       notes.add('diverged: val loss not finite or above 50 nats/char (the raw value is in the JSON)');
@@ -35,12 +38,13 @@ export function tableRows(results) {
     }
     if (r.valNoCarry) {
       vl += '‡';
-      notes.add('‡ brain.js: 64-char windows from a zero state (no carry), RMSProp, batch 1 — '
-        + 'not the reference recipe');
+      notes.add(
+        '‡ brain.js: 64-char windows from a zero state (no carry), RMSProp, batch 1 — ' + 'not the reference recipe',
+      );
     }
     if (r.valOwnRule) {
       vl += '§';
-      notes.add('§ SeqLab `eval` on the slice failed; value is the final log line (SeqLab\'s own validation rule)');
+      notes.add("§ SeqLab `eval` on the slice failed; value is the final log line (SeqLab's own validation rule)");
     }
     const ratio = r.peer === 'seqlab' ? '1.00×' : r.ratio == null ? 'n/a' : `${r.ratio.toFixed(2)}×`;
     return [r.label, r.cell, String(r.hidden), cps, vl, fmtNum(r.peakRssMB), ratio, String(r.n)];
@@ -53,8 +57,10 @@ function busyWarning(results) {
   const busy = results.runs.filter((r) => r.loadAvg1mAtStart > results.meta.cpus);
   if (!busy.length) return null;
   const max = Math.max(...busy.map((r) => r.loadAvg1mAtStart)).toFixed(1);
-  return `WARNING: ${busy.length} run(s) started with a 1-min load average above ${results.meta.cpus} (max ${max}): ` +
-    'other processes were competing for the CPUs; the numbers are unreliable.';
+  return (
+    `WARNING: ${busy.length} run(s) started with a 1-min load average above ${results.meta.cpus} (max ${max}): ` +
+    'other processes were competing for the CPUs; the numbers are unreliable.'
+  );
 }
 
 /** What a run measured on, in one sentence. */
@@ -153,9 +159,13 @@ const markers = (name) => [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
 /** The text between a file's markers for `name` (without the newlines next to them). */
 export function readSection(text, name) {
   const [start, end] = markers(name);
-  const a = text.indexOf(start), b = text.indexOf(end);
+  const a = text.indexOf(start),
+    b = text.indexOf(end);
   if (a < 0 || b < a) throw new Error(`no ${start} … ${end} section`);
-  return text.slice(a + start.length, b).replace(/^\n/, '').replace(/\n$/, '');
+  return text
+    .slice(a + start.length, b)
+    .replace(/^\n/, '')
+    .replace(/\n$/, '');
 }
 
 export function replaceSection(text, name, body) {

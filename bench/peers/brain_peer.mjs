@@ -28,14 +28,17 @@ const require = createRequire(import.meta.url);
 const brain = require('brain.js').default ?? require('brain.js');
 const opts = parseArgs(process.argv.slice(2), PEER_DEFAULTS);
 const { vocab, train, val } = loadCorpus(opts.corpus, opts.valFraction);
-const V = vocab.length, T = opts.seqLen, H = opts.hidden;
+const V = vocab.length,
+  T = opts.seqLen,
+  H = opts.hidden;
 
 const Net = { lstm: brain.recurrent.LSTM, gru: brain.recurrent.GRU, rnn: brain.recurrent.RNN }[opts.cell];
 const net = new Net({ inputSize: V, inputRange: V, outputSize: V, hiddenLayers: [H], learningRate: opts.lr });
 net.initialize();
 
 const nWindows = Math.floor((train.length - 1) / T);
-let w = 0, lossEma = null;
+let w = 0,
+  lossEma = null;
 const clock = makeClock(opts, T);
 for (;;) {
   if (w === nWindows) w = 0;
@@ -56,10 +59,15 @@ const slice = val.subarray(0, Math.min(val.length, opts.valMax));
 const eqs = net.model.equations;
 while (eqs.length <= T + 1) net.bindEquation();
 const te = performance.now();
-let total = 0, count = 0, valTruncated = false;
+let total = 0,
+  count = 0,
+  valTruncated = false;
 const nValWin = Math.floor((slice.length - 1) / T);
 for (let vw = 0; vw < nValWin; vw++) {
-  if ((performance.now() - te) / 1000 >= opts.evalMaxSeconds) { valTruncated = true; break; }
+  if ((performance.now() - te) / 1000 >= opts.evalMaxSeconds) {
+    valTruncated = true;
+    break;
+  }
   const base = vw * T;
   eqs[0].runIndex(0); // START token; its prediction (the window's first char, no context) is not scored
   for (let i = 1; i <= T; i++) {
@@ -73,11 +81,24 @@ for (let vw = 0; vw < nValWin; vw++) {
   }
 }
 
-console.log(JSON.stringify({
-  peer: 'brain.js', cell: opts.cell, hidden: H, batch: 1, seqLen: T,
-  ...summary, trainErrEma: lossEma,
-  valLoss: count ? total / count : null, valChars: count, valTruncated, valNoCarry: true,
-  evalSeconds: (performance.now() - te) / 1000, maxRssMB: maxRssMB(),
-  brain: require('brain.js/package.json').version, optimizer: 'brain RMSProp, per-element clip 5',
-  statefulCarry: false, input: 'brain embedding row (V-dim)',
-}));
+console.log(
+  JSON.stringify({
+    peer: 'brain.js',
+    cell: opts.cell,
+    hidden: H,
+    batch: 1,
+    seqLen: T,
+    ...summary,
+    trainErrEma: lossEma,
+    valLoss: count ? total / count : null,
+    valChars: count,
+    valTruncated,
+    valNoCarry: true,
+    evalSeconds: (performance.now() - te) / 1000,
+    maxRssMB: maxRssMB(),
+    brain: require('brain.js/package.json').version,
+    optimizer: 'brain RMSProp, per-element clip 5',
+    statefulCarry: false,
+    input: 'brain embedding row (V-dim)',
+  }),
+);

@@ -27,9 +27,12 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const cliDefaults = { cli: path.join(repoRoot, 'dist', 'cli.js'), keep: false, threads: 0 };
 const opts = parseArgs(process.argv.slice(2), { ...PEER_DEFAULTS, ...cliDefaults });
 const TIME = '/usr/bin/time';
-const B = opts.batch, T = opts.seqLen;
+const B = opts.batch,
+  T = opts.seqLen;
 
-function out(obj) { console.log(JSON.stringify({ peer: 'seqlab', cell: opts.cell, hidden: opts.hidden, batch: B, seqLen: T, ...obj })); }
+function out(obj) {
+  console.log(JSON.stringify({ peer: 'seqlab', cell: opts.cell, hidden: opts.hidden, batch: B, seqLen: T, ...obj }));
+}
 
 if (!fs.existsSync(opts.cli)) {
   out({ skipped: `${path.relative(repoRoot, opts.cli) || opts.cli} not found — run \`npm run build\` first` });
@@ -42,8 +45,11 @@ function run(args, { timeoutS, rssFile, passStderr }) {
     const cmd = useTime ? TIME : process.execPath;
     const argv = useTime ? ['-f', '%M', '-o', rssFile, process.execPath, ...args] : args;
     const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderrTail = '';
-    child.stdout.on('data', (d) => { stdout += d; });
+    let stdout = '',
+      stderrTail = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
     child.stderr.on('data', (d) => {
       if (passStderr) process.stderr.write(d);
       stderrTail = (stderrTail + d).slice(-4000);
@@ -53,7 +59,12 @@ function run(args, { timeoutS, rssFile, passStderr }) {
       clearTimeout(timer);
       let rssMB = null;
       if (useTime) {
-        try { const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()); if (kb > 0) rssMB = kb / 1024; } catch { /* none */ }
+        try {
+          const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+          if (kb > 0) rssMB = kb / 1024;
+        } catch {
+          /* none */
+        }
       }
       resolve({ code, signal, stdout, stderrTail, rssMB });
     });
@@ -62,41 +73,100 @@ function run(args, { timeoutS, rssFile, passStderr }) {
 
 const lastLine = (s) => s.trim().split('\n').filter(Boolean).pop() ?? '';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-bench-'));
-const ckpt = path.join(tmp, 'model.safetensors'), log = path.join(tmp, 'metrics.jsonl');
+const ckpt = path.join(tmp, 'model.safetensors'),
+  log = path.join(tmp, 'metrics.jsonl');
 try {
-  const trainArgs = [opts.cli, 'train', opts.corpus, '--cell', opts.cell, '--hidden', String(opts.hidden),
-    '--seq-len', String(T), '--batch', String(B), '--lr', String(opts.lr), '--optimizer', 'adam',
-    '--clip', String(opts.clip), '--seconds', String(opts.seconds), '--val-fraction', String(opts.valFraction),
-    '--seed', String(opts.seed), '--threads', String(opts.threads), '--out', ckpt, '--log', log];
-  const tr = await run(trainArgs, { timeoutS: opts.seconds * 3 + 300, rssFile: path.join(tmp, 'rss-train'), passStderr: true });
+  const trainArgs = [
+    opts.cli,
+    'train',
+    opts.corpus,
+    '--cell',
+    opts.cell,
+    '--hidden',
+    String(opts.hidden),
+    '--seq-len',
+    String(T),
+    '--batch',
+    String(B),
+    '--lr',
+    String(opts.lr),
+    '--optimizer',
+    'adam',
+    '--clip',
+    String(opts.clip),
+    '--seconds',
+    String(opts.seconds),
+    '--val-fraction',
+    String(opts.valFraction),
+    '--seed',
+    String(opts.seed),
+    '--threads',
+    String(opts.threads),
+    '--out',
+    ckpt,
+    '--log',
+    log,
+  ];
+  const tr = await run(trainArgs, {
+    timeoutS: opts.seconds * 3 + 300,
+    rssFile: path.join(tmp, 'rss-train'),
+    passStderr: true,
+  });
   if (tr.code !== 0) {
-    out({ error: `seqlab train exited ${tr.code ?? tr.signal}: ${lastLine(tr.stderrTail) || '(no stderr)'}`, command: `node ${trainArgs.join(' ')}` });
+    out({
+      error: `seqlab train exited ${tr.code ?? tr.signal}: ${lastLine(tr.stderrTail) || '(no stderr)'}`,
+      command: `node ${trainArgs.join(' ')}`,
+    });
     process.exit(0);
   }
-  const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).flatMap((l) => {
-    try { return [JSON.parse(l)]; } catch { return []; }
-  }) : [];
+  const lines = fs.existsSync(log)
+    ? fs
+        .readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l)];
+          } catch {
+            return [];
+          }
+        })
+    : [];
   const timed = lines.filter((l) => Number.isFinite(l.step) && Number.isFinite(l.elapsedSeconds));
   if (!timed.length) {
     out({ error: `no {"step","elapsedSeconds"} lines in the --log file (${lines.length} JSON lines)` });
     process.exit(0);
   }
   const warmS = Math.min(opts.warmupSeconds, 0.1 * opts.seconds);
-  const lastL = timed.reduce((a, b) => (b.step > a.step || (b.step === a.step && b.elapsedSeconds > a.elapsedSeconds) ? b : a));
+  const lastL = timed.reduce((a, b) =>
+    b.step > a.step || (b.step === a.step && b.elapsedSeconds > a.elapsedSeconds) ? b : a,
+  );
   const warmL = timed.find((l) => l.step >= opts.warmupSteps && l.elapsedSeconds >= warmS && l.step < lastL.step);
   const charsPerSec = warmL
     ? (B * T * (lastL.step - warmL.step)) / (lastL.elapsedSeconds - warmL.elapsedSeconds)
-    : (lastL.elapsedSeconds > 0 ? (B * T * lastL.step) / lastL.elapsedSeconds : null);
-  const logged = lines.map((l) => l.charsPerSec).filter(Number.isFinite).sort((a, b) => a - b);
+    : lastL.elapsedSeconds > 0
+      ? (B * T * lastL.step) / lastL.elapsedSeconds
+      : null;
+  const logged = lines
+    .map((l) => l.charsPerSec)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const finalLine = [...lines].reverse().find((l) => l.final === true);
-  const losses = lines.filter((l) => !l.final && Number.isFinite(l.loss)).slice(-20).map((l) => l.loss);
+  const losses = lines
+    .filter((l) => !l.final && Number.isFinite(l.loss))
+    .slice(-20)
+    .map((l) => l.loss);
 
   // validation slice, same chars as the other peers see
   const chars = Array.from(fs.readFileSync(opts.corpus, 'utf8'));
   const split = chars.length - Math.floor(chars.length * opts.valFraction);
   const slicePath = path.join(tmp, 'val-slice.txt');
   fs.writeFileSync(slicePath, chars.slice(split, split + opts.valMax).join(''));
-  let valLoss = null, valChars = null, valSource = null, evalError = null, evalSeconds = null;
+  let valLoss = null,
+    valChars = null,
+    valSource = null,
+    evalError = null,
+    evalSeconds = null;
   const t0 = performance.now();
   const evalArgs = [opts.cli, 'eval', ckpt, slicePath, '--threads', String(opts.threads)];
   const ev = await run(evalArgs, { timeoutS: opts.evalMaxSeconds * 2 + 120 });
@@ -105,21 +175,37 @@ try {
     if (ev.code !== 0) throw new Error(`exit ${ev.code ?? ev.signal}: ${lastLine(ev.stderrTail)}`);
     const r = JSON.parse(lastLine(ev.stdout));
     if (!Number.isFinite(r.loss)) throw new Error(`no numeric "loss" in ${lastLine(ev.stdout).slice(0, 200)}`);
-    valLoss = r.loss; valChars = r.chars ?? r.tokens ?? null; valSource = 'seqlab eval on the validation slice';
+    valLoss = r.loss;
+    valChars = r.chars ?? r.tokens ?? null;
+    valSource = 'seqlab eval on the validation slice';
   } catch (e) {
     evalError = String(e.message ?? e);
     if (finalLine && Number.isFinite(finalLine.valLoss)) {
-      valLoss = finalLine.valLoss; valSource = 'final log line (SeqLab\'s own validation rule)';
+      valLoss = finalLine.valLoss;
+      valSource = "final log line (SeqLab's own validation rule)";
     }
   }
   out({
-    steps: lastL.step, trainSeconds: lastL.elapsedSeconds, warmupSteps: warmL ? warmL.step : null,
-    charsPerSec, charsPerSecIncludesWarmup: !warmL,
+    steps: lastL.step,
+    trainSeconds: lastL.elapsedSeconds,
+    warmupSteps: warmL ? warmL.step : null,
+    charsPerSec,
+    charsPerSecIncludesWarmup: !warmL,
     charsPerSecLoggedMedian: logged.length ? logged[Math.floor(logged.length / 2)] : null,
     trainLossLast20: losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : null,
-    valLoss, valChars, valSource, valLossFinalLine: finalLine?.valLoss ?? null, evalError, evalSeconds,
-    maxRssMB: tr.rssMB, rssNote: tr.rssMB == null ? `${TIME} missing: peak RSS of the CLI unknown` : 'peak RSS of the `seqlab train` process (/usr/bin/time)',
-    logLines: lines.length, cli: path.relative(repoRoot, opts.cli) || opts.cli,
+    valLoss,
+    valChars,
+    valSource,
+    valLossFinalLine: finalLine?.valLoss ?? null,
+    evalError,
+    evalSeconds,
+    maxRssMB: tr.rssMB,
+    rssNote:
+      tr.rssMB == null
+        ? `${TIME} missing: peak RSS of the CLI unknown`
+        : 'peak RSS of the `seqlab train` process (/usr/bin/time)',
+    logLines: lines.length,
+    cli: path.relative(repoRoot, opts.cli) || opts.cli,
   });
 } finally {
   if (!opts.keep) fs.rmSync(tmp, { recursive: true, force: true });

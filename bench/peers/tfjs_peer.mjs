@@ -37,7 +37,10 @@ if (opts.backend === 'wasm') {
 }
 
 const { vocab, train, val } = loadCorpus(opts.corpus, opts.valFraction);
-const V = vocab.length, B = opts.batch, T = opts.seqLen, H = opts.hidden;
+const V = vocab.length,
+  B = opts.batch,
+  T = opts.seqLen,
+  H = opts.hidden;
 const tr = streams(train, B, T);
 
 // PyTorch's init (uniform ±1/sqrt(H) for every RNN weight and bias, ±1/sqrt(H) for the head)
@@ -45,12 +48,23 @@ const tr = streams(train, B, T);
 // that takes minutes on the cpu backend at H = 256 (outside the timed loop, but it makes a
 // quick bench slow), and the same init as the torch peer keeps the val losses comparable.
 const u = (lim) => tf.initializers.randomUniform({ minval: -lim, maxval: lim, seed: opts.seed });
-const init = { kernelInitializer: u(1 / Math.sqrt(H)), recurrentInitializer: u(1 / Math.sqrt(H)), biasInitializer: u(1 / Math.sqrt(H)) };
+const init = {
+  kernelInitializer: u(1 / Math.sqrt(H)),
+  recurrentInitializer: u(1 / Math.sqrt(H)),
+  biasInitializer: u(1 / Math.sqrt(H)),
+};
 const common = { units: H, returnSequences: true, returnState: true, ...init };
-const rnn = opts.cell === 'lstm' ? tf.layers.lstm({ ...common, unitForgetBias: false })
-  : opts.cell === 'gru' ? tf.layers.gru({ ...common, resetAfter: false })
-  : tf.layers.simpleRNN({ ...common, activation: 'tanh' });
-const dense = tf.layers.dense({ units: V, kernelInitializer: u(1 / Math.sqrt(H)), biasInitializer: u(1 / Math.sqrt(H)) });
+const rnn =
+  opts.cell === 'lstm'
+    ? tf.layers.lstm({ ...common, unitForgetBias: false })
+    : opts.cell === 'gru'
+      ? tf.layers.gru({ ...common, resetAfter: false })
+      : tf.layers.simpleRNN({ ...common, activation: 'tanh' });
+const dense = tf.layers.dense({
+  units: V,
+  kernelInitializer: u(1 / Math.sqrt(H)),
+  biasInitializer: u(1 / Math.sqrt(H)),
+});
 const nStates = opts.cell === 'lstm' ? 2 : 1;
 const zeroState = () => Array.from({ length: nStates }, () => tf.zeros([B, H]));
 
@@ -71,15 +85,22 @@ function forward(x, state) {
 const ceMean = (logits, y) => tf.losses.softmaxCrossEntropy(oneHot(y, [B * T, V]), logits);
 
 // build the layers once so that their variables exist before we list them
-tf.tidy(() => { forward(new Int32Array(B * T), zeroState()); });
+tf.tidy(() => {
+  forward(new Int32Array(B * T), zeroState());
+});
 const vars = [...rnn.trainableWeights, ...dense.trainableWeights].map((w) => w.read());
 const optimizer = tf.train.adam(opts.lr);
 
 let state = zeroState();
-let w = 0, lossEma = null;
+let w = 0,
+  lossEma = null;
 const clock = makeClock(opts, B * T);
 for (;;) {
-  if (w === tr.nWindows) { w = 0; tf.dispose(state); state = zeroState(); }
+  if (w === tr.nWindows) {
+    w = 0;
+    tf.dispose(state);
+    state = zeroState();
+  }
   const { x, y } = tr.window(w++);
   let kept;
   const { value, grads } = tf.variableGrads(() => {
@@ -112,11 +133,15 @@ tf.dispose(state);
 
 const te = performance.now();
 const vs = streams(val.subarray(0, Math.min(val.length, opts.valMax)), B, T);
-let total = 0, count = 0;
+let total = 0,
+  count = 0;
 state = zeroState();
 let valTruncated = false;
 for (let vw = 0; vw < vs.nWindows; vw++) {
-  if ((performance.now() - te) / 1000 >= opts.evalMaxSeconds) { valTruncated = true; break; }
+  if ((performance.now() - te) / 1000 >= opts.evalMaxSeconds) {
+    valTruncated = true;
+    break;
+  }
   const { x, y } = vs.window(vw);
   const out = tf.tidy(() => {
     const { logits, newState } = forward(x, state);
@@ -131,10 +156,24 @@ for (let vw = 0; vw < vs.nWindows; vw++) {
 }
 tf.dispose(state);
 
-console.log(JSON.stringify({
-  peer: `tfjs-${opts.backend}`, cell: opts.cell, hidden: H, batch: B, seqLen: T,
-  ...summary, trainLossEma: lossEma,
-  valLoss: total / count, valChars: count, valTruncated, evalSeconds: (performance.now() - te) / 1000,
-  maxRssMB: maxRssMB(), tfjs: tf.version.tfjs, backend: tf.getBackend(), wasm: wasmInfo,
-  statefulCarry: true, input: 'one-hot float32 [B,T,V] built in JS',
-}));
+console.log(
+  JSON.stringify({
+    peer: `tfjs-${opts.backend}`,
+    cell: opts.cell,
+    hidden: H,
+    batch: B,
+    seqLen: T,
+    ...summary,
+    trainLossEma: lossEma,
+    valLoss: total / count,
+    valChars: count,
+    valTruncated,
+    evalSeconds: (performance.now() - te) / 1000,
+    maxRssMB: maxRssMB(),
+    tfjs: tf.version.tfjs,
+    backend: tf.getBackend(),
+    wasm: wasmInfo,
+    statefulCarry: true,
+    input: 'one-hot float32 [B,T,V] built in JS',
+  }),
+);

@@ -27,9 +27,9 @@ export interface TrainingState {
   step: number;
   rng: RngState;
   optimizer: OptimizerState;
-  position: number;     // the batcher's offset in every stream
-  textHash: string;     // of the training text; a different text restarts the streams
-  hidden: Vec[];        // carried a<0> (and c<0>) of every layer and direction
+  position: number; // the batcher's offset in every stream
+  textHash: string; // of the training text; a different text restarts the streams
+  hidden: Vec[]; // carried a<0> (and c<0>) of every layer and direction
 }
 
 export interface Checkpoint {
@@ -106,7 +106,8 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string, backend: Backe
     throw bad(`its vocabulary is not a list of ${config.vocabSize} strings`);
   }
   const tok = parseJson<{ level?: unknown; lowercase?: unknown }>(meta, 'tokenizer', bad);
-  if ((tok.level !== 'char' && tok.level !== 'word') || typeof tok.lowercase !== 'boolean') throw bad('its tokenizer settings are invalid');
+  if ((tok.level !== 'char' && tok.level !== 'word') || typeof tok.lowercase !== 'boolean')
+    throw bad('its tokenizer settings are invalid');
   let tokenizer: Tokenizer;
   try {
     tokenizer = new Tokenizer({ level: tok.level, vocab: vocab as string[], lowercase: tok.lowercase });
@@ -133,14 +134,16 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string, backend: Backe
     throw bad(`its training config is invalid: ${(e as Error).message}`);
   }
   const rng = parseJson<unknown>(meta, 'rng', bad);
-  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32)) throw bad('its RNG state is invalid');
+  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32))
+    throw bad('its RNG state is invalid');
   const opt = parseJson<{ kind?: unknown; t?: unknown }>(meta, 'optimizer', bad);
   if (opt.kind !== train.optimizer || !Number.isSafeInteger(opt.t)) throw bad('its optimizer state is invalid');
   const optimizer = createOptimizerState(train.optimizer, params.size, backend);
   optimizer.t = opt.t as number;
   for (const slot of ['m', 'v'] as const) {
     const t = file.tensors.get(`optimizer.${slot}`);
-    if (!t || t.data.length !== optimizer[slot].length) throw bad(`tensor "optimizer.${slot}" is missing or has the wrong size`);
+    if (!t || t.data.length !== optimizer[slot].length)
+      throw bad(`tensor "optimizer.${slot}" is missing or has the wrong size`);
     optimizer[slot].set(t.data);
   }
   const hidden: Vec[] = [];
@@ -153,8 +156,13 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string, backend: Backe
   return {
     model,
     training: {
-      train, step: wholeNumber(meta, 'step', bad), rng: rng as RngState, optimizer,
-      position: wholeNumber(meta, 'position', bad), textHash: meta.textHash ?? '', hidden,
+      train,
+      step: wholeNumber(meta, 'step', bad),
+      rng: rng as RngState,
+      optimizer,
+      position: wholeNumber(meta, 'position', bad),
+      textHash: meta.textHash ?? '',
+      hidden,
     },
   };
 }

@@ -17,39 +17,62 @@ export interface ModelConfig {
   layers: number;
   bidirectional: boolean;
   input: InputKind;
-  embedSize: number;        // used when input = 'embedding'
+  embedSize: number; // used when input = 'embedding'
   vocabSize: number;
-  dropout: number;          // between stacked layers, training only
-  forgetBias: number;       // LSTM Γf bias at initialisation
+  dropout: number; // between stacked layers, training only
+  forgetBias: number; // LSTM Γf bias at initialisation
   initState: Choices<'initState'>;
 }
 
 export interface TrainConfig {
   level: Level;
-  lowercase: boolean;       // word level
-  minCount: number;         // word level: rarer words become <UNK>
+  lowercase: boolean; // word level
+  minCount: number; // word level: rarer words become <UNK>
   seqLength: number;
   batchSize: number;
   lr: number;
   optimizer: OptimizerKind;
-  momentum: number;         // sgd
-  clip: number;             // global-norm clip; 0 = off
-  lrDecay: number;          // multiply lr by this …
-  lrDecayEvery: number;     // … every this many steps
+  momentum: number; // sgd
+  clip: number; // global-norm clip; 0 = off
+  lrDecay: number; // multiply lr by this …
+  lrDecayEvery: number; // … every this many steps
   valFraction: number;
-  evalEvery: number;        // steps between validation passes
-  steps: number;            // step budget (0 = use seconds)
-  seconds: number;          // time budget (0 = use steps)
+  evalEvery: number; // steps between validation passes
+  steps: number; // step budget (0 = use seconds)
+  seconds: number; // time budget (0 = use steps)
   seed: number;
 }
 
 /** The fields of ModelConfig and TrainConfig that are options (vocabSize comes from the text). */
 export const MODEL_KEYS = [
-  'cell', 'gruForm', 'hidden', 'layers', 'bidirectional', 'input', 'embedSize', 'dropout', 'forgetBias', 'initState',
+  'cell',
+  'gruForm',
+  'hidden',
+  'layers',
+  'bidirectional',
+  'input',
+  'embedSize',
+  'dropout',
+  'forgetBias',
+  'initState',
 ] as const satisfies readonly (keyof ModelConfig & OptionKey)[];
 export const TRAIN_KEYS = [
-  'level', 'lowercase', 'minCount', 'seqLength', 'batchSize', 'lr', 'optimizer', 'momentum', 'clip', 'lrDecay',
-  'lrDecayEvery', 'valFraction', 'evalEvery', 'steps', 'seconds', 'seed',
+  'level',
+  'lowercase',
+  'minCount',
+  'seqLength',
+  'batchSize',
+  'lr',
+  'optimizer',
+  'momentum',
+  'clip',
+  'lrDecay',
+  'lrDecayEvery',
+  'valFraction',
+  'evalEvery',
+  'steps',
+  'seconds',
+  'seed',
 ] as const satisfies readonly (keyof TrainConfig & OptionKey)[];
 
 /** The schema's defaults of some options, as an object keyed like them. */
@@ -70,8 +93,10 @@ export function modelLabel(c: Pick<ModelConfig, 'cell' | 'gruForm' | 'hidden' | 
 export function validateModelConfig(c: ModelConfig): ModelConfig {
   for (const key of MODEL_KEYS) checkOption(OPTIONS[key], c[key], key);
   if (!(Number.isInteger(c.vocabSize) && c.vocabSize >= 2)) {
-    throw new SeqLabError(`the vocabulary needs at least 2 distinct tokens (got ${c.vocabSize}); `
-      + 'a model cannot learn anything from a text of one repeated token');
+    throw new SeqLabError(
+      `the vocabulary needs at least 2 distinct tokens (got ${c.vocabSize}); ` +
+        'a model cannot learn anything from a text of one repeated token',
+    );
   }
   return c;
 }

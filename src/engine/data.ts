@@ -6,13 +6,19 @@ import { SeqLabError } from './errors';
 
 export class StreamBatcher {
   readonly streamLength: number;
-  position = 0;  // offset inside every stream of the next window
+  position = 0; // offset inside every stream of the next window
 
-  constructor(readonly tokens: Int32Array, readonly B: number, readonly T: number) {
+  constructor(
+    readonly tokens: Int32Array,
+    readonly B: number,
+    readonly T: number,
+  ) {
     this.streamLength = Math.floor(tokens.length / B);
     if (this.streamLength < T + 1) {
       const need = B * (T + 1);
-      throw new SeqLabError(`the training text has ${tokens.length} tokens, fewer than batchSize × (seqLength + 1) = ${need}; lower seqLength or batchSize, or use a longer text`);
+      throw new SeqLabError(
+        `the training text has ${tokens.length} tokens, fewer than batchSize × (seqLength + 1) = ${need}; lower seqLength or batchSize, or use a longer text`,
+      );
     }
   }
 

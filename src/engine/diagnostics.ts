@@ -13,20 +13,29 @@ import { globalNorm } from './optim';
 import { SeqLabError } from './errors';
 
 export interface DiagnoseOptions {
-  steps: number;     // T: the window length (default: OPTIONS.diagnoseSteps)
-  streams: number;   // windows averaged, read from evenly spaced places in the text
+  steps: number; // T: the window length (default: OPTIONS.diagnoseSteps)
+  streams: number; // windows averaged, read from evenly spaced places in the text
   label?: string;
   clipEvents?: ClipEvent[];
 }
 
-export function diagnose(model: Model, k: Backend, tokens: Int32Array, options: Partial<DiagnoseOptions> = {}): DiagnosticsReport {
+export function diagnose(
+  model: Model,
+  k: Backend,
+  tokens: Int32Array,
+  options: Partial<DiagnoseOptions> = {},
+): DiagnosticsReport {
   const c = model.config;
   const T = checkOption(OPTIONS.diagnoseSteps, options.steps ?? OPTIONS.diagnoseSteps.default, 'steps');
-  if (tokens.length < T + 1) throw new SeqLabError(`the text has ${tokens.length} tokens; diagnostics need at least ${T + 1} (a window of ${T} steps)`);
+  if (tokens.length < T + 1)
+    throw new SeqLabError(
+      `the text has ${tokens.length} tokens; diagnostics need at least ${T + 1} (a window of ${T} steps)`,
+    );
   const B = Math.max(1, Math.min(options.streams ?? 8, Math.floor(tokens.length / (T + 1))));
   const net = new Network({ ...c, dropout: 0 }, model.params, k, T, B, new Rng(0));
   net.resetState();
-  const ids = new Int32Array(T * B), targets = new Int32Array(T * B);
+  const ids = new Int32Array(T * B),
+    targets = new Int32Array(T * B);
   const gap = Math.floor((tokens.length - T - 1) / B);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
@@ -42,7 +51,10 @@ export function diagnose(model: Model, k: Backend, tokens: Int32Array, options: 
   net.loss(targets);
   g.fill(0);
   net.backward();
-  const paramGradNorms = model.params.specs.map((s) => ({ name: s.name, norm: globalNorm(g.subarray(s.offset, s.offset + s.size)) }));
+  const paramGradNorms = model.params.specs.map((s) => ({
+    name: s.name,
+    norm: globalNorm(g.subarray(s.offset, s.offset + s.size)),
+  }));
 
   // ‖∂L<T>/∂a<t>‖: the loss of the last step alone, back through time.
   net.forward(ids, T, false);
@@ -54,10 +66,14 @@ export function diagnose(model: Model, k: Backend, tokens: Int32Array, options: 
 
   const gates: GateSaturation[] = [];
   net.layers.forEach((layer, l) => {
-    const cell = layer.cell, H = c.hidden, G = cell.gates * H;
+    const cell = layer.cell,
+      H = c.hidden,
+      G = cell.gates * H;
     cell.gateNames.forEach((gate, gi) => {
       const histogram = new Array(HISTOGRAM_BINS).fill(0);
-      let low = 0, high = 0, n = 0;
+      let low = 0,
+        high = 0,
+        n = 0;
       for (const dir of layer.dirs) {
         const v = dir.s.gates;
         for (let r = 0; r < T * B; r++) {

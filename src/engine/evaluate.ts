@@ -12,7 +12,8 @@ import { Rng } from './rng';
 const networks = new WeakMap<Params, { net: Network; key: string }>();
 
 function evalNetwork(model: Model, k: Backend, T: number, B: number): Network {
-  const kept = networks.get(model.params), key = JSON.stringify(model.config);
+  const kept = networks.get(model.params),
+    key = JSON.stringify(model.config);
   if (kept && kept.net.k === k && kept.net.maxT === T && kept.net.B === B && kept.key === key) return kept.net;
   const net = new Network({ ...model.config, dropout: 0 }, model.params, k, T, B, new Rng(0));
   networks.set(model.params, { net, key });
@@ -20,9 +21,9 @@ function evalNetwork(model: Model, k: Backend, T: number, B: number): Network {
 }
 
 export interface EvalResult {
-  loss: number;        // nats per predicted token
+  loss: number; // nats per predicted token
   perplexity: number;
-  tokens: number;      // tokens predicted
+  tokens: number; // tokens predicted
 }
 
 export function evaluateTokens(model: Model, k: Backend, tokens: Int32Array, B: number, T: number): EvalResult {
@@ -31,8 +32,10 @@ export function evaluateTokens(model: Model, k: Backend, tokens: Int32Array, B: 
   if (L < 2) return { loss: NaN, perplexity: NaN, tokens: 0 };
   const net = evalNetwork(model, k, Math.min(T, L - 1), B);
   net.resetState(undefined, new Rng(0)); // zeros, or a random a<0> from a fresh Rng(0): deterministic either way
-  const ids = new Int32Array(net.maxT * B), targets = new Int32Array(net.maxT * B);
-  let total = 0, count = 0;
+  const ids = new Int32Array(net.maxT * B),
+    targets = new Int32Array(net.maxT * B);
+  let total = 0,
+    count = 0;
   for (let p = 0; p < L - 1; p += net.maxT) {
     const t = Math.min(net.maxT, L - 1 - p);
     for (let b = 0; b < B; b++) {

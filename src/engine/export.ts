@@ -11,7 +11,9 @@ import { encodeSafetensors, NamedTensor, writeFileAtomic } from './safetensors';
 export function encodeTorchExport(model: Model): Uint8Array {
   const c = model.config;
   if (c.cell === 'gru' && c.gruForm === 'course') {
-    throw new SeqLabError('this model uses the course GRU (reset gate before the recurrent product); PyTorch has no such cell, so it cannot be exported. Train with --gru-form torch to export.');
+    throw new SeqLabError(
+      'this model uses the course GRU (reset gate before the recurrent product); PyTorch has no such cell, so it cannot be exported. Train with --gru-form torch to export.',
+    );
   }
   const tensors = new Map<string, NamedTensor>();
   for (const s of model.params.specs) tensors.set(s.name, { shape: s.shape, data: model.params.value(s.name) });
@@ -20,7 +22,13 @@ export function encodeTorchExport(model: Model): Uint8Array {
     vocab: JSON.stringify(model.tokenizer.spec.vocab),
     input: c.input,
     module: JSON.stringify({
-      rnn: { class: { rnn: 'RNN', gru: 'GRU', lstm: 'LSTM' }[c.cell], hidden_size: c.hidden, num_layers: c.layers, bidirectional: c.bidirectional, batch_first: true },
+      rnn: {
+        class: { rnn: 'RNN', gru: 'GRU', lstm: 'LSTM' }[c.cell],
+        hidden_size: c.hidden,
+        num_layers: c.layers,
+        bidirectional: c.bidirectional,
+        batch_first: true,
+      },
       embed: c.input === 'embedding' ? { num_embeddings: c.vocabSize, embedding_dim: c.embedSize } : null,
       head: { in_features: (c.bidirectional ? 2 : 1) * c.hidden, out_features: c.vocabSize },
     }),

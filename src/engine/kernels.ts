@@ -23,7 +23,13 @@ export interface CellOps {
   backward(w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): void;
   /** backward, also writing ‖∂L/∂a<t>‖ into dhNorms[t] for t = 0…T−1 (the vanishing-gradient curve). */
   backwardWithNorms(
-    w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number, dhNorms: Float64Array,
+    w: CellWeights,
+    s: CellBuffers,
+    dhs: Vec,
+    T: number,
+    B: number,
+    H: number,
+    dhNorms: Float64Array,
   ): void;
 }
 
@@ -77,12 +83,22 @@ export type MatrixOps = Pick<Backend, 'gemmNT' | 'gemmNN' | 'gemmTN'>;
 
 /** The operations of the table besides alloc and the cells, by name. */
 export const FLAT_OPS = [
-  'gemmNT', 'gemmNN', 'gemmTN', 'gatherRows', 'scatterAddRows', 'sumRows', 'softmaxCrossEntropy',
-  'adamUpdate', 'sgdUpdate', 'rmspropUpdate', 'adagradUpdate',
+  'gemmNT',
+  'gemmNN',
+  'gemmTN',
+  'gatherRows',
+  'scatterAddRows',
+  'sumRows',
+  'softmaxCrossEntropy',
+  'adamUpdate',
+  'sgdUpdate',
+  'rmspropUpdate',
+  'adagradUpdate',
 ] as const satisfies readonly (keyof Backend)[];
 export type FlatOp = (typeof FLAT_OPS)[number];
 
 /** Every operation's name as `fallbacks` lists it: the flat ones, then "cell.op" for each cell. */
 export const OP_NAMES: readonly string[] = [
-  ...FLAT_OPS, ...CELL_NAMES.flatMap((cell) => CELL_OPS.map((op) => `${cell}.${op}`)),
+  ...FLAT_OPS,
+  ...CELL_NAMES.flatMap((cell) => CELL_OPS.map((op) => `${cell}.${op}`)),
 ];

@@ -9,10 +9,13 @@ import { CellBuffers, CellWeights, Vec } from './types';
 
 interface Direction {
   w: CellWeights;
-  wih: Vec; dwih: Vec; bih: Vec; dbih: Vec;
+  wih: Vec;
+  dwih: Vec;
+  bih: Vec;
+  dbih: Vec;
   s: CellBuffers;
-  xw: Vec;   // [T·B·G·H]
-  dhs: Vec;  // [T·B·H] gradient arriving from above, in this direction's time order
+  xw: Vec; // [T·B·G·H]
+  dhs: Vec; // [T·B·H] gradient arriving from above, in this direction's time order
   wihT: Vec; // [In·G·H] one-hot input: W_ihᵀ, so that column x of W_ih is one contiguous row (backward: dW_ihᵀ)
 }
 
@@ -29,30 +32,48 @@ function reverseBlocks(v: Vec, T: number, n: number): void {
 
 export class RecurrentLayer {
   readonly dirs: Direction[] = [];
-  readonly out: Vec;       // [T·B·D·H] (bidirectional only; one direction exposes its h directly)
-  readonly dIn: Vec;       // [T·B·In] ∂L/∂input (empty when the input is one-hot)
+  readonly out: Vec; // [T·B·D·H] (bidirectional only; one direction exposes its h directly)
+  readonly dIn: Vec; // [T·B·In] ∂L/∂input (empty when the input is one-hot)
   private readonly ops: CellOps;
 
   constructor(
-    k: Backend, params: Params, readonly cell: Cell, readonly index: number,
-    readonly inSize: number, readonly oneHot: boolean, readonly H: number,
-    readonly D: number, readonly maxT: number, readonly B: number,
+    k: Backend,
+    params: Params,
+    readonly cell: Cell,
+    readonly index: number,
+    readonly inSize: number,
+    readonly oneHot: boolean,
+    readonly H: number,
+    readonly D: number,
+    readonly maxT: number,
+    readonly B: number,
   ) {
-    const G = cell.gates * H, TB = maxT * B;
+    const G = cell.gates * H,
+      TB = maxT * B;
     this.ops = k.cells[cell.name];
     for (let d = 0; d < D; d++) {
       const sfx = `_l${index}${directionSuffix(d)}`;
       this.dirs.push({
         w: {
-          whh: params.value(`rnn.weight_hh${sfx}`), bhh: params.value(`rnn.bias_hh${sfx}`),
-          dwhh: params.gradient(`rnn.weight_hh${sfx}`), dbhh: params.gradient(`rnn.bias_hh${sfx}`),
+          whh: params.value(`rnn.weight_hh${sfx}`),
+          bhh: params.value(`rnn.bias_hh${sfx}`),
+          dwhh: params.gradient(`rnn.weight_hh${sfx}`),
+          dbhh: params.gradient(`rnn.bias_hh${sfx}`),
         },
-        wih: params.value(`rnn.weight_ih${sfx}`), dwih: params.gradient(`rnn.weight_ih${sfx}`),
-        bih: params.value(`rnn.bias_ih${sfx}`), dbih: params.gradient(`rnn.bias_ih${sfx}`),
+        wih: params.value(`rnn.weight_ih${sfx}`),
+        dwih: params.gradient(`rnn.weight_ih${sfx}`),
+        bih: params.value(`rnn.bias_ih${sfx}`),
+        dbih: params.gradient(`rnn.bias_ih${sfx}`),
         s: {
-          h: k.alloc((maxT + 1) * B * H), c: k.alloc(cell.hasCellState ? (maxT + 1) * B * H : 0),
-          gates: k.alloc(TB * G), extra: k.alloc(TB * H), dxw: k.alloc(TB * G), dhh: k.alloc(cell.kind === 'gru' ? TB * G : 0),
-          dh: k.alloc(B * H), dc: k.alloc(B * H), tmp: k.alloc(B * G),
+          h: k.alloc((maxT + 1) * B * H),
+          c: k.alloc(cell.hasCellState ? (maxT + 1) * B * H : 0),
+          gates: k.alloc(TB * G),
+          extra: k.alloc(TB * H),
+          dxw: k.alloc(TB * G),
+          dhh: k.alloc(cell.kind === 'gru' ? TB * G : 0),
+          dh: k.alloc(B * H),
+          dc: k.alloc(B * H),
+          tmp: k.alloc(B * G),
         },
         xw: k.alloc(TB * G),
         dhs: k.alloc(D === 1 ? 0 : TB * H),
@@ -71,17 +92,23 @@ export class RecurrentLayer {
 
   /** x: [T·B·In] dense input, or ids: [T·B] token indices for one-hot input (−1: a zero vector). */
   forward(k: Backend, x: Vec | null, ids: Int32Array | null, T: number): Vec {
-    const { B, H, D, cell } = this, G = cell.gates * H, TB = T * B, In = this.inSize;
+    const { B, H, D, cell } = this,
+      G = cell.gates * H,
+      TB = T * B,
+      In = this.inSize;
     for (let d = 0; d < D; d++) {
-      const dir = this.dirs[d], xw = dir.xw;
+      const dir = this.dirs[d],
+        xw = dir.xw;
       if (ids && TB >= In && dir.wihT.length) {
         // Long windows: transpose W_ih once, then row r is b_ih + row ids[r] of W_ihᵀ (contiguous).
-        const wt = dir.wihT, wih = dir.wih;
+        const wt = dir.wihT,
+          wih = dir.wih;
         for (let j = 0; j < G; j++) for (let col = 0; col < In; col++) wt[col * G + j] = wih[j * In + col];
         k.gatherRows(xw, wt, dir.bih, ids, TB, G);
       } else if (ids) {
         for (let r = 0; r < TB; r++) {
-          const col = ids[r], o = r * G;
+          const col = ids[r],
+            o = r * G;
           xw.set(dir.bih, o);
           if (col < 0) continue; // x<t> = 0 (sampling with no primer)
           for (let j = 0; j < G; j++) xw[o + j] += dir.wih[j * In + col];
@@ -98,7 +125,8 @@ export class RecurrentLayer {
         const h = this.dirs[d].s.h;
         for (let t = 0; t < T; t++) {
           const src = ((d === 0 ? t : T - 1 - t) + 1) * B * H;
-          for (let b = 0; b < B; b++) this.out.set(h.subarray(src + b * H, src + (b + 1) * H), (t * B + b) * 2 * H + d * H);
+          for (let b = 0; b < B; b++)
+            this.out.set(h.subarray(src + b * H, src + (b + 1) * H), (t * B + b) * 2 * H + d * H);
         }
       }
     }
@@ -110,7 +138,10 @@ export class RecurrentLayer {
    * dhNorms[d], when given, receives ‖∂L/∂a<t>‖ per step for direction d.
    */
   backward(k: Backend, x: Vec | null, ids: Int32Array | null, dOut: Vec, T: number, dhNorms?: Float64Array[]): void {
-    const { B, H, D, cell } = this, G = cell.gates * H, TB = T * B, In = this.inSize;
+    const { B, H, D, cell } = this,
+      G = cell.gates * H,
+      TB = T * B,
+      In = this.inSize;
     if (!this.oneHot) this.dIn.fill(0, 0, TB * In);
     for (let d = 0; d < D; d++) {
       const dir = this.dirs[d];
@@ -133,12 +164,14 @@ export class RecurrentLayer {
       k.sumRows(dir.dbih, dxw, TB, G);
       if (ids && TB >= In && dir.wihT.length) {
         // dW_ih[:, x] += Σ over the rows whose input is x: summed as contiguous rows of dW_ihᵀ first.
-        const dt = dir.wihT.fill(0), dwih = dir.dwih;
+        const dt = dir.wihT.fill(0),
+          dwih = dir.dwih;
         k.scatterAddRows(dt, dxw, ids, TB, G);
         for (let j = 0; j < G; j++) for (let col = 0; col < In; col++) dwih[j * In + col] += dt[col * G + j];
       } else if (ids) {
         for (let r = 0; r < TB; r++) {
-          const col = ids[r], o = r * G;
+          const col = ids[r],
+            o = r * G;
           if (col < 0) continue;
           for (let j = 0; j < G; j++) dir.dwih[j * In + col] += dxw[o + j];
         }

@@ -16,18 +16,29 @@ import { Vec } from './types';
 
 export class Network {
   readonly layers: RecurrentLayer[] = [];
-  readonly logits: Vec;    // [T·B·V] after forward; probabilities after loss()
+  readonly logits: Vec; // [T·B·V] after forward; probabilities after loss()
   private readonly dLogits: Vec;
   private readonly dTop: Vec;
   private readonly embedded: Vec;
-  private readonly masks: Vec[] = [];   // dropout masks on layer l's output (l < layers − 1)
+  private readonly masks: Vec[] = []; // dropout masks on layer l's output (l < layers − 1)
   private readonly dropped: Vec[] = [];
   private ids: Int32Array = new Int32Array(0);
   private T = 0;
   private train = false;
 
-  constructor(readonly config: ModelConfig, readonly params: Params, readonly k: Backend, readonly maxT: number, readonly B: number, private readonly rng: Rng) {
-    const c = config, cell = cellFor(c), D = c.bidirectional ? 2 : 1, TB = maxT * B, V = c.vocabSize;
+  constructor(
+    readonly config: ModelConfig,
+    readonly params: Params,
+    readonly k: Backend,
+    readonly maxT: number,
+    readonly B: number,
+    private readonly rng: Rng,
+  ) {
+    const c = config,
+      cell = cellFor(c),
+      D = c.bidirectional ? 2 : 1,
+      TB = maxT * B,
+      V = c.vocabSize;
     for (let l = 0; l < c.layers; l++) {
       const oneHot = l === 0 && c.input === 'onehot';
       const inSize = l > 0 ? D * c.hidden : oneHot ? V : c.embedSize;
@@ -63,7 +74,8 @@ export class Network {
 
   /** Carries a<T> (and c<T>) of the last window into a<0> of the next (truncated BPTT: no gradient flows back). */
   carryState(): void {
-    const BH = this.B * this.config.hidden, T = this.T;
+    const BH = this.B * this.config.hidden,
+      T = this.T;
     for (const layer of this.layers) {
       // A bidirectional layer's backward direction starts every window afresh.
       const dir = layer.dirs[0];
@@ -77,18 +89,28 @@ export class Network {
   /** The hidden state a<0> (and c<0>) of every layer, as one flat array (checkpoints keep it). */
   stateVectors(): Vec[] {
     const BH = this.B * this.config.hidden;
-    return this.layers.flatMap((l) => l.dirs.flatMap((d) => [d.s.h.subarray(0, BH), d.s.c.subarray(0, d.s.c.length ? BH : 0)]));
+    return this.layers.flatMap((l) =>
+      l.dirs.flatMap((d) => [d.s.h.subarray(0, BH), d.s.c.subarray(0, d.s.c.length ? BH : 0)]),
+    );
   }
 
   /** ids: [T·B] token indices, time-major (−1: a zero input vector). Returns logits [T·B·V]. */
   forward(ids: Int32Array, T: number, train: boolean): Vec {
-    const c = this.config, k = this.k, B = this.B, TB = T * B, V = c.vocabSize;
-    this.ids = ids; this.T = T; this.train = train;
+    const c = this.config,
+      k = this.k,
+      B = this.B,
+      TB = T * B,
+      V = c.vocabSize;
+    this.ids = ids;
+    this.T = T;
+    this.train = train;
     let x: Vec | null = null;
     if (c.input === 'embedding') {
-      const E = c.embedSize, table = this.params.value('embed.weight');
+      const E = c.embedSize,
+        table = this.params.value('embed.weight');
       for (let r = 0; r < TB; r++) {
-        if (ids[r] < 0) this.embedded.fill(0, r * E, (r + 1) * E); // x<t> = 0
+        if (ids[r] < 0)
+          this.embedded.fill(0, r * E, (r + 1) * E); // x<t> = 0
         else this.embedded.set(table.subarray(ids[r] * E, (ids[r] + 1) * E), r * E);
       }
       x = this.embedded.subarray(0, TB * E);
@@ -99,7 +121,8 @@ export class Network {
       if (l < this.masks.length && train) out = this.dropout(l, out);
       x = out;
     }
-    const top = x!, Hout = this.layers[this.layers.length - 1].D * c.hidden;
+    const top = x!,
+      Hout = this.layers[this.layers.length - 1].D * c.hidden;
     const logits = this.logits.subarray(0, TB * V);
     for (let r = 0; r < TB; r++) logits.set(this.params.value('head.bias'), r * V);
     k.gemmNT(logits, top, this.params.value('head.weight'), TB, V, Hout);
@@ -113,7 +136,10 @@ export class Network {
   }
 
   private dropout(l: number, out: Vec): Vec {
-    const p = this.config.dropout, keep = 1 / (1 - p), mask = this.masks[l], y = this.dropped[l];
+    const p = this.config.dropout,
+      keep = 1 / (1 - p),
+      mask = this.masks[l],
+      y = this.dropped[l];
     for (let i = 0; i < out.length; i++) {
       mask[i] = this.rng.next() < p ? 0 : keep;
       y[i] = out[i] * mask[i];
@@ -134,8 +160,14 @@ export class Network {
    * onlyLastStep: the loss is L<T> alone (diagnostics: ∂L<T>/∂a<t>); dhNorms[layer][direction][t] receives ‖∂L/∂a<t>‖.
    */
   backward(options: { onlyLastStep?: boolean; dhNorms?: Float64Array[][] } = {}): void {
-    const c = this.config, k = this.k, T = this.T, B = this.B, TB = T * B, V = c.vocabSize;
-    const top = this.layers.length - 1, Hout = this.layers[top].D * c.hidden;
+    const c = this.config,
+      k = this.k,
+      T = this.T,
+      B = this.B,
+      TB = T * B,
+      V = c.vocabSize;
+    const top = this.layers.length - 1,
+      Hout = this.layers[top].D * c.hidden;
     const dLogits = this.dLogits.subarray(0, TB * V);
     if (options.onlyLastStep) {
       dLogits.fill(0, 0, (T - 1) * B * V);
@@ -149,7 +181,12 @@ export class Network {
     k.gemmNN(dOut, dLogits, this.params.value('head.weight'), TB, Hout, V);
     for (let l = top; l >= 0; l--) {
       const layer = this.layers[l];
-      const x = l === 0 ? (c.input === 'embedding' ? this.embedded.subarray(0, TB * c.embedSize) : null) : this.layerOutput(l - 1);
+      const x =
+        l === 0
+          ? c.input === 'embedding'
+            ? this.embedded.subarray(0, TB * c.embedSize)
+            : null
+          : this.layerOutput(l - 1);
       layer.backward(k, x, l === 0 && c.input === 'onehot' ? this.ids : null, dOut, T, options.dhNorms?.[l]);
       if (l > 0) {
         dOut = layer.dIn.subarray(0, TB * layer.inSize);
@@ -160,7 +197,9 @@ export class Network {
       }
     }
     if (c.input === 'embedding') {
-      const E = c.embedSize, dE = this.params.gradient('embed.weight'), dIn = this.layers[0].dIn;
+      const E = c.embedSize,
+        dE = this.params.gradient('embed.weight'),
+        dIn = this.layers[0].dIn;
       for (let r = 0; r < TB; r++) {
         const o = this.ids[r] * E;
         if (o < 0) continue;

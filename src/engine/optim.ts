@@ -7,14 +7,15 @@ import { Vec } from './types';
 
 export interface OptimizerState {
   kind: OptimizerKind;
-  t: number;  // updates applied
-  m: Vec;     // sgd: momentum buffer; adam: first moment
-  v: Vec;     // adam: second moment; rmsprop: square average; adagrad: sum of squares
+  t: number; // updates applied
+  m: Vec; // sgd: momentum buffer; adam: first moment
+  v: Vec; // adam: second moment; rmsprop: square average; adagrad: sum of squares
 }
 
 /** A fresh state for `size` parameters, its moments allocated by the backend that will update them. */
 export function createOptimizerState(kind: OptimizerKind, size: number, k: Backend): OptimizerState {
-  const m = k.alloc(kind === 'sgd' || kind === 'adam' ? size : 0), v = k.alloc(kind === 'sgd' ? 0 : size);
+  const m = k.alloc(kind === 'sgd' || kind === 'adam' ? size : 0),
+    v = k.alloc(kind === 'sgd' ? 0 : size);
   return { kind, t: 0, m, v };
 }
 

@@ -11,26 +11,26 @@ export type Verb = 'train' | 'sample' | 'eval' | 'diagnose' | 'export';
 
 interface OptionBase {
   help: string;
-  flag?: string;              // CLI flag without the leading "--"
-  verbs?: readonly Verb[];    // the verbs that take the flag
-  setting?: string;           // VS Code setting without the "seqlab." prefix
+  flag?: string; // CLI flag without the leading "--"
+  verbs?: readonly Verb[]; // the verbs that take the flag
+  setting?: string; // VS Code setting without the "seqlab." prefix
 }
 
 export interface NumberOption extends OptionBase {
   kind: 'integer' | 'number';
   default: number;
-  settingDefault?: number;    // the editor's default, where it deliberately differs from the CLI's
+  settingDefault?: number; // the editor's default, where it deliberately differs from the CLI's
   min?: number;
   max?: number;
   minExclusive?: true;
   maxExclusive?: true;
-  whenAbsent?: string;        // what an absent flag means, where that is not "the default"
+  whenAbsent?: string; // what an absent flag means, where that is not "the default"
 }
 
 export interface ChoiceOption<T extends string = string> extends OptionBase {
   kind: 'choice';
   choices: readonly T[];
-  choiceHelp?: readonly string[];   // one line per choice, in the same order
+  choiceHelp?: readonly string[]; // one line per choice, in the same order
   default?: T;
   required?: true;
 }
@@ -42,7 +42,7 @@ export interface SwitchOption extends OptionBase {
 
 export interface TextOption extends OptionBase {
   kind: 'text';
-  placeholder: string;        // e.g. FILE, shown in the usage text
+  placeholder: string; // e.g. FILE, shown in the usage text
   default?: string;
   whenAbsent?: string;
   required?: true;
@@ -62,7 +62,11 @@ const ALL_VERBS: readonly Verb[] = ['train', 'sample', 'eval', 'diagnose', 'expo
 export const OPTIONS = {
   // ---------- the model (ModelConfig) ----------
   cell: choice({
-    flag: 'cell', verbs: ['train'], setting: 'cell', choices: CELL_KINDS, default: 'lstm',
+    flag: 'cell',
+    verbs: ['train'],
+    setting: 'cell',
+    choices: CELL_KINDS,
+    default: 'lstm',
     help: 'Recurrent cell of new models.',
     choiceHelp: [
       'Basic RNN: a<t> = tanh(Waa·a<t-1> + Wax·x<t> + ba); forgets quickly (vanishing gradients)',
@@ -71,173 +75,331 @@ export const OPTIONS = {
     ],
   }),
   gruForm: choice({
-    flag: 'gru-form', verbs: ['train'], choices: GRU_FORMS, default: 'torch',
+    flag: 'gru-form',
+    verbs: ['train'],
+    choices: GRU_FORMS,
+    default: 'torch',
     help: "GRU equations: PyTorch's (exportable) or the course's (Γr inside the candidate's product).",
   }),
   hidden: integer({
-    flag: 'hidden', verbs: ['train'], setting: 'hiddenSize', default: 128, min: 1, max: 4096,
+    flag: 'hidden',
+    verbs: ['train'],
+    setting: 'hiddenSize',
+    default: 128,
+    min: 1,
+    max: 4096,
     help: 'Hidden units per layer (the size of a<t>).',
   }),
   layers: integer({
-    flag: 'layers', verbs: ['train'], setting: 'layers', default: 1, min: 1, max: 8,
+    flag: 'layers',
+    verbs: ['train'],
+    setting: 'layers',
+    default: 1,
+    min: 1,
+    max: 8,
     help: 'Stacked recurrent layers (a deep RNN).',
   }),
   bidirectional: toggle({
-    flag: 'bidirectional', verbs: ['train'], default: false,
+    flag: 'bidirectional',
+    verbs: ['train'],
+    default: false,
     help: 'Bidirectional layers: a second direction reads each window backwards.',
   }),
   input: choice({
-    choices: ['onehot', 'embedding'], default: 'onehot',
+    choices: ['onehot', 'embedding'],
+    default: 'onehot',
     help: 'Input x<t>: one-hot or a learned embedding.',
   }),
   embedSize: integer({
-    flag: 'embedding', verbs: ['train'], default: 64, min: 1, max: 4096, whenAbsent: 'one-hot input',
+    flag: 'embedding',
+    verbs: ['train'],
+    default: 64,
+    min: 1,
+    max: 4096,
+    whenAbsent: 'one-hot input',
     help: 'Learn an embedding of this size as the input x<t>.',
   }),
   dropout: number({
-    flag: 'dropout', verbs: ['train'], setting: 'dropout', default: 0, min: 0, max: 1, maxExclusive: true,
+    flag: 'dropout',
+    verbs: ['train'],
+    setting: 'dropout',
+    default: 0,
+    min: 0,
+    max: 1,
+    maxExclusive: true,
     help: 'Dropout between stacked layers, while training.',
   }),
   forgetBias: number({
-    flag: 'forget-bias', verbs: ['train'], default: 1,
+    flag: 'forget-bias',
+    verbs: ['train'],
+    default: 1,
     help: 'LSTM: bias of the forget gate Γf at initialisation.',
   }),
   initState: choice({
-    flag: 'init-state', verbs: ['train'], choices: ['zeros', 'random'], default: 'zeros',
+    flag: 'init-state',
+    verbs: ['train'],
+    choices: ['zeros', 'random'],
+    default: 'zeros',
     help: 'Initial state a<0> (and c<0>) of every stream.',
   }),
 
   // ---------- the training (TrainConfig) ----------
   level: choice({
-    flag: 'level', verbs: ['train'], choices: ['char', 'word'], default: 'char',
+    flag: 'level',
+    verbs: ['train'],
+    choices: ['char', 'word'],
+    default: 'char',
     help: 'Tokens: characters or words.',
   }),
   lowercase: toggle({
-    flag: 'lowercase', verbs: ['train'], default: false,
+    flag: 'lowercase',
+    verbs: ['train'],
+    default: false,
     help: 'Word level: lowercase the text first.',
   }),
   minCount: integer({
-    flag: 'min-count', verbs: ['train'], default: 2, min: 1, help: 'Word level: rarer words become <UNK>.',
+    flag: 'min-count',
+    verbs: ['train'],
+    default: 2,
+    min: 1,
+    help: 'Word level: rarer words become <UNK>.',
   }),
   seqLength: integer({
-    flag: 'seq-len', verbs: ['train'], setting: 'seqLength', default: 64, min: 1, max: 4096,
-    help: 'Steps of truncated backpropagation through time (the window length T). '
-      + 'Lowered automatically for short files.',
+    flag: 'seq-len',
+    verbs: ['train'],
+    setting: 'seqLength',
+    default: 64,
+    min: 1,
+    max: 4096,
+    help:
+      'Steps of truncated backpropagation through time (the window length T). ' +
+      'Lowered automatically for short files.',
   }),
   batchSize: integer({
-    flag: 'batch', verbs: ['train'], setting: 'batchSize', default: 32, min: 1, max: 1024,
+    flag: 'batch',
+    verbs: ['train'],
+    setting: 'batchSize',
+    default: 32,
+    min: 1,
+    max: 1024,
     help: 'Parallel streams through the text per step (B). Lowered automatically for short files.',
   }),
   lr: number({
-    flag: 'lr', verbs: ['train'], setting: 'learningRate', default: 0.002, min: 0, minExclusive: true,
+    flag: 'lr',
+    verbs: ['train'],
+    setting: 'learningRate',
+    default: 0.002,
+    min: 0,
+    minExclusive: true,
     help: 'Learning rate.',
   }),
   optimizer: choice({
-    flag: 'optimizer', verbs: ['train'], setting: 'optimizer', default: 'adam',
+    flag: 'optimizer',
+    verbs: ['train'],
+    setting: 'optimizer',
+    default: 'adam',
     choices: ['adam', 'sgd', 'rmsprop', 'adagrad'],
     help: "Optimizer (PyTorch's update rules and defaults; SGD with momentum 0.9).",
   }),
   momentum: number({
-    flag: 'momentum', verbs: ['train'], default: 0.9, min: 0, max: 1, maxExclusive: true, help: 'Momentum of SGD.',
+    flag: 'momentum',
+    verbs: ['train'],
+    default: 0.9,
+    min: 0,
+    max: 1,
+    maxExclusive: true,
+    help: 'Momentum of SGD.',
   }),
   clip: number({
-    flag: 'clip', verbs: ['train'], setting: 'clip', default: 5, min: 0,
+    flag: 'clip',
+    verbs: ['train'],
+    setting: 'clip',
+    default: 5,
+    min: 0,
     help: 'Gradient clipping by global norm; 0 turns it off.',
   }),
   lrDecay: number({
-    flag: 'lr-decay', verbs: ['train'], default: 1, min: 0, minExclusive: true, max: 1,
+    flag: 'lr-decay',
+    verbs: ['train'],
+    default: 1,
+    min: 0,
+    minExclusive: true,
+    max: 1,
     help: 'Multiply the learning rate by this every --lr-decay-every steps.',
   }),
   lrDecayEvery: integer({
-    flag: 'lr-decay-every', verbs: ['train'], default: 1000, min: 1,
+    flag: 'lr-decay-every',
+    verbs: ['train'],
+    default: 1000,
+    min: 1,
     help: 'Steps between learning-rate decays.',
   }),
   valFraction: number({
-    flag: 'val-fraction', verbs: ['train'], default: 0.1, min: 0, max: 0.5, maxExclusive: true,
+    flag: 'val-fraction',
+    verbs: ['train'],
+    default: 0.1,
+    min: 0,
+    max: 0.5,
+    maxExclusive: true,
     help: 'Fraction of the text held out for validation.',
   }),
   evalEvery: integer({
-    flag: 'eval-every', verbs: ['train'], setting: 'evalEvery', default: 100, settingDefault: 50, min: 1, max: 100000,
+    flag: 'eval-every',
+    verbs: ['train'],
+    setting: 'evalEvery',
+    default: 100,
+    settingDefault: 50,
+    min: 1,
+    max: 100000,
     help: 'Steps between validation passes and checkpoints.',
   }),
   steps: integer({
-    flag: 'steps', verbs: ['train'], setting: 'steps', default: 1000, settingDefault: 2000, min: 0, max: 10_000_000,
+    flag: 'steps',
+    verbs: ['train'],
+    setting: 'steps',
+    default: 1000,
+    settingDefault: 2000,
+    min: 0,
+    max: 10_000_000,
     whenAbsent: '1000, or none when --seconds is given',
     help: "Step budget of a training (the editor's applies when seqlab.budget is steps); 0: none.",
   }),
   seconds: number({
-    flag: 'seconds', verbs: ['train'], setting: 'seconds', default: 0, settingDefault: 120, min: 0, max: 604_800,
+    flag: 'seconds',
+    verbs: ['train'],
+    setting: 'seconds',
+    default: 0,
+    settingDefault: 120,
+    min: 0,
+    max: 604_800,
     help: "Time budget of a training in seconds (the editor's applies when seqlab.budget is seconds); 0: none.",
   }),
   seed: integer({
-    flag: 'seed', verbs: ['train', 'sample'], default: 1,
+    flag: 'seed',
+    verbs: ['train', 'sample'],
+    default: 1,
     help: 'Seed of the random numbers (same seed, same result).',
   }),
 
   // ---------- the command line and the editor ----------
   out: text({
-    flag: 'out', verbs: ['train'], placeholder: 'CKPT', whenAbsent: 'NAME.CELL.safetensors, or the --resume checkpoint',
+    flag: 'out',
+    verbs: ['train'],
+    placeholder: 'CKPT',
+    whenAbsent: 'NAME.CELL.safetensors, or the --resume checkpoint',
     help: 'Checkpoint to write.',
   }),
   resume: text({
-    flag: 'resume', verbs: ['train'], placeholder: 'CKPT',
+    flag: 'resume',
+    verbs: ['train'],
+    placeholder: 'CKPT',
     help: 'Continue the training saved in this checkpoint.',
   }),
   log: text({
-    flag: 'log', verbs: ['train'], placeholder: 'FILE',
+    flag: 'log',
+    verbs: ['train'],
+    placeholder: 'FILE',
     help: 'Write the metrics as JSON lines to this file.',
   }),
   maxFileSizeMB: integer({
-    flag: 'max-mb', verbs: ['train'], setting: 'maxFileSizeMB', default: 64, settingDefault: 16, min: 1, max: 512,
+    flag: 'max-mb',
+    verbs: ['train'],
+    setting: 'maxFileSizeMB',
+    default: 64,
+    settingDefault: 16,
+    min: 1,
+    max: 512,
     help: 'Largest file SeqLab trains on, in MB. Bigger files are refused with a message (never silently cut).',
   }),
   threads: integer({
-    flag: 'threads', verbs: ALL_VERBS, setting: 'threads', default: 0, min: 0, max: 16,
-    help: 'Threads of the engine, for training and inference (the WebAssembly kernels split each step over '
-      + 'them; results are the same for any count). 0 = automatic: two, or one on a single-core machine.',
+    flag: 'threads',
+    verbs: ALL_VERBS,
+    setting: 'threads',
+    default: 0,
+    min: 0,
+    max: 16,
+    help:
+      'Threads of the engine, for training and inference (the WebAssembly kernels split each step over ' +
+      'them; results are the same for any count). 0 = automatic: two, or one on a single-core machine.',
   }),
   budget: choice({
-    setting: 'budget', choices: ['steps', 'seconds'], default: 'steps',
+    setting: 'budget',
+    choices: ['steps', 'seconds'],
+    default: 'steps',
     help: 'Whether a training stops after seqlab.steps steps or seqlab.seconds seconds.',
   }),
   compareSteps: integer({
-    setting: 'compareSteps', default: 300, min: 10, max: 100000,
+    setting: 'compareSteps',
+    default: 300,
+    min: 10,
+    max: 100000,
     help: 'Step budget of each model in Compare cells (RNN, GRU and LSTM get the same).',
   }),
   hoverEnabled: toggle({
-    setting: 'hover.enabled', default: true,
-    help: "Show the model's continuation and next-character probabilities when hovering in a file that has a "
-      + 'trained model.',
+    setting: 'hover.enabled',
+    default: true,
+    help:
+      "Show the model's continuation and next-character probabilities when hovering in a file that has a " +
+      'trained model.',
   }),
   hoverPrimerLength: integer({
-    setting: 'hover.primerLength', default: 200, min: 1, max: 2000,
+    setting: 'hover.primerLength',
+    default: 200,
+    min: 1,
+    max: 2000,
     help: "How many characters before the cursor prime the hover's model (bounded, so the hover stays fast).",
   }),
   hoverLength: integer({
-    setting: 'hover.length', default: 40, min: 1, max: 500, help: 'Characters of continuation the hover shows.',
+    setting: 'hover.length',
+    default: 40,
+    min: 1,
+    max: 500,
+    help: 'Characters of continuation the hover shows.',
   }),
 
   // ---------- sampling (SampleOptions) ----------
   prime: text({
-    flag: 'prime', verbs: ['sample'], placeholder: 'TEXT', whenAbsent: 'start from x<1> = 0, a<0> = 0',
+    flag: 'prime',
+    verbs: ['sample'],
+    placeholder: 'TEXT',
+    whenAbsent: 'start from x<1> = 0, a<0> = 0',
     help: 'Text that primes the state; printed first.',
   }),
   length: integer({
-    flag: 'length', verbs: ['sample'], setting: 'sampleLength', default: 200, settingDefault: 500,
-    min: 1, max: 1_000_000,
+    flag: 'length',
+    verbs: ['sample'],
+    setting: 'sampleLength',
+    default: 200,
+    settingDefault: 500,
+    min: 1,
+    max: 1_000_000,
     help: 'Characters (or words) to sample (Sample text… proposes this many).',
   }),
   temperature: number({
-    flag: 'temperature', verbs: ['sample'], setting: 'temperature', default: 1, settingDefault: 0.8,
-    min: 0, minExclusive: true, max: 5,
+    flag: 'temperature',
+    verbs: ['sample'],
+    setting: 'temperature',
+    default: 1,
+    settingDefault: 0.8,
+    min: 0,
+    minExclusive: true,
+    max: 5,
     help: 'Sampling temperature: lower is safer, higher is wilder.',
   }),
   topK: integer({
-    flag: 'top-k', verbs: ['sample'], default: 0, min: 0,
+    flag: 'top-k',
+    verbs: ['sample'],
+    default: 0,
+    min: 0,
     help: 'Draw from the K likeliest tokens only; 0: all.',
   }),
   topP: number({
-    flag: 'top-p', verbs: ['sample'], default: 1, min: 0, minExclusive: true, max: 1,
+    flag: 'top-p',
+    verbs: ['sample'],
+    default: 1,
+    min: 0,
+    minExclusive: true,
+    max: 1,
     help: 'Draw from the likeliest tokens whose probabilities sum to P (nucleus); 1: all.',
   }),
   greedy: toggle({ flag: 'greedy', verbs: ['sample'], default: false, help: 'Always take the likeliest token.' }),
@@ -246,13 +408,20 @@ export const OPTIONS = {
 
   // ---------- diagnose and export ----------
   diagnoseSteps: integer({
-    flag: 'steps', verbs: ['diagnose'], default: 50, min: 1, max: 4096,
+    flag: 'steps',
+    verbs: ['diagnose'],
+    default: 50,
+    min: 1,
+    max: 4096,
     help: 'Window length T of the gradient norms ‖∂L<T>/∂a<t>‖.',
   }),
   json: toggle({ flag: 'json', verbs: ['diagnose'], default: false, help: 'Print the report as JSON.' }),
   format: choice({ flag: 'format', verbs: ['export'], choices: ['torch'], required: true, help: 'Export format.' }),
   exportOut: text({
-    flag: 'out', verbs: ['export'], placeholder: 'FILE.safetensors', required: true,
+    flag: 'out',
+    verbs: ['export'],
+    placeholder: 'FILE.safetensors',
+    required: true,
     help: 'File to write.',
   }),
 } satisfies Record<string, OptionSpec>;
@@ -271,12 +440,13 @@ export function verbOptions(verb: Verb): [OptionKey, OptionSpec][] {
 /** The options that are VS Code settings, in declaration order. */
 export function settingOptions(): [OptionKey, OptionSpec & { setting: string }][] {
   return (Object.entries(OPTIONS) as [OptionKey, OptionSpec][]).filter(
-    (e): e is [OptionKey, OptionSpec & { setting: string }] => e[1].setting !== undefined);
+    (e): e is [OptionKey, OptionSpec & { setting: string }] => e[1].setting !== undefined,
+  );
 }
 
 /** The editor's default of a setting (its own where it deliberately differs from the CLI's). */
 export function settingDefault(o: OptionSpec): unknown {
-  return o.kind === 'integer' || o.kind === 'number' ? o.settingDefault ?? o.default : o.default;
+  return o.kind === 'integer' || o.kind === 'number' ? (o.settingDefault ?? o.default) : o.default;
 }
 
 function orList(items: readonly string[]): string {
@@ -286,9 +456,12 @@ function orList(items: readonly string[]): string {
 /** The values an option allows, as a phrase: "a whole number from 1 to 4096", "rnn, gru or lstm". */
 export function allowedValues(o: OptionSpec): string {
   switch (o.kind) {
-    case 'choice': return orList(o.choices);
-    case 'switch': return 'true or false';
-    case 'text': return 'a text';
+    case 'choice':
+      return orList(o.choices);
+    case 'switch':
+      return 'true or false';
+    case 'text':
+      return 'a text';
     default: {
       const what = o.kind === 'integer' ? 'a whole number' : 'a number';
       const { min, max } = o;
@@ -306,13 +479,20 @@ export function allowedValues(o: OptionSpec): string {
 /** Whether a value is one the option allows. */
 export function isAllowed(o: OptionSpec, v: unknown): boolean {
   switch (o.kind) {
-    case 'choice': return typeof v === 'string' && o.choices.includes(v);
-    case 'switch': return typeof v === 'boolean';
-    case 'text': return typeof v === 'string';
+    case 'choice':
+      return typeof v === 'string' && o.choices.includes(v);
+    case 'switch':
+      return typeof v === 'boolean';
+    case 'text':
+      return typeof v === 'string';
     default:
-      return typeof v === 'number' && Number.isFinite(v) && (o.kind === 'number' || Number.isInteger(v))
-        && (o.min === undefined || (o.minExclusive ? v > o.min : v >= o.min))
-        && (o.max === undefined || (o.maxExclusive ? v < o.max : v <= o.max));
+      return (
+        typeof v === 'number' &&
+        Number.isFinite(v) &&
+        (o.kind === 'number' || Number.isInteger(v)) &&
+        (o.min === undefined || (o.minExclusive ? v > o.min : v >= o.min)) &&
+        (o.max === undefined || (o.maxExclusive ? v < o.max : v <= o.max))
+      );
   }
 }
 

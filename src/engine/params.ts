@@ -19,7 +19,10 @@ export class Params {
   readonly grad: Vec;
   private readonly byName = new Map<string, TensorSpec>();
 
-  constructor(readonly specs: TensorSpec[], backend: Backend) {
+  constructor(
+    readonly specs: TensorSpec[],
+    backend: Backend,
+  ) {
     const total = specs.reduce((n, s) => n + s.size, 0);
     this.data = backend.alloc(total);
     this.grad = backend.alloc(total);
@@ -51,15 +54,21 @@ export const directionSuffix = (d: number) => (d === 0 ? '' : '_reverse');
 
 /** The parameter list of a model, in PyTorch names and shapes. */
 export function paramSpecs(c: ModelConfig): TensorSpec[] {
-  const G = cellFor(c).gates, H = c.hidden, D = c.bidirectional ? 2 : 1;
+  const G = cellFor(c).gates,
+    H = c.hidden,
+    D = c.bidirectional ? 2 : 1;
   const list: [string, number[]][] = [];
   if (c.input === 'embedding') list.push(['embed.weight', [c.vocabSize, c.embedSize]]);
   for (let l = 0; l < c.layers; l++) {
     const inSize = l === 0 ? (c.input === 'embedding' ? c.embedSize : c.vocabSize) : D * H;
     for (let d = 0; d < D; d++) {
       const sfx = `_l${l}${directionSuffix(d)}`;
-      list.push([`rnn.weight_ih${sfx}`, [G * H, inSize]], [`rnn.weight_hh${sfx}`, [G * H, H]],
-        [`rnn.bias_ih${sfx}`, [G * H]], [`rnn.bias_hh${sfx}`, [G * H]]);
+      list.push(
+        [`rnn.weight_ih${sfx}`, [G * H, inSize]],
+        [`rnn.weight_hh${sfx}`, [G * H, H]],
+        [`rnn.bias_ih${sfx}`, [G * H]],
+        [`rnn.bias_hh${sfx}`, [G * H]],
+      );
     }
   }
   list.push(['head.weight', [c.vocabSize, D * H]], ['head.bias', [c.vocabSize]]);

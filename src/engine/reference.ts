@@ -9,23 +9,41 @@ import { DType, Vec } from './types';
 function gemmNT(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void {
   let i = 0;
   for (; i + 1 < M; i += 2) {
-    const a0 = i * K, a1 = a0 + K;
+    const a0 = i * K,
+      a1 = a0 + K;
     let j = 0;
     for (; j + 1 < N; j += 2) {
-      const b0 = j * K, b1 = b0 + K;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      const b0 = j * K,
+        b1 = b0 + K;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0;
       for (let k = 0; k < K; k++) {
-        const x0 = A[a0 + k], x1 = A[a1 + k], y0 = B[b0 + k], y1 = B[b1 + k];
-        s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
+        const x0 = A[a0 + k],
+          x1 = A[a1 + k],
+          y0 = B[b0 + k],
+          y1 = B[b1 + k];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
       }
-      C[i * N + j] += s00; C[i * N + j + 1] += s01;
-      C[(i + 1) * N + j] += s10; C[(i + 1) * N + j + 1] += s11;
+      C[i * N + j] += s00;
+      C[i * N + j + 1] += s01;
+      C[(i + 1) * N + j] += s10;
+      C[(i + 1) * N + j + 1] += s11;
     }
     for (; j < N; j++) {
       const b0 = j * K;
-      let s0 = 0, s1 = 0;
-      for (let k = 0; k < K; k++) { s0 += A[a0 + k] * B[b0 + k]; s1 += A[a1 + k] * B[b0 + k]; }
-      C[i * N + j] += s0; C[(i + 1) * N + j] += s1;
+      let s0 = 0,
+        s1 = 0;
+      for (let k = 0; k < K; k++) {
+        s0 += A[a0 + k] * B[b0 + k];
+        s1 += A[a1 + k] * B[b0 + k];
+      }
+      C[i * N + j] += s0;
+      C[(i + 1) * N + j] += s1;
     }
   }
   for (; i < M; i++) {
@@ -44,9 +62,11 @@ function gemmNN(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void {
     const c0 = i * N;
     let k = 0;
     for (; k + 1 < K; k += 2) {
-      const x0 = A[i * K + k], x1 = A[i * K + k + 1];
+      const x0 = A[i * K + k],
+        x1 = A[i * K + k + 1];
       if (x0 === 0 && x1 === 0) continue;
-      const b0 = k * N, b1 = b0 + N;
+      const b0 = k * N,
+        b1 = b0 + N;
       for (let j = 0; j < N; j++) C[c0 + j] += x0 * B[b0 + j] + x1 * B[b1 + j];
     }
     for (; k < K; k++) {
@@ -72,7 +92,9 @@ function gemmTN(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void {
 
 function gatherRows(dst: Vec, table: Vec, bias: Vec, ids: Int32Array, rows: number, n: number): void {
   for (let r = 0; r < rows; r++) {
-    const col = ids[r], o = r * n, c = col * n;
+    const col = ids[r],
+      o = r * n,
+      c = col * n;
     dst.set(bias, o);
     if (col < 0) continue; // x<t> = 0 (sampling with no primer)
     for (let j = 0; j < n; j++) dst[o + j] += table[c + j];
@@ -81,7 +103,9 @@ function gatherRows(dst: Vec, table: Vec, bias: Vec, ids: Int32Array, rows: numb
 
 function scatterAddRows(table: Vec, src: Vec, ids: Int32Array, rows: number, n: number): void {
   for (let r = 0; r < rows; r++) {
-    const col = ids[r], o = r * n, c = col * n;
+    const col = ids[r],
+      o = r * n,
+      c = col * n;
     if (col < 0) continue;
     for (let j = 0; j < n; j++) table[c + j] += src[o + j];
   }
@@ -95,8 +119,15 @@ function softmaxCrossEntropy(p: Vec, g: Vec, targets: Int32Array, rows: number, 
     let max = -Infinity;
     for (let v = 0; v < n; v++) if (p[o + v] > max) max = p[o + v];
     let sum = 0;
-    for (let v = 0; v < n; v++) { const e = Math.exp(p[o + v] - max); p[o + v] = e; sum += e; }
-    for (let v = 0; v < n; v++) { p[o + v] /= sum; g[o + v] = p[o + v] / rows; }
+    for (let v = 0; v < n; v++) {
+      const e = Math.exp(p[o + v] - max);
+      p[o + v] = e;
+      sum += e;
+    }
+    for (let v = 0; v < n; v++) {
+      p[o + v] /= sum;
+      g[o + v] = p[o + v] / rows;
+    }
     const y = targets[r];
     total -= Math.log(Math.max(p[o + y], 1e-30));
     g[o + y] -= 1 / rows;
@@ -105,7 +136,8 @@ function softmaxCrossEntropy(p: Vec, g: Vec, targets: Int32Array, rows: number, 
 }
 
 function adamUpdate(p: Vec, g: Vec, m: Vec, v: Vec, lr: number, c1: number, c2: number): void {
-  const b1 = 0.9, b2 = 0.999;
+  const b1 = 0.9,
+    b2 = 0.999;
   for (let i = 0; i < p.length; i++) {
     m[i] = b1 * m[i] + (1 - b1) * g[i];
     v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
@@ -136,15 +168,26 @@ function adagradUpdate(p: Vec, g: Vec, v: Vec, lr: number): void {
 
 /** The reference operations besides alloc and the cells (the cells are written on the matrix products). */
 export const referenceOps: Omit<Backend, 'name' | 'dtype' | 'fallbacks' | 'alloc' | 'cells'> = {
-  gemmNT, gemmNN, gemmTN, gatherRows, scatterAddRows, sumRows, softmaxCrossEntropy,
-  adamUpdate, sgdUpdate, rmspropUpdate, adagradUpdate,
+  gemmNT,
+  gemmNN,
+  gemmTN,
+  gatherRows,
+  scatterAddRows,
+  sumRows,
+  softmaxCrossEntropy,
+  adamUpdate,
+  sgdUpdate,
+  rmspropUpdate,
+  adagradUpdate,
 };
 
 /** The reference backend: every operation in TypeScript, on plain float32 or float64 arrays. */
 export function jsBackend(dtype: DType = 'f32'): Backend {
   const gemms: MatrixOps = { gemmNT, gemmNN, gemmTN };
   return {
-    name: `js-${dtype}`, dtype, fallbacks: [],
+    name: `js-${dtype}`,
+    dtype,
+    fallbacks: [],
     alloc: (n) => (dtype === 'f64' ? new Float64Array(n) : new Float32Array(n)),
     ...referenceOps,
     cells: referenceCells(gemms),

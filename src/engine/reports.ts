@@ -2,13 +2,13 @@
 
 export interface ProgressPoint {
   step: number;
-  totalSteps: number;       // 0 when the budget is a time
-  loss: number;             // training loss of this step, nats per token
-  valLoss: number | null;   // set on steps that ran a validation pass
-  charsPerSec: number;      // tokens per second, averaged since the start
+  totalSteps: number; // 0 when the budget is a time
+  loss: number; // training loss of this step, nats per token
+  valLoss: number | null; // set on steps that ran a validation pass
+  charsPerSec: number; // tokens per second, averaged since the start
   etaSeconds: number;
   lr: number;
-  gradNorm: number;         // global gradient norm before clipping
+  gradNorm: number; // global gradient norm before clipping
   clipped: boolean;
   elapsedSeconds: number;
 }
@@ -24,17 +24,17 @@ export const HISTOGRAM_BINS = 20;
 
 export interface GateSaturation {
   layer: number;
-  gate: string;             // course notation: Γu, Γf, Γo, Γr, c̃
-  low: number;              // fraction of values < 0.05
-  high: number;             // fraction of values > 0.95
-  histogram: number[];      // HISTOGRAM_BINS fractions, bins of equal width over [0, 1]
+  gate: string; // course notation: Γu, Γf, Γo, Γr, c̃
+  low: number; // fraction of values < 0.05
+  high: number; // fraction of values > 0.95
+  histogram: number[]; // HISTOGRAM_BINS fractions, bins of equal width over [0, 1]
 }
 
 export interface DiagnosticsReport {
-  label: string;            // e.g. "LSTM-128"
+  label: string; // e.g. "LSTM-128"
   cell: string;
   layers: number;
-  steps: number;            // T of the window
+  steps: number; // T of the window
   /** gradNorms[layer][t-1] = ‖∂L<T>/∂a<t>‖ for t = 1…T */
   gradNorms: number[][];
   gates: GateSaturation[];

@@ -7,7 +7,7 @@ import { SeqLabError } from './errors';
 
 export interface NamedTensor {
   shape: number[];
-  data: Float32Array | Float64Array;   // written as F32
+  data: Float32Array | Float64Array; // written as F32
 }
 
 export interface SafetensorsFile {
@@ -45,7 +45,8 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsF
   if (bytes.length < 8) throw bad('the file is too short to hold a header (truncated?)');
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (n > BigInt(MAX_HEADER)) throw bad(`its header claims ${n} bytes, more than the ${MAX_HEADER}-byte limit`);
-  if (8n + n > BigInt(bytes.length)) throw bad(`its header claims ${n} bytes but the file has only ${bytes.length - 8} after the length (truncated?)`);
+  if (8n + n > BigInt(bytes.length))
+    throw bad(`its header claims ${n} bytes but the file has only ${bytes.length - 8} after the length (truncated?)`);
   const headerEnd = 8 + Number(n);
   let header: unknown;
   try {
@@ -53,7 +54,8 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsF
   } catch {
     throw bad('its header is not valid JSON');
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw bad('its header is not a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw bad('its header is not a JSON object');
   const entries = Object.entries(header as Record<string, unknown>);
   const metadata: Record<string, string> = {};
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
@@ -71,9 +73,12 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsF
     const t = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof t !== 'object' || t === null) throw bad(`tensor "${key}" is not described by an object`);
     if (t.dtype !== 'F32') throw bad(`tensor "${key}" has dtype ${JSON.stringify(t.dtype)}; only F32 is supported`);
-    const shape = t.shape, offs = t.data_offsets;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad(`tensor "${key}" has an invalid shape`);
-    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad(`tensor "${key}" has invalid data_offsets`);
+    const shape = t.shape,
+      offs = t.data_offsets;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw bad(`tensor "${key}" has an invalid shape`);
+    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw bad(`tensor "${key}" has invalid data_offsets`);
     const [begin, end] = offs as number[];
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     if (end < begin || end - begin !== count * 4) throw bad(`tensor "${key}": data_offsets do not match its shape`);
@@ -101,7 +106,11 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     }
     renameSync(tmp, path);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw new SeqLabError(`cannot write ${path}: ${(e as Error).message}`);
   }
 }
@@ -113,6 +122,7 @@ export function readCheckpointBytes(path: string): Uint8Array {
   } catch {
     throw new SeqLabError(`cannot read ${path}: no such file`);
   }
-  if (size > 4 * 1024 * 1024 * 1024) throw new SeqLabError(`${path} is ${size} bytes, too large for a SeqLab checkpoint`);
+  if (size > 4 * 1024 * 1024 * 1024)
+    throw new SeqLabError(`${path} is ${size} bytes, too large for a SeqLab checkpoint`);
   return readFileSync(path);
 }

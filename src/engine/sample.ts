@@ -10,20 +10,26 @@ import { Rng } from './rng';
 
 export interface SampleOptions {
   prime: string;
-  length: number;        // tokens to generate
-  temperature: number;   // > 0; ignored when greedy
-  topK: number;          // 0 = off
-  topP: number;          // 1 = off
+  length: number; // tokens to generate
+  temperature: number; // > 0; ignored when greedy
+  topK: number; // 0 = off
+  topP: number; // 1 = off
   greedy: boolean;
   seed: number;
-  stopAtEos: boolean;    // word level: stop at <EOS>
-  allowUnk: boolean;     // word level: may <UNK> be drawn?
+  stopAtEos: boolean; // word level: stop at <EOS>
+  allowUnk: boolean; // word level: may <UNK> be drawn?
 }
 
 export const defaultSampleOptions: SampleOptions = {
-  prime: '', length: OPTIONS.length.default, temperature: OPTIONS.temperature.default, topK: OPTIONS.topK.default,
-  topP: OPTIONS.topP.default, greedy: OPTIONS.greedy.default, seed: OPTIONS.seed.default,
-  stopAtEos: OPTIONS.stopAtEos.default, allowUnk: !OPTIONS.noUnk.default,
+  prime: '',
+  length: OPTIONS.length.default,
+  temperature: OPTIONS.temperature.default,
+  topK: OPTIONS.topK.default,
+  topP: OPTIONS.topP.default,
+  greedy: OPTIONS.greedy.default,
+  seed: OPTIONS.seed.default,
+  stopAtEos: OPTIONS.stopAtEos.default,
+  allowUnk: !OPTIONS.noUnk.default,
 };
 
 const PRIME_WINDOW = 256;
@@ -36,10 +42,13 @@ export function validateSampleOptions(o: SampleOptions): SampleOptions {
 export class Sampler {
   private readonly net: Network;
   private readonly V: number;
-  private last = -1;   // row of the logits that predicts the next token
+  private last = -1; // row of the logits that predicts the next token
   private written = ''; // the primer and what was generated since: new text is spaced to follow it
 
-  constructor(readonly model: Model, k: Backend) {
+  constructor(
+    readonly model: Model,
+    k: Backend,
+  ) {
     this.net = new Network({ ...model.config, dropout: 0 }, model.params, k, PRIME_WINDOW, 1, new Rng(0));
     this.V = model.config.vocabSize;
   }
@@ -64,11 +73,17 @@ export class Sampler {
 
   /** softmax(logits / temperature) of the next token. */
   nextDistribution(temperature = 1): Float64Array {
-    const V = this.V, o = this.last * V, logits = this.net.logits, p = new Float64Array(V);
+    const V = this.V,
+      o = this.last * V,
+      logits = this.net.logits,
+      p = new Float64Array(V);
     let max = -Infinity;
     for (let v = 0; v < V; v++) max = Math.max(max, logits[o + v] / temperature);
     let sum = 0;
-    for (let v = 0; v < V; v++) { p[v] = Math.exp(logits[o + v] / temperature - max); sum += p[v]; }
+    for (let v = 0; v < V; v++) {
+      p[v] = Math.exp(logits[o + v] / temperature - max);
+      sum += p[v];
+    }
     for (let v = 0; v < V; v++) p[v] /= sum;
     return p;
   }
@@ -76,7 +91,10 @@ export class Sampler {
   /** The k most likely next tokens after the primer, with probabilities. */
   top(k: number): { token: string; p: number }[] {
     const p = this.nextDistribution();
-    return Array.from(p.keys()).sort((a, b) => p[b] - p[a]).slice(0, k).map((i) => ({ token: this.model.tokenizer.token(i), p: p[i] }));
+    return Array.from(p.keys())
+      .sort((a, b) => p[b] - p[a])
+      .slice(0, k)
+      .map((i) => ({ token: this.model.tokenizer.token(i), p: p[i] }));
   }
 
   /** Generates text after the primer. Returns only the new text. */
@@ -92,7 +110,8 @@ export class Sampler {
   }
 
   private extend(o: SampleOptions): string {
-    const rng = new Rng(o.seed), tok = this.model.tokenizer;
+    const rng = new Rng(o.seed),
+      tok = this.model.tokenizer;
     const out: number[] = [];
     const one = new Int32Array(1);
     for (let i = 0; i < o.length; i++) {

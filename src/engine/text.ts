@@ -10,10 +10,13 @@ export const DEFAULT_MAX_BYTES = OPTIONS.maxFileSizeMB.default * 1048576;
 export function decodeText(bytes: Uint8Array, name: string, maxBytes = DEFAULT_MAX_BYTES): string {
   if (bytes.length === 0) throw new SeqLabError(`${name} is empty: there is nothing to learn from`);
   if (bytes.length > maxBytes) {
-    throw new SeqLabError(`${name} is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit; use a smaller file or raise the limit`);
+    throw new SeqLabError(
+      `${name} is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit; use a smaller file or raise the limit`,
+    );
   }
   const probe = bytes.subarray(0, 65536);
-  if (probe.includes(0)) throw new SeqLabError(`${name} looks binary (it contains NUL bytes); SeqLab trains on text files`);
+  if (probe.includes(0))
+    throw new SeqLabError(`${name} looks binary (it contains NUL bytes); SeqLab trains on text files`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -36,7 +39,9 @@ export function readTextFile(path: string, maxBytes = DEFAULT_MAX_BYTES): string
     throw new SeqLabError(`cannot read ${path}: no such file`);
   }
   if (size > maxBytes) {
-    throw new SeqLabError(`${path} is ${(size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit; use a smaller file or raise the limit`);
+    throw new SeqLabError(
+      `${path} is ${(size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit; use a smaller file or raise the limit`,
+    );
   }
   return decodeText(readFileSync(path), path, maxBytes);
 }

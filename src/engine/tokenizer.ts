@@ -9,20 +9,20 @@ export const EOS = '<EOS>';
 
 export interface TokenizerSpec {
   level: 'char' | 'word';
-  vocab: string[];          // tokens in index order
-  lowercase: boolean;       // word level
+  vocab: string[]; // tokens in index order
+  lowercase: boolean; // word level
 }
 
 export class Tokenizer {
   private readonly index = new Map<string, number>();
-  readonly unk: number;     // −1 when the vocabulary has no <UNK>
+  readonly unk: number; // −1 when the vocabulary has no <UNK>
   readonly eos: number;
 
   constructor(readonly spec: TokenizerSpec) {
     spec.vocab.forEach((t, i) => this.index.set(t, i));
     if (this.index.size !== spec.vocab.length) throw new SeqLabError('the vocabulary has duplicate tokens');
-    this.unk = spec.level === 'word' ? this.index.get(UNK) ?? -1 : -1;
-    this.eos = spec.level === 'word' ? this.index.get(EOS) ?? -1 : -1;
+    this.unk = spec.level === 'word' ? (this.index.get(UNK) ?? -1) : -1;
+    this.eos = spec.level === 'word' ? (this.index.get(EOS) ?? -1) : -1;
   }
 
   get size(): number {
@@ -46,8 +46,13 @@ export class Tokenizer {
       else missing.add(p);
     });
     if (missing.size > 0) {
-      const shown = [...missing].slice(0, 10).map((c) => JSON.stringify(c)).join(', ');
-      throw new SeqLabError(`the text has ${missing.size} character(s) the model's vocabulary does not know: ${shown}${missing.size > 10 ? ', …' : ''}`);
+      const shown = [...missing]
+        .slice(0, 10)
+        .map((c) => JSON.stringify(c))
+        .join(', ');
+      throw new SeqLabError(
+        `the text has ${missing.size} character(s) the model's vocabulary does not know: ${shown}${missing.size > 10 ? ', …' : ''}`,
+      );
     }
     return ids;
   }
@@ -69,8 +74,11 @@ export class Tokenizer {
       for (let i = 0; i < ids.length; i++) s += this.spec.vocab[ids[i]];
       return s;
     }
-    const last = after === '' || /\s$/u.test(after) ? EOS : after.match(WORD)?.at(-1) ?? EOS;
-    return joinWords(Array.from(ids, (i) => this.spec.vocab[i]), last);
+    const last = after === '' || /\s$/u.test(after) ? EOS : (after.match(WORD)?.at(-1) ?? EOS);
+    return joinWords(
+      Array.from(ids, (i) => this.spec.vocab[i]),
+      last,
+    );
   }
 
   token(id: number): string {
@@ -96,7 +104,11 @@ const NO_SPACE_AFTER = /^[([{“‘]$/;
 function joinWords(words: string[], prev = EOS): string {
   let s = '';
   for (const w of words) {
-    if (w === EOS) { s += '\n'; prev = w; continue; }
+    if (w === EOS) {
+      s += '\n';
+      prev = w;
+      continue;
+    }
     if (prev !== EOS && !NO_SPACE_BEFORE.test(w) && !NO_SPACE_AFTER.test(prev)) s += ' ';
     s += w;
     prev = w;
@@ -113,7 +125,8 @@ export function buildCharTokenizer(text: string): Tokenizer {
 export function buildWordTokenizer(text: string, minCount: number, lowercase: boolean): Tokenizer {
   const counts = new Map<string, number>();
   for (const w of wordPieces(text, lowercase)) if (w !== EOS) counts.set(w, (counts.get(w) ?? 0) + 1);
-  const kept = [...counts].filter(([, n]) => n >= minCount)
+  const kept = [...counts]
+    .filter(([, n]) => n >= minCount)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([w]) => w);
   return new Tokenizer({ level: 'word', vocab: [UNK, EOS, ...kept], lowercase });

@@ -19,8 +19,13 @@ import { buildCharTokenizer, buildWordTokenizer, Tokenizer } from './tokenizer';
 export const MAX_VAL_TOKENS = 65536;
 
 export class DivergedError extends SeqLabError {
-  constructor(readonly step: number, readonly loss: number) {
-    super(`training diverged at step ${step} (loss ${Number.isFinite(loss) ? loss.toFixed(2) : loss}); lower the learning rate or the clip threshold`);
+  constructor(
+    readonly step: number,
+    readonly loss: number,
+  ) {
+    super(
+      `training diverged at step ${step} (loss ${Number.isFinite(loss) ? loss.toFixed(2) : loss}); lower the learning rate or the clip threshold`,
+    );
   }
 }
 
@@ -65,7 +70,8 @@ export function buildTokenizer(text: string, train: TrainConfig): Tokenizer {
 export function fitToText(train: TrainConfig, tokens: number): TrainConfig {
   const usable = Math.floor(tokens * (1 - train.valFraction));
   let { batchSize, seqLength } = train;
-  while (batchSize > 1 && Math.floor(usable / batchSize) < seqLength + 1) batchSize = Math.max(1, Math.floor(batchSize / 2));
+  while (batchSize > 1 && Math.floor(usable / batchSize) < seqLength + 1)
+    batchSize = Math.max(1, Math.floor(batchSize / 2));
   while (seqLength > 4 && Math.floor(usable / batchSize) < seqLength + 1) seqLength = Math.floor(seqLength / 2);
   return { ...train, batchSize, seqLength };
 }
@@ -80,8 +86,15 @@ export class Trainer {
   private readonly targets: Int32Array;
   private readonly textHash: string;
 
-  private constructor(readonly model: Model, readonly train: TrainConfig, readonly k: Backend, text: string,
-    private readonly rng: Rng, private readonly optimizer: OptimizerState, resume: TrainingState | null) {
+  private constructor(
+    readonly model: Model,
+    readonly train: TrainConfig,
+    readonly k: Backend,
+    text: string,
+    private readonly rng: Rng,
+    private readonly optimizer: OptimizerState,
+    resume: TrainingState | null,
+  ) {
     const tokens = model.tokenizer.encode(text);
     const { train: trainTokens, val } = splitTokens(tokens, train.valFraction);
     this.batcher = new StreamBatcher(trainTokens, train.batchSize, train.seqLength);
@@ -100,16 +113,26 @@ export class Trainer {
   }
 
   /** A new model for this text. */
-  static create(text: string, modelOptions: Partial<ModelConfig>, train: TrainConfig, k: Backend, options: { fit?: boolean } = {}): Trainer {
+  static create(
+    text: string,
+    modelOptions: Partial<ModelConfig>,
+    train: TrainConfig,
+    k: Backend,
+    options: { fit?: boolean } = {},
+  ): Trainer {
     validateTrainConfig(train);
     const tokenizer = buildTokenizer(text, train);
     if (options.fit) train = fitToText(train, tokenizer.pieces(text).length);
     if (tokenizer.size < 2) {
-      throw new SeqLabError(`the text has a vocabulary of ${tokenizer.size} token (${JSON.stringify(tokenizer.spec.vocab[0] ?? '')}); a model needs at least 2 distinct tokens to learn anything`);
+      throw new SeqLabError(
+        `the text has a vocabulary of ${tokenizer.size} token (${JSON.stringify(tokenizer.spec.vocab[0] ?? '')}); a model needs at least 2 distinct tokens to learn anything`,
+      );
     }
     const config = validateModelConfig({ ...defaultModelConfig, ...modelOptions, vocabSize: tokenizer.size });
     if (config.bidirectional) {
-      throw new SeqLabError('a bidirectional network cannot be a left-to-right language model (it would see the next token); use it for tagging or classification');
+      throw new SeqLabError(
+        'a bidirectional network cannot be a left-to-right language model (it would see the next token); use it for tagging or classification',
+      );
     }
     const rng = new Rng(train.seed);
     const params = initParams(config, k, rng);
@@ -119,17 +142,27 @@ export class Trainer {
 
   /** Continues a checkpoint's run on this text; `train` may change budgets and the learning rate. */
   static resume(ck: Checkpoint, text: string, trainOverrides: Partial<TrainConfig>, k: Backend): Trainer {
-    if (!ck.training) throw new SeqLabError('the checkpoint has no training state (it was saved for sampling only); start a new training instead');
+    if (!ck.training)
+      throw new SeqLabError(
+        'the checkpoint has no training state (it was saved for sampling only); start a new training instead',
+      );
     const t = ck.training;
     const train = validateTrainConfig({ ...t.train, ...trainOverrides });
     if (train.optimizer !== t.optimizer.kind || train.level !== t.train.level) {
-      throw new SeqLabError('resume keeps the checkpoint\'s optimizer and tokenizer level; start a new training to change them');
+      throw new SeqLabError(
+        "resume keeps the checkpoint's optimizer and tokenizer level; start a new training to change them",
+      );
     }
     const fresh = buildTokenizer(text, train).spec.vocab;
     const known = new Set(ck.model.tokenizer.spec.vocab);
     const unknown = fresh.filter((v) => !known.has(v));
     if (train.level === 'char' && unknown.length > 0) {
-      throw new SeqLabError(`cannot resume: the text uses ${unknown.length} character(s) the checkpoint's vocabulary does not have (${unknown.slice(0, 8).map((c) => JSON.stringify(c)).join(', ')}); train a new model on this text instead`);
+      throw new SeqLabError(
+        `cannot resume: the text uses ${unknown.length} character(s) the checkpoint's vocabulary does not have (${unknown
+          .slice(0, 8)
+          .map((c) => JSON.stringify(c))
+          .join(', ')}); train a new model on this text instead`,
+      );
     }
     return new Trainer(ck.model, train, k, text, new Rng(t.rng), t.optimizer, t);
   }
@@ -171,8 +204,13 @@ export class Trainer {
     return {
       model: this.model,
       training: {
-        train: this.train, step: this.step, rng: this.rng.state(), optimizer: this.optimizer,
-        position: this.batcher.position, textHash: this.textHash, hidden: this.net.stateVectors(),
+        train: this.train,
+        step: this.step,
+        rng: this.rng.state(),
+        optimizer: this.optimizer,
+        position: this.batcher.position,
+        textHash: this.textHash,
+        hidden: this.net.stateVectors(),
       },
     };
   }
@@ -180,13 +218,20 @@ export class Trainer {
   /** Trains until the step or time budget is spent or shouldStop() says so. */
   async run(hooks: RunHooks = {}): Promise<RunResult> {
     const { train } = this;
-    const start = performance.now(), firstStep = this.step;
+    const start = performance.now(),
+      firstStep = this.step;
     const totalSteps = train.steps > 0 ? firstStep + train.steps : 0;
     const tokensPerStep = train.batchSize * train.seqLength;
-    let valLoss: number | null = null, stopped = false;
-    const done = () => (totalSteps > 0 && this.step >= totalSteps) || (train.seconds > 0 && (performance.now() - start) / 1000 >= train.seconds);
+    let valLoss: number | null = null,
+      stopped = false;
+    const done = () =>
+      (totalSteps > 0 && this.step >= totalSteps) ||
+      (train.seconds > 0 && (performance.now() - start) / 1000 >= train.seconds);
     while (!done()) {
-      if (hooks.shouldStop?.()) { stopped = true; break; }
+      if (hooks.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
       const r = this.trainStep();
       const elapsed = (performance.now() - start) / 1000;
       const stepsDone = this.step - firstStep;
@@ -197,14 +242,29 @@ export class Trainer {
       const rate = stepsDone / Math.max(elapsed, 1e-9);
       const eta = totalSteps > 0 ? (totalSteps - this.step) / rate : Math.max(0, train.seconds - elapsed);
       hooks.onProgress?.({
-        step: this.step, totalSteps, loss: r.loss, valLoss: v, charsPerSec: (stepsDone * tokensPerStep) / Math.max(elapsed, 1e-9),
-        etaSeconds: eta, lr: r.lr, gradNorm: r.gradNorm, clipped: r.clipped, elapsedSeconds: elapsed,
+        step: this.step,
+        totalSteps,
+        loss: r.loss,
+        valLoss: v,
+        charsPerSec: (stepsDone * tokensPerStep) / Math.max(elapsed, 1e-9),
+        etaSeconds: eta,
+        lr: r.lr,
+        gradNorm: r.gradNorm,
+        clipped: r.clipped,
+        elapsedSeconds: elapsed,
       });
-      if (hooks.onCheckpoint && hooks.checkpointEvery && this.step % hooks.checkpointEvery === 0) hooks.onCheckpoint(this.checkpoint());
+      if (hooks.onCheckpoint && hooks.checkpointEvery && this.step % hooks.checkpointEvery === 0)
+        hooks.onCheckpoint(this.checkpoint());
       if (hooks.yieldBetweenSteps) await new Promise((resolve) => setImmediate(resolve));
     }
     hooks.onCheckpoint?.(this.checkpoint());
     const elapsed = (performance.now() - start) / 1000;
-    return { steps: this.step - firstStep, stopped, valLoss, charsPerSec: ((this.step - firstStep) * tokensPerStep) / Math.max(elapsed, 1e-9), clipEvents: this.clipEvents };
+    return {
+      steps: this.step - firstStep,
+      stopped,
+      valLoss,
+      charsPerSec: ((this.step - firstStep) * tokensPerStep) / Math.max(elapsed, 1e-9),
+      clipEvents: this.clipEvents,
+    };
   }
 }

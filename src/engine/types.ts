@@ -14,8 +14,8 @@ export type GruForm = (typeof GRU_FORMS)[number];
 
 /** A recurrent cell's own weights (the layer keeps the input side W_ih, b_ih). */
 export interface CellWeights {
-  whh: Vec;  // [G·H, H]   W_hh (PyTorch weight_hh_l*)
-  bhh: Vec;  // [G·H]      b_hh
+  whh: Vec; // [G·H, H]   W_hh (PyTorch weight_hh_l*)
+  bhh: Vec; // [G·H]      b_hh
   dwhh: Vec; // gradients, accumulated
   dbhh: Vec;
 }
@@ -25,13 +25,13 @@ export interface CellWeights {
  * G·H is the width of a cell's pre-activations (G gate blocks of H).
  */
 export interface CellBuffers {
-  h: Vec;      // [(T+1)·B·H]  a<0> … a<T>          (block 0 is the initial state)
-  c: Vec;      // [(T+1)·B·H]  c<0> … c<T>          (LSTM only; empty otherwise)
-  gates: Vec;  // [T·B·G·H]    activated gate values (diagnostics read them)
-  extra: Vec;  // [T·B·H]      what a cell keeps for its backward pass (see each cell)
-  dxw: Vec;    // [T·B·G·H]    ∂L/∂xw<t>: gradient of the input-side pre-activations
-  dhh: Vec;    // [T·B·G·H]    ∂L/∂(recurrent pre-activations); equals dxw except in the GRU
-  dh: Vec;     // [B·H]        running ∂L/∂a<t>; after backward: ∂L/∂a<0>
-  dc: Vec;     // [B·H]        running ∂L/∂c<t> (LSTM)
-  tmp: Vec;    // [B·G·H]      scratch
+  h: Vec; // [(T+1)·B·H]  a<0> … a<T>          (block 0 is the initial state)
+  c: Vec; // [(T+1)·B·H]  c<0> … c<T>          (LSTM only; empty otherwise)
+  gates: Vec; // [T·B·G·H]    activated gate values (diagnostics read them)
+  extra: Vec; // [T·B·H]      what a cell keeps for its backward pass (see each cell)
+  dxw: Vec; // [T·B·G·H]    ∂L/∂xw<t>: gradient of the input-side pre-activations
+  dhh: Vec; // [T·B·G·H]    ∂L/∂(recurrent pre-activations); equals dxw except in the GRU
+  dh: Vec; // [B·H]        running ∂L/∂a<t>; after backward: ∂L/∂a<0>
+  dc: Vec; // [B·H]        running ∂L/∂c<t> (LSTM)
+  tmp: Vec; // [B·G·H]      scratch
 }

@@ -34,7 +34,8 @@ function modelDocumentUri(runs: Runs): vscode.Uri {
 /** Asks for a number the option allows, proposing its setting's value. */
 async function askNumber(prompt: string, value: number, option: NumberOption): Promise<number | undefined> {
   const s = await vscode.window.showInputBox({
-    prompt, value: String(value),
+    prompt,
+    value: String(value),
     validateInput: (v) => (v.trim() !== '' && isAllowed(option, Number(v)) ? undefined : allowedValues(option)),
   });
   return s === undefined ? undefined : Number(s);
@@ -47,16 +48,19 @@ function diagnoseTask(doc: vscode.TextDocument, runs: Runs): TaskOf<'diagnose'> 
 }
 
 export function registerCommands(context: vscode.ExtensionContext, runs: Runs, inline: InlineSampleProvider): void {
-  const guard = <A extends unknown[], R>(fn: (...args: A) => Promise<R> | R) => async (...args: A): Promise<R | undefined> => {
-    try {
-      return await fn(...args);
-    } catch (e) {
-      const message = e instanceof SeqLabError ? e.message : `unexpected error: ${(e as Error).message}`;
-      void vscode.window.showErrorMessage(`SeqLab: ${message}`);
-      throw e;
-    }
-  };
-  const register = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, guard(fn as (...a: unknown[]) => unknown)));
+  const guard =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R> | R) =>
+    async (...args: A): Promise<R | undefined> => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        const message = e instanceof SeqLabError ? e.message : `unexpected error: ${(e as Error).message}`;
+        void vscode.window.showErrorMessage(`SeqLab: ${message}`);
+        throw e;
+      }
+    };
+  const register = (id: string, fn: (...args: never[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, guard(fn as (...a: unknown[]) => unknown)));
 
   register('seqlab.trainChar', () => runs.start(activeDocument(), 'char'));
   register('seqlab.trainWord', () => runs.start(activeDocument(), 'word'));
@@ -72,15 +76,20 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
 
   register('seqlab.sampleText', async (args?: SampleArgs) => {
     const uri = modelDocumentUri(runs);
-    const prime = args?.prime ?? (await vscode.window.showInputBox({ prompt: 'Primer text (empty: start from nothing)', value: '' }));
+    const prime =
+      args?.prime ??
+      (await vscode.window.showInputBox({ prompt: 'Primer text (empty: start from nothing)', value: '' }));
     if (prime === undefined) return undefined;
     const length = args?.length ?? (await askNumber('How many characters?', setting('length'), OPTIONS.length));
     if (length === undefined) return undefined;
-    const temperature = args?.temperature
-      ?? (await askNumber('Temperature (lower: safer, higher: wilder)', setting('temperature'), OPTIONS.temperature));
+    const temperature =
+      args?.temperature ??
+      (await askNumber('Temperature (lower: safer, higher: wilder)', setting('temperature'), OPTIONS.temperature));
     if (temperature === undefined) return undefined;
-    const text = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SeqLab: sampling…' },
-      () => runs.infer(uri, { kind: 'sample', options: { prime, length, temperature, seed: Date.now() % 1e9 } }));
+    const text = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'SeqLab: sampling…' },
+      () => runs.infer(uri, { kind: 'sample', options: { prime, length, temperature, seed: Date.now() % 1e9 } }),
+    );
     const doc = await vscode.workspace.openTextDocument({ content: prime + text, language: 'plaintext' });
     await vscode.window.showTextDocument(doc, { preview: false });
     return doc;
@@ -89,7 +98,8 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
   register('seqlab.sampleFromCursor', async () => {
     const editor = vscode.window.activeTextEditor;
     if (!editor) throw new SeqLabError('place the cursor in a text file first.');
-    if (!runs.store.hasModel(editor.document.uri)) throw new SeqLabError('this file has no trained model yet; run "SeqLab: Train char model on this file" first.');
+    if (!runs.store.hasModel(editor.document.uri))
+      throw new SeqLabError('this file has no trained model yet; run "SeqLab: Train char model on this file" first.');
     return inline.sampleAtCursor(editor);
   });
 
@@ -110,7 +120,10 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
       await runs.waitForEnd();
       if (runs.view?.state !== 'done') break; // stopped or failed: show what there is
       const report = await runs.infer(doc.uri, diagnoseTask(doc, runs), cell);
-      reports.push({ ...report, lossCurve: runs.view.points.map((p) => ({ step: p.step, loss: p.loss, valLoss: p.valLoss })) });
+      reports.push({
+        ...report,
+        lossCurve: runs.view.points.map((p) => ({ step: p.step, loss: p.loss, valLoss: p.valLoss })),
+      });
     }
     if (reports.length) DiagnosticsPanel.show(context.extensionUri, reports);
     return reports;
@@ -118,7 +131,12 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
 
   register('seqlab.saveModel', async (args?: { to?: vscode.Uri }) => {
     const uri = modelDocumentUri(runs);
-    const target = args?.to ?? (await vscode.window.showSaveDialog({ filters: { 'SeqLab checkpoint': ['safetensors'] }, saveLabel: 'Save model' }));
+    const target =
+      args?.to ??
+      (await vscode.window.showSaveDialog({
+        filters: { 'SeqLab checkpoint': ['safetensors'] },
+        saveLabel: 'Save model',
+      }));
     if (!target) return undefined;
     await vscode.workspace.fs.copy(vscode.Uri.file(runs.store.checkpointPath(uri)), target, { overwrite: true });
     return target;
@@ -126,7 +144,11 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
 
   register('seqlab.loadModel', async (args?: { from?: vscode.Uri }) => {
     const doc = activeDocument();
-    const from = args?.from ?? (await vscode.window.showOpenDialog({ filters: { 'SeqLab checkpoint': ['safetensors'] }, canSelectMany: false }))?.[0];
+    const from =
+      args?.from ??
+      (
+        await vscode.window.showOpenDialog({ filters: { 'SeqLab checkpoint': ['safetensors'] }, canSelectMany: false })
+      )?.[0];
     if (!from) return undefined;
     if (!existsSync(from.fsPath)) throw new SeqLabError(`${from.fsPath} does not exist.`);
     await runs.adopt(doc, from.fsPath);
@@ -135,10 +157,17 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
 
   register('seqlab.exportTorch', async (args?: { to?: vscode.Uri }) => {
     const uri = modelDocumentUri(runs);
-    const to = args?.to ?? (await vscode.window.showSaveDialog({ filters: { 'PyTorch safetensors': ['safetensors'] }, saveLabel: 'Export for PyTorch' }));
+    const to =
+      args?.to ??
+      (await vscode.window.showSaveDialog({
+        filters: { 'PyTorch safetensors': ['safetensors'] },
+        saveLabel: 'Export for PyTorch',
+      }));
     if (!to) return undefined;
     await runs.infer(uri, { kind: 'export', outPath: to.fsPath });
-    void vscode.window.showInformationMessage(`SeqLab: exported ${to.fsPath} (load it into nn.LSTM/GRU/RNN + nn.Linear; see the README).`);
+    void vscode.window.showInformationMessage(
+      `SeqLab: exported ${to.fsPath} (load it into nn.LSTM/GRU/RNN + nn.Linear; see the README).`,
+    );
     return to;
   });
 }

@@ -14,7 +14,10 @@ export class DiagnosticsPanel {
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
 
-  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+  ) {
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = htmlFor(panel.webview, extensionUri, 'diagnostics', 'SeqLab diagnostics');
     panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw), null, this.disposables);
@@ -34,7 +37,12 @@ export class DiagnosticsPanel {
   /** Shows reports (one per model: several when cells were compared) in the one panel. */
   static show(extensionUri: vscode.Uri, reports: DiagnosticsReport[]): DiagnosticsPanel {
     if (!DiagnosticsPanel.current) {
-      const panel = vscode.window.createWebviewPanel(DiagnosticsPanel.viewType, 'SeqLab diagnostics', vscode.ViewColumn.Beside, webviewOptions(extensionUri));
+      const panel = vscode.window.createWebviewPanel(
+        DiagnosticsPanel.viewType,
+        'SeqLab diagnostics',
+        vscode.ViewColumn.Beside,
+        webviewOptions(extensionUri),
+      );
       DiagnosticsPanel.current = new DiagnosticsPanel(panel, extensionUri);
     }
     const p = DiagnosticsPanel.current;
@@ -57,11 +65,17 @@ export class DiagnosticsPanel {
       if (this.reports.length) this.post({ type: 'diagnostics', reports: this.reports });
     } else if (m.type === 'save') {
       const target = await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), m.name),
+        defaultUri: vscode.Uri.joinPath(
+          vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()),
+          m.name,
+        ),
         filters: m.format === 'png' ? { 'PNG image': ['png'] } : { CSV: ['csv'] },
       });
       if (!target) return;
-      const bytes = m.format === 'png' ? Buffer.from(m.data.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(m.data, 'utf8');
+      const bytes =
+        m.format === 'png'
+          ? Buffer.from(m.data.replace(/^data:image\/png;base64,/, ''), 'base64')
+          : Buffer.from(m.data, 'utf8');
       writeFileSync(target.fsPath, bytes);
     }
   }

@@ -24,15 +24,26 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
   const inline = new InlineSampleProvider(runs);
   const sidebar = new SidebarProvider(context.extensionUri, runs, (m) => {
     if (m.type !== 'command') return;
-    const id = { train: 'seqlab.trainChar', stop: 'seqlab.stop', resume: 'seqlab.resume', sample: 'seqlab.sampleText', diagnostics: 'seqlab.openDiagnostics' }[m.command];
+    const id = {
+      train: 'seqlab.trainChar',
+      stop: 'seqlab.stop',
+      resume: 'seqlab.resume',
+      sample: 'seqlab.sampleText',
+      diagnostics: 'seqlab.openDiagnostics',
+    }[m.command];
     void vscode.commands.executeCommand(id).then(undefined, () => undefined); // errors are shown by the command
   });
   const documents: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
   context.subscriptions.push(
     runs,
     sidebar,
-    vscode.window.registerWebviewViewProvider(SidebarProvider.viewId, sidebar, { webviewOptions: { retainContextWhenHidden: false } }),
-    vscode.window.registerWebviewPanelSerializer(DiagnosticsPanel.viewType, DiagnosticsPanel.serializer(context.extensionUri)),
+    vscode.window.registerWebviewViewProvider(SidebarProvider.viewId, sidebar, {
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+    vscode.window.registerWebviewPanelSerializer(
+      DiagnosticsPanel.viewType,
+      DiagnosticsPanel.serializer(context.extensionUri),
+    ),
     vscode.languages.registerHoverProvider(documents, new ModelHoverProvider(runs)),
     vscode.languages.registerInlineCompletionItemProvider(documents, inline),
     createStatusBar(runs),

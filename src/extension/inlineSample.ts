@@ -17,7 +17,12 @@ export class InlineSampleProvider implements vscode.InlineCompletionItemProvider
     const pos = editor.selection.active;
     const length = Math.min(setting('length'), 200);
     const r = await continuationAt(this.runs, editor.document, pos, 1000, length, setting('temperature'));
-    this.pending = { uri: editor.document.uri.toString(), line: pos.line, character: pos.character, text: r.continuation };
+    this.pending = {
+      uri: editor.document.uri.toString(),
+      line: pos.line,
+      character: pos.character,
+      text: r.continuation,
+    };
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
     return r.continuation;
   }

@@ -10,7 +10,7 @@ import { ClipEvent, RunView } from '../protocol';
 
 export interface StoredRun {
   uri: string;
-  tag: string;          // '' for the file's model; the cell name for the extra models of "Compare cells"
+  tag: string; // '' for the file's model; the cell name for the extra models of "Compare cells"
 
   view: RunView;
   clipEvents: ClipEvent[];
@@ -48,7 +48,8 @@ export class ModelStore {
   save(run: StoredRun): void {
     const points = run.view.points;
     const stride = Math.ceil(points.length / MAX_SAVED_POINTS);
-    const thinned = stride <= 1 ? points : points.filter((p, i) => i % stride === 0 || p.valLoss !== null || i === points.length - 1);
+    const thinned =
+      stride <= 1 ? points : points.filter((p, i) => i % stride === 0 || p.valLoss !== null || i === points.length - 1);
     const file = join(this.folder(vscode.Uri.parse(run.uri)), 'run.json');
     writeFileSync(file + '.tmp', JSON.stringify({ ...run, view: { ...run.view, points: thinned } }));
     renameSync(file + '.tmp', file);
@@ -66,7 +67,9 @@ export class ModelStore {
       try {
         const mtime = statSync(file).mtimeMs;
         if (!best || mtime > best.mtime) best = { file, mtime };
-      } catch { /* no run in this folder */ }
+      } catch {
+        /* no run in this folder */
+      }
     }
     return best ? this.readRun(best.file) : null;
   }

@@ -14,7 +14,7 @@ import { WorkerClient } from './workerClient';
 export interface StartOptions {
   cell?: 'rnn' | 'gru' | 'lstm';
   steps?: number;
-  tag?: string;      // a separate checkpoint beside the file's own model (Compare cells)
+  tag?: string; // a separate checkpoint beside the file's own model (Compare cells)
 }
 
 interface ActiveRun {
@@ -45,7 +45,10 @@ export class Runs implements vscode.Disposable {
   private inference: WorkerClient | null = null;
   private stopTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext, readonly store: ModelStore) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly store: ModelStore,
+  ) {
     this.shown = store.latest();
     if (this.shown && ['training', 'stopping'].includes(this.shown.view.state)) {
       // The window was reloaded mid-training: the checkpoint on disk is the last good state.
@@ -66,31 +69,45 @@ export class Runs implements vscode.Disposable {
   static trainableText(doc: vscode.TextDocument, maxMB: number): string {
     const name = doc.isUntitled ? 'the untitled document' : documentName(doc.uri);
     if (!ALLOWED_SCHEMES.includes(doc.uri.scheme)) {
-      throw new SeqLabError(`SeqLab trains on files and untitled documents; ${doc.uri.scheme}: documents are not supported. Save the text to a file first.`);
+      throw new SeqLabError(
+        `SeqLab trains on files and untitled documents; ${doc.uri.scheme}: documents are not supported. Save the text to a file first.`,
+      );
     }
     const text = doc.getText();
     if (text.length === 0) throw new SeqLabError(`${name} is empty: there is nothing to learn from.`);
-    if (text.includes('\u0000')) throw new SeqLabError(`${name} looks binary (it contains NUL characters); SeqLab trains on text.`);
+    if (text.includes('\u0000'))
+      throw new SeqLabError(`${name} looks binary (it contains NUL characters); SeqLab trains on text.`);
     const mb = Buffer.byteLength(text) / 1048576;
-    if (mb > maxMB) throw new SeqLabError(`${name} is ${mb.toFixed(1)} MB, over the seqlab.maxFileSizeMB limit of ${maxMB} MB. Raise the setting or train on a smaller file.`);
+    if (mb > maxMB)
+      throw new SeqLabError(
+        `${name} is ${mb.toFixed(1)} MB, over the seqlab.maxFileSizeMB limit of ${maxMB} MB. Raise the setting or train on a smaller file.`,
+      );
     return text;
   }
 
-  async start(doc: vscode.TextDocument, level: 'char' | 'word', resume = false, options: StartOptions = {}): Promise<void> {
+  async start(
+    doc: vscode.TextDocument,
+    level: 'char' | 'word',
+    resume = false,
+    options: StartOptions = {},
+  ): Promise<void> {
     const settings = readTrainingSettings(level);
-    const tag = options.tag ?? (resume ? this.shown?.tag ?? '' : '');
+    const tag = options.tag ?? (resume ? (this.shown?.tag ?? '') : '');
     if (options.cell) settings.model.cell = options.cell;
     if (options.steps) Object.assign(settings.train, { steps: options.steps, seconds: 0 });
     const text = Runs.trainableText(doc, settings.maxFileSizeMB);
     if (this.active) {
       const same = this.active.uri.toString() === doc.uri.toString();
-      throw new SeqLabError(same
-        ? 'SeqLab is already training a model on this file. Stop it first (SeqLab: Stop training).'
-        : `SeqLab trains one model at a time and is training on ${documentName(this.active.uri)}. `
-          + 'Stop it first (SeqLab: Stop training).');
+      throw new SeqLabError(
+        same
+          ? 'SeqLab is already training a model on this file. Stop it first (SeqLab: Stop training).'
+          : `SeqLab trains one model at a time and is training on ${documentName(this.active.uri)}. ` +
+              'Stop it first (SeqLab: Stop training).',
+      );
     }
     const checkpointPath = this.store.checkpointPath(doc.uri, tag);
-    if (resume && !existsSync(checkpointPath)) throw new SeqLabError('there is no saved model for this file to resume; train one first.');
+    if (resume && !existsSync(checkpointPath))
+      throw new SeqLabError('there is no saved model for this file to resume; train one first.');
     const previous = resume ? this.store.load(doc.uri) : null;
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     // Until the worker reports the model it built: the resumed run's title, or the model the settings ask for.
@@ -100,15 +117,28 @@ export class Runs implements vscode.Disposable {
       tag,
       clipEvents: previous?.clipEvents ?? [],
       view: {
-        runId, title,
-        state: 'training', message: '', points: previous?.view.points ?? [], sample: previous?.view.sample ?? '', canResume: false,
+        runId,
+        title,
+        state: 'training',
+        message: '',
+        points: previous?.view.points ?? [],
+        sample: previous?.view.sample ?? '',
+        canResume: false,
       },
     };
     let finish!: () => void;
     const finished = new Promise<void>((r) => (finish = r));
-    const worker = new WorkerClient(this.context.extensionPath, (m) => this.onWorker(m), (why) => this.onCrash(runId, why), settings.threads);
+    const worker = new WorkerClient(
+      this.context.extensionPath,
+      (m) => this.onWorker(m),
+      (why) => this.onCrash(runId, why),
+      settings.threads,
+    );
     this.active = { uri: doc.uri, checkpointPath, worker, finished, finish };
-    worker.post({ type: 'train', job: { runId, text, model: settings.model, train: settings.train, checkpointPath, resume, sampleEvery: 100 } });
+    worker.post({
+      type: 'train',
+      job: { runId, text, model: settings.model, train: settings.train, checkpointPath, resume, sampleEvery: 100 },
+    });
     this.changed.fire({ type: 'run', run: this.shown.view });
     this.showProgress(runId);
   }
@@ -122,7 +152,9 @@ export class Runs implements vscode.Disposable {
         const sub = this.onDidChange((m) => {
           if (m.type === 'progress' && m.runId === runId) {
             const p = m.points[m.points.length - 1];
-            progress.report({ message: `step ${p.step}${p.totalSteps ? `/${p.totalSteps}` : ''} · loss ${p.loss.toFixed(3)}` });
+            progress.report({
+              message: `step ${p.step}${p.totalSteps ? `/${p.totalSteps}` : ''} · loss ${p.loss.toFixed(3)}`,
+            });
           }
         });
         return active.finished.finally(() => sub.dispose());
@@ -153,7 +185,12 @@ export class Runs implements vscode.Disposable {
         this.store.save(run);
         break;
       case 'finished':
-        this.end(m.stopped ? 'stopped' : 'done', m.stopped ? `Stopped at step ${m.step}.` : `Finished: ${m.step} steps${m.valLoss !== null ? `, validation loss ${m.valLoss.toFixed(3)} nats/char` : ''}.`);
+        this.end(
+          m.stopped ? 'stopped' : 'done',
+          m.stopped
+            ? `Stopped at step ${m.step}.`
+            : `Finished: ${m.step} steps${m.valLoss !== null ? `, validation loss ${m.valLoss.toFixed(3)} nats/char` : ''}.`,
+        );
         break;
       case 'failed':
         this.end('failed', m.message);
@@ -196,7 +233,10 @@ export class Runs implements vscode.Disposable {
     this.changed.fire({ type: 'state', runId: v.runId, state: 'stopping', message: '', canResume: false });
     this.active.worker.post({ type: 'stop' });
     // A worker that does not answer in time is terminated; the last checkpoint stays.
-    this.stopTimer = setTimeout(() => this.end('stopped', 'Stopped (the worker did not answer in time; the last checkpoint is kept).'), 15000);
+    this.stopTimer = setTimeout(
+      () => this.end('stopped', 'Stopped (the worker did not answer in time; the last checkpoint is kept).'),
+      15000,
+    );
   }
 
   async waitForEnd(): Promise<void> {
@@ -205,7 +245,10 @@ export class Runs implements vscode.Disposable {
 
   /** Runs an inference task on the checkpoint of a document, in a worker of its own. */
   infer<K extends InferenceKind>(uri: vscode.Uri, task: TaskOf<K>, tag = ''): Promise<InferenceResults[K]> {
-    if (!this.store.hasModel(uri, tag)) throw new SeqLabError('there is no trained model for this file yet; run "SeqLab: Train char model on this file" first.');
+    if (!this.store.hasModel(uri, tag))
+      throw new SeqLabError(
+        'there is no trained model for this file yet; run "SeqLab: Train char model on this file" first.',
+      );
     return this.inferOn<K>(this.store.checkpointPath(uri, tag), task);
   }
 
@@ -216,15 +259,23 @@ export class Runs implements vscode.Disposable {
 
   /** Makes a checkpoint from disk the model of a document (Load model…), after the worker validated it. */
   async adopt(doc: vscode.TextDocument, path: string): Promise<void> {
-    if (this.active?.uri.toString() === doc.uri.toString()) throw new SeqLabError('stop the training on this file before loading another model into it.');
+    if (this.active?.uri.toString() === doc.uri.toString())
+      throw new SeqLabError('stop the training on this file before loading another model into it.');
     const model = await this.inferOn(path, { kind: 'describe' });
     copyFileSync(path, this.store.checkpointPath(doc.uri) + '.loading');
     renameSync(this.store.checkpointPath(doc.uri) + '.loading', this.store.checkpointPath(doc.uri));
     this.shown = {
-      uri: doc.uri.toString(), tag: '', clipEvents: [],
+      uri: doc.uri.toString(),
+      tag: '',
+      clipEvents: [],
       view: {
-        runId: `loaded-${Date.now().toString(36)}`, title: runTitle(doc.uri, model.label), state: 'stopped',
-        message: `Loaded ${basename(path)} (step ${model.step}).`, points: [], sample: '', canResume: false,
+        runId: `loaded-${Date.now().toString(36)}`,
+        title: runTitle(doc.uri, model.label),
+        state: 'stopped',
+        message: `Loaded ${basename(path)} (step ${model.step}).`,
+        points: [],
+        sample: '',
+        canResume: false,
       },
     };
     this.store.save(this.shown);
@@ -238,7 +289,9 @@ export class Runs implements vscode.Disposable {
       this.inference = null;
     }
     if (!this.inference) {
-      const onCrash = () => { this.inference = null; };
+      const onCrash = () => {
+        this.inference = null;
+      };
       this.inference = new WorkerClient(this.context.extensionPath, () => undefined, onCrash, threads);
     }
     return this.inference.request<K>(checkpointPath, task);

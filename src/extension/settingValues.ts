@@ -6,15 +6,24 @@
 import { defaultTrainConfig, ModelConfig, TrainConfig, validateTrainConfig } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
 import {
-  checkOption, ChoiceOption, Choices, OptionKey, OPTIONS, settingDefault, SwitchOption,
+  checkOption,
+  ChoiceOption,
+  Choices,
+  OptionKey,
+  OPTIONS,
+  settingDefault,
+  SwitchOption,
 } from '../engine/options';
 
 /** A setting's value by its name without "seqlab." (e.g. "hover.length"); undefined when unset. */
 export type SettingLookup = (name: string) => unknown;
 
 type SettingKey = { [K in OptionKey]: (typeof OPTIONS)[K] extends { setting: string } ? K : never }[OptionKey];
-type SettingValue<K extends SettingKey> = (typeof OPTIONS)[K] extends ChoiceOption ? Choices<K>
-  : (typeof OPTIONS)[K] extends SwitchOption ? boolean : number;
+type SettingValue<K extends SettingKey> = (typeof OPTIONS)[K] extends ChoiceOption
+  ? Choices<K>
+  : (typeof OPTIONS)[K] extends SwitchOption
+    ? boolean
+    : number;
 
 function invalid(e: unknown): SeqLabError {
   return new SeqLabError(`invalid SeqLab setting: ${(e as Error).message}. Fix it in Settings (seqlab.*).`);
@@ -35,7 +44,7 @@ export interface TrainingSettings {
   model: Partial<ModelConfig>;
   train: TrainConfig;
   maxFileSizeMB: number;
-  threads: number;          // 0: automatic
+  threads: number; // 0: automatic
 }
 
 /** The settings a training uses (and only those). */
@@ -43,8 +52,13 @@ export function trainingSettings(get: SettingLookup, level: TrainConfig['level']
   const s = <K extends SettingKey>(key: K) => readSetting(get, key);
   const budget = s('budget');
   const train: TrainConfig = {
-    ...defaultTrainConfig, level,
-    seqLength: s('seqLength'), batchSize: s('batchSize'), lr: s('lr'), optimizer: s('optimizer'), clip: s('clip'),
+    ...defaultTrainConfig,
+    level,
+    seqLength: s('seqLength'),
+    batchSize: s('batchSize'),
+    lr: s('lr'),
+    optimizer: s('optimizer'),
+    clip: s('clip'),
     steps: budget === 'steps' ? s('steps') : 0,
     seconds: budget === 'seconds' ? s('seconds') : 0,
     evalEvery: s('evalEvery'),
@@ -56,6 +70,8 @@ export function trainingSettings(get: SettingLookup, level: TrainConfig['level']
   }
   return {
     model: { cell: s('cell'), hidden: s('hidden'), layers: s('layers'), dropout: s('dropout') },
-    train, maxFileSizeMB: s('maxFileSizeMB'), threads: s('threads'),
+    train,
+    maxFileSizeMB: s('maxFileSizeMB'),
+    threads: s('threads'),
   };
 }

@@ -10,7 +10,11 @@ export class SidebarProvider implements vscode.WebviewViewProvider, vscode.Dispo
   private view: vscode.WebviewView | undefined;
   private readonly runsListener: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly runs: Runs, private readonly onCommand: (m: ViewToHost) => void) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly runs: Runs,
+    private readonly onCommand: (m: ViewToHost) => void,
+  ) {
     this.runsListener = runs.onDidChange((m) => this.send(m));
   }
 
@@ -21,10 +25,14 @@ export class SidebarProvider implements vscode.WebviewViewProvider, vscode.Dispo
     // The view's listeners go with it: VS Code disposes a hidden sidebar view and resolves a new one.
     const listeners: vscode.Disposable[] = [];
     view.webview.onDidReceiveMessage((raw) => this.onMessage(raw), null, listeners);
-    view.onDidDispose(() => {
-      if (this.view === view) this.view = undefined;
-      vscode.Disposable.from(...listeners).dispose();
-    }, null, listeners);
+    view.onDidDispose(
+      () => {
+        if (this.view === view) this.view = undefined;
+        vscode.Disposable.from(...listeners).dispose();
+      },
+      null,
+      listeners,
+    );
   }
 
   private onMessage(raw: unknown): void {

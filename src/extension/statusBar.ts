@@ -9,7 +9,10 @@ export function createStatusBar(runs: Runs): vscode.Disposable {
   item.command = 'seqlab.lossView.focus';
   const render = () => {
     const v = runs.view;
-    if (!v) { item.hide(); return; }
+    if (!v) {
+      item.hide();
+      return;
+    }
     const last = v.points[v.points.length - 1];
     const icon = v.state === 'training' ? '$(sync~spin)' : v.state === 'failed' ? '$(error)' : '$(graph-line)';
     item.text = `${icon} SeqLab ${v.state}${last ? ` · loss ${last.loss.toFixed(3)}` : ''}`;

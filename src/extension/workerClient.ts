@@ -4,7 +4,13 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  HostToWorker, InferenceKind, InferenceResults, parseInferenceResult, parseWorkerToHost, TaskOf, WorkerData,
+  HostToWorker,
+  InferenceKind,
+  InferenceResults,
+  parseInferenceResult,
+  parseWorkerToHost,
+  TaskOf,
+  WorkerData,
   WorkerToHost,
 } from '../protocol';
 

@@ -10,9 +10,9 @@ export type RunState = (typeof RUN_STATES)[number];
 /** Everything the sidebar shows for one training run. */
 export interface RunView {
   runId: string;
-  title: string;            // file name and model, e.g. "README.md — LSTM-128" (built by runTitle in runs.ts)
+  title: string; // file name and model, e.g. "README.md — LSTM-128" (built by runTitle in runs.ts)
   state: RunState;
-  message: string;          // why it stopped or failed, or ''
+  message: string; // why it stopped or failed, or ''
   points: ProgressPoint[];
   sample: string;
   canResume: boolean;
@@ -47,9 +47,13 @@ const runMessage = str(10_000);
 export const parseRunView: Parse<RunView> = (v, path) => {
   const f = new Fields(v, path);
   return {
-    runId: f.get('runId', runId), title: f.get('title', str(1000)), state: f.get('state', runState),
-    message: f.get('message', runMessage), points: f.get('points', arrayOf(parseProgressPoint)),
-    sample: f.get('sample', str()), canResume: f.get('canResume', bool),
+    runId: f.get('runId', runId),
+    title: f.get('title', str(1000)),
+    state: f.get('state', runState),
+    message: f.get('message', runMessage),
+    points: f.get('points', arrayOf(parseProgressPoint)),
+    sample: f.get('sample', str()),
+    canResume: f.get('canResume', bool),
   };
 };
 
@@ -63,8 +67,11 @@ export function parseHostToView(message: unknown): HostToView {
       return { type: 'progress', runId: f.get('runId', runId), points: f.get('points', arrayOf(parseProgressPoint)) };
     case 'state':
       return {
-        type: 'state', runId: f.get('runId', runId), state: f.get('state', runState),
-        message: f.get('message', runMessage), canResume: f.get('canResume', bool),
+        type: 'state',
+        runId: f.get('runId', runId),
+        state: f.get('state', runState),
+        message: f.get('message', runMessage),
+        canResume: f.get('canResume', bool),
       };
     case 'sample':
       return { type: 'sample', runId: f.get('runId', runId), text: f.get('text', str()) };
@@ -90,7 +97,9 @@ export function parseViewToHost(message: unknown): ViewToHost {
       return { type: 'command', command: f.get('command', oneOf(VIEW_COMMANDS)) };
     case 'save':
       return {
-        type: 'save', format: f.get('format', oneOf(['png', 'csv'] as const)), name: f.get('name', saveName),
+        type: 'save',
+        format: f.get('format', oneOf(['png', 'csv'] as const)),
+        name: f.get('name', saveName),
         data: f.get('data', str(50_000_000)),
       };
     default:

@@ -6,8 +6,19 @@ import type { ClipEvent, DiagnosticsReport, ProgressPoint } from '../engine/repo
 import type { SampleOptions } from '../engine/sample';
 import { parseClipEvent, parseDiagnosticsReport, parseProgressPoint } from './reports';
 import {
-  arrayOf, bool, config, count, Fields, nullable, num, oneOf, partialConfig, ProtocolError, str,
-  type FieldTypes, type Parse,
+  arrayOf,
+  bool,
+  config,
+  count,
+  Fields,
+  nullable,
+  num,
+  oneOf,
+  partialConfig,
+  ProtocolError,
+  str,
+  type FieldTypes,
+  type Parse,
 } from './validate';
 
 // ---------- host → worker ----------
@@ -18,8 +29,8 @@ export interface TrainJob {
   model: Partial<ModelConfig>;
   train: TrainConfig;
   checkpointPath: string;
-  resume: boolean;           // continue the checkpoint at checkpointPath
-  sampleEvery: number;       // steps between samples shown in the sidebar
+  resume: boolean; // continue the checkpoint at checkpointPath
+  sampleEvery: number; // steps between samples shown in the sidebar
 }
 
 export type InferenceTask =
@@ -28,7 +39,7 @@ export type InferenceTask =
   | { kind: 'diagnose'; text: string; steps: number; clipEvents: ClipEvent[] }
   | { kind: 'export'; outPath: string }
   | { kind: 'describe' }
-  | { kind: 'load' };     // read the checkpoint into the worker's cache, so that the next hover is instant
+  | { kind: 'load' }; // read the checkpoint into the worker's cache, so that the next hover is instant
 
 export type InferenceKind = InferenceTask['kind'];
 
@@ -57,12 +68,12 @@ export interface ModelDescription {
 
 /** The value each kind of inference task answers with. */
 export interface InferenceResults {
-  sample: string;                   // the sampled text
+  sample: string; // the sampled text
   hover: HoverResult;
   diagnose: DiagnosticsReport;
-  export: string;                   // the path written
+  export: string; // the path written
   describe: ModelDescription;
-  load: string;                     // the label of the model now cached
+  load: string; // the label of the model now cached
 }
 
 export type WorkerToHost =
@@ -72,25 +83,54 @@ export type WorkerToHost =
   | { type: 'checkpoint'; runId: string; step: number; clipEvents: ClipEvent[] }
   | { type: 'finished'; runId: string; stopped: boolean; step: number; valLoss: number | null }
   | { type: 'failed'; runId: string; message: string }
-  | { type: 'result'; requestId: number; value: unknown }   // checked by parseInferenceResult for its task's kind
+  | { type: 'result'; requestId: number; value: unknown } // checked by parseInferenceResult for its task's kind
   | { type: 'error'; requestId: number; message: string };
 
 // ---------- validation ----------
 
 const MODEL_CONFIG_TYPES: FieldTypes<ModelConfig> = {
-  cell: 'string', gruForm: 'string', hidden: 'number', layers: 'number', bidirectional: 'boolean', input: 'string',
-  embedSize: 'number', vocabSize: 'number', dropout: 'number', forgetBias: 'number', initState: 'string',
+  cell: 'string',
+  gruForm: 'string',
+  hidden: 'number',
+  layers: 'number',
+  bidirectional: 'boolean',
+  input: 'string',
+  embedSize: 'number',
+  vocabSize: 'number',
+  dropout: 'number',
+  forgetBias: 'number',
+  initState: 'string',
 };
 
 const TRAIN_CONFIG_TYPES: FieldTypes<TrainConfig> = {
-  level: 'string', lowercase: 'boolean', minCount: 'number', seqLength: 'number', batchSize: 'number', lr: 'number',
-  optimizer: 'string', momentum: 'number', clip: 'number', lrDecay: 'number', lrDecayEvery: 'number',
-  valFraction: 'number', evalEvery: 'number', steps: 'number', seconds: 'number', seed: 'number',
+  level: 'string',
+  lowercase: 'boolean',
+  minCount: 'number',
+  seqLength: 'number',
+  batchSize: 'number',
+  lr: 'number',
+  optimizer: 'string',
+  momentum: 'number',
+  clip: 'number',
+  lrDecay: 'number',
+  lrDecayEvery: 'number',
+  valFraction: 'number',
+  evalEvery: 'number',
+  steps: 'number',
+  seconds: 'number',
+  seed: 'number',
 };
 
 const SAMPLE_OPTION_TYPES: FieldTypes<SampleOptions> = {
-  prime: 'string', length: 'number', temperature: 'number', topK: 'number', topP: 'number', greedy: 'boolean',
-  seed: 'number', stopAtEos: 'boolean', allowUnk: 'boolean',
+  prime: 'string',
+  length: 'number',
+  temperature: 'number',
+  topK: 'number',
+  topP: 'number',
+  greedy: 'boolean',
+  seed: 'number',
+  stopAtEos: 'boolean',
+  allowUnk: 'boolean',
 };
 
 const runId = str(200);
@@ -99,9 +139,13 @@ const filePath = str(4096);
 const parseTrainJob: Parse<TrainJob> = (v, at) => {
   const f = new Fields(v, at);
   return {
-    runId: f.get('runId', runId), text: f.get('text', str()), model: f.get('model', partialConfig(MODEL_CONFIG_TYPES)),
-    train: f.get('train', config(TRAIN_CONFIG_TYPES)), checkpointPath: f.get('checkpointPath', filePath),
-    resume: f.get('resume', bool), sampleEvery: f.get('sampleEvery', count),
+    runId: f.get('runId', runId),
+    text: f.get('text', str()),
+    model: f.get('model', partialConfig(MODEL_CONFIG_TYPES)),
+    train: f.get('train', config(TRAIN_CONFIG_TYPES)),
+    checkpointPath: f.get('checkpointPath', filePath),
+    resume: f.get('resume', bool),
+    sampleEvery: f.get('sampleEvery', count),
   };
 };
 
@@ -109,11 +153,15 @@ const parseHoverResult: Parse<HoverResult> = (v, at) => {
   const f = new Fields(v, at);
   return {
     continuation: f.get('continuation', str()),
-    top: f.get('top', arrayOf((t, tokenAt) => {
-      const g = new Fields(t, tokenAt);
-      return { token: g.get('token', str()), p: g.get('p', num) };
-    })),
-    label: f.get('label', str(200)), millis: f.get('millis', num),
+    top: f.get(
+      'top',
+      arrayOf((t, tokenAt) => {
+        const g = new Fields(t, tokenAt);
+        return { token: g.get('token', str()), p: g.get('p', num) };
+      }),
+    ),
+    label: f.get('label', str(200)),
+    millis: f.get('millis', num),
   };
 };
 
@@ -137,12 +185,17 @@ const parseTask: Parse<InferenceTask> = (v, at) => {
       return { kind, options: f.get('options', partialConfig(SAMPLE_OPTION_TYPES)) };
     case 'hover':
       return {
-        kind, prime: f.get('prime', str()), length: f.get('length', count), topK: f.get('topK', count),
+        kind,
+        prime: f.get('prime', str()),
+        length: f.get('length', count),
+        topK: f.get('topK', count),
         temperature: f.get('temperature', num),
       };
     case 'diagnose':
       return {
-        kind, text: f.get('text', str()), steps: f.get('steps', count),
+        kind,
+        text: f.get('text', str()),
+        steps: f.get('steps', count),
         clipEvents: f.get('clipEvents', arrayOf(parseClipEvent)),
       };
     case 'export':
@@ -163,7 +216,9 @@ export function parseHostToWorker(message: unknown): HostToWorker {
       return { type: 'train', job: f.get('job', parseTrainJob) };
     case 'infer':
       return {
-        type: 'infer', requestId: f.get('requestId', count), checkpointPath: f.get('checkpointPath', filePath),
+        type: 'infer',
+        requestId: f.get('requestId', count),
+        checkpointPath: f.get('checkpointPath', filePath),
         task: f.get('task', parseTask),
       };
     default:
@@ -177,7 +232,10 @@ export function parseWorkerToHost(message: unknown): WorkerToHost {
   switch (f.type) {
     case 'started':
       return {
-        type: 'started', runId: f.get('runId', runId), label: f.get('label', str(1000)), params: f.get('params', count),
+        type: 'started',
+        runId: f.get('runId', runId),
+        label: f.get('label', str(1000)),
+        params: f.get('params', count),
         vocabSize: f.get('vocabSize', count),
       };
     case 'progress':
@@ -186,12 +244,17 @@ export function parseWorkerToHost(message: unknown): WorkerToHost {
       return { type: 'sample', runId: f.get('runId', runId), text: f.get('text', str()) };
     case 'checkpoint':
       return {
-        type: 'checkpoint', runId: f.get('runId', runId), step: f.get('step', count),
+        type: 'checkpoint',
+        runId: f.get('runId', runId),
+        step: f.get('step', count),
         clipEvents: f.get('clipEvents', arrayOf(parseClipEvent)),
       };
     case 'finished':
       return {
-        type: 'finished', runId: f.get('runId', runId), stopped: f.get('stopped', bool), step: f.get('step', count),
+        type: 'finished',
+        runId: f.get('runId', runId),
+        stopped: f.get('stopped', bool),
+        step: f.get('step', count),
         valLoss: f.get('valLoss', nullable(num)),
       };
     case 'failed':

@@ -1,17 +1,27 @@
 // Validators of what training and diagnostics report (src/engine/reports.ts), as they cross an edge.
 
 import {
-  HISTOGRAM_BINS, type ClipEvent, type DiagnosticsReport, type GateSaturation, type ProgressPoint,
+  HISTOGRAM_BINS,
+  type ClipEvent,
+  type DiagnosticsReport,
+  type GateSaturation,
+  type ProgressPoint,
 } from '../engine/reports';
 import { arrayOf, arrayOfLength, bool, count, Fields, nullable, num, str, type Parse } from './validate';
 
 export const parseProgressPoint: Parse<ProgressPoint> = (v, path) => {
   const f = new Fields(v, path);
   return {
-    step: f.get('step', count), totalSteps: f.get('totalSteps', count), loss: f.get('loss', num),
-    valLoss: f.get('valLoss', nullable(num)), charsPerSec: f.get('charsPerSec', num),
-    etaSeconds: f.get('etaSeconds', num), lr: f.get('lr', num), gradNorm: f.get('gradNorm', num),
-    clipped: f.get('clipped', bool), elapsedSeconds: f.get('elapsedSeconds', num),
+    step: f.get('step', count),
+    totalSteps: f.get('totalSteps', count),
+    loss: f.get('loss', num),
+    valLoss: f.get('valLoss', nullable(num)),
+    charsPerSec: f.get('charsPerSec', num),
+    etaSeconds: f.get('etaSeconds', num),
+    lr: f.get('lr', num),
+    gradNorm: f.get('gradNorm', num),
+    clipped: f.get('clipped', bool),
+    elapsedSeconds: f.get('elapsedSeconds', num),
   };
 };
 
@@ -23,7 +33,10 @@ export const parseClipEvent: Parse<ClipEvent> = (v, path) => {
 const parseGate: Parse<GateSaturation> = (v, path) => {
   const f = new Fields(v, path);
   return {
-    layer: f.get('layer', count), gate: f.get('gate', str(20)), low: f.get('low', num), high: f.get('high', num),
+    layer: f.get('layer', count),
+    gate: f.get('gate', str(20)),
+    low: f.get('low', num),
+    high: f.get('high', num),
     histogram: f.get('histogram', arrayOfLength(num, HISTOGRAM_BINS, 'bins')),
   };
 };
@@ -33,17 +46,26 @@ export const parseDiagnosticsReport: Parse<DiagnosticsReport> = (v, path) => {
   const layers = f.get('layers', count);
   const steps = f.get('steps', count);
   return {
-    label: f.get('label', str(200)), cell: f.get('cell', str(50)), layers, steps,
+    label: f.get('label', str(200)),
+    cell: f.get('cell', str(50)),
+    layers,
+    steps,
     gradNorms: f.get('gradNorms', arrayOfLength(arrayOfLength(num, steps, 'time steps'), layers, 'layers')),
     gates: f.get('gates', arrayOf(parseGate)),
-    paramGradNorms: f.get('paramGradNorms', arrayOf((p, at) => {
-      const g = new Fields(p, at);
-      return { name: g.get('name', str(200)), norm: g.get('norm', num) };
-    })),
+    paramGradNorms: f.get(
+      'paramGradNorms',
+      arrayOf((p, at) => {
+        const g = new Fields(p, at);
+        return { name: g.get('name', str(200)), norm: g.get('norm', num) };
+      }),
+    ),
     clipEvents: f.get('clipEvents', arrayOf(parseClipEvent)),
-    ...f.optional('lossCurve', arrayOf((p, at) => {
-      const g = new Fields(p, at);
-      return { step: g.get('step', count), loss: g.get('loss', num), valLoss: g.get('valLoss', nullable(num)) };
-    })),
+    ...f.optional(
+      'lossCurve',
+      arrayOf((p, at) => {
+        const g = new Fields(p, at);
+        return { step: g.get('step', count), loss: g.get('loss', num), valLoss: g.get('valLoss', nullable(num)) };
+      }),
+    ),
   };
 };

@@ -21,11 +21,13 @@ function object(v: unknown, path: string): Obj {
 }
 
 /** A string of at most maxLength characters. */
-export const str = (maxLength = Infinity): Parse<string> => (v, path) => {
-  if (typeof v !== 'string') fail(path, 'a string');
-  if (v.length > maxLength) fail(path, `a string of at most ${maxLength} characters`);
-  return v;
-};
+export const str =
+  (maxLength = Infinity): Parse<string> =>
+  (v, path) => {
+    if (typeof v !== 'string') fail(path, 'a string');
+    if (v.length > maxLength) fail(path, `a string of at most ${maxLength} characters`);
+    return v;
+  };
 
 /** Any number, NaN and ±Infinity included: a diverging loss is an observation, not a bad message. */
 export const num: Parse<number> = (v, path) => (typeof v === 'number' ? v : fail(path, 'a number'));
@@ -35,29 +37,41 @@ export const count: Parse<number> = (v, path) =>
 
 export const bool: Parse<boolean> = (v, path) => (typeof v === 'boolean' ? v : fail(path, 'a boolean'));
 
-export const oneOf = <T extends string>(options: readonly T[]): Parse<T> => (v, path) => {
-  const known = typeof v === 'string' && (options as readonly string[]).includes(v);
-  return known ? (v as T) : fail(path, `one of ${options.join(', ')}`);
-};
+export const oneOf =
+  <T extends string>(options: readonly T[]): Parse<T> =>
+  (v, path) => {
+    const known = typeof v === 'string' && (options as readonly string[]).includes(v);
+    return known ? (v as T) : fail(path, `one of ${options.join(', ')}`);
+  };
 
-export const nullable = <T>(parse: Parse<T>): Parse<T | null> => (v, path) => (v === null ? null : parse(v, path));
+export const nullable =
+  <T>(parse: Parse<T>): Parse<T | null> =>
+  (v, path) =>
+    v === null ? null : parse(v, path);
 
-export const arrayOf = <T>(parse: Parse<T>): Parse<T[]> => (v, path) => {
-  if (!Array.isArray(v)) fail(path, 'an array');
-  return v.map((item, i) => parse(item, `${path}[${i}]`));
-};
+export const arrayOf =
+  <T>(parse: Parse<T>): Parse<T[]> =>
+  (v, path) => {
+    if (!Array.isArray(v)) fail(path, 'an array');
+    return v.map((item, i) => parse(item, `${path}[${i}]`));
+  };
 
 /** An array of exactly length items, e.g. a histogram of HISTOGRAM_BINS bins. */
-export const arrayOfLength = <T>(parse: Parse<T>, length: number, items: string): Parse<T[]> => (v, path) => {
-  const xs = arrayOf(parse)(v, path);
-  return xs.length === length ? xs : fail(path, `${length} ${items}, got ${xs.length}`);
-};
+export const arrayOfLength =
+  <T>(parse: Parse<T>, length: number, items: string): Parse<T[]> =>
+  (v, path) => {
+    const xs = arrayOf(parse)(v, path);
+    return xs.length === length ? xs : fail(path, `${length} ${items}, got ${xs.length}`);
+  };
 
 /** The fields of an object at path, each read through a validator. */
 export class Fields {
   private readonly o: Obj;
 
-  constructor(v: unknown, private readonly path: string) {
+  constructor(
+    v: unknown,
+    private readonly path: string,
+  ) {
     this.o = object(v, path);
   }
 
@@ -78,10 +92,13 @@ export class Fields {
 
 /** The JavaScript type of each field of a configuration object: the compiler checks it against T. */
 export type FieldTypes<T> = {
-  [K in keyof T]-?: NonNullable<T[K]> extends string ? 'string'
-    : NonNullable<T[K]> extends number ? 'number'
-    : NonNullable<T[K]> extends boolean ? 'boolean'
-    : never;
+  [K in keyof T]-?: NonNullable<T[K]> extends string
+    ? 'string'
+    : NonNullable<T[K]> extends number
+      ? 'number'
+      : NonNullable<T[K]> extends boolean
+        ? 'boolean'
+        : never;
 };
 
 function primitives<T>(types: FieldTypes<T>, v: unknown, path: string, required: boolean): Obj {
@@ -101,8 +118,13 @@ function primitives<T>(types: FieldTypes<T>, v: unknown, path: string, required:
 // validateTrainConfig, validateSampleOptions).
 
 /** A configuration object with every field present. */
-export const config = <T>(types: FieldTypes<T>): Parse<T> => (v, path) => primitives(types, v, path, true) as T;
+export const config =
+  <T>(types: FieldTypes<T>): Parse<T> =>
+  (v, path) =>
+    primitives(types, v, path, true) as T;
 
 /** A configuration object with any of its fields. */
-export const partialConfig = <T>(types: FieldTypes<T>): Parse<Partial<T>> => (v, path) =>
-  primitives(types, v, path, false) as Partial<T>;
+export const partialConfig =
+  <T>(types: FieldTypes<T>): Parse<Partial<T>> =>
+  (v, path) =>
+    primitives(types, v, path, false) as Partial<T>;

@@ -13,7 +13,14 @@ import { ProgressPoint } from '../engine/reports';
 import { Sampler } from '../engine/sample';
 import { Trainer } from '../engine/train';
 import {
-  HostToWorker, HoverResult, InferenceKind, InferenceResults, InferenceTask, parseHostToWorker, TrainJob, WorkerData,
+  HostToWorker,
+  HoverResult,
+  InferenceKind,
+  InferenceResults,
+  InferenceTask,
+  parseHostToWorker,
+  TrainJob,
+  WorkerData,
   WorkerToHost,
 } from '../protocol';
 import { enableRelaxedSimd } from '../engine/wasm/backend';
@@ -31,14 +38,24 @@ function send(m: WorkerToHost): void {
 async function train(job: TrainJob): Promise<void> {
   stopRequested = false;
   const trainer = job.resume
-    ? Trainer.resume(loadCheckpoint(job.checkpointPath, k), job.text, { steps: job.train.steps, seconds: job.train.seconds, lr: job.train.lr }, k)
+    ? Trainer.resume(
+        loadCheckpoint(job.checkpointPath, k),
+        job.text,
+        { steps: job.train.steps, seconds: job.train.seconds, lr: job.train.lr },
+        k,
+      )
     : Trainer.create(job.text, job.model, job.train, k, { fit: true });
   const { config, params } = trainer.model;
   send({
-    type: 'started', runId: job.runId, label: modelLabel(config), params: params.size, vocabSize: config.vocabSize,
+    type: 'started',
+    runId: job.runId,
+    label: modelLabel(config),
+    params: params.size,
+    vocabSize: config.vocabSize,
   });
   const sampler = new Sampler(trainer.model, k);
-  let pending: ProgressPoint[] = [], lastFlush = 0;
+  let pending: ProgressPoint[] = [],
+    lastFlush = 0;
   const flush = () => {
     if (pending.length) send({ type: 'progress', runId: job.runId, points: pending });
     pending = [];
@@ -57,13 +74,21 @@ async function train(job: TrainJob): Promise<void> {
       pending.push(p);
       if (job.sampleEvery > 0 && p.step % job.sampleEvery === 0) {
         flush();
-        send({ type: 'sample', runId: job.runId, text: sampler.generate({ length: 200, temperature: 0.8, seed: p.step }) });
+        send({
+          type: 'sample',
+          runId: job.runId,
+          text: sampler.generate({ length: 200, temperature: 0.8, seed: p.step }),
+        });
       }
       if (performance.now() - lastFlush >= 100) flush(); // at most 10 updates a second
     },
   });
   flush();
-  send({ type: 'sample', runId: job.runId, text: sampler.generate({ length: 300, temperature: 0.8, seed: trainer.step }) });
+  send({
+    type: 'sample',
+    runId: job.runId,
+    text: sampler.generate({ length: 300, temperature: 0.8, seed: trainer.step }),
+  });
   send({ type: 'finished', runId: job.runId, stopped: result.stopped, step: trainer.step, valLoss: result.valLoss });
 }
 
@@ -100,7 +125,10 @@ function infer(path: string, task: InferenceTask): InferenceResults[InferenceKin
       return r;
     }
     case 'diagnose':
-      return diagnose(model, k, model.tokenizer.encodeKnown(task.text), { steps: task.steps, clipEvents: task.clipEvents });
+      return diagnose(model, k, model.tokenizer.encodeKnown(task.text), {
+        steps: task.steps,
+        clipEvents: task.clipEvents,
+      });
     case 'export':
       exportTorch(model, task.outPath);
       return task.outPath;

@@ -31,7 +31,10 @@ export function gradCheck(config: ModelConfig, T = 5, B = 2, opts: { onlyLastSte
     if (!opts.onlyLastStep) return probs;
     const V = config.vocabSize;
     let l = 0;
-    for (let b = 0; b < B; b++) { const r = (T - 1) * B + b; l -= Math.log(net.logits[r * V + targets[r]]); }
+    for (let b = 0; b < B; b++) {
+      const r = (T - 1) * B + b;
+      l -= Math.log(net.logits[r * V + targets[r]]);
+    }
     return l / B;
   };
   const net = new Network(config, params, k, T, B, new Rng(3));
@@ -42,20 +45,31 @@ export function gradCheck(config: ModelConfig, T = 5, B = 2, opts: { onlyLastSte
   net.backward({ onlyLastStep: opts.onlyLastStep });
   const analytic = Float64Array.from(params.grad);
   const eps = 1e-5;
-  let worst = 0, worstName = '', checked = 0;
+  let worst = 0,
+    worstName = '',
+    checked = 0;
   for (const spec of params.specs) {
-    let dd = 0, aa = 0, nn = 0;
+    let dd = 0,
+      aa = 0,
+      nn = 0;
     for (let i = spec.offset; i < spec.offset + spec.size; i++) {
       const x = params.data[i];
-      params.data[i] = x + eps; const up = lossAt(params);
-      params.data[i] = x - eps; const down = lossAt(params);
+      params.data[i] = x + eps;
+      const up = lossAt(params);
+      params.data[i] = x - eps;
+      const down = lossAt(params);
       params.data[i] = x;
       const numeric = (up - down) / (2 * eps);
-      dd += (analytic[i] - numeric) ** 2; aa += analytic[i] ** 2; nn += numeric ** 2;
+      dd += (analytic[i] - numeric) ** 2;
+      aa += analytic[i] ** 2;
+      nn += numeric ** 2;
       checked++;
     }
     const rel = Math.sqrt(dd) / Math.max(Math.sqrt(aa) + Math.sqrt(nn), 1e-12);
-    if (rel > worst) { worst = rel; worstName = spec.name; }
+    if (rel > worst) {
+      worst = rel;
+      worstName = spec.name;
+    }
   }
   return { worstName, worstRelError: worst, checked };
 }

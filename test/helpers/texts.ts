@@ -16,7 +16,8 @@ export function corpus(): string {
 /** A small deterministic English-like text for fast tests. */
 export function smallText(chars = 6000): string {
   const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'dog', 'ran', 'to', 'it', 'was', 'good'];
-  let s = '', x = 7;
+  let s = '',
+    x = 7;
   while (s.length < chars) {
     x = (x * 1103515245 + 12345) >>> 0;
     s += words[x % words.length] + ((x >> 8) % 9 === 0 ? '.\n' : ' ');

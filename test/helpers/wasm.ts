@@ -10,9 +10,11 @@ enableRelaxedSimd();
 function suiteIf(available: boolean, what: string, title: string, body: () => void): void {
   if (available) describe(title, body);
   else if (process.env.CI === 'true') {
-    describe(title, () => it(`runs (CI=true: a suite that cannot run fails)`, () => {
-      throw new Error(`${what} is not available in this runtime, so "${title}" cannot run`);
-    }));
+    describe(title, () =>
+      it(`runs (CI=true: a suite that cannot run fails)`, () => {
+        throw new Error(`${what} is not available in this runtime, so "${title}" cannot run`);
+      }),
+    );
   } else describe.skip(title, body);
 }
 

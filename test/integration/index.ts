@@ -59,9 +59,7 @@ export function run(): Promise<void> {
       const runner = mocha.run((failures) => {
         const st = runner.stats;
         // the runner repeats this as its closing line: 'integration: N passed, N failed, N skipped'
-        console.log(
-          `[seqlab-it] result: ${st?.passes ?? 0} passed, ${failures} failed, ${st?.pending ?? 0} skipped`,
-        );
+        console.log(`[seqlab-it] result: ${st?.passes ?? 0} passed, ${failures} failed, ${st?.pending ?? 0} skipped`);
         if (failures > 0) {
           reject(new Error(`${failures} integration test(s) failed`));
         } else {

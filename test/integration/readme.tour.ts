@@ -11,7 +11,14 @@ import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
 import type { DiagnosticsReport } from '../../src/protocol';
 import { corpusPath } from '../helpers/texts';
-import { hoverText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText, webviewScroll } from './screenshot';
+import {
+  hoverText,
+  runFromPalette,
+  screenshot,
+  uiBridgeAvailable,
+  waitForWebviewText,
+  webviewScroll,
+} from './screenshot';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,7 +39,13 @@ suite('README tour', function () {
   suiteSetup(async () => {
     assert.ok(uiBridgeAvailable(), 'the tour takes screenshots: run it through runInCodeServer');
     api = await vscode.extensions.getExtension<SeqLabApi>('seqlab.seqlab')!.activate();
-    for (const [k, v] of Object.entries({ hiddenSize: 256, steps: 800, evalEvery: 50, compareSteps: 150, threads: Number(process.env.SEQLAB_TOUR_THREADS ?? 0) })) {
+    for (const [k, v] of Object.entries({
+      hiddenSize: 256,
+      steps: 800,
+      evalEvery: 50,
+      compareSteps: 150,
+      threads: Number(process.env.SEQLAB_TOUR_THREADS ?? 0),
+    })) {
       await config().update(k, v, vscode.ConfigurationTarget.Global);
     }
     const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'genesis.txt');
@@ -52,7 +65,9 @@ suite('README tour', function () {
     await api.runs.waitForEnd();
     lag.disable();
     const ms = (ns: number) => Math.max(0, ns / 1e6 - 10).toFixed(2);
-    console.log(`[seqlab-tour] measured: extension-host event-loop lag during the training (beyond the 10 ms sampling): p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms`);
+    console.log(
+      `[seqlab-tour] measured: extension-host event-loop lag during the training (beyond the 10 ms sampling): p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms`,
+    );
     assert.strictEqual(api.runs.view?.state, 'done', api.runs.view?.message);
     const points = api.runs.view!.points;
     assert.ok(points.at(-1)!.loss < points[0].loss - 1, `loss ${points[0].loss} → ${points.at(-1)!.loss}`);
@@ -64,12 +79,18 @@ suite('README tour', function () {
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(40 + i * 7, 20));
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        doc.uri,
+        new vscode.Position(40 + i * 7, 20),
+      );
       times.push(performance.now() - t0);
       assert.ok(hovers.length > 0);
     }
     times.sort((a, b) => a - b);
-    console.log(`[seqlab-tour] measured: hover with a 200-character continuation, LSTM-256, 20 hovers: p50 ${times[9].toFixed(1)} ms, p95 ${times[18].toFixed(1)} ms, max ${times[19].toFixed(1)} ms`);
+    console.log(
+      `[seqlab-tour] measured: hover with a 200-character continuation, LSTM-256, 20 hovers: p50 ${times[9].toFixed(1)} ms, p95 ${times[18].toFixed(1)} ms, max ${times[19].toFixed(1)} ms`,
+    );
     await config().update('hover.length', undefined, vscode.ConfigurationTarget.Global);
     const at = new vscode.Position(12, Math.min(30, doc.lineAt(12).text.length));
     assert.match(await hoverText(await vscode.window.showTextDocument(doc), at, /would continue/), /would continue/);
@@ -78,7 +99,11 @@ suite('README tour', function () {
   });
 
   test('Sample text…: novel text in a new document', async () => {
-    const sampled = await vscode.commands.executeCommand<vscode.TextDocument>('seqlab.sampleText', { prime: 'And God said', length: 1200, temperature: 0.7 });
+    const sampled = await vscode.commands.executeCommand<vscode.TextDocument>('seqlab.sampleText', {
+      prime: 'And God said',
+      length: 1200,
+      temperature: 0.7,
+    });
     assert.ok(sampled.getText().startsWith('And God said'));
     await sleep(500);
     await screenshot('tour-sample');
@@ -88,7 +113,10 @@ suite('README tour', function () {
   test('Compare cells: RNN, GRU and LSTM on one budget, curves overlaid, gradients side by side', async () => {
     await vscode.window.showTextDocument(doc);
     const reports = await vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.compareCells');
-    assert.deepStrictEqual(reports.map((r) => r.cell), ['rnn', 'gru', 'lstm']);
+    assert.deepStrictEqual(
+      reports.map((r) => r.cell),
+      ['rnn', 'gru', 'lstm'],
+    );
     await waitForWebviewText(/Training curves, overlaid/);
     await sleep(1000);
     await screenshot('tour-compare');

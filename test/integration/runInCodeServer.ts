@@ -78,7 +78,10 @@ function parseOptions(argv: string[]): Options {
   const str = (k: string, e: string): string | undefined => (cli[k] as string | undefined) ?? env[e] ?? undefined;
   const extension = path.resolve(str('extension', 'SEQLAB_IT_EXTENSION') ?? REPO_ROOT);
   const vsix = str('vsix', 'SEQLAB_IT_VSIX');
-  const tests = path.resolve(vsix ? REPO_ROOT : extension, str('tests', 'SEQLAB_IT_TESTS') ?? 'out/test/integration/index.js');
+  const tests = path.resolve(
+    vsix ? REPO_ROOT : extension,
+    str('tests', 'SEQLAB_IT_TESTS') ?? 'out/test/integration/index.js',
+  );
   const ws = str('workspace', 'SEQLAB_IT_WORKSPACE');
   const tools = path.resolve(env.SEQLAB_TOOLS_DIR ?? path.join(REPO_ROOT, '.tools'));
   return {
@@ -267,7 +270,9 @@ async function handleRequest(page: Page, req: UiRequest, opts: Options): Promise
           return undefined;
         } catch (err) {
           fs.mkdirSync(path.join(opts.artifacts, 'screenshots'), { recursive: true });
-          await page.screenshot({ path: path.join(opts.artifacts, 'screenshots', `palette-attempt-${attempt}.png`) }).catch(() => undefined);
+          await page
+            .screenshot({ path: path.join(opts.artifacts, 'screenshots', `palette-attempt-${attempt}.png`) })
+            .catch(() => undefined);
           if (attempt === 3) {
             throw err;
           }
@@ -334,12 +339,24 @@ function installVsix(opts: Options, dirs: { home: string; userData: string; exte
   const started = Date.now();
   const result = spawnSync(
     opts.node,
-    [opts.codeServerEntry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', opts.vsix!],
+    [
+      opts.codeServerEntry,
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
+      '--install-extension',
+      opts.vsix!,
+    ],
     { env: { ...process.env, HOME: dirs.home }, encoding: 'utf8', timeout: 120_000 },
   );
-  const installed = fs.readdirSync(dirs.extensions).filter((d) => fs.existsSync(path.join(dirs.extensions, d, 'package.json')));
+  const installed = fs
+    .readdirSync(dirs.extensions)
+    .filter((d) => fs.existsSync(path.join(dirs.extensions, d, 'package.json')));
   if (result.status !== 0 || installed.length !== 1) {
-    throw new Error(`code-server --install-extension ${opts.vsix} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `code-server --install-extension ${opts.vsix} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`,
+    );
   }
   say(`installed ${path.basename(opts.vsix!)} as ${installed[0]} in ${Date.now() - started} ms`);
   return path.join(dirs.extensions, installed[0]);
@@ -596,7 +613,10 @@ async function main(): Promise<number> {
     const payload = [
       ['extensionDevelopmentPath', remoteUri(port, opts.extension)],
       ['extensionTestsPath', remoteUri(port, opts.tests)],
-      ['extensionEnvironment', JSON.stringify({ SEQLAB_IT_CONTROL_DIR: dirs.control, SEQLAB_IT_ARTIFACTS: opts.artifacts })],
+      [
+        'extensionEnvironment',
+        JSON.stringify({ SEQLAB_IT_CONTROL_DIR: dirs.control, SEQLAB_IT_ARTIFACTS: opts.artifacts }),
+      ],
     ];
     const url =
       `${base}/?folder=${encodeURIComponent(workspace)}` + `&payload=${encodeURIComponent(JSON.stringify(payload))}`;

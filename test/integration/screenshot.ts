@@ -139,7 +139,12 @@ export function pageText(selector: string): Promise<string> {
 }
 
 /** Opens the editor hover at `at` the way a user's mouse-free command does and returns its text once it contains `needle`. */
-export async function hoverText(editor: vscode.TextEditor, at: vscode.Position, needle: RegExp, timeoutMs = 10_000): Promise<string> {
+export async function hoverText(
+  editor: vscode.TextEditor,
+  at: vscode.Position,
+  needle: RegExp,
+  timeoutMs = 10_000,
+): Promise<string> {
   editor.selection = new vscode.Selection(at, at);
   await vscode.commands.executeCommand('editor.action.showHover');
   const deadline = Date.now() + timeoutMs;

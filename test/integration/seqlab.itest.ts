@@ -11,14 +11,38 @@ import { Runs } from '../../src/extension/runs';
 import { formatInt, formatNumber } from '../../webview/format';
 import { DEFAULT_SMOOTHING, debiasedEma } from '../../webview/smoothing';
 import {
-  hoverText, runFromPalette, screenshot, uiBridgeAvailable, waitForWebviewText, webviewTexts, type WebviewText,
+  hoverText,
+  runFromPalette,
+  screenshot,
+  uiBridgeAvailable,
+  waitForWebviewText,
+  webviewTexts,
+  type WebviewText,
 } from './screenshot';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function englishish(chars: number): string {
-  const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'the', 'dog', 'ran', 'to', 'it', 'was', 'good', 'when', 'then'];
-  let s = '', x = 11;
+  const words = [
+    'the',
+    'cat',
+    'sat',
+    'on',
+    'a',
+    'mat',
+    'and',
+    'the',
+    'dog',
+    'ran',
+    'to',
+    'it',
+    'was',
+    'good',
+    'when',
+    'then',
+  ];
+  let s = '',
+    x = 11;
   while (s.length < chars) {
     x = (x * 1103515245 + 12345) >>> 0;
     s += words[(x >>> 16) % words.length] + ((x >>> 8) % 11 === 0 ? '.\n' : ' ');
@@ -53,7 +77,11 @@ async function sidebarStat(webview: number, stat: string): Promise<string> {
 }
 
 async function expectError(command: string, pattern: RegExp, ...args: unknown[]): Promise<void> {
-  await assert.rejects(Promise.resolve(vscode.commands.executeCommand(command, ...args)), (e: Error) => pattern.test(e.message), `${command} should fail with ${pattern}`);
+  await assert.rejects(
+    Promise.resolve(vscode.commands.executeCommand(command, ...args)),
+    (e: Error) => pattern.test(e.message),
+    `${command} should fail with ${pattern}`,
+  );
 }
 
 suite('SeqLab in VS Code', function () {
@@ -66,7 +94,14 @@ suite('SeqLab in VS Code', function () {
   suiteSetup(async () => {
     const ext = vscode.extensions.getExtension<SeqLabApi>('seqlab.seqlab')!;
     api = await ext.activate();
-    for (const [k, v] of Object.entries({ hiddenSize: 32, seqLength: 32, batchSize: 8, steps: 80, evalEvery: 20, learningRate: 0.01 })) {
+    for (const [k, v] of Object.entries({
+      hiddenSize: 32,
+      seqLength: 32,
+      batchSize: 8,
+      steps: 80,
+      evalEvery: 20,
+      learningRate: 0.01,
+    })) {
       await config().update(k, v, vscode.ConfigurationTarget.Global);
     }
     const file = path.join(folder(), 'story.txt');
@@ -85,10 +120,16 @@ suite('SeqLab in VS Code', function () {
     const run = api.runs.view!;
     assert.strictEqual(run.state, 'done', run.message);
     // The run's curve as the host keeps it: saved with the checkpoint, sent whole to a sidebar that opens.
-    assert.deepStrictEqual(run.points.map((p) => p.step), Array.from({ length: 80 }, (_, i) => i + 1));
+    assert.deepStrictEqual(
+      run.points.map((p) => p.step),
+      Array.from({ length: 80 }, (_, i) => i + 1),
+    );
     const losses = run.points.map((p) => p.loss);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    assert.ok(mean(losses.slice(-10)) < mean(losses.slice(0, 10)) - 0.3, `loss went from ${mean(losses.slice(0, 10))} to ${mean(losses.slice(-10))}`);
+    assert.ok(
+      mean(losses.slice(-10)) < mean(losses.slice(0, 10)) - 0.3,
+      `loss went from ${mean(losses.slice(0, 10))} to ${mean(losses.slice(-10))}`,
+    );
     assert.ok(api.runs.store.hasModel(doc.uri), 'a checkpoint was saved into the extension storage');
     if (uiBridgeAvailable()) {
       // What the user reads in the sidebar, computed by the view from the points it received.
@@ -101,19 +142,32 @@ suite('SeqLab in VS Code', function () {
   });
 
   test('Sample text opens a document with text from the model', async () => {
-    const sampled = await vscode.commands.executeCommand<vscode.TextDocument>('seqlab.sampleText', { prime: 'the ', length: 120, temperature: 0.8 });
+    const sampled = await vscode.commands.executeCommand<vscode.TextDocument>('seqlab.sampleText', {
+      prime: 'the ',
+      length: 120,
+      temperature: 0.8,
+    });
     assert.ok(sampled);
     const text = sampled.getText();
     assert.ok(text.startsWith('the '));
     assert.strictEqual(Array.from(text).length, 124);
     const vocab = new Set(Array.from(doc.getText()));
-    assert.ok(Array.from(text).every((c) => vocab.has(c)), 'only characters of the training text');
+    assert.ok(
+      Array.from(text).every((c) => vocab.has(c)),
+      'only characters of the training text',
+    );
     await vscode.window.showTextDocument(doc);
   });
 
   test('the hover provider returns the continuation and the top-5 next characters', async () => {
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(3, 4));
-    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      new vscode.Position(3, 4),
+    );
+    const text = hovers
+      .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value)))
+      .join('\n');
     assert.match(text, /SeqLab/);
     assert.strictEqual((text.match(/^\| `/gm) ?? []).length, 5, text);
     const r = await api.runs.infer(doc.uri, { kind: 'hover', prime: 'the ca', length: 40, topK: 5, temperature: 0.8 });
@@ -121,7 +175,11 @@ suite('SeqLab in VS Code', function () {
     assert.ok(r.top[0].p >= r.top[4].p);
     if (uiBridgeAvailable()) {
       // The hover as the user sees it, from the mouse-free command.
-      const shown = await hoverText(await vscode.window.showTextDocument(doc), new vscode.Position(5, 12), /would continue/);
+      const shown = await hoverText(
+        await vscode.window.showTextDocument(doc),
+        new vscode.Position(5, 12),
+        /would continue/,
+      );
       assert.match(shown, /would continue/);
       await screenshot('hover');
       await vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
@@ -138,16 +196,27 @@ suite('SeqLab in VS Code', function () {
     await sleep(500);
     await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
     await until('the suggestion to be accepted', () => doc.getText() !== before, 10_000);
-    assert.strictEqual(doc.getText(), before.slice(0, doc.offsetAt(end)) + suggestion + before.slice(doc.offsetAt(end)));
+    assert.strictEqual(
+      doc.getText(),
+      before.slice(0, doc.offsetAt(end)) + suggestion + before.slice(doc.offsetAt(end)),
+    );
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
   test('diagnostics: the panel shows ‖∂L<T>/∂a<t>‖ for 50 steps and the gates', async () => {
-    const reports = await vscode.commands.executeCommand<{ gradNorms: number[][]; gates: { gate: string }[] }[]>('seqlab.openDiagnostics');
+    const reports =
+      await vscode.commands.executeCommand<{ gradNorms: number[][]; gates: { gate: string }[] }[]>(
+        'seqlab.openDiagnostics',
+      );
     assert.strictEqual(reports[0].gradNorms[0].length, 50);
-    assert.deepStrictEqual(reports[0].gates.map((g) => g.gate), ['Γu', 'Γf', 'c̃', 'Γo']);
-    const panels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
-      .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('seqlab.diagnostics'));
+    assert.deepStrictEqual(
+      reports[0].gates.map((g) => g.gate),
+      ['Γu', 'Γf', 'c̃', 'Γo'],
+    );
+    const panels = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('seqlab.diagnostics'));
     await until('the diagnostics panel to open', () => panels().length === 1, 10_000);
     if (uiBridgeAvailable()) {
       await waitForWebviewText(/How far back the gradient reaches/);
@@ -160,7 +229,10 @@ suite('SeqLab in VS Code', function () {
     await config().update('compareSteps', 40, vscode.ConfigurationTarget.Global);
     await vscode.window.showTextDocument(doc);
     const reports = await vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.compareCells');
-    assert.deepStrictEqual(reports.map((r) => r.cell), ['rnn', 'gru', 'lstm']);
+    assert.deepStrictEqual(
+      reports.map((r) => r.cell),
+      ['rnn', 'gru', 'lstm'],
+    );
     for (const r of reports) {
       assert.ok((r.lossCurve ?? []).length >= 10, `${r.label}: ${r.lossCurve?.length} curve points`);
       assert.strictEqual(r.lossCurve!.at(-1)!.step, 40);
@@ -258,7 +330,15 @@ suite('SeqLab in VS Code', function () {
     await vscode.commands.executeCommand('seqlab.exportTorch', { to: exported });
     const bytes = readFileSync(exported.fsPath);
     const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
-    for (const name of ['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'head.weight', 'head.bias']) assert.ok(header[name], `${name} exported`);
+    for (const name of [
+      'rnn.weight_ih_l0',
+      'rnn.weight_hh_l0',
+      'rnn.bias_ih_l0',
+      'rnn.bias_hh_l0',
+      'head.weight',
+      'head.bias',
+    ])
+      assert.ok(header[name], `${name} exported`);
 
     const other = path.join(folder(), 'other.txt');
     writeFileSync(other, englishish(3000));
@@ -267,11 +347,20 @@ suite('SeqLab in VS Code', function () {
     await vscode.commands.executeCommand('seqlab.loadModel', { from: saved });
     assert.ok(api.runs.store.hasModel(otherDoc.uri));
     assert.match(api.runs.view!.title, /other\.txt — LSTM-32/);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', otherDoc.uri, new vscode.Position(1, 3));
-    assert.match(hovers.map((h) => h.contents.map((c) => (c as vscode.MarkdownString).value).join('')).join(''), /SeqLab/);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      otherDoc.uri,
+      new vscode.Position(1, 3),
+    );
+    assert.match(
+      hovers.map((h) => h.contents.map((c) => (c as vscode.MarkdownString).value).join('')).join(''),
+      /SeqLab/,
+    );
 
     writeFileSync(path.join(folder(), 'not-a-model.safetensors'), 'hello');
-    await expectError('seqlab.loadModel', /not a valid SeqLab checkpoint/, { from: vscode.Uri.file(path.join(folder(), 'not-a-model.safetensors')) });
+    await expectError('seqlab.loadModel', /not a valid SeqLab checkpoint/, {
+      from: vscode.Uri.file(path.join(folder(), 'not-a-model.safetensors')),
+    });
     assert.ok(api.runs.store.hasModel(otherDoc.uri), 'a refused load keeps the model there was');
   });
 
@@ -283,11 +372,27 @@ suite('SeqLab in VS Code', function () {
     await vscode.commands.executeCommand('seqlab.trainWord');
     await api.runs.waitForEnd();
     assert.strictEqual(api.runs.view!.state, 'done', api.runs.view!.message);
-    const sampled = await vscode.commands.executeCommand<vscode.TextDocument>('seqlab.sampleText', { prime: 'the', length: 30, temperature: 0.8 });
-    const vocabulary = new Set(wordsDoc.getText().split(/\s+/).map((w) => w.replace(/\.$/, '')));
-    const drawn = sampled.getText().split(/\s+/).map((w) => w.replace(/\.$/, '')).filter(Boolean);
+    const sampled = await vscode.commands.executeCommand<vscode.TextDocument>('seqlab.sampleText', {
+      prime: 'the',
+      length: 30,
+      temperature: 0.8,
+    });
+    const vocabulary = new Set(
+      wordsDoc
+        .getText()
+        .split(/\s+/)
+        .map((w) => w.replace(/\.$/, '')),
+    );
+    const drawn = sampled
+      .getText()
+      .split(/\s+/)
+      .map((w) => w.replace(/\.$/, ''))
+      .filter(Boolean);
     assert.ok(drawn.length >= 10, sampled.getText());
-    assert.ok(drawn.every((w) => vocabulary.has(w) || w === '<UNK>' || w === '.'), sampled.getText());
+    assert.ok(
+      drawn.every((w) => vocabulary.has(w) || w === '<UNK>' || w === '.'),
+      sampled.getText(),
+    );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
@@ -297,11 +402,17 @@ suite('SeqLab in VS Code', function () {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(empty));
     await expectError('seqlab.trainChar', /empty\.txt is empty/);
 
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'abc\u0000def'.repeat(100) }));
+    await vscode.window.showTextDocument(
+      await vscode.workspace.openTextDocument({ content: 'abc\u0000def'.repeat(100) }),
+    );
     await expectError('seqlab.trainChar', /looks binary/);
 
-    const provider = vscode.workspace.registerTextDocumentContentProvider('seqlab-test', { provideTextDocumentContent: () => englishish(3000) });
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.parse('seqlab-test:/virtual.txt')));
+    const provider = vscode.workspace.registerTextDocumentContentProvider('seqlab-test', {
+      provideTextDocumentContent: () => englishish(3000),
+    });
+    await vscode.window.showTextDocument(
+      await vscode.workspace.openTextDocument(vscode.Uri.parse('seqlab-test:/virtual.txt')),
+    );
     await expectError('seqlab.trainChar', /seqlab-test: documents are not supported/);
     provider.dispose();
 
@@ -329,6 +440,9 @@ suite('SeqLab in VS Code', function () {
 
     // A corrupt checkpoint in storage: one clear error, nothing else breaks.
     writeFileSync(api.runs.store.checkpointPath(untitled.uri), Buffer.from('{"not": "a checkpoint"}'));
-    await assert.rejects(api.runs.infer(untitled.uri, { kind: 'sample', options: { length: 5 } }), /not a valid SeqLab checkpoint/);
+    await assert.rejects(
+      api.runs.infer(untitled.uri, { kind: 'sample', options: { length: 5 } }),
+      /not a valid SeqLab checkpoint/,
+    );
   });
 });

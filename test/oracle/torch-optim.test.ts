@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OptimizerKind } from '../../src/engine/config';
 import {
-  applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, type OptimizerState,
+  applyUpdate,
+  clipGradients,
+  createOptimizerState,
+  globalNorm,
+  learningRate,
+  type OptimizerState,
 } from '../../src/engine/optim';
 import { jsBackend } from '../../src/engine/reference';
 import { Rng } from '../../src/engine/rng';
@@ -19,13 +24,20 @@ import type { Vec } from '../../src/engine/types';
 const PYTHON = '/usr/bin/python3';
 const ORACLE = join(__dirname, '..', '..', '..', 'test', 'oracle', 'torch_optim_oracle.py');
 const TOL = 1e-6;
-const N = 96, STEPS = 7, MOMENTUM = 0.9;
-const DECAY = 0.5, EVERY = 3; // lr, lr, lr, lr/2, lr/2, lr/2, lr/4
+const N = 96,
+  STEPS = 7,
+  MOMENTUM = 0.9;
+const DECAY = 0.5,
+  EVERY = 3; // lr, lr, lr, lr/2, lr/2, lr/2, lr/4
 
 /** ‖a − b‖ / ‖b‖: relative error of a whole tensor. */
 function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, n = 0;
-  for (let i = 0; i < b.length; i++) { d += (a[i] - b[i]) ** 2; n += b[i] ** 2; }
+  let d = 0,
+    n = 0;
+  for (let i = 0; i < b.length; i++) {
+    d += (a[i] - b[i]) ** 2;
+    n += b[i] ** 2;
+  }
   return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-30);
 }
 
@@ -40,10 +52,14 @@ function seqlabUpdate(s: OptimizerState, p: Float32Array, g: Float32Array, lr: n
 /** The optimizer state SeqLab keeps, under the names torch.optim gives the same buffers. */
 function namedState(s: OptimizerState): Record<string, Vec> {
   switch (s.kind) {
-    case 'adam': return { exp_avg: s.m, exp_avg_sq: s.v };
-    case 'sgd': return { momentum_buffer: s.m };
-    case 'rmsprop': return { square_avg: s.v };
-    case 'adagrad': return { sum: s.v };
+    case 'adam':
+      return { exp_avg: s.m, exp_avg_sq: s.v };
+    case 'sgd':
+      return { momentum_buffer: s.m };
+    case 'rmsprop':
+      return { square_avg: s.v };
+    case 'adagrad':
+      return { sum: s.v };
   }
 }
 
@@ -95,12 +111,19 @@ describe('optimizers and clipping against torch.optim (Debian python3-torch as t
     try {
       execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
     } catch {
-      throw new Error(`${PYTHON} cannot import torch: install it with "apt-get install -y python3-torch" `
-        + '(.ci/run does)');
+      throw new Error(
+        `${PYTHON} cannot import torch: install it with "apt-get install -y python3-torch" ` + '(.ci/run does)',
+      );
     }
     const file = join(mkdtempSync(join(tmpdir(), 'seqlab-optim-oracle-')), 'cases.json');
     const optimizers = cases.map((c) => ({
-      kind: c.kind, lr: c.lr, momentum: MOMENTUM, decay: DECAY, every: EVERY, params: c.params, grads: c.grads,
+      kind: c.kind,
+      lr: c.lr,
+      momentum: MOMENTUM,
+      decay: DECAY,
+      every: EVERY,
+      params: c.params,
+      grads: c.grads,
     }));
     writeFileSync(file, JSON.stringify({ optimizers, clip: { grad: Array.from(clipGrad), maxNorm } }));
     ref = JSON.parse(execFileSync(PYTHON, [ORACLE, file], { maxBuffer: 64 << 20 }).toString());

@@ -17,18 +17,24 @@ import { Tokenizer } from '../../src/engine/tokenizer';
 const PYTHON = '/usr/bin/python3';
 const ORACLE = join(__dirname, '..', '..', '..', 'test', 'oracle', 'torch_oracle.py');
 const TOL = 1e-4;
-const V = 11, T = 7, B = 3;
+const V = 11,
+  T = 7,
+  B = 3;
 
 /** ‖a − b‖ / max(‖b‖, tiny): relative error of a whole tensor. */
 function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, n = 0;
-  for (let i = 0; i < b.length; i++) { d += (a[i] - b[i]) ** 2; n += b[i] ** 2; }
+  let d = 0,
+    n = 0;
+  for (let i = 0; i < b.length; i++) {
+    d += (a[i] - b[i]) ** 2;
+    n += b[i] ** 2;
+  }
   return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-12);
 }
 
 interface Case {
   title: string;
-  logits: Float32Array;     // batch-first [B·T·V]
+  logits: Float32Array; // batch-first [B·T·V]
   loss: number;
   grads: Map<string, Float32Array>;
   files: [string, string];
@@ -44,7 +50,8 @@ function prepare(over: Partial<ModelConfig>, dir: string, i: number): Case {
   const net = new Network(config, params, k, T, B, new Rng(0));
   const logits = net.forward(ids, T, false);
   const logitsBT = new Float32Array(T * B * V);
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let v = 0; v < V; v++) logitsBT[(b * T + t) * V + v] = logits[(t * B + b) * V + v];
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < B; b++) for (let v = 0; v < V; v++) logitsBT[(b * T + t) * V + v] = logits[(t * B + b) * V + v];
   const loss = net.loss(targets);
   params.grad.fill(0);
   net.backward();
@@ -52,7 +59,8 @@ function prepare(over: Partial<ModelConfig>, dir: string, i: number): Case {
   const file = join(dir, `case${i}.safetensors`);
   exportTorch({ config, tokenizer, params }, file);
   // SeqLab is time-major [T·B]; PyTorch batch_first is [B][T].
-  const toBT = (v: Int32Array) => Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => v[t * B + b]));
+  const toBT = (v: Int32Array) =>
+    Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => v[t * B + b]));
   writeFileSync(file + '.json', JSON.stringify({ ids: toBT(ids), targets: toBT(targets) }));
   const grads = new Map(params.specs.map((s) => [s.name, Float32Array.from(params.gradient(s.name))]));
   const title = `${config.cell.toUpperCase()}, ${config.layers} layer(s)${config.bidirectional ? ', bidirectional' : ''}, ${config.input === 'embedding' ? 'embedding' : 'one-hot'} input: same logits, loss and gradients`;
@@ -62,7 +70,8 @@ function prepare(over: Partial<ModelConfig>, dir: string, i: number): Case {
 describe('PyTorch parity (Debian python3-torch as the oracle)', function () {
   const configs: Partial<ModelConfig>[] = [];
   for (const cell of ['rnn', 'gru', 'lstm'] as const) {
-    for (const layers of [1, 2, 3]) for (const bidirectional of [false, true]) configs.push({ cell, layers, bidirectional });
+    for (const layers of [1, 2, 3])
+      for (const bidirectional of [false, true]) configs.push({ cell, layers, bidirectional });
     configs.push({ cell, input: 'embedding', layers: 2 });
     configs.push({ cell, input: 'embedding', layers: 2, bidirectional: true });
   }
@@ -74,9 +83,13 @@ describe('PyTorch parity (Debian python3-torch as the oracle)', function () {
     try {
       execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
     } catch {
-      throw new Error(`${PYTHON} cannot import torch: install it with "apt-get install -y python3-torch" (.ci/run does)`);
+      throw new Error(
+        `${PYTHON} cannot import torch: install it with "apt-get install -y python3-torch" (.ci/run does)`,
+      );
     }
-    refs = JSON.parse(execFileSync(PYTHON, [ORACLE, ...cases.flatMap((c) => c.files)], { maxBuffer: 256 << 20 }).toString());
+    refs = JSON.parse(
+      execFileSync(PYTHON, [ORACLE, ...cases.flatMap((c) => c.files)], { maxBuffer: 256 << 20 }).toString(),
+    );
   });
 
   cases.forEach((c, i) => {

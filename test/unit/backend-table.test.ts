@@ -46,19 +46,27 @@ function closeElementwise(w: Vec, r: Vec, tol: number, what: string): void {
   }
 }
 
-const elementwise = (tol: number): Check => (w, r, what) => {
-  for (const key of Object.keys(r)) {
-    const a = w[key], b = r[key];
-    if (typeof a !== 'number' && typeof b !== 'number') closeElementwise(a, b, tol, `${what} ${key}`);
-    else assert.ok(Math.abs(+a - +b) <= tol * Math.max(1, Math.abs(+b)), `${what} ${key}: ${a} vs ${b}`);
-  }
-};
+const elementwise =
+  (tol: number): Check =>
+  (w, r, what) => {
+    for (const key of Object.keys(r)) {
+      const a = w[key],
+        b = r[key];
+      if (typeof a !== 'number' && typeof b !== 'number') closeElementwise(a, b, tol, `${what} ${key}`);
+      else assert.ok(Math.abs(+a - +b) <= tol * Math.max(1, Math.abs(+b)), `${what} ${key}: ${a} vs ${b}`);
+    }
+  };
 
 // ---- matrix products -------------------------------------------------------------------------------
 
 type Gemm = 'gemmNT' | 'gemmNN' | 'gemmTN';
 /** Sizes of A and B, and where Â(i,k) and B̂(k,j) sit in them. */
-interface Layout { a: number; b: number; A(i: number, k: number): number; B(k: number, j: number): number }
+interface Layout {
+  a: number;
+  b: number;
+  A(i: number, k: number): number;
+  B(k: number, j: number): number;
+}
 const layout: Record<Gemm, (M: number, N: number, K: number) => Layout> = {
   gemmNT: (M, N, K) => ({ a: M * K, b: N * K, A: (i, k) => i * K + k, B: (k, j) => j * K + k }),
   gemmNN: (M, N, K) => ({ a: M * K, b: K * N, A: (i, k) => i * K + k, B: (k, j) => k * N + j }),
@@ -70,8 +78,10 @@ const view = (k: Backend, n: number, offset: number): Vec => k.alloc(n + offset 
 
 function gemmCase(op: Gemm, M: number, N: number, K: number, offset: number): Case {
   return (k, seed) => {
-    const rng = new Rng(seed), L = layout[op](M, N, K);
-    const A = rand(view(k, L.a, offset), rng), B = rand(view(k, L.b, offset + 1), rng);
+    const rng = new Rng(seed),
+      L = layout[op](M, N, K);
+    const A = rand(view(k, L.a, offset), rng),
+      B = rand(view(k, L.b, offset + 1), rng);
     const C = rand(view(k, M * N, offset + 2), rng);
     const C0 = Float32Array.from(C);
     k[op](C, A, B, M, N, K);
@@ -81,7 +91,12 @@ function gemmCase(op: Gemm, M: number, N: number, K: number, offset: number): Ca
 
 function gemmCheck(op: Gemm, M: number, N: number, K: number): Check {
   return (w, r, what) => {
-    const L = layout[op](M, N, K), A = r.A as Vec, B = r.B as Vec, C0 = r.C0 as Vec, Cw = w.C as Vec, Cr = r.C as Vec;
+    const L = layout[op](M, N, K),
+      A = r.A as Vec,
+      B = r.B as Vec,
+      C0 = r.C0 as Vec,
+      Cw = w.C as Vec,
+      Cr = r.C as Vec;
     const rowStep = Math.max(1, Math.floor(M / 48)); // big shapes: every column of about 50 rows, and the last row
     for (let i = 0; i < M; i = i + rowStep < M || i === M - 1 ? i + rowStep : M - 1) {
       for (let j = 0; j < N; j++) {
@@ -95,31 +110,61 @@ function gemmCheck(op: Gemm, M: number, N: number, K: number): Check {
   };
 }
 
-const H = 128, V = 72, B = 32, TB = 2048;
+const H = 128,
+  V = 72,
+  B = 32,
+  TB = 2048;
 /** [M, N, K] of each product in LSTM-128 training (T = 64, B = 32, vocabulary 72). */
 const trainingShapes: Record<Gemm, [number, number, number][]> = {
-  gemmNT: [[B, 4 * H, H], [TB, V, H]],
-  gemmNN: [[B, H, 4 * H], [TB, H, V]],
-  gemmTN: [[4 * H, H, TB], [V, H, TB]],
+  gemmNT: [
+    [B, 4 * H, H],
+    [TB, V, H],
+  ],
+  gemmNN: [
+    [B, H, 4 * H],
+    [TB, H, V],
+  ],
+  gemmTN: [
+    [4 * H, H, TB],
+    [V, H, TB],
+  ],
 };
 
-interface Shape { label: string; cases: [Case, Check][] }
+interface Shape {
+  label: string;
+  cases: [Case, Check][];
+}
 
 function gemmShapes(op: Gemm): Shape[] {
   const small: [Case, Check][] = [];
-  const pair = (M: number, N: number, K: number, offset: number): [Case, Check] =>
-    [gemmCase(op, M, N, K, offset), gemmCheck(op, M, N, K)];
+  const pair = (M: number, N: number, K: number, offset: number): [Case, Check] => [
+    gemmCase(op, M, N, K, offset),
+    gemmCheck(op, M, N, K),
+  ];
   for (let M = 1; M <= 13; M++) {
     for (let N = 1; N <= 13; N++) for (let K = 1; K <= 13; K++) small.push(pair(M, N, K, 0));
   }
-  const ragged = [[5, 9, 17], [33, 31, 67], [65, 17, 257], [63, 70, 300], [7, 129, 513], [130, 9, 3]]
-    .flatMap(([M, N, K]) => [0, 1, 3, 7].map((offset) => pair(M, N, K, offset)));
+  const ragged = [
+    [5, 9, 17],
+    [33, 31, 67],
+    [65, 17, 257],
+    [63, 70, 300],
+    [7, 129, 513],
+    [130, 9, 3],
+  ].flatMap(([M, N, K]) => [0, 1, 3, 7].map((offset) => pair(M, N, K, offset)));
   const training = trainingShapes[op].map(([M, N, K], i) => pair(M, N, K, i));
-  const empty: [Case, Check] = [(k) => {
-    const C = k.alloc(4).fill(1), A = k.alloc(4), Bm = k.alloc(4);
-    k[op](C, A, Bm, 2, 2, 0); k[op](C, A, Bm, 0, 2, 2); k[op](C, A, Bm, 2, 0, 2);
-    return { C };
-  }, (w) => assert.deepEqual(Array.from(w.C as Vec), [1, 1, 1, 1])];
+  const empty: [Case, Check] = [
+    (k) => {
+      const C = k.alloc(4).fill(1),
+        A = k.alloc(4),
+        Bm = k.alloc(4);
+      k[op](C, A, Bm, 2, 2, 0);
+      k[op](C, A, Bm, 0, 2, 2);
+      k[op](C, A, Bm, 2, 0, 2);
+      return { C };
+    },
+    (w) => assert.deepEqual(Array.from(w.C as Vec), [1, 1, 1, 1]),
+  ];
   return [
     { label: 'every M, N, K from 1 to 13', cases: small },
     { label: 'ragged sizes across the tile and block edges, on views at odd offsets', cases: ragged },
@@ -135,47 +180,75 @@ const ROW_WIDTHS = [1, 2, 3, 4, 5, 7, 8, 9, 130];
 const idsFor = (R: number, rows: number) =>
   Int32Array.from({ length: R }, (_, r) => (r % 7 === 3 ? -1 : (r * 5) % rows));
 
-const gatherCase = (n: number): Case => (k, seed) => {
-  const rng = new Rng(seed), R = 23, table = rand(k.alloc(6 * n), rng), bias = rand(k.alloc(n), rng);
-  const dst = rand(k.alloc(R * n), rng);
-  k.gatherRows(dst, table, bias, idsFor(R, 6), R, n);
-  return { dst };
-};
-const scatterCase = (n: number): Case => (k, seed) => {
-  const rng = new Rng(seed), R = 23, table = rand(k.alloc(6 * n), rng), src = rand(k.alloc(R * n), rng);
-  k.scatterAddRows(table, src, idsFor(R, 6), R, n);
-  return { table };
-};
-const sumRowsCase = (m: number, n: number): Case => (k, seed) => {
-  const rng = new Rng(seed), d = rand(k.alloc(m * n), rng), db = rand(k.alloc(n), rng);
-  k.sumRows(db, d, m, n);
-  return { db };
-};
+const gatherCase =
+  (n: number): Case =>
+  (k, seed) => {
+    const rng = new Rng(seed),
+      R = 23,
+      table = rand(k.alloc(6 * n), rng),
+      bias = rand(k.alloc(n), rng);
+    const dst = rand(k.alloc(R * n), rng);
+    k.gatherRows(dst, table, bias, idsFor(R, 6), R, n);
+    return { dst };
+  };
+const scatterCase =
+  (n: number): Case =>
+  (k, seed) => {
+    const rng = new Rng(seed),
+      R = 23,
+      table = rand(k.alloc(6 * n), rng),
+      src = rand(k.alloc(R * n), rng);
+    k.scatterAddRows(table, src, idsFor(R, 6), R, n);
+    return { table };
+  };
+const sumRowsCase =
+  (m: number, n: number): Case =>
+  (k, seed) => {
+    const rng = new Rng(seed),
+      d = rand(k.alloc(m * n), rng),
+      db = rand(k.alloc(n), rng);
+    k.sumRows(db, d, m, n);
+    return { db };
+  };
 
-const softmaxCase = (rows: number, n: number): Case => (k, seed) => {
-  const rng = new Rng(seed), p = rand(k.alloc(rows * n), rng, 30), g = rand(k.alloc(rows * n), rng);
-  p[0] = 80; p[n - 1] = -80;
-  const x = Float64Array.from(p), targets = Int32Array.from({ length: rows }, (_, r) => (r * 3) % n);
-  const loss = k.softmaxCrossEntropy(p, g, targets, rows, n);
-  return { x, p, g, loss };
-};
-const softmaxCheck = (rows: number, n: number): Check => (w, r, what) => {
-  const x = r.x as Vec, pw = w.p as Vec, pr = r.p as Vec, gw = w.g as Vec, gr = r.g as Vec;
-  for (let i = 0; i < rows; i++) {
-    let max = -Infinity;
-    for (let v = 0; v < n; v++) max = Math.max(max, x[i * n + v]);
-    for (let v = 0; v < n; v++) {
-      // (1.7e-38: the approximate exp flushes to 0 below e^−87)
-      const o = i * n + v, tol = (12 + 2 * Math.abs(x[o] - max)) * U * pr[o] + 1.7e-38;
-      assert.ok(Math.abs(pw[o] - pr[o]) <= tol, `${what}: p[${i},${v}] ${pw[o]} vs ${pr[o]}`);
-      assert.ok(Math.abs(gw[o] - gr[o]) <= tol / rows + (2 * U) / rows, `${what}: g[${i},${v}] ${gw[o]} vs ${gr[o]}`);
+const softmaxCase =
+  (rows: number, n: number): Case =>
+  (k, seed) => {
+    const rng = new Rng(seed),
+      p = rand(k.alloc(rows * n), rng, 30),
+      g = rand(k.alloc(rows * n), rng);
+    p[0] = 80;
+    p[n - 1] = -80;
+    const x = Float64Array.from(p),
+      targets = Int32Array.from({ length: rows }, (_, r) => (r * 3) % n);
+    const loss = k.softmaxCrossEntropy(p, g, targets, rows, n);
+    return { x, p, g, loss };
+  };
+const softmaxCheck =
+  (rows: number, n: number): Check =>
+  (w, r, what) => {
+    const x = r.x as Vec,
+      pw = w.p as Vec,
+      pr = r.p as Vec,
+      gw = w.g as Vec,
+      gr = r.g as Vec;
+    for (let i = 0; i < rows; i++) {
+      let max = -Infinity;
+      for (let v = 0; v < n; v++) max = Math.max(max, x[i * n + v]);
+      for (let v = 0; v < n; v++) {
+        // (1.7e-38: the approximate exp flushes to 0 below e^−87)
+        const o = i * n + v,
+          tol = (12 + 2 * Math.abs(x[o] - max)) * U * pr[o] + 1.7e-38;
+        assert.ok(Math.abs(pw[o] - pr[o]) <= tol, `${what}: p[${i},${v}] ${pw[o]} vs ${pr[o]}`);
+        assert.ok(Math.abs(gw[o] - gr[o]) <= tol / rows + (2 * U) / rows, `${what}: g[${i},${v}] ${gw[o]} vs ${gr[o]}`);
+      }
     }
-  }
-  assert.ok(Math.abs(+w.loss - +r.loss) <= 1e-6 * Math.abs(+r.loss), `${what}: loss ${w.loss} vs ${r.loss}`);
-};
+    assert.ok(Math.abs(+w.loss - +r.loss) <= 1e-6 * Math.abs(+r.loss), `${what}: loss ${w.loss} vs ${r.loss}`);
+  };
 
 function rowShapes(op: string): Shape[] {
-  const close = elementwise(1e-5), widths = `widths ${ROW_WIDTHS.join(', ')}, ids −1 included`;
+  const close = elementwise(1e-5),
+    widths = `widths ${ROW_WIDTHS.join(', ')}, ids −1 included`;
   switch (op) {
     case 'gatherRows':
       return [{ label: widths, cases: ROW_WIDTHS.map((n) => [gatherCase(n), elementwise(0)]) }];
@@ -207,36 +280,56 @@ function rowShapes(op: string): Shape[] {
 
 /** Ten updates with gradients from 1e-3 to 10 in size (n = 1003: a SIMD tail too). */
 type Optimizer = 'adamUpdate' | 'sgdUpdate' | 'rmspropUpdate' | 'adagradUpdate';
-const optimizerCase = (op: Optimizer, n: number): Case => (k, seed) => {
-  const rng = new Rng(seed), p = rand(k.alloc(n), rng), g = k.alloc(n), m = rand(k.alloc(n), rng, 0.01), v = k.alloc(n);
-  for (let i = 0; i < n; i++) v[i] = rng.uniform(0, 1e-4);
-  for (let t = 1; t <= 10; t++) {
-    rand(g, rng, 10 ** ((t % 5) - 3));
-    if (op === 'adamUpdate') k.adamUpdate(p, g, m, v, 2e-3, 1 - 0.9 ** t, Math.sqrt(1 - 0.999 ** t));
-    else if (op === 'sgdUpdate') k.sgdUpdate(p, g, m, 0.1, 0.9);
-    else if (op === 'rmspropUpdate') k.rmspropUpdate(p, g, v, 1e-3);
-    else k.adagradUpdate(p, g, v, 1e-2);
-  }
-  return { p, m, v };
-};
+const optimizerCase =
+  (op: Optimizer, n: number): Case =>
+  (k, seed) => {
+    const rng = new Rng(seed),
+      p = rand(k.alloc(n), rng),
+      g = k.alloc(n),
+      m = rand(k.alloc(n), rng, 0.01),
+      v = k.alloc(n);
+    for (let i = 0; i < n; i++) v[i] = rng.uniform(0, 1e-4);
+    for (let t = 1; t <= 10; t++) {
+      rand(g, rng, 10 ** ((t % 5) - 3));
+      if (op === 'adamUpdate') k.adamUpdate(p, g, m, v, 2e-3, 1 - 0.9 ** t, Math.sqrt(1 - 0.999 ** t));
+      else if (op === 'sgdUpdate') k.sgdUpdate(p, g, m, 0.1, 0.9);
+      else if (op === 'rmspropUpdate') k.rmspropUpdate(p, g, v, 1e-3);
+      else k.adagradUpdate(p, g, v, 1e-2);
+    }
+    return { p, m, v };
+  };
 
 // ---- cells -----------------------------------------------------------------------------------------
 
 const GATES: Record<CellName, number> = { lstm: 4, gru: 3, gruCourse: 3, rnn: 1 };
 
-interface CellArrays { w: CellWeights; s: CellBuffers; xw: Vec; dhs: Vec }
+interface CellArrays {
+  w: CellWeights;
+  s: CellBuffers;
+  xw: Vec;
+  dhs: Vec;
+}
 
 function cellArrays(k: Backend, cell: CellName, T: number, Bs: number, Hs: number, seed: number): CellArrays {
-  const G = GATES[cell] * Hs, TBs = T * Bs, rng = new Rng(seed);
+  const G = GATES[cell] * Hs,
+    TBs = T * Bs,
+    rng = new Rng(seed);
   const w: CellWeights = {
-    whh: rand(k.alloc(G * Hs), rng, 2 / Math.sqrt(Hs)), bhh: rand(k.alloc(G), rng, 0.5),
-    dwhh: rand(k.alloc(G * Hs), rng, 0.1), dbhh: rand(k.alloc(G), rng, 0.1),
+    whh: rand(k.alloc(G * Hs), rng, 2 / Math.sqrt(Hs)),
+    bhh: rand(k.alloc(G), rng, 0.5),
+    dwhh: rand(k.alloc(G * Hs), rng, 0.1),
+    dbhh: rand(k.alloc(G), rng, 0.1),
   };
   const s: CellBuffers = {
-    h: k.alloc((T + 1) * Bs * Hs), c: k.alloc(cell === 'lstm' ? (T + 1) * Bs * Hs : 0),
-    gates: k.alloc(TBs * G), extra: k.alloc(TBs * Hs),
-    dxw: k.alloc(TBs * G), dhh: k.alloc(cell === 'gru' || cell === 'gruCourse' ? TBs * G : 0),
-    dh: rand(k.alloc(Bs * Hs), rng, 3), dc: rand(k.alloc(Bs * Hs), rng, 3), tmp: k.alloc(Bs * G),
+    h: k.alloc((T + 1) * Bs * Hs),
+    c: k.alloc(cell === 'lstm' ? (T + 1) * Bs * Hs : 0),
+    gates: k.alloc(TBs * G),
+    extra: k.alloc(TBs * Hs),
+    dxw: k.alloc(TBs * G),
+    dhh: k.alloc(cell === 'gru' || cell === 'gruCourse' ? TBs * G : 0),
+    dh: rand(k.alloc(Bs * Hs), rng, 3),
+    dc: rand(k.alloc(Bs * Hs), rng, 3),
+    tmp: k.alloc(Bs * G),
   };
   rand(s.h.subarray(0, Bs * Hs), rng);
   rand(s.c.subarray(0, s.c.length ? Bs * Hs : 0), rng, 2);
@@ -248,34 +341,41 @@ const BACKWARD_OUT = ['dxw', 'dhh', 'dh', 'dc'] as const;
 
 /** forward: its outputs. backward(WithNorms): from a forward state the reference computed (the same on both sides). */
 type CellOp = (typeof CELL_OPS)[number];
-const cellCase = (cell: CellName, op: CellOp, T: number, Bs: number, Hs: number): Case => (k, seed) => {
-  const a = cellArrays(k, cell, T, Bs, Hs, seed), out: Outputs = {};
-  if (op === 'forward') {
-    k.cells[cell].forward(a.w, a.s, a.xw, T, Bs, Hs);
-    for (const key of FORWARD_OUT) out[key] = a.s[key];
-    return out;
-  }
-  ref.cells[cell].forward(a.w, a.s, a.xw, T, Bs, Hs); // the reference on k's arrays: any arrays will do for it
-  if (op === 'backward') k.cells[cell].backward(a.w, a.s, a.dhs, T, Bs, Hs);
-  else {
-    const norms = new Float64Array(T);
-    k.cells[cell].backwardWithNorms(a.w, a.s, a.dhs, T, Bs, Hs, norms);
-    out.norms = norms;
-  }
-  for (const key of BACKWARD_OUT) if (cell === 'lstm' || key !== 'dc') out[key] = a.s[key];
-  return { ...out, dwhh: a.w.dwhh, dbhh: a.w.dbhh };
-};
+const cellCase =
+  (cell: CellName, op: CellOp, T: number, Bs: number, Hs: number): Case =>
+  (k, seed) => {
+    const a = cellArrays(k, cell, T, Bs, Hs, seed),
+      out: Outputs = {};
+    if (op === 'forward') {
+      k.cells[cell].forward(a.w, a.s, a.xw, T, Bs, Hs);
+      for (const key of FORWARD_OUT) out[key] = a.s[key];
+      return out;
+    }
+    ref.cells[cell].forward(a.w, a.s, a.xw, T, Bs, Hs); // the reference on k's arrays: any arrays will do for it
+    if (op === 'backward') k.cells[cell].backward(a.w, a.s, a.dhs, T, Bs, Hs);
+    else {
+      const norms = new Float64Array(T);
+      k.cells[cell].backwardWithNorms(a.w, a.s, a.dhs, T, Bs, Hs, norms);
+      out.norms = norms;
+    }
+    for (const key of BACKWARD_OUT) if (cell === 'lstm' || key !== 'dc') out[key] = a.s[key];
+    return { ...out, dwhh: a.w.dwhh, dbhh: a.w.dbhh };
+  };
 
 const cellCheck: Check = (w, r, what) => {
   for (const key of Object.keys(r)) {
-    const a = w[key] as Vec, b = r[key] as Vec;
+    const a = w[key] as Vec,
+      b = r[key] as Vec;
     assert.equal(a.length, b.length, `${what} ${key}: length`);
-    let inf = 0, dd = 0, bb = 0;
+    let inf = 0,
+      dd = 0,
+      bb = 0;
     for (let i = 0; i < b.length; i++) inf = Math.max(inf, Math.abs(b[i]));
     for (let i = 0; i < b.length; i++) {
       const ok = Number.isFinite(a[i]) && Math.abs(a[i] - b[i]) <= 1e-5 * inf + 1e-6;
       assert.ok(ok, `${what} ${key}[${i}]: ${a[i]} vs ${b[i]}`);
-      dd += (a[i] - b[i]) ** 2; bb += b[i] ** 2;
+      dd += (a[i] - b[i]) ** 2;
+      bb += b[i] ** 2;
     }
     const rel = Math.sqrt(dd) / Math.max(Math.sqrt(bb), 1e-30);
     assert.ok(rel <= CELL_REL_TOL, `${what} ${key}: relative difference ${rel.toExponential(2)}`);

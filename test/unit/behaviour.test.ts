@@ -17,20 +17,31 @@ describe('behaviour on the reference corpus', function () {
   const text = corpus();
 
   it('an LSTM-128 reaches validation loss < 1.8 nats/char within 600 steps (B 32, T 64, Adam 4e-3)', async () => {
-    const t = Trainer.create(text, { cell: 'lstm', hidden: 128 }, { ...defaultTrainConfig, lr: 4e-3, steps: 600, evalEvery: 600 }, k);
+    const t = Trainer.create(
+      text,
+      { cell: 'lstm', hidden: 128 },
+      { ...defaultTrainConfig, lr: 4e-3, steps: 600, evalEvery: 600 },
+      k,
+    );
     const r = await t.run();
     assert.ok(r.valLoss !== null && r.valLoss < 1.8, `validation loss ${r.valLoss}`);
   });
 
   it("an RNN's ‖∂L<T>/∂a<t>‖ falls by orders of magnitude more over 50 steps than an LSTM's", async () => {
     const decay = async (cell: 'rnn' | 'lstm') => {
-      const t = Trainer.create(text, { cell, hidden: 64 }, { ...defaultTrainConfig, lr: 2e-3, steps: 60, evalEvery: 1000 }, k);
+      const t = Trainer.create(
+        text,
+        { cell, hidden: 64 },
+        { ...defaultTrainConfig, lr: 2e-3, steps: 60, evalEvery: 1000 },
+        k,
+      );
       await t.run();
       const report = diagnose(t.model, k, t.model.tokenizer.encode(text.slice(0, 20000)), { steps: 50, streams: 16 });
       const norms = report.gradNorms[0];
       return norms[0] / norms[49]; // ‖∂L<T>/∂a<1>‖ / ‖∂L<T>/∂a<T>‖
     };
-    const rnn = await decay('rnn'), lstm = await decay('lstm');
+    const rnn = await decay('rnn'),
+      lstm = await decay('lstm');
     assert.ok(rnn < lstm / 100, `RNN decay ${rnn.toExponential(2)}, LSTM decay ${lstm.toExponential(2)}`);
   });
 });

@@ -6,7 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../helpers/texts';
 
-interface Section { file: string; name: string; render(results: unknown): string }
+interface Section {
+  file: string;
+  name: string;
+  render(results: unknown): string;
+}
 interface ResultsModule {
   RESULTS_FILE: string;
   SECTIONS: Section[];
@@ -19,9 +23,19 @@ interface ResultsModule {
 const bench = require(join(REPO, 'bench', 'lib', 'results.mjs')) as ResultsModule;
 
 interface Row {
-  peer: string; cell: string; hidden: number; n: number; charsPerSec: number | null; ratio: number | null;
+  peer: string;
+  cell: string;
+  hidden: number;
+  n: number;
+  charsPerSec: number | null;
+  ratio: number | null;
 }
-interface Results { meta: Record<string, unknown>; table: Row[]; runs: unknown[]; extras: unknown[] }
+interface Results {
+  meta: Record<string, unknown>;
+  table: Row[];
+  runs: unknown[];
+  extras: unknown[];
+}
 
 describe('bench results in the docs', () => {
   const results = JSON.parse(readFileSync(join(REPO, bench.RESULTS_FILE), 'utf8')) as Results;
@@ -43,7 +57,10 @@ describe('bench results in the docs', () => {
       assert.ok(Number.isInteger(r.n), `${r.peer} ${r.cell}-${r.hidden}: number of runs`);
       if (r.n > 0) assert.ok(Number.isFinite(r.charsPerSec), `${r.peer} ${r.cell}-${r.hidden}: chars/s`);
     }
-    assert.ok(results.table.some((r) => r.peer === 'seqlab' && r.n > 0), 'SeqLab was measured');
+    assert.ok(
+      results.table.some((r) => r.peer === 'seqlab' && r.n > 0),
+      'SeqLab was measured',
+    );
   });
 
   it('a different number in the results renders a different section', () => {

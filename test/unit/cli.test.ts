@@ -33,11 +33,17 @@ describe('seqlab CLI', function () {
     assert.equal(r.code, code, `exit code (stderr: ${r.err})`);
     assert.match(r.err, pattern);
     assert.doesNotMatch(r.err, /internal error|\n\s+at /, 'no stack trace');
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp-')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('.tmp-')),
+      [],
+    );
   }
 
   it('train writes a checkpoint, a JSON summary and JSON-lines metrics', () => {
-    const lines = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 21);
     assert.equal(lines[19].step, 20);
     assert.ok(lines[9].valLoss > 0 && lines[8].valLoss === null);
@@ -70,7 +76,10 @@ describe('seqlab CLI', function () {
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     assert.equal(j.gradNorms[0].length, 50);
-    assert.deepEqual(j.gates.map((g: { gate: string }) => g.gate), ['Γu', 'Γf', 'c̃', 'Γo']);
+    assert.deepEqual(
+      j.gates.map((g: { gate: string }) => g.gate),
+      ['Γu', 'Γf', 'c̃', 'Γo'],
+    );
     assert.ok(j.paramGradNorms.every((p: { norm: number }) => p.norm > 0));
     assert.match(seqlab('diagnose', ckpt, text).out, /‖∂L<T>\/∂a<t>‖/);
   });
@@ -83,8 +92,14 @@ describe('seqlab CLI', function () {
     assert.deepEqual(header['rnn.weight_ih_l0'].shape, [64, JSON.parse(header.__metadata__.vocab).length]);
     assert.equal(header.__metadata__.input, 'onehot');
     const course = join(dir, 'course.safetensors');
-    assert.equal(seqlab('train', text, ...small, '--cell', 'gru', '--gru-form', 'course', '--steps', '2', '--out', course).code, 0);
-    assertCleanFailure(seqlab('export', course, '--format', 'torch', '--out', join(dir, 'x.safetensors')), /course GRU.*cannot be exported/);
+    assert.equal(
+      seqlab('train', text, ...small, '--cell', 'gru', '--gru-form', 'course', '--steps', '2', '--out', course).code,
+      0,
+    );
+    assertCleanFailure(
+      seqlab('export', course, '--format', 'torch', '--out', join(dir, 'x.safetensors')),
+      /course GRU.*cannot be exported/,
+    );
     assert.ok(!existsSync(join(dir, 'x.safetensors')));
   });
 
@@ -100,7 +115,10 @@ describe('seqlab CLI', function () {
   it('a one-token vocabulary and invalid options', () => {
     writeFileSync(join(dir, 'aaaa.txt'), 'a'.repeat(5000));
     assertCleanFailure(seqlab('train', join(dir, 'aaaa.txt'), ...small), /vocabulary of 1 token/);
-    assertCleanFailure(seqlab('train', text, ...small, '--seq-len', '4000'), /fewer than batchSize × \(seqLength \+ 1\)/);
+    assertCleanFailure(
+      seqlab('train', text, ...small, '--seq-len', '4000'),
+      /fewer than batchSize × \(seqLength \+ 1\)/,
+    );
     assertCleanFailure(seqlab('train', text, '--hidden', 'many'), /--hidden expects a number/, 2);
     assertCleanFailure(seqlab('train', text, '--colour', 'red'), /Unknown option '--colour'/, 2);
   });
@@ -177,9 +195,34 @@ describe('seqlab CLI', function () {
 
   it('NaN loss from a huge learning rate: clear message, the last good checkpoint kept', () => {
     const out = join(dir, 'diverge.safetensors');
-    const r = seqlab('train', text, '--cell', 'rnn', '--hidden', '16', '--seq-len', '16', '--batch', '4', '--optimizer', 'sgd',
-      '--lr', '1e4', '--clip', '0', '--steps', '200', '--eval-every', '1', '--out', out);
-    assertCleanFailure(r, /diverged at step (\d+).*(last good checkpoint \(step \d+\) is kept|No checkpoint was written)/);
+    const r = seqlab(
+      'train',
+      text,
+      '--cell',
+      'rnn',
+      '--hidden',
+      '16',
+      '--seq-len',
+      '16',
+      '--batch',
+      '4',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '1e4',
+      '--clip',
+      '0',
+      '--steps',
+      '200',
+      '--eval-every',
+      '1',
+      '--out',
+      out,
+    );
+    assertCleanFailure(
+      r,
+      /diverged at step (\d+).*(last good checkpoint \(step \d+\) is kept|No checkpoint was written)/,
+    );
     if (/kept/.test(r.err)) assert.equal(seqlab('sample', out, '--length', '5').code, 0, 'the kept checkpoint loads');
   });
 
@@ -187,11 +230,39 @@ describe('seqlab CLI', function () {
     const good = () => readFileSync(ckpt);
     const cases: [string, () => Buffer, RegExp][] = [
       ['truncated to 5 bytes', () => good().subarray(0, 5), /too short/],
-      ['truncated in the tensor data', () => good().subarray(0, good().length - 100), /past the end of the file \(truncated\?\)/],
-      ['random bytes', () => Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)), /not a valid SeqLab checkpoint/],
-      ['a header claiming gigabytes', () => { const b = Buffer.from(good()); b.writeBigUInt64LE(8n * 1024n ** 3n, 0); return b; }, /header claims \d+ bytes/],
-      ['a tensor of the wrong shape', () => reshape(good(), 'rnn.weight_hh_l0', [16, 64]), /has shape \[16,64\] but the config needs \[64,16\]/],
-      ['a corrupted header', () => { const b = Buffer.from(good()); b.fill(0x7b, 8, 40); return b; }, /header is not valid JSON/],
+      [
+        'truncated in the tensor data',
+        () => good().subarray(0, good().length - 100),
+        /past the end of the file \(truncated\?\)/,
+      ],
+      [
+        'random bytes',
+        () => Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)),
+        /not a valid SeqLab checkpoint/,
+      ],
+      [
+        'a header claiming gigabytes',
+        () => {
+          const b = Buffer.from(good());
+          b.writeBigUInt64LE(8n * 1024n ** 3n, 0);
+          return b;
+        },
+        /header claims \d+ bytes/,
+      ],
+      [
+        'a tensor of the wrong shape',
+        () => reshape(good(), 'rnn.weight_hh_l0', [16, 64]),
+        /has shape \[16,64\] but the config needs \[64,16\]/,
+      ],
+      [
+        'a corrupted header',
+        () => {
+          const b = Buffer.from(good());
+          b.fill(0x7b, 8, 40);
+          return b;
+        },
+        /header is not valid JSON/,
+      ],
     ];
     for (const [name, make, pattern] of cases) {
       it(name, () => {
@@ -207,7 +278,10 @@ describe('seqlab CLI', function () {
     const other = join(dir, 'other.txt');
     writeFileSync(other, smallText().toUpperCase());
     const before = readFileSync(ckpt);
-    assertCleanFailure(seqlab('train', other, ...small, '--resume', ckpt), /cannot resume: the text uses \d+ character/);
+    assertCleanFailure(
+      seqlab('train', other, ...small, '--resume', ckpt),
+      /cannot resume: the text uses \d+ character/,
+    );
     assert.deepEqual(readFileSync(ckpt), before);
   });
 });

@@ -17,9 +17,14 @@ function randomGradient(rng: Rng, n: number, scale: number): Float32Array {
 describe('gradient clipping', () => {
   it('scales a gradient above the threshold to a global norm equal to the threshold', () => {
     const rng = new Rng(3);
-    for (const [n, scale, maxNorm] of [[10, 4, 1], [1000, 1, 5], [50_000, 0.1, 2.5]]) {
+    for (const [n, scale, maxNorm] of [
+      [10, 4, 1],
+      [1000, 1, 5],
+      [50_000, 0.1, 2.5],
+    ]) {
       const g = randomGradient(rng, n, scale);
-      const before = Float32Array.from(g), norm = globalNorm(g);
+      const before = Float32Array.from(g),
+        norm = globalNorm(g);
       assert.ok(norm > maxNorm, `the test's gradient has norm ${norm}, not above ${maxNorm}`);
       assert.equal(clipGradients(g, norm, maxNorm), true);
       const after = globalNorm(g);
@@ -32,7 +37,9 @@ describe('gradient clipping', () => {
 
   it('leaves a gradient at or below the threshold, and any gradient with clipping off (0), unchanged', () => {
     const rng = new Rng(4);
-    const g = randomGradient(rng, 100, 1), copy = Float32Array.from(g), norm = globalNorm(g);
+    const g = randomGradient(rng, 100, 1),
+      copy = Float32Array.from(g),
+      norm = globalNorm(g);
     assert.equal(clipGradients(g, norm, norm * 1.5), false);
     assert.equal(clipGradients(g, norm, 0), false);
     assert.deepEqual(g, copy);
@@ -47,8 +54,14 @@ describe('gradient clipping', () => {
     const result = await t.run({ onProgress: (p) => points.push(p) });
     const over = points.filter((p) => p.gradNorm > clip);
     assert.ok(over.length > 0 && over.length < points.length, `${over.length} of ${points.length} steps above ${clip}`);
-    assert.deepEqual(points.filter((p) => p.clipped), over);
-    assert.deepEqual(result.clipEvents, over.map((p) => ({ step: p.step, norm: p.gradNorm })));
+    assert.deepEqual(
+      points.filter((p) => p.clipped),
+      over,
+    );
+    assert.deepEqual(
+      result.clipEvents,
+      over.map((p) => ({ step: p.step, norm: p.gradNorm })),
+    );
 
     const unclipped = Trainer.create(text, { cell: 'rnn', hidden: 16 }, { ...config, clip: 0 }, jsBackend('f32'));
     assert.deepEqual((await unclipped.run()).clipEvents, []);

@@ -7,7 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultTrainConfig } from '../../src/engine/config';
 import {
-  isAllowed, OPTIONS, OptionSpec, settingDefault, settingOptions, Verb, verbOptions,
+  isAllowed,
+  OPTIONS,
+  OptionSpec,
+  settingDefault,
+  settingOptions,
+  Verb,
+  verbOptions,
 } from '../../src/engine/options';
 import { readSetting, SettingLookup, trainingSettings } from '../../src/extension/settingValues';
 import { REPO } from '../helpers/texts';
@@ -23,8 +29,12 @@ function expectedProperty(o: OptionSpec): Record<string, unknown> {
     case 'choice':
       Object.assign(p, { type: 'string', enum: o.choices }, o.choiceHelp ? { enumDescriptions: o.choiceHelp } : {});
       break;
-    case 'switch': p.type = 'boolean'; break;
-    case 'text': p.type = 'string'; break;
+    case 'switch':
+      p.type = 'boolean';
+      break;
+    case 'text':
+      p.type = 'string';
+      break;
     default:
       p.type = o.kind;
       if (o.min !== undefined) p[o.minExclusive ? 'exclusiveMinimum' : 'minimum'] = o.min;
@@ -64,7 +74,9 @@ describe('option schema', () => {
   });
 
   it('the editor and the command line differ in default only where the schema says so', () => {
-    const differ = settingOptions().filter(([, o]) => settingDefault(o) !== o.default).map(([key]) => key);
+    const differ = settingOptions()
+      .filter(([, o]) => settingDefault(o) !== o.default)
+      .map(([key]) => key);
     assert.deepEqual(differ.sort(), ['evalEvery', 'length', 'maxFileSizeMB', 'seconds', 'steps', 'temperature']);
     assert.equal(defaultTrainConfig.steps, OPTIONS.steps.default);
     assert.equal(defaultTrainConfig.evalEvery, OPTIONS.evalEvery.default);
@@ -73,8 +85,15 @@ describe('option schema', () => {
 
 describe("package.json's settings", () => {
   it('every seqlab.* setting has a schema entry, and every schema setting is in package.json', () => {
-    const declared = settingOptions().map(([, o]) => `seqlab.${o.setting}`).sort();
-    assert.deepEqual(Object.keys(properties).filter((k) => k.startsWith('seqlab.')).sort(), declared);
+    const declared = settingOptions()
+      .map(([, o]) => `seqlab.${o.setting}`)
+      .sort();
+    assert.deepEqual(
+      Object.keys(properties)
+        .filter((k) => k.startsWith('seqlab.'))
+        .sort(),
+      declared,
+    );
   });
 
   for (const [key, o] of settingOptions()) {
@@ -85,7 +104,10 @@ describe("package.json's settings", () => {
 });
 
 describe('settings: each command reads and checks only what it uses', () => {
-  const lookup = (values: Record<string, unknown>): SettingLookup => (name) => values[name];
+  const lookup =
+    (values: Record<string, unknown>): SettingLookup =>
+    (name) =>
+      values[name];
 
   it('unset settings read as the editor defaults', () => {
     const s = trainingSettings(lookup({}), 'char');
@@ -99,9 +121,11 @@ describe('settings: each command reads and checks only what it uses', () => {
 
   it('a bad seqlab.batchSize stops a training with a message naming it, and leaves the hover settings readable', () => {
     const get = lookup({ batchSize: 0 });
-    assert.throws(() => trainingSettings(get, 'char'),
-      { message: 'invalid SeqLab setting: seqlab.batchSize must be a whole number from 1 to 1024 (got 0). '
-        + 'Fix it in Settings (seqlab.*).' });
+    assert.throws(() => trainingSettings(get, 'char'), {
+      message:
+        'invalid SeqLab setting: seqlab.batchSize must be a whole number from 1 to 1024 (got 0). ' +
+        'Fix it in Settings (seqlab.*).',
+    });
     assert.equal(readSetting(get, 'hoverEnabled'), true);
     assert.equal(readSetting(get, 'hoverPrimerLength'), 200);
     assert.equal(readSetting(get, 'hoverLength'), 40);
@@ -109,8 +133,10 @@ describe('settings: each command reads and checks only what it uses', () => {
   });
 
   it('a bad hover setting is reported by the hover reader, naming it', () => {
-    assert.throws(() => readSetting(lookup({ 'hover.length': 'long' }), 'hoverLength'),
-      /seqlab\.hover\.length must be a whole number from 1 to 500 \(got "long"\)/);
+    assert.throws(
+      () => readSetting(lookup({ 'hover.length': 'long' }), 'hoverLength'),
+      /seqlab\.hover\.length must be a whole number from 1 to 500 \(got "long"\)/,
+    );
   });
 
   it('the budget decides which of seqlab.steps and seqlab.seconds a training reads', () => {
@@ -122,7 +148,9 @@ describe('settings: each command reads and checks only what it uses', () => {
 
   it('seqlab.threads is checked where it is read', () => {
     assert.equal(trainingSettings(lookup({ threads: 1 }), 'char').threads, 1);
-    assert.throws(() => readSetting(lookup({ threads: 2.5 }), 'threads'),
-      /seqlab\.threads must be a whole number from 0 to 16 \(got 2\.5\)/);
+    assert.throws(
+      () => readSetting(lookup({ threads: 2.5 }), 'threads'),
+      /seqlab\.threads must be a whole number from 0 to 16 \(got 2\.5\)/,
+    );
   });
 });

@@ -6,33 +6,81 @@ import * as assert from 'node:assert/strict';
 import { defaultModelConfig, defaultTrainConfig } from '../../src/engine/config';
 import { defaultSampleOptions } from '../../src/engine/sample';
 import {
-  HISTOGRAM_BINS, parseHostToView, parseHostToWorker, parseInferenceResult, parseViewToHost, parseWorkerToHost,
-  ProtocolError, type DiagnosticsReport, type HostToView, type HostToWorker, type InferenceKind, type InferenceResults,
-  type InferenceTask, type ProgressPoint, type RunView, type ViewToHost, type WorkerToHost,
+  HISTOGRAM_BINS,
+  parseHostToView,
+  parseHostToWorker,
+  parseInferenceResult,
+  parseViewToHost,
+  parseWorkerToHost,
+  ProtocolError,
+  type DiagnosticsReport,
+  type HostToView,
+  type HostToWorker,
+  type InferenceKind,
+  type InferenceResults,
+  type InferenceTask,
+  type ProgressPoint,
+  type RunView,
+  type ViewToHost,
+  type WorkerToHost,
 } from '../../src/protocol';
 
 type Parse = (m: unknown) => unknown;
 
 const refuses = (parse: Parse, m: unknown, what: RegExp) =>
-  assert.throws(() => parse(m), (e: Error) => e instanceof ProtocolError && what.test(e.message), JSON.stringify(m));
+  assert.throws(
+    () => parse(m),
+    (e: Error) => e instanceof ProtocolError && what.test(e.message),
+    JSON.stringify(m),
+  );
 
 // ---------- valid messages, every field present ----------
 
 const point: ProgressPoint = {
-  step: 20, totalSteps: 80, loss: 2.5, valLoss: 2.7, charsPerSec: 14250, etaSeconds: 9, lr: 2e-3, gradNorm: 6.1,
-  clipped: true, elapsedSeconds: 3,
+  step: 20,
+  totalSteps: 80,
+  loss: 2.5,
+  valLoss: 2.7,
+  charsPerSec: 14250,
+  etaSeconds: 9,
+  lr: 2e-3,
+  gradNorm: 6.1,
+  clipped: true,
+  elapsedSeconds: 3,
 };
 const run: RunView = {
-  runId: 'r1', title: 'story.txt — LSTM-32', state: 'training', message: '',
-  points: [point, { ...point, step: 21, valLoss: null }], sample: 'the cat', canResume: false,
+  runId: 'r1',
+  title: 'story.txt — LSTM-32',
+  state: 'training',
+  message: '',
+  points: [point, { ...point, step: 21, valLoss: null }],
+  sample: 'the cat',
+  canResume: false,
 };
 const report: DiagnosticsReport = {
-  label: 'GRU-32', cell: 'gru', layers: 2, steps: 3, gradNorms: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]],
-  gates: [{
-    layer: 0, gate: 'Γu', low: 0.1, high: 0.2, histogram: Array.from({ length: HISTOGRAM_BINS }, (_, i) => i / 100),
-  }],
-  paramGradNorms: [{ name: 'rnn.weight_hh_l0', norm: 0.5 }], clipEvents: [{ step: 7, norm: 9.5 }],
-  lossCurve: [{ step: 1, loss: 4.1, valLoss: null }, { step: 2, loss: 3.9, valLoss: 4 }],
+  label: 'GRU-32',
+  cell: 'gru',
+  layers: 2,
+  steps: 3,
+  gradNorms: [
+    [0.1, 0.2, 0.3],
+    [0.4, 0.5, 0.6],
+  ],
+  gates: [
+    {
+      layer: 0,
+      gate: 'Γu',
+      low: 0.1,
+      high: 0.2,
+      histogram: Array.from({ length: HISTOGRAM_BINS }, (_, i) => i / 100),
+    },
+  ],
+  paramGradNorms: [{ name: 'rnn.weight_hh_l0', norm: 0.5 }],
+  clipEvents: [{ step: 7, norm: 9.5 }],
+  lossCurve: [
+    { step: 1, loss: 4.1, valLoss: null },
+    { step: 2, loss: 3.9, valLoss: 4 },
+  ],
 };
 
 const toView: HostToView[] = [
@@ -48,13 +96,23 @@ const toHost: ViewToHost[] = [
   { type: 'command', command: 'stop' },
   { type: 'save', format: 'csv', name: 'seqlab-loss.csv', data: 'a,b\n' },
 ];
-const infer = (requestId: number, task: InferenceTask): HostToWorker =>
-  ({ type: 'infer', requestId, checkpointPath: '/m', task });
+const infer = (requestId: number, task: InferenceTask): HostToWorker => ({
+  type: 'infer',
+  requestId,
+  checkpointPath: '/m',
+  task,
+});
 const toWorker: HostToWorker[] = [
   {
-    type: 'train', job: {
-      runId: 'r1', text: 'the cat sat', model: { ...defaultModelConfig, vocabSize: 9 },
-      train: { ...defaultTrainConfig }, checkpointPath: '/m/model.safetensors', resume: false, sampleEvery: 100,
+    type: 'train',
+    job: {
+      runId: 'r1',
+      text: 'the cat sat',
+      model: { ...defaultModelConfig, vocabSize: 9 },
+      train: { ...defaultTrainConfig },
+      checkpointPath: '/m/model.safetensors',
+      resume: false,
+      sampleEvery: 100,
     },
   },
   { type: 'stop' },
@@ -77,7 +135,15 @@ const fromWorker: WorkerToHost[] = [
 ];
 const results: { [K in InferenceKind]: InferenceResults[K] } = {
   sample: 'the cat',
-  hover: { continuation: ' sat', top: [{ token: 't', p: 0.5 }, { token: ' ', p: 0.2 }], label: 'LSTM-32', millis: 3.5 },
+  hover: {
+    continuation: ' sat',
+    top: [
+      { token: 't', p: 0.5 },
+      { token: ' ', p: 0.2 },
+    ],
+    label: 'LSTM-32',
+    millis: 3.5,
+  },
   diagnose: report,
   export: '/out/torch.safetensors',
   describe: { label: 'LSTM-32', step: 80 },
@@ -120,9 +186,9 @@ function edit(m: unknown, path: string, to: unknown): unknown {
 const wrongType = (v: unknown) => (typeof v === 'string' ? 42 : 'text');
 
 interface FieldRules {
-  optional?: RegExp;   // fields that may be left out
-  anyValue?: RegExp;   // fields of any value
-  root?: string;       // the path the parser gives m ('' for a whole message)
+  optional?: RegExp; // fields that may be left out
+  anyValue?: RegExp; // fields of any value
+  root?: string; // the path the parser gives m ('' for a whole message)
 }
 
 /** Checks that parse accepts m as it is, and refuses it with each field broken, naming the field. */
@@ -203,7 +269,7 @@ describe('protocol validation', () => {
     refuses(parseHostToWorker, shell, /field "task\.kind": expected one of/);
   });
 
-  it('refuses values outside a field\'s choices, counts that are not whole, and overlong names', () => {
+  it("refuses values outside a field's choices, counts that are not whole, and overlong names", () => {
     refuses(parseViewToHost, { type: 'command', command: 'rm' }, /field "command": expected one of train, stop/);
     refuses(parseViewToHost, { type: 'save', format: 'exe', name: 'a.png', data: '' }, /field "format"/);
     refuses(parseViewToHost, { type: 'save', format: 'png', name: '../../etc/passwd', data: '' }, /field "name"/);
@@ -217,8 +283,10 @@ describe('protocol validation', () => {
 
   it('diagnostics: a histogram has HISTOGRAM_BINS bins and gradNorms one row of `steps` per layer', () => {
     const gate = report.gates[0];
-    const withGate = (histogram: number[]) =>
-      ({ type: 'diagnostics', reports: [{ ...report, gates: [{ ...gate, histogram }] }] });
+    const withGate = (histogram: number[]) => ({
+      type: 'diagnostics',
+      reports: [{ ...report, gates: [{ ...gate, histogram }] }],
+    });
     const histogram = 'field "reports\\[0\\]\\.gates\\[0\\]\\.histogram"';
     const bins = new RegExp(`${histogram}: expected ${HISTOGRAM_BINS} bins, got ${HISTOGRAM_BINS - 1}`);
     refuses(parseHostToView, withGate(gate.histogram.slice(1)), bins);
@@ -233,7 +301,7 @@ describe('protocol validation', () => {
     assert.deepEqual(parseWorkerToHost(m), m);
   });
 
-  it('configs: types are checked here, choices and ranges by the engine\'s validators where they are used', () => {
+  it("configs: types are checked here, choices and ranges by the engine's validators where they are used", () => {
     const job = (toWorker[0] as Extract<HostToWorker, { type: 'train' }>).job;
     const m = { type: 'train', job: { ...job, model: { cell: 'transformer', hidden: -1 } } };
     assert.deepEqual(parseHostToWorker(m), m);

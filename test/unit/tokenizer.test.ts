@@ -22,7 +22,10 @@ describe('tokenizers', () => {
     const t = buildWordTokenizer('The cat sat.\nthe cat ran.\nA dog\n', 2, true);
     assert.deepEqual(t.spec.vocab.slice(0, 2), [UNK, EOS]);
     const ids = t.encode('the dog sat.\n');
-    assert.deepEqual(Array.from(ids, (i) => t.token(i)), ['the', UNK, UNK, '.', EOS]);
+    assert.deepEqual(
+      Array.from(ids, (i) => t.token(i)),
+      ['the', UNK, UNK, '.', EOS],
+    );
     assert.equal(t.decode(t.encode('the cat.\n')), 'the cat.\n');
   });
 

@@ -10,14 +10,22 @@ import { Trainer } from '../../src/engine/train';
 import { smallText } from '../helpers/texts';
 
 const k = jsBackend('f32');
-const train = (over: Partial<TrainConfig> = {}): TrainConfig => ({ ...defaultTrainConfig, seqLength: 16, batchSize: 4, evalEvery: 5, steps: 10, ...over });
+const train = (over: Partial<TrainConfig> = {}): TrainConfig => ({
+  ...defaultTrainConfig,
+  seqLength: 16,
+  batchSize: 4,
+  evalEvery: 5,
+  steps: 10,
+  ...over,
+});
 
 describe('training', () => {
   it('the loss falls on a small text', async () => {
     const t = Trainer.create(smallText(), { cell: 'lstm', hidden: 32 }, train({ steps: 60, lr: 1e-2 }), k);
     const losses: number[] = [];
     await t.run({ onProgress: (p) => losses.push(p.loss) });
-    const first = losses.slice(0, 5).reduce((a, b) => a + b) / 5, last = losses.slice(-5).reduce((a, b) => a + b) / 5;
+    const first = losses.slice(0, 5).reduce((a, b) => a + b) / 5,
+      last = losses.slice(-5).reduce((a, b) => a + b) / 5;
     assert.ok(last < first - 0.5, `loss went from ${first.toFixed(3)} to ${last.toFixed(3)}`);
   });
 
@@ -51,19 +59,42 @@ describe('training', () => {
   }
 
   it('stops on a NaN/Inf or diverging loss without touching the weights, with a clear message', async () => {
-    const t = Trainer.create(smallText(), { cell: 'rnn', hidden: 16 }, train({ optimizer: 'sgd', lr: 1e6, clip: 0, steps: 50 }), k);
+    const t = Trainer.create(
+      smallText(),
+      { cell: 'rnn', hidden: 16 },
+      train({ optimizer: 'sgd', lr: 1e6, clip: 0, steps: 50 }),
+      k,
+    );
     let before = Float32Array.from(t.model.params.data);
-    await assert.rejects(t.run({ onProgress: () => { before = Float32Array.from(t.model.params.data); } }), /diverged at step \d+.*lower the learning rate/);
+    await assert.rejects(
+      t.run({
+        onProgress: () => {
+          before = Float32Array.from(t.model.params.data);
+        },
+      }),
+      /diverged at step \d+.*lower the learning rate/,
+    );
     assert.ok(before.every(Number.isFinite));
   });
 
   it('refuses a one-token vocabulary, a too-short text and invalid settings', () => {
-    assert.throws(() => Trainer.create('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', {}, train(), k), /vocabulary of 1 token/);
-    assert.throws(() => Trainer.create('abcabc', {}, train({ seqLength: 64 }), k), /fewer than batchSize × \(seqLength \+ 1\)/);
-    assert.throws(() => Trainer.create(smallText(), { hidden: 0 }, train(), k),
-      /hidden must be a whole number from 1 to 4096 \(got 0\)/);
+    assert.throws(
+      () => Trainer.create('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', {}, train(), k),
+      /vocabulary of 1 token/,
+    );
+    assert.throws(
+      () => Trainer.create('abcabc', {}, train({ seqLength: 64 }), k),
+      /fewer than batchSize × \(seqLength \+ 1\)/,
+    );
+    assert.throws(
+      () => Trainer.create(smallText(), { hidden: 0 }, train(), k),
+      /hidden must be a whole number from 1 to 4096 \(got 0\)/,
+    );
     assert.throws(() => Trainer.create(smallText(), {}, train({ lr: -1 }), k), /lr must be a number > 0 \(got -1\)/);
-    assert.throws(() => Trainer.create(smallText(), {}, train({ optimizer: 'nadam' as never }), k), /optimizer must be/);
+    assert.throws(
+      () => Trainer.create(smallText(), {}, train({ optimizer: 'nadam' as never }), k),
+      /optimizer must be/,
+    );
     assert.throws(() => Trainer.create(smallText(), { bidirectional: true }, train(), k), /bidirectional/);
   });
 
@@ -94,7 +125,10 @@ describe('sampling', () => {
     sampler.prime('the ca');
     const best = sampler.top(1)[0].token;
     assert.equal(sampler.generate({ prime: 'the ca', length: 1, greedy: true }), best);
-    assert.equal(sampler.generate({ prime: 'the ca', length: 30, topK: 1, seed: 9 }), sampler.generate({ prime: 'the ca', length: 30, greedy: true }));
+    assert.equal(
+      sampler.generate({ prime: 'the ca', length: 30, topK: 1, seed: 9 }),
+      sampler.generate({ prime: 'the ca', length: 30, greedy: true }),
+    );
   });
 
   it('continue() after prime() draws what generate() draws with that primer (the hover reads top-k in between)', () => {

@@ -13,8 +13,14 @@ import { wasmSuite } from '../helpers/wasm';
 // bit-for-bit those of one thread.
 
 /** Two windows of training on one backend (state carried in between): loss, logits and gradients. */
-function run(config: ModelConfig, k: Backend, T: number, B: number): { loss: number[]; logits: Float32Array; grad: Float32Array } {
-  const params = initParams(config, k, new Rng(7)), data = new Rng(11);
+function run(
+  config: ModelConfig,
+  k: Backend,
+  T: number,
+  B: number,
+): { loss: number[]; logits: Float32Array; grad: Float32Array } {
+  const params = initParams(config, k, new Rng(7)),
+    data = new Rng(11);
   const net = new Network(config, params, k, T, B, new Rng(3));
   const losses: number[] = [];
   for (let window = 0; window < 2; window++) {
@@ -31,16 +37,32 @@ function run(config: ModelConfig, k: Backend, T: number, B: number): { loss: num
 
 /** Waits (up to 20 s) until the backend's helper threads have booted. */
 async function ready(k: WasmBackend, threads: number): Promise<void> {
-  for (let waited = 0; k.threadsInUse() < threads && waited < 20000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  for (let waited = 0; k.threadsInUse() < threads && waited < 20000; waited += 10)
+    await new Promise((r) => setTimeout(r, 10));
   assert.equal(k.threadsInUse(), threads, `${threads} threads started`);
 }
 
 wasmSuite('wasm-simd backend on several threads: bit-for-bit the one-thread results', () => {
   const cases: [string, Partial<ModelConfig>, number, number][] = [
     ['LSTM 64, one-hot, vocabulary 100, T 16, batch 12', { cell: 'lstm', hidden: 64, vocabSize: 100 }, 16, 12],
-    ['LSTM 61, 2 layers, embedding, T 13, batch 7 (uneven shares)', { cell: 'lstm', hidden: 61, layers: 2, input: 'embedding', embedSize: 9, vocabSize: 90 }, 13, 7],
-    ['GRU 64 (torch form), vocabulary 50, T 16, batch 9', { cell: 'gru', gruForm: 'torch', hidden: 64, vocabSize: 50 }, 16, 9],
-    ['RNN 128, 2 layers, dropout, vocabulary 40, T 16, batch 8', { cell: 'rnn', hidden: 128, layers: 2, dropout: 0.2, vocabSize: 40 }, 16, 8],
+    [
+      'LSTM 61, 2 layers, embedding, T 13, batch 7 (uneven shares)',
+      { cell: 'lstm', hidden: 61, layers: 2, input: 'embedding', embedSize: 9, vocabSize: 90 },
+      13,
+      7,
+    ],
+    [
+      'GRU 64 (torch form), vocabulary 50, T 16, batch 9',
+      { cell: 'gru', gruForm: 'torch', hidden: 64, vocabSize: 50 },
+      16,
+      9,
+    ],
+    [
+      'RNN 128, 2 layers, dropout, vocabulary 40, T 16, batch 8',
+      { cell: 'rnn', hidden: 128, layers: 2, dropout: 0.2, vocabSize: 40 },
+      16,
+      8,
+    ],
   ];
   for (const [name, over, T, B] of cases) {
     it(name, async function () {
@@ -54,16 +76,27 @@ wasmSuite('wasm-simd backend on several threads: bit-for-bit the one-thread resu
         await ready(k, threads);
         const many = run(config, k, T, B);
         assert.deepEqual(many.loss, one.loss, `${threads} threads: losses`);
-        assert.ok(many.logits.every((x, i) => Object.is(x, one.logits[i])), `${threads} threads: logits`);
+        assert.ok(
+          many.logits.every((x, i) => Object.is(x, one.logits[i])),
+          `${threads} threads: logits`,
+        );
         const diff = many.grad.findIndex((x, i) => !Object.is(x, one.grad[i]));
-        assert.equal(diff, -1, `${threads} threads: gradient ${diff} is ${many.grad[diff]}, one thread ${one.grad[diff]}`);
+        assert.equal(
+          diff,
+          -1,
+          `${threads} threads: gradient ${diff} is ${many.grad[diff]}, one thread ${one.grad[diff]}`,
+        );
       }
     });
   }
 
   it('every kernel split, however small (splitWork 1): LSTM, GRU, RNN on 2 and 3 threads', async function () {
     this.timeout(60000);
-    for (const over of [{ cell: 'lstm', hidden: 13 }, { cell: 'gru', hidden: 9 }, { cell: 'rnn', hidden: 6, layers: 2 }] as Partial<ModelConfig>[]) {
+    for (const over of [
+      { cell: 'lstm', hidden: 13 },
+      { cell: 'gru', hidden: 9 },
+      { cell: 'rnn', hidden: 6, layers: 2 },
+    ] as Partial<ModelConfig>[]) {
       const config = { ...defaultModelConfig, vocabSize: 11, ...over } as ModelConfig;
       const one = run(config, wasmBackend({ threads: 1 }), 5, 5);
       for (const threads of [2, 3]) {
@@ -72,8 +105,14 @@ wasmSuite('wasm-simd backend on several threads: bit-for-bit the one-thread resu
         await ready(k, threads);
         const many = run(config, k, 5, 5);
         assert.deepEqual(many.loss, one.loss, `${over.cell}, ${threads} threads: losses`);
-        assert.ok(many.logits.every((x, i) => Object.is(x, one.logits[i])), `${over.cell}, ${threads} threads: logits`);
-        assert.ok(many.grad.every((x, i) => Object.is(x, one.grad[i])), `${over.cell}, ${threads} threads: gradients`);
+        assert.ok(
+          many.logits.every((x, i) => Object.is(x, one.logits[i])),
+          `${over.cell}, ${threads} threads: logits`,
+        );
+        assert.ok(
+          many.grad.every((x, i) => Object.is(x, one.grad[i])),
+          `${over.cell}, ${threads} threads: gradients`,
+        );
       }
     }
   });

@@ -19,8 +19,14 @@ export const NONCE = 'c2VxbGFiLXRlc3Qtbm9uY2U';
 const CHROMIUM = process.env.SEQLAB_CHROMIUM ?? '/usr/bin/chromium';
 
 const TYPES: Record<string, string> = {
-  '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.html': 'text/html',
-  '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.html': 'text/html',
+  '.ttf': 'font/ttf',
+  '.woff2': 'font/woff2',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
 };
 
 /**
@@ -33,7 +39,10 @@ export function checkBundles(): void {
     const bundle = path.join(REPO, WEBVIEW_ASSETS[name].script);
     const fix = 'run "node scripts/build.mjs" first';
     if (!fs.existsSync(`${bundle}.map`)) throw new Error(`${WEBVIEW_ASSETS[name].script} is missing: ${fix}`);
-    const map = JSON.parse(fs.readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+    const map = JSON.parse(fs.readFileSync(`${bundle}.map`, 'utf8')) as {
+      sources: string[];
+      sourcesContent?: string[];
+    };
     map.sources.forEach((source, i) => {
       const file = path.resolve(path.dirname(bundle), source);
       if (file.includes(`${path.sep}node_modules${path.sep}`) || !fs.existsSync(file)) return;
@@ -62,14 +71,21 @@ export async function startServer(): Promise<Server> {
     if (view && view in WEBVIEW_ASSETS) {
       const assets = WEBVIEW_ASSETS[view];
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(webviewHtml({
-        cspSource: origin, nonce: NONCE, scriptUri: `${origin}/${assets.script}`,
-        styleUris: assets.styles.map((s) => `${origin}/${s}`), title: `SeqLab ${view}`,
-      }));
+      res.end(
+        webviewHtml({
+          cspSource: origin,
+          nonce: NONCE,
+          scriptUri: `${origin}/${assets.script}`,
+          styleUris: assets.styles.map((s) => `${origin}/${s}`),
+          title: `SeqLab ${view}`,
+        }),
+      );
       return;
     }
     const file = path.normalize(path.join(REPO, decodeURIComponent(url.pathname)));
-    const allowed = [path.join(REPO, 'dist') + path.sep, path.join(REPO, 'media') + path.sep].some((d) => file.startsWith(d));
+    const allowed = [path.join(REPO, 'dist') + path.sep, path.join(REPO, 'media') + path.sep].some((d) =>
+      file.startsWith(d),
+    );
     if (!allowed || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404).end();
       return;
@@ -83,11 +99,20 @@ export async function startServer(): Promise<Server> {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium, or set SEQLAB_CHROMIUM`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium, or set SEQLAB_CHROMIUM`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -139,7 +164,9 @@ function initScript({ theme, background }: { theme: Theme; background: string })
     if (acquired) throw new Error('acquireVsCodeApi may only be called once');
     acquired = true;
     return {
-      postMessage: (m: unknown) => { window.__posted.push(JSON.parse(JSON.stringify(m))); },
+      postMessage: (m: unknown) => {
+        window.__posted.push(JSON.parse(JSON.stringify(m)));
+      },
       getState: () => {
         const s = sessionStorage.getItem(STATE_KEY);
         return s === null ? undefined : JSON.parse(s);
@@ -151,7 +178,9 @@ function initScript({ theme, background }: { theme: Theme; background: string })
     };
   };
   document.addEventListener('securitypolicyviolation', (e) => {
-    console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`);
+    console.error(
+      `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`,
+    );
   });
   // VS Code sets the variables on <html> and the theme class on <body> through the CSSOM.
   window.__applyTheme = (t: Theme, bg: string) => {
@@ -185,7 +214,12 @@ export function newContext(browser: Browser): Promise<BrowserContext> {
 }
 
 /** Opens a view in a new page and waits until it posted 'ready'. */
-export async function openView(context: BrowserContext, server: Server, name: WebviewName, options: OpenOptions = {}): Promise<View> {
+export async function openView(
+  context: BrowserContext,
+  server: Server,
+  name: WebviewName,
+  options: OpenOptions = {},
+): Promise<View> {
   const background = name === 'sidebar' ? '--vscode-sideBar-background' : '--vscode-editor-background';
   const page = await context.newPage();
   await page.setViewportSize({ width: options.width ?? 340, height: options.height ?? 800 });
@@ -197,12 +231,16 @@ export async function openView(context: BrowserContext, server: Server, name: We
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-  page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   await page.addInitScript(initScript, { theme: THEMES[options.theme ?? 'dark'], background });
   await page.goto(`${server.origin}/${name}.html`);
   await waitForReady(page);
   return {
-    page, errors, warnings,
+    page,
+    errors,
+    warnings,
     posted: () => page.evaluate(() => window.__posted as Posted[]),
     send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message as unknown),
     setTheme: (theme) => page.evaluate(({ t, bg }) => window.__applyTheme(t, bg), { t: THEMES[theme], bg: background }),

@@ -18,8 +18,8 @@ describe('webview page (webviewHtml)', () => {
     assert.equal(
       contentSecurityPolicy(page.cspSource, page.nonce),
       "default-src 'none'; img-src https://file+.vscode-resource.vscode-cdn.net data:; " +
-      "style-src https://file+.vscode-resource.vscode-cdn.net 'nonce-abcdefghijklmnop1234'; " +
-      "font-src https://file+.vscode-resource.vscode-cdn.net; script-src 'nonce-abcdefghijklmnop1234'",
+        "style-src https://file+.vscode-resource.vscode-cdn.net 'nonce-abcdefghijklmnop1234'; " +
+        "font-src https://file+.vscode-resource.vscode-cdn.net; script-src 'nonce-abcdefghijklmnop1234'",
     );
   });
 
@@ -27,8 +27,14 @@ describe('webview page (webviewHtml)', () => {
     const html = webviewHtml(page);
     assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;/);
     assert.match(html, /<meta property="csp-nonce" content="abcdefghijklmnop1234">/);
-    assert.match(html, /<link rel="stylesheet" href="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/media\/common\.css">/);
-    assert.match(html, /<div id="root"><\/div>\s*<script nonce="abcdefghijklmnop1234" src="[^"]+\/sidebar\.js"><\/script>/);
+    assert.match(
+      html,
+      /<link rel="stylesheet" href="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/media\/common\.css">/,
+    );
+    assert.match(
+      html,
+      /<div id="root"><\/div>\s*<script nonce="abcdefghijklmnop1234" src="[^"]+\/sidebar\.js"><\/script>/,
+    );
     assert.match(html, /<title>Loss &#60;&#38; &#34;quotes&#34;&#62;<\/title>/);
     assert.doesNotMatch(html, /unsafe-|style="|<style/);
   });

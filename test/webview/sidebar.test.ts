@@ -58,7 +58,9 @@ async function commands(view: View): Promise<unknown[]> {
 
 function closeTo(actual: (number | null)[], expected: number[], tolerance = 1e-9): void {
   assert.equal(actual.length, expected.length, `length: ${JSON.stringify(actual)}`);
-  actual.forEach((a, i) => assert.ok(a !== null && Math.abs(a - expected[i]) <= tolerance, `[${i}] ${a} ≠ ${expected[i]}`));
+  actual.forEach((a, i) =>
+    assert.ok(a !== null && Math.abs(a - expected[i]) <= tolerance, `[${i}] ${a} ≠ ${expected[i]}`),
+  );
 }
 
 /** The theme variable as the browser normalises colours: rgb(r, g, b) or rgba(r, g, b, a). */
@@ -78,7 +80,13 @@ async function pixelsOfColor(view: View, hex: string): Promise<number> {
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3] === 255 && Math.abs(d[i] - t[0]) <= 2 && Math.abs(d[i + 1] - t[1]) <= 2 && Math.abs(d[i + 2] - t[2]) <= 2) n++;
+      if (
+        d[i + 3] === 255 &&
+        Math.abs(d[i] - t[0]) <= 2 &&
+        Math.abs(d[i + 1] - t[1]) <= 2 &&
+        Math.abs(d[i + 2] - t[2]) <= 2
+      )
+        n++;
     }
     return n;
   }, target);
@@ -107,7 +115,11 @@ describe('sidebar webview (chromium)', function () {
 
   it('plots progress points, and the smoothed line is the debiased EMA TensorBoard draws', async () => {
     await view.send({ type: 'run', run: run() });
-    await view.send({ type: 'progress', runId: 'run-1', points: [point(1, 4), point(2, 2), point(3, 3, { valLoss: 3.5, clipped: true })] });
+    await view.send({
+      type: 'progress',
+      runId: 'run-1',
+      points: [point(1, 4), point(2, 2), point(3, 3, { valLoss: 3.5, clipped: true })],
+    });
     let chart = await chartWithPoints(view, 3);
     assert.deepEqual(chart.labels, ['train', 'smoothed', 'val', 'clipped']);
     assert.deepEqual(chart.x, [1, 2, 3]);
@@ -120,7 +132,9 @@ describe('sidebar webview (chromium)', function () {
 
     // smoothing 0.9: 0.4/0.1 = 4; (0.36 + 0.2)/0.19; (0.504 + 0.3)/0.271
     await view.page.locator('#smoothing').fill('0.9');
-    await view.page.waitForFunction(() => Math.abs(window.seqlabCharts!.get('loss')!.uplot.data[2][1]! - 0.56 / 0.19) < 1e-9);
+    await view.page.waitForFunction(
+      () => Math.abs(window.seqlabCharts!.get('loss')!.uplot.data[2][1]! - 0.56 / 0.19) < 1e-9,
+    );
     chart = (await lossChart(view))!;
     closeTo(chart.series[1], [4, 0.56 / 0.19, 0.804 / 0.271]);
     assert.equal(await view.page.locator('.smoothing-value').innerText(), '0.90');
@@ -143,9 +157,20 @@ describe('sidebar webview (chromium)', function () {
   it('shows step, chars/s, ETA, learning rate, gradient norm and the clip count', async () => {
     await view.send({ type: 'run', run: run() });
     await view.send({
-      type: 'progress', runId: 'run-1', points: [
+      type: 'progress',
+      runId: 'run-1',
+      points: [
         point(100, 2.0, { clipped: true }),
-        point(120, 1.9, { totalSteps: 1000, charsPerSec: 12_345, etaSeconds: 125, lr: 0.002, gradNorm: 7.25, clipped: true, valLoss: 2.1, elapsedSeconds: 61 }),
+        point(120, 1.9, {
+          totalSteps: 1000,
+          charsPerSec: 12_345,
+          etaSeconds: 125,
+          lr: 0.002,
+          gradNorm: 7.25,
+          clipped: true,
+          valLoss: 2.1,
+          elapsedSeconds: 61,
+        }),
       ],
     });
     await chartWithPoints(view, 2);
@@ -172,7 +197,13 @@ describe('sidebar webview (chromium)', function () {
     await view.page.locator('.actions [data-command="stop"]').click();
     assert.deepEqual(await commands(view), [{ type: 'command', command: 'stop' }]);
 
-    await view.send({ type: 'state', runId: 'run-1', state: 'stopped', message: 'Stopped at step 5; checkpoint saved.', canResume: true });
+    await view.send({
+      type: 'state',
+      runId: 'run-1',
+      state: 'stopped',
+      message: 'Stopped at step 5; checkpoint saved.',
+      canResume: true,
+    });
     await settled(view.page);
     assert.equal(await isDisabled(view, 'stop'), true);
     assert.equal(await isDisabled(view, 'resume'), false);
@@ -180,8 +211,12 @@ describe('sidebar webview (chromium)', function () {
     assert.equal(await view.page.locator('.run-status .badge').innerText(), 'Stopped');
     assert.equal(await view.page.locator('.run-message').innerText(), 'Stopped at step 5; checkpoint saved.');
     await view.page.locator('.actions [data-command="stop"]').click({ force: true });
-    for (const c of ['resume', 'sample', 'diagnostics'] as const) await view.page.locator(`.actions [data-command="${c}"]`).click();
-    assert.deepEqual(await commands(view), ['stop', 'resume', 'sample', 'diagnostics'].map((command) => ({ type: 'command', command })));
+    for (const c of ['resume', 'sample', 'diagnostics'] as const)
+      await view.page.locator(`.actions [data-command="${c}"]`).click();
+    assert.deepEqual(
+      await commands(view),
+      ['stop', 'resume', 'sample', 'diagnostics'].map((command) => ({ type: 'command', command })),
+    );
   });
 
   it('shows the latest sample in a monospace block', async () => {
@@ -190,7 +225,10 @@ describe('sidebar webview (chromium)', function () {
     await settled(view.page);
     const pre = view.page.locator('.sample-text');
     assert.equal(await pre.innerText(), SAMPLE);
-    const style = await pre.evaluate((e) => ({ font: getComputedStyle(e).fontFamily, ws: getComputedStyle(e).whiteSpace }));
+    const style = await pre.evaluate((e) => ({
+      font: getComputedStyle(e).fontFamily,
+      ws: getComputedStyle(e).whiteSpace,
+    }));
     assert.match(style.font, /mono/i);
     assert.equal(style.ws, 'pre-wrap');
   });
@@ -261,16 +299,30 @@ describe('sidebar webview (chromium)', function () {
       await view.page.waitForFunction((c) => window.seqlabCharts!.get('loss')!.uplot.series[2].stroke() === c, before);
       await view.setTheme(theme);
       const vars = THEMES[theme].vars;
-      await view.page.waitForFunction((c) => window.seqlabCharts!.get('loss')!.uplot.series[2].stroke() === c, vars['--vscode-charts-blue']);
+      await view.page.waitForFunction(
+        (c) => window.seqlabCharts!.get('loss')!.uplot.series[2].stroke() === c,
+        vars['--vscode-charts-blue'],
+      );
       await settled(view.page);
       const chart = (await lossChart(view))!;
       const blue = vars['--vscode-charts-blue'];
-      assert.deepEqual(chart.strokes.map((s) => rgb(s.startsWith('#') ? s : '#000000')).slice(1), [blue, vars['--vscode-charts-orange'], vars['--vscode-charts-red']].map((c) => rgb(c)));
+      assert.deepEqual(
+        chart.strokes.map((s) => rgb(s.startsWith('#') ? s : '#000000')).slice(1),
+        [blue, vars['--vscode-charts-orange'], vars['--vscode-charts-red']].map((c) => rgb(c)),
+      );
       assert.equal(chart.strokes[0], rgb(blue, 0.4));
-      assert.deepEqual(chart.markerColors, [rgb(blue, 0.4), rgb(blue), rgb(vars['--vscode-charts-orange']), rgb(vars['--vscode-charts-red'])]);
-      assert.ok(await pixelsOfColor(view, blue) > 100, 'the smoothed line is drawn in the theme blue');
+      assert.deepEqual(chart.markerColors, [
+        rgb(blue, 0.4),
+        rgb(blue),
+        rgb(vars['--vscode-charts-orange']),
+        rgb(vars['--vscode-charts-red']),
+      ]);
+      assert.ok((await pixelsOfColor(view, blue)) > 100, 'the smoothed line is drawn in the theme blue');
       assert.equal(await pixelsOfColor(view, before), 0, `no pixel is left in the ${other} theme's blue`);
-      assert.ok(await pixelsOfColor(view, vars['--vscode-charts-red']) > 20, 'clip events are marked in the theme red');
+      assert.ok(
+        (await pixelsOfColor(view, vars['--vscode-charts-red'])) > 20,
+        'clip events are marked in the theme red',
+      );
     });
   }
 
@@ -280,7 +332,10 @@ describe('sidebar webview (chromium)', function () {
     await view.page.setViewportSize({ width: 260, height: 800 });
     await view.page.waitForFunction((w) => window.seqlabCharts!.get('loss')!.uplot.width < w, wide);
     const narrow = (await lossChart(view))!.width;
-    assert.equal(narrow, await view.page.locator('.chart-box').evaluate((e) => Math.floor(e.getBoundingClientRect().width)));
+    assert.equal(
+      narrow,
+      await view.page.locator('.chart-box').evaluate((e) => Math.floor(e.getBoundingClientRect().width)),
+    );
   });
 
   it('renders a training run in dark, light and high-contrast themes: what the screenshots show', async () => {
@@ -289,21 +344,27 @@ describe('sidebar webview (chromium)', function () {
     await chartWithPoints(view, points.length);
     const themes: ThemeName[] = ['dark', 'light', 'high-contrast'];
     for (const theme of themes) {
-      const vars = THEMES[theme].vars, blue = vars['--vscode-charts-blue'];
+      const vars = THEMES[theme].vars,
+        blue = vars['--vscode-charts-blue'];
       await view.setTheme(theme);
-      await view.page.waitForFunction(
-        (c) => window.seqlabCharts!.get('loss')!.uplot.series[2].stroke() === c, blue);
+      await view.page.waitForFunction((c) => window.seqlabCharts!.get('loss')!.uplot.series[2].stroke() === c, blue);
       await settled(view.page);
       // the picture: the whole curve with its legend, the run's numbers and its sample, in the theme's colours
       const chart = (await lossChart(view))!;
-      assert.deepEqual(chart.x, points.map((p) => p.step));
+      assert.deepEqual(
+        chart.x,
+        points.map((p) => p.step),
+      );
       const legend = await view.page.locator('.u-legend .u-series .u-label').allInnerTexts();
       assert.deepEqual(legend.slice(1), ['train', 'smoothed', 'val', 'clipped']);
       assert.equal(await view.page.locator('.run-title').innerText(), 'tiny-shakespeare.txt — LSTM-128');
       assert.equal(await statText(view, 'step'), '1,240 / 2,000');
       assert.equal(await view.page.locator('.sample-text').innerText(), SAMPLE);
-      assert.ok(await pixelsOfColor(view, blue) > 100, `${theme}: the smoothed line is drawn in the theme blue`);
-      assert.ok(await pixelsOfColor(view, vars['--vscode-charts-red']) > 20, `${theme}: clip events in the theme red`);
+      assert.ok((await pixelsOfColor(view, blue)) > 100, `${theme}: the smoothed line is drawn in the theme blue`);
+      assert.ok(
+        (await pixelsOfColor(view, vars['--vscode-charts-red'])) > 20,
+        `${theme}: clip events in the theme red`,
+      );
       for (const other of themes.map((t) => THEMES[t].vars['--vscode-charts-blue']).filter((c) => c !== blue)) {
         assert.equal(await pixelsOfColor(view, other), 0, `${theme}: no pixel in another theme's blue ${other}`);
       }

@@ -4,8 +4,8 @@
 export type ThemeName = 'dark' | 'light' | 'high-contrast';
 
 export interface Theme {
-  bodyClass: string;   // what VS Code puts on <body>
-  kind: string;        // data-vscode-theme-kind
+  bodyClass: string; // what VS Code puts on <body>
+  kind: string; // data-vscode-theme-kind
   vars: Record<string, string>;
 }
 

@@ -35,7 +35,8 @@ export function sumRows(db: Vec, d: Vec, m: number, n: number): void {
 
 /** Adds the gradient arriving from above at step t to the running ∂L/∂a<t> and records its norm. */
 export function addIncoming(s: CellBuffers, dhs: Vec, t: number, BH: number, dhNorms?: Float64Array): void {
-  const dh = s.dh, o = t * BH;
+  const dh = s.dh,
+    o = t * BH;
   let sq = 0;
   for (let i = 0; i < BH; i++) {
     dh[i] += dhs[o + i];

@@ -12,7 +12,8 @@ import { CellBuffers, CellWeights, Vec } from '../types';
 import { addIncoming, Cell, fillRows, sumRows } from './cell';
 
 function forward(k: MatrixOps, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
-  const G = 4 * H, BH = B * H;
+  const G = 4 * H,
+    BH = B * H;
   const pre = s.tmp;
   for (let t = 0; t < T; t++) {
     // pre = W_hh·a<t-1> + b_hh + xw<t>
@@ -20,42 +21,65 @@ function forward(k: MatrixOps, w: CellWeights, s: CellBuffers, xw: Vec, T: numbe
     k.gemmNT(pre, s.h.subarray(t * BH, (t + 1) * BH), w.whh, B, G, H);
     const xo = t * B * G;
     for (let b = 0; b < B; b++) {
-      const g0 = b * G, go = xo + g0, ho = t * BH + b * H;
+      const g0 = b * G,
+        go = xo + g0,
+        ho = t * BH + b * H;
       for (let j = 0; j < H; j++) {
-        const u = 1 / (1 + Math.exp(-(pre[g0 + j] + xw[go + j])));                 // Γu
-        const f = 1 / (1 + Math.exp(-(pre[g0 + H + j] + xw[go + H + j])));         // Γf
-        const cc = Math.tanh(pre[g0 + 2 * H + j] + xw[go + 2 * H + j]);            // c̃<t>
+        const u = 1 / (1 + Math.exp(-(pre[g0 + j] + xw[go + j]))); // Γu
+        const f = 1 / (1 + Math.exp(-(pre[g0 + H + j] + xw[go + H + j]))); // Γf
+        const cc = Math.tanh(pre[g0 + 2 * H + j] + xw[go + 2 * H + j]); // c̃<t>
         const o = 1 / (1 + Math.exp(-(pre[g0 + 3 * H + j] + xw[go + 3 * H + j]))); // Γo
-        s.gates[go + j] = u; s.gates[go + H + j] = f; s.gates[go + 2 * H + j] = cc; s.gates[go + 3 * H + j] = o;
-        const c = u * cc + f * s.c[ho + j];                                        // c<t> = Γu*c̃<t> + Γf*c<t-1>
+        s.gates[go + j] = u;
+        s.gates[go + H + j] = f;
+        s.gates[go + 2 * H + j] = cc;
+        s.gates[go + 3 * H + j] = o;
+        const c = u * cc + f * s.c[ho + j]; // c<t> = Γu*c̃<t> + Γf*c<t-1>
         const tc = Math.tanh(c);
         s.c[ho + BH + j] = c;
         s.extra[ho + j] = tc;
-        s.h[ho + BH + j] = o * tc;                                                 // a<t> = Γo*tanh(c<t>)
+        s.h[ho + BH + j] = o * tc; // a<t> = Γo*tanh(c<t>)
       }
     }
   }
 }
 
-function backward(k: MatrixOps, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number,
-  dhNorms?: Float64Array): void {
-  const G = 4 * H, BH = B * H;
-  const dh = s.dh, dc = s.dc, dpre = s.dxw;
-  dh.fill(0); dc.fill(0);
+function backward(
+  k: MatrixOps,
+  w: CellWeights,
+  s: CellBuffers,
+  dhs: Vec,
+  T: number,
+  B: number,
+  H: number,
+  dhNorms?: Float64Array,
+): void {
+  const G = 4 * H,
+    BH = B * H;
+  const dh = s.dh,
+    dc = s.dc,
+    dpre = s.dxw;
+  dh.fill(0);
+  dc.fill(0);
   for (let t = T - 1; t >= 0; t--) {
     addIncoming(s, dhs, t, BH, dhNorms);
     const xo = t * B * G;
     for (let b = 0; b < B; b++) {
-      const go = xo + b * G, ho = t * BH + b * H, bo = b * H;
+      const go = xo + b * G,
+        ho = t * BH + b * H,
+        bo = b * H;
       for (let j = 0; j < H; j++) {
-        const u = s.gates[go + j], f = s.gates[go + H + j], cc = s.gates[go + 2 * H + j], o = s.gates[go + 3 * H + j];
-        const tc = s.extra[ho + j], dhj = dh[bo + j];
-        const dcj = dc[bo + j] + dhj * o * (1 - tc * tc);                // ∂L/∂c<t>
-        dpre[go + j] = dcj * cc * u * (1 - u);                           // through Γu
-        dpre[go + H + j] = dcj * s.c[ho + j] * f * (1 - f);              // through Γf
-        dpre[go + 2 * H + j] = dcj * u * (1 - cc * cc);                  // through c̃<t>
-        dpre[go + 3 * H + j] = dhj * tc * o * (1 - o);                   // through Γo
-        dc[bo + j] = dcj * f;                                            // ∂L/∂c<t-1>
+        const u = s.gates[go + j],
+          f = s.gates[go + H + j],
+          cc = s.gates[go + 2 * H + j],
+          o = s.gates[go + 3 * H + j];
+        const tc = s.extra[ho + j],
+          dhj = dh[bo + j];
+        const dcj = dc[bo + j] + dhj * o * (1 - tc * tc); // ∂L/∂c<t>
+        dpre[go + j] = dcj * cc * u * (1 - u); // through Γu
+        dpre[go + H + j] = dcj * s.c[ho + j] * f * (1 - f); // through Γf
+        dpre[go + 2 * H + j] = dcj * u * (1 - cc * cc); // through c̃<t>
+        dpre[go + 3 * H + j] = dhj * tc * o * (1 - o); // through Γo
+        dc[bo + j] = dcj * f; // ∂L/∂c<t-1>
       }
     }
     // ∂L/∂a<t-1> = W_hhᵀ·dpre<t>
@@ -68,7 +92,11 @@ function backward(k: MatrixOps, w: CellWeights, s: CellBuffers, dhs: Vec, T: num
 }
 
 export const lstmCell: Cell = {
-  kind: 'lstm', name: 'lstm', gates: 4, gateNames: ['Γu', 'Γf', 'c̃', 'Γo'], hasCellState: true,
+  kind: 'lstm',
+  name: 'lstm',
+  gates: 4,
+  gateNames: ['Γu', 'Γf', 'c̃', 'Γo'],
+  hasCellState: true,
 };
 
 /** The reference LSTM on the matrix products of `k`. */

@@ -15,13 +15,24 @@ function forward(k: MatrixOps, w: CellWeights, s: CellBuffers, xw: Vec, T: numbe
   }
 }
 
-function backward(k: MatrixOps, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number,
-  dhNorms?: Float64Array): void {
-  const BH = B * H, dh = s.dh, dpre = s.dxw;
+function backward(
+  k: MatrixOps,
+  w: CellWeights,
+  s: CellBuffers,
+  dhs: Vec,
+  T: number,
+  B: number,
+  H: number,
+  dhNorms?: Float64Array,
+): void {
+  const BH = B * H,
+    dh = s.dh,
+    dpre = s.dxw;
   dh.fill(0);
   for (let t = T - 1; t >= 0; t--) {
     addIncoming(s, dhs, t, BH, dhNorms);
-    const o = t * BH, a = s.h;
+    const o = t * BH,
+      a = s.h;
     for (let i = 0; i < BH; i++) {
       const at = a[o + BH + i];
       dpre[o + i] = dh[i] * (1 - at * at); // ∂L/∂(pre-activation) = ∂L/∂a<t> · (1 − a<t>²)

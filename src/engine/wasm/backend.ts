@@ -63,50 +63,166 @@ interface KernelExports {
   mathKernel(which: number, y: number, x: number, n: number): void;
   packedBytes(K: number, N: number): number;
   packAllB(bp: number, B: number, N: number, K: number): void;
-  gemmTNRows(C: number, A: number, B: number, M: number, N: number, K: number, m0: number, m1: number, scratch: number): void;
-  windowGrads(dwhh: number, dbhh: number, dpre: number, h: number, G: number, H: number, TB: number, m0: number, m1: number, scratch: number): void;
+  gemmTNRows(
+    C: number,
+    A: number,
+    B: number,
+    M: number,
+    N: number,
+    K: number,
+    m0: number,
+    m1: number,
+    scratch: number,
+  ): void;
+  windowGrads(
+    dwhh: number,
+    dbhh: number,
+    dpre: number,
+    h: number,
+    G: number,
+    H: number,
+    TB: number,
+    m0: number,
+    m1: number,
+    scratch: number,
+  ): void;
   // The cells below run streams b0 ≤ b < b1 (assembly/cells.ts).
-  lstmForward(whh: number, bhh: number, h: number, c: number, gates: number, extra: number, xw: number, T: number, B: number, H: number, b0: number, b1: number): void;
-  lstmBackward(whhPacked: number, h: number, c: number, gates: number, extra: number, dhs: number,
-    dh: number, dc: number, dpre: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
-  gruForward(whh: number, bhh: number, h: number, gates: number, extra: number, xw: number, pre: number, T: number, B: number, H: number, b0: number, b1: number): void;
-  gruBackward(whhPacked: number, h: number, gates: number, extra: number, dhs: number,
-    dh: number, dxw: number, dhh: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
-  rnnForward(whh: number, bhh: number, h: number, xw: number, T: number, B: number, H: number, b0: number, b1: number): void;
-  rnnBackward(whhPacked: number, h: number, dhs: number, dh: number, dpre: number, T: number, B: number, H: number, b0: number, b1: number, scratch: number): void;
+  lstmForward(
+    whh: number,
+    bhh: number,
+    h: number,
+    c: number,
+    gates: number,
+    extra: number,
+    xw: number,
+    T: number,
+    B: number,
+    H: number,
+    b0: number,
+    b1: number,
+  ): void;
+  lstmBackward(
+    whhPacked: number,
+    h: number,
+    c: number,
+    gates: number,
+    extra: number,
+    dhs: number,
+    dh: number,
+    dc: number,
+    dpre: number,
+    T: number,
+    B: number,
+    H: number,
+    b0: number,
+    b1: number,
+    scratch: number,
+  ): void;
+  gruForward(
+    whh: number,
+    bhh: number,
+    h: number,
+    gates: number,
+    extra: number,
+    xw: number,
+    pre: number,
+    T: number,
+    B: number,
+    H: number,
+    b0: number,
+    b1: number,
+  ): void;
+  gruBackward(
+    whhPacked: number,
+    h: number,
+    gates: number,
+    extra: number,
+    dhs: number,
+    dh: number,
+    dxw: number,
+    dhh: number,
+    T: number,
+    B: number,
+    H: number,
+    b0: number,
+    b1: number,
+    scratch: number,
+  ): void;
+  rnnForward(
+    whh: number,
+    bhh: number,
+    h: number,
+    xw: number,
+    T: number,
+    B: number,
+    H: number,
+    b0: number,
+    b1: number,
+  ): void;
+  rnnBackward(
+    whhPacked: number,
+    h: number,
+    dhs: number,
+    dh: number,
+    dpre: number,
+    T: number,
+    B: number,
+    H: number,
+    b0: number,
+    b1: number,
+    scratch: number,
+  ): void;
 }
 
 /** The cells with kernels here (GRU: the PyTorch form). */
 type FusedKind = 'lstm' | 'gru' | 'rnn';
 
 /** Kernel exports the helper threads may run (their indices travel in the control blocks). */
-const TEAM_KERNELS = ['gemmNT', 'gemmNN', 'gemmTNRows', 'windowGrads', 'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward',
-  'rnnForward', 'rnnBackward', 'gatherRows', 'sumRowsLd', 'softmaxRowsBits'];
+const TEAM_KERNELS = [
+  'gemmNT',
+  'gemmNN',
+  'gemmTNRows',
+  'windowGrads',
+  'lstmForward',
+  'lstmBackward',
+  'gruForward',
+  'gruBackward',
+  'rnnForward',
+  'rnnBackward',
+  'gatherRows',
+  'sumRowsLd',
+  'softmaxRowsBits',
+];
 /** Multiply-adds below which a call is not split (a share must outweigh waking a thread, ~10–50 µs). */
 const SPLIT_WORK = 1 << 20;
 
 /** Share p of `parts` of [0, n), cut at multiples of `align` where n allows. */
 function share(n: number, parts: number, p: number, align: number): [number, number] {
-  const units = Math.ceil(n / align), lo = Math.floor((units * p) / parts) * align, hi = Math.floor((units * (p + 1)) / parts) * align;
+  const units = Math.ceil(n / align),
+    lo = Math.floor((units * p) / parts) * align,
+    hi = Math.floor((units * (p + 1)) / parts) * align;
   return [Math.min(lo, n), Math.min(hi, n)];
 }
 
 const PAGE = 65536;
-const ALIGN = 64;          // every array starts on a cache line
-const FIRST = PAGE;        // page 0 stays unused: address 0 is never an array
+const ALIGN = 64; // every array starts on a cache line
+const FIRST = PAGE; // page 0 stays unused: address 0 is never an array
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   if (typeof Buffer !== 'undefined') {
-    const b = Buffer.from(s, 'base64'), out = new Uint8Array(b.length);
+    const b = Buffer.from(s, 'base64'),
+      out = new Uint8Array(b.length);
     out.set(b);
     return out;
   }
-  const bin = atob(s), out = new Uint8Array(bin.length);
+  const bin = atob(s),
+    out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
 
-let simd: WebAssembly.Module | null | undefined, relaxed: WebAssembly.Module | null = null;
+let simd: WebAssembly.Module | null | undefined,
+  relaxed: WebAssembly.Module | null = null;
 
 /** Compiles a build once; null where the runtime lacks its features (SIMD, threads, relaxed SIMD). */
 function load(b64: string): WebAssembly.Module | null {
@@ -151,7 +267,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const mods = modules();
   const fma = options.fma !== false && mods.relaxed !== null;
   const module = fma ? mods.relaxed : mods.simd;
-  if (!module) throw new Error('the wasm-simd backend needs WebAssembly SIMD and shared memory, which this runtime lacks');
+  if (!module)
+    throw new Error('the wasm-simd backend needs WebAssembly SIMD and shared memory, which this runtime lacks');
   // V8 reserves the address space of a shared memory's largest size up front whatever its maximum,
   // so the maximum costs nothing until used; where address space is capped no shared memory can be
   // made at all, and wasmAvailable() says false.
@@ -166,9 +283,11 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
 
   /** Reserves `bytes` bytes and returns their address, growing the memory when needed. */
   function reserve(bytes: number): number {
-    const at = Math.ceil(top / ALIGN) * ALIGN, end = at + bytes;
+    const at = Math.ceil(top / ALIGN) * ALIGN,
+      end = at + bytes;
     if (end > buffer.byteLength) {
-      const have = buffer.byteLength / PAGE, need = Math.ceil(end / PAGE) - have;
+      const have = buffer.byteLength / PAGE,
+        need = Math.ceil(end / PAGE) - have;
       if (have + need > maxPages) {
         throw new Error(`wasm-simd backend: out of memory (${end} bytes needed, at most ${maxPages * PAGE})`);
       }
@@ -181,36 +300,58 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   }
 
   // Packing scratch of the matrix kernels, one per thread.
-  const scratch: number[] = [], scratchSize: number[] = [];
+  const scratch: number[] = [],
+    scratchSize: number[] = [];
   function scratchFor(N: number, thread = 0): number {
     const need = wasm.scratchBytes(N);
-    if (need > (scratchSize[thread] ?? 0)) { scratch[thread] = reserve(need); scratchSize[thread] = need; }
+    if (need > (scratchSize[thread] ?? 0)) {
+      scratch[thread] = reserve(need);
+      scratchSize[thread] = need;
+    }
     return scratch[thread];
   }
 
   // W_hh packed for the cells' backward (packAllB), sized for the largest seen.
-  let packedAt = 0, packedSize = 0;
+  let packedAt = 0,
+    packedSize = 0;
   function packedFor(K: number, N: number): number {
     const need = wasm.packedBytes(K, N);
-    if (need > packedSize) { packedAt = reserve(need); packedSize = need; }
+    if (need > packedSize) {
+      packedAt = reserve(need);
+      packedSize = need;
+    }
     return packedAt;
   }
 
   // Helper threads, started at the first call worth splitting.
-  const wanted = Math.max(1, Math.floor(options.threads ?? 1)), splitWork = options.splitWork ?? SPLIT_WORK;
-  let team: Team | null = null, teamTried = wanted <= 1;
+  const wanted = Math.max(1, Math.floor(options.threads ?? 1)),
+    splitWork = options.splitWork ?? SPLIT_WORK;
+  let team: Team | null = null,
+    teamTried = wanted <= 1;
   /** How many shares to cut `n` units of a call of `work` multiply-adds into. */
   function partsFor(n: number, work: number): number {
     if (wanted <= 1 || work < splitWork || n < 2) return 1;
     if (!teamTried) {
       teamTried = true;
       const controls = Array.from({ length: wanted - 1 }, () => reserve(CONTROL_WORDS * 4));
-      team = startTeam(module!, memory, TEAM_KERNELS, wasm as unknown as Record<string, (...a: number[]) => void>, controls);
+      team = startTeam(
+        module!,
+        memory,
+        TEAM_KERNELS,
+        wasm as unknown as Record<string, (...a: number[]) => void>,
+        controls,
+      );
     }
     return team ? Math.min(team.size, n) : 1;
   }
   /** Runs `op` on `parts` shares of [0, n) (aligned), argsFor(lo, hi, thread) giving each share's arguments. */
-  function split(op: keyof KernelExports, n: number, parts: number, align: number, argsFor: (lo: number, hi: number, thread: number) => number[]): void {
+  function split(
+    op: keyof KernelExports,
+    n: number,
+    parts: number,
+    align: number,
+    argsFor: (lo: number, hi: number, thread: number) => number[],
+  ): void {
     if (parts <= 1) {
       (wasm[op] as (...a: number[]) => void)(...argsFor(0, n, 0));
       return;
@@ -242,9 +383,13 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   }
 
   // Token ids for the row kernels are copied here (a few KiB per window).
-  let idsAt = 0, idsCap = 0;
+  let idsAt = 0,
+    idsCap = 0;
   function idsIn(ids: Int32Array, rows: number): number {
-    if (rows > idsCap) { idsCap = Math.max(rows, 2 * idsCap); idsAt = reserve(idsCap * 4); }
+    if (rows > idsCap) {
+      idsCap = Math.max(rows, 2 * idsCap);
+      idsAt = reserve(idsCap * 4);
+    }
     new Int32Array(buffer, idsAt, rows).set(ids.subarray(0, rows));
     return idsAt;
   }
@@ -253,20 +398,33 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     gemmNT(C, A, B, M, N, K) {
       if (M <= 0 || N <= 0 || K <= 0) return;
       fit('gemmNT', [C, M * N], [A, M * K], [B, N * K]);
-      const c = addr(C), a = addr(A), b = addr(B);
+      const c = addr(C),
+        a = addr(A),
+        b = addr(B);
       split('gemmNT', M, partsFor(M, M * N * K), 4, (lo, hi) => [c + lo * N * 4, a + lo * K * 4, b, hi - lo, N, K]);
     },
     gemmNN(C, A, B, M, N, K) {
       if (M <= 0 || N <= 0 || K <= 0) return;
       fit('gemmNN', [C, M * N], [A, M * K], [B, K * N]);
-      const c = addr(C), a = addr(A), b = addr(B);
-      split('gemmNN', M, partsFor(M, M * N * K), 4,
-        (lo, hi, p) => [c + lo * N * 4, a + lo * K * 4, b, hi - lo, N, K, scratchFor(N, p)]);
+      const c = addr(C),
+        a = addr(A),
+        b = addr(B);
+      split('gemmNN', M, partsFor(M, M * N * K), 4, (lo, hi, p) => [
+        c + lo * N * 4,
+        a + lo * K * 4,
+        b,
+        hi - lo,
+        N,
+        K,
+        scratchFor(N, p),
+      ]);
     },
     gemmTN(C, A, B, M, N, K) {
       if (M <= 0 || N <= 0 || K <= 0) return;
       fit('gemmTN', [C, M * N], [A, K * M], [B, K * N]);
-      const c = addr(C), a = addr(A), b = addr(B);
+      const c = addr(C),
+        a = addr(A),
+        b = addr(B);
       split('gemmTNRows', M, partsFor(M, M * N * K), 4, (lo, hi, p) => [c, a, b, M, N, K, lo, hi, scratchFor(N, p)]);
     },
   };
@@ -276,8 +434,18 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (rows <= 0 || n <= 0) return;
       fit('gatherRows', [dst, rows * n], [table, 0], [bias, n]);
       checkIds('gatherRows', ids, rows, table, n);
-      const d = addr(dst), t = addr(table), b = addr(bias), at = idsIn(ids, rows);
-      split('gatherRows', rows, partsFor(rows, rows * n * 2), 1, (lo, hi) => [d + lo * n * 4, t, b, at + lo * 4, hi - lo, n]);
+      const d = addr(dst),
+        t = addr(table),
+        b = addr(bias),
+        at = idsIn(ids, rows);
+      split('gatherRows', rows, partsFor(rows, rows * n * 2), 1, (lo, hi) => [
+        d + lo * n * 4,
+        t,
+        b,
+        at + lo * 4,
+        hi - lo,
+        n,
+      ]);
     },
     scatterAddRows(table, src, ids, rows, n) {
       if (rows <= 0 || n <= 0) return;
@@ -288,18 +456,28 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     sumRows(db, d, m, n) {
       if (m <= 0 || n <= 0) return;
       fit('sumRows', [db, n], [d, m * n]);
-      const a = addr(db), b = addr(d);
+      const a = addr(db),
+        b = addr(d);
       split('sumRowsLd', n, partsFor(n, m * n * 2), 4, (lo, hi) => [a + lo * 4, b + lo * 4, m, hi - lo, n]);
     },
     softmaxCrossEntropy(p, g, targets, rows, n) {
       if (rows <= 0 || n <= 0) return NaN;
       fit('softmaxCrossEntropy', [p, rows * n], [g, rows * n]);
       // p ← softmax(p), g = p/rows in the kernel; the loss and the target's −1/rows here (rows numbers, not rows·n).
-      const a = addr(p), b = addr(g), bits = new Int32Array(Float32Array.of(1 / rows).buffer)[0];
-      split('softmaxRowsBits', rows, partsFor(rows, rows * n * 16), 1, (lo, hi) => [a + lo * n * 4, b + lo * n * 4, hi - lo, n, bits]);
+      const a = addr(p),
+        b = addr(g),
+        bits = new Int32Array(Float32Array.of(1 / rows).buffer)[0];
+      split('softmaxRowsBits', rows, partsFor(rows, rows * n * 16), 1, (lo, hi) => [
+        a + lo * n * 4,
+        b + lo * n * 4,
+        hi - lo,
+        n,
+        bits,
+      ]);
       let total = 0;
       for (let r = 0; r < rows; r++) {
-        const o = r * n, y = targets[r];
+        const o = r * n,
+          y = targets[r];
         total -= Math.log(Math.max(p[o + y], 1e-30));
         g[o + y] -= 1 / rows;
       }
@@ -314,7 +492,10 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
 
   const G = (kind: FusedKind, H: number) => (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H;
   function forward(kind: FusedKind, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
-    const op = `${kind}.forward`, GH = G(kind, H), TB = T * B, BH = B * H;
+    const op = `${kind}.forward`,
+      GH = G(kind, H),
+      TB = T * B,
+      BH = B * H;
     if (T <= 0 || B <= 0 || H <= 0) return;
     fit(op, [w.whh, GH * H], [w.bhh, GH], [s.h, (T + 1) * BH], [xw, TB * GH]);
     if (kind === 'lstm') {
@@ -331,33 +512,62 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     }
   }
   function backward(kind: FusedKind, w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): void {
-    const op = `${kind}.backward`, GH = G(kind, H), TB = T * B, BH = B * H;
+    const op = `${kind}.backward`,
+      GH = G(kind, H),
+      TB = T * B,
+      BH = B * H;
     if (T <= 0 || B <= 0 || H <= 0) return;
     fit(op, [w.whh, GH * H], [w.dwhh, GH * H], [w.dbhh, GH], [s.h, (T + 1) * BH], [dhs, TB * H], [s.dh, BH]);
     fit(op, [s.dxw, TB * GH]);
     if (kind === 'lstm') fit(op, [s.c, (T + 1) * BH], [s.gates, TB * GH], [s.extra, TB * H], [s.dc, BH]);
     if (kind === 'gru') fit(op, [s.gates, TB * GH], [s.extra, TB * H], [s.dhh, TB * GH]);
-    const parts = partsFor(B, TB * GH * H), whhPacked = packedFor(GH, H);
+    const parts = partsFor(B, TB * GH * H),
+      whhPacked = packedFor(GH, H);
     wasm.packAllB(whhPacked, addr(w.whh), H, GH); // W_hh as every step's ∂L/∂a<t-1> = dpre<t>·W_hh reads it
     if (kind === 'lstm') {
-      const a = [whhPacked, addr(s.h), addr(s.c), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dc),
-        addr(s.dxw), T, B, H];
+      const a = [
+        whhPacked,
+        addr(s.h),
+        addr(s.c),
+        addr(s.gates),
+        addr(s.extra),
+        addr(dhs),
+        addr(s.dh),
+        addr(s.dc),
+        addr(s.dxw),
+        T,
+        B,
+        H,
+      ];
       split('lstmBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
     } else if (kind === 'gru') {
-      const a = [whhPacked, addr(s.h), addr(s.gates), addr(s.extra), addr(dhs), addr(s.dh), addr(s.dxw), addr(s.dhh),
-        T, B, H];
+      const a = [
+        whhPacked,
+        addr(s.h),
+        addr(s.gates),
+        addr(s.extra),
+        addr(dhs),
+        addr(s.dh),
+        addr(s.dxw),
+        addr(s.dhh),
+        T,
+        B,
+        H,
+      ];
       split('gruBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
     } else {
       const a = [whhPacked, addr(s.h), addr(dhs), addr(s.dh), addr(s.dxw), T, B, H];
       split('rnnBackward', B, parts, 1, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
     }
     // dW_hh and db_hh over the whole window (the GRU's from its recurrent-side gradients), shared by gate rows
-    const dpre = kind === 'gru' ? s.dhh : s.dxw, a = [addr(w.dwhh), addr(w.dbhh), addr(dpre), addr(s.h), GH, H, TB];
+    const dpre = kind === 'gru' ? s.dhh : s.dxw,
+      a = [addr(w.dwhh), addr(w.dbhh), addr(dpre), addr(s.h), GH, H, TB];
     split('windowGrads', GH, partsFor(GH, TB * GH * H), 4, (lo, hi, p) => [...a, lo, hi, scratchFor(H, p)]);
   }
 
   // What has no kernel here: the TypeScript reference, on this backend's matrix kernels; listed in fallbacks.
-  const reference = referenceCells(gemms), fallbacks: string[] = [];
+  const reference = referenceCells(gemms),
+    fallbacks: string[] = [];
   function plug<T>(name: string, op: T): T {
     fallbacks.push(name);
     return op;

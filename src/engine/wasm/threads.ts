@@ -53,8 +53,13 @@ export interface Team {
  * them: a thread takes tens of milliseconds to boot, and until all are ready, run() does every
  * share on the calling thread. null if no thread could be made.
  */
-export function startTeam(module: WebAssembly.Module, memory: WebAssembly.Memory, names: string[],
-  exports: Record<string, (...a: number[]) => void>, controls: number[]): Team | null {
+export function startTeam(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  names: string[],
+  exports: Record<string, (...a: number[]) => void>,
+  controls: number[],
+): Team | null {
   const ctl: Int32Array[] = [];
   for (const at of controls) {
     const c = new Int32Array(memory.buffer, at, CONTROL_WORDS);
@@ -62,7 +67,9 @@ export function startTeam(module: WebAssembly.Module, memory: WebAssembly.Memory
     try {
       const w = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, ctl: at, names } });
       w.unref();
-      w.on('error', () => { /* never ready: the caller keeps doing every share */ });
+      w.on('error', () => {
+        /* never ready: the caller keeps doing every share */
+      });
     } catch {
       break;
     }
@@ -85,8 +92,10 @@ export function startTeam(module: WebAssembly.Module, memory: WebAssembly.Memory
       const opIndex = index.get(op);
       if (opIndex === undefined) throw new Error(`no kernel named ${op}`);
       for (let p = 1; p < parts; p++) {
-        const c = ctl[p - 1], args = argsFor(p);
-        c[1] = opIndex; c[2] = args.length;
+        const c = ctl[p - 1],
+          args = argsFor(p);
+        c[1] = opIndex;
+        c[2] = args.length;
         for (let i = 0; i < args.length; i++) c[8 + i] = args[i];
         Atomics.store(c, 0, ++jobs[p - 1]);
         Atomics.notify(c, 0);
@@ -94,7 +103,8 @@ export function startTeam(module: WebAssembly.Module, memory: WebAssembly.Memory
       exports[op](...argsFor(0));
       let failed = false;
       for (let p = 1; p < parts; p++) {
-        const c = ctl[p - 1], job = jobs[p - 1];
+        const c = ctl[p - 1],
+          job = jobs[p - 1];
         for (;;) {
           const done = Atomics.load(c, 3);
           if (done === job) break;
