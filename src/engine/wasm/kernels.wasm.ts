@@ -3,7 +3,7 @@
 // The compiled kernels as base64: plain WebAssembly SIMD, and relaxed SIMD (fused multiply-add).
 
 /** sha-256 of the sources and the generator (scripts/wasm-source-hash.cjs). */
-export const WASM_SOURCE_HASH = 'ed5141fb15ad992207d6926f6efb932ce7722311bdedf7ecafa015698fdfde3a';
+export const WASM_SOURCE_HASH = '6027908d2c7c914f5a04ad8b4aeea9c0c140c479eea0787d0f2b729bf69d3c30';
 
 export const WASM_MAX_PAGES = 65536;
 
