@@ -121,6 +121,9 @@ function parse(argv) {
       case '--cli':
         o.cli = path.resolve(v());
         break;
+      case '--baseline-cli':
+        o.baselineCli = path.resolve(v());
+        break;
       case '--val-max':
         o.valMax = Number(v());
         break;
@@ -153,6 +156,11 @@ function parse(argv) {
   o.cells ??= o.full ? ['rnn', 'gru', 'lstm'] : ['lstm'];
   o.hidden ??= [128, 256];
   o.evalMaxSeconds ??= Math.max(10, o.seconds / 2);
+  // Another build of SeqLab measured in the same run (e.g. the last release's dist/cli.js): peer seqlab-baseline.
+  if (o.baselineCli) {
+    const cmd = [process.execPath, 'bench/peers/seqlab_peer.mjs'];
+    PEERS.splice(1, 0, { id: 'seqlab-baseline', label: 'SeqLab baseline build', cmd, cli: o.baselineCli });
+  }
   o.peers ??= PEERS.map((p) => p.id);
   for (const id of o.peers)
     if (!PEERS.some((p) => p.id === id)) die(`unknown peer ${id}; peers: ${PEERS.map((p) => p.id).join(', ')}`);
@@ -169,6 +177,7 @@ if (opts.list) {
   console.log(`peers: ${PEERS.map((p) => `${p.id} (${p.label})`).join(', ')}
 options: --full | --seconds S | --cells lstm,gru,rnn | --hidden 128,256 | --peers ids | --repeat N
          --corpus FILE (or SEQLAB_BENCH_CORPUS) | --out DIR | --cli dist/cli.js | --val-max 65536
+         --baseline-cli OTHER/cli.js (adds peer seqlab-baseline: another SeqLab build, same run)
          --warmup-steps 5 | --warmup-seconds 2 | --eval-max-seconds (default max(10, S/2)) | --no-extras
          --render [RESULTS.json] (rewrite the docs' sections from ${RESULTS_FILE} or the file given; runs nothing)`);
   process.exit(0);
@@ -250,7 +259,7 @@ if (selected.some((p) => p.needsTorch)) {
       );
   } else console.log(`PyTorch peers skipped: ${torch.reason}`);
 }
-if (selected.some((p) => p.id.startsWith('seqlab')) && !fs.existsSync(opts.cli)) {
+if (selected.some((p) => p.id.startsWith('seqlab') && !p.cli) && !fs.existsSync(opts.cli)) {
   console.log(`SeqLab skipped: ${path.relative(repoRoot, opts.cli)} not found — run \`npm run build\` first.`);
 }
 
@@ -287,7 +296,7 @@ function runPeer(peer, cell, hidden) {
     '--seed',
     '1',
   ];
-  if (peer.id.startsWith('seqlab')) args.push('--cli', opts.cli);
+  if (peer.id.startsWith('seqlab')) args.push('--cli', peer.cli ?? opts.cli);
   const rssFile = path.join(os.tmpdir(), `seqlab-bench-rss-${process.pid}-${Date.now()}`);
   const useTime = fs.existsSync(TIME);
   const [cmd, argv] = useTime ? [TIME, ['-f', '%M', '-o', rssFile, peer.cmd[0], ...args]] : [peer.cmd[0], args];
@@ -379,7 +388,7 @@ for (let round = 0; round < opts.repeat; round++) {
         console.log(`${pre}: skipped (${torch.reason})`);
         continue;
       }
-      if (peer.id.startsWith('seqlab') && !fs.existsSync(opts.cli)) {
+      if (peer.id.startsWith('seqlab') && !fs.existsSync(peer.cli ?? opts.cli)) {
         runs.push({
           peer: peer.id,
           label: peer.label,

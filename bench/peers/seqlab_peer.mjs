@@ -6,7 +6,7 @@
 //
 // 1. `node CLI train CORPUS --cell C --hidden H --seq-len T --batch B --lr LR --optimizer adam
 //     --clip 5 --seconds S --val-fraction 0.1 --seed 1 --threads N --out TMP/model.safetensors --log TMP/metrics.jsonl`
-//    (--threads 0, the default: SeqLab's automatic count),
+//    (--threads only when N > 0; without it the CLI picks its automatic count),
 //    wrapped in /usr/bin/time (when present) so that peak RSS is the training process's own.
 // 2. chars/s from the log lines {"step","elapsedSeconds"}: same warm-up rule as the other peers
 //    (drop the first warmupSteps steps and min(warmupSeconds, 10 % of the budget) seconds), then
@@ -26,6 +26,8 @@ import { parseArgs, PEER_DEFAULTS } from '../lib/data.mjs';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cliDefaults = { cli: path.join(repoRoot, 'dist', 'cli.js'), keep: false, threads: 0 };
 const opts = parseArgs(process.argv.slice(2), { ...PEER_DEFAULTS, ...cliDefaults });
+// 0 (automatic) is the CLI's own default: left out, so that builds from before --threads run too (--baseline-cli).
+const threadsFlag = Number(opts.threads) > 0 ? ['--threads', String(opts.threads)] : [];
 const TIME = '/usr/bin/time';
 const B = opts.batch,
   T = opts.seqLen;
@@ -100,8 +102,7 @@ try {
     String(opts.valFraction),
     '--seed',
     String(opts.seed),
-    '--threads',
-    String(opts.threads),
+    ...threadsFlag,
     '--out',
     ckpt,
     '--log',
@@ -168,7 +169,7 @@ try {
     evalError = null,
     evalSeconds = null;
   const t0 = performance.now();
-  const evalArgs = [opts.cli, 'eval', ckpt, slicePath, '--threads', String(opts.threads)];
+  const evalArgs = [opts.cli, 'eval', ckpt, slicePath, ...threadsFlag];
   const ev = await run(evalArgs, { timeoutS: opts.evalMaxSeconds * 2 + 120 });
   evalSeconds = (performance.now() - t0) / 1000;
   try {

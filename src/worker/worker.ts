@@ -63,6 +63,7 @@ async function train(job: TrainJob): Promise<void> {
   };
   const save = (ck: Checkpoint) => {
     saveCheckpoint(job.checkpointPath, ck);
+    flush(); // the host holds every point up to the checkpoint before it hears of it (a crash loses none)
     send({ type: 'checkpoint', runId: job.runId, step: trainer.step, clipEvents: trainer.clipEvents.slice(-500) });
   };
   const result = await trainer.run({

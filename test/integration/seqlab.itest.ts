@@ -309,14 +309,25 @@ suite('SeqLab in VS Code', function () {
   test('Resume continues the stopped run from its checkpoint', async () => {
     await config().update('steps', 100000, vscode.ConfigurationTarget.Global);
     await vscode.window.showTextDocument(doc);
-    const kept = api.runs.view!.points.length;
+    const before = api.runs.view!.points.slice();
+    const { step: checkpointStep } = await api.runs.infer(doc.uri, { kind: 'describe' });
+    assert.ok(checkpointStep > 20, `the stopped run kept a checkpoint (step ${checkpointStep})`);
     await vscode.commands.executeCommand('seqlab.resume');
-    await until('progress after the resume', () => api.runs.view!.points.length > kept + 5);
-    const resumedAt = api.runs.view!.points[kept].step;
-    assert.ok(resumedAt > 20 && resumedAt <= api.runs.view!.points[kept - 1].step + 1, `resumed at step ${resumedAt}`);
-    await vscode.commands.executeCommand('seqlab.stop');
-    await api.runs.waitForEnd();
+    try {
+      await until('progress after the resume', () => api.runs.view!.points.at(-1)!.step > checkpointStep + 5);
+    } finally {
+      await vscode.commands.executeCommand('seqlab.stop'); // never leave a training running for the next tests
+      await api.runs.waitForEnd();
+    }
     assert.strictEqual(api.runs.view!.state, 'stopped');
+    const after = api.runs.view!.points;
+    const steps = after.map((p) => p.step);
+    assert.ok(
+      steps.every((step, i) => step === steps[0] + i),
+      `one curve without a gap or a repeat: ${steps.slice(0, 3)} … ${steps.slice(-3)}`,
+    );
+    const kept = before.filter((p) => p.step <= checkpointStep);
+    assert.deepStrictEqual(after.slice(0, kept.length), kept, 'the points up to the checkpoint are kept as they were');
     await config().update('steps', 80, vscode.ConfigurationTarget.Global);
   });
 
@@ -420,6 +431,20 @@ suite('SeqLab in VS Code', function () {
     await vscode.window.showTextDocument(doc);
     await expectError('seqlab.trainChar', /invalid SeqLab setting: seqlab\.hiddenSize must be a whole number from 1/);
     await config().update('hiddenSize', 32, vscode.ConfigurationTarget.Global);
+    // A bad training setting stops trainings, not the hover (which reads only its own settings).
+    await config().update('batchSize', 0, vscode.ConfigurationTarget.Global);
+    await expectError('seqlab.trainChar', /invalid SeqLab setting: seqlab\.batchSize must be a whole number from 1/);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      new vscode.Position(3, 4),
+    );
+    const hoverMarkdown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)));
+    assert.ok(
+      hoverMarkdown.some((m) => /SeqLab/.test(m)),
+      `the hover still works with a bad seqlab.batchSize: ${hoverMarkdown}`,
+    );
+    await config().update('batchSize', undefined, vscode.ConfigurationTarget.Global);
     await config().update('threads', 2.5, vscode.ConfigurationTarget.Global);
     await expectError('seqlab.trainChar', /invalid SeqLab setting: seqlab\.threads must be a whole number from 0/);
     await config().update('threads', undefined, vscode.ConfigurationTarget.Global);
