@@ -7,7 +7,7 @@
 // after: npx esbuild bench/kernels.ts --bundle --platform=node --outfile=out/bench-kernels.js
 // Timed in CPU seconds of this process, so other processes on the machine skew it less.
 
-import { Backend } from '../src/engine/kernels';
+import { Backend } from '../src/engine/backend';
 import { jsBackend } from '../src/engine/reference';
 import { CellBuffers, CellWeights } from '../src/engine/types';
 import {

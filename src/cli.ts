@@ -11,7 +11,7 @@ import { diagnose } from './engine/diagnostics';
 import { SeqLabError } from './engine/errors';
 import { evaluateTokens } from './engine/evaluate';
 import { exportTorch } from './engine/export';
-import { defaultBackend } from './engine/backend';
+import { defaultBackend } from './engine/defaultBackend';
 import { ProgressPoint } from './engine/reports';
 import { Sampler } from './engine/sample';
 import { readTextFile } from './engine/text';

@@ -5,7 +5,7 @@
 
 import { ModelConfig, TrainConfig, validateModelConfig, validateTrainConfig, defaultTrainConfig } from './config';
 import { SeqLabError } from './errors';
-import { Backend } from './kernels';
+import { Backend } from './backend';
 import { createOptimizerState, OptimizerState } from './optim';
 import { Params, paramSpecs } from './params';
 import { RngState } from './rng';

@@ -4,7 +4,7 @@
 
 import { Model } from './checkpoint';
 import { modelLabel } from './config';
-import { Backend } from './kernels';
+import { Backend } from './backend';
 import { Network } from './network';
 import { checkOption, OPTIONS } from './options';
 import { ClipEvent, DiagnosticsReport, GateSaturation, HISTOGRAM_BINS } from './reports';

@@ -2,7 +2,7 @@
 // B streams in windows of T with the hidden state carried across windows (B = 1: one sequence).
 
 import { Model } from './checkpoint';
-import { Backend } from './kernels';
+import { Backend } from './backend';
 import { Network } from './network';
 import { Params } from './params';
 import { Rng } from './rng';

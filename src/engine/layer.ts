@@ -3,7 +3,7 @@
 // window at once; one-hot input is a column gather of W_ih, never a multiplication.
 
 import { Cell } from './cells/cell';
-import { Backend, CellOps } from './kernels';
+import { Backend, CellOps } from './backend';
 import { directionSuffix, Params } from './params';
 import { CellBuffers, CellWeights, Vec } from './types';
 

@@ -8,7 +8,7 @@
 
 import { cellFor } from './cells';
 import { ModelConfig } from './config';
-import { Backend } from './kernels';
+import { Backend } from './backend';
 import { RecurrentLayer } from './layer';
 import { Params } from './params';
 import { Rng } from './rng';

@@ -2,7 +2,7 @@
 // global-norm gradient clipping (torch.nn.utils.clip_grad_norm_) and step learning-rate decay.
 
 import { OptimizerKind } from './config';
-import { Backend } from './kernels';
+import { Backend } from './backend';
 import { Vec } from './types';
 
 export interface OptimizerState {
@@ -38,7 +38,7 @@ export function learningRate(base: number, decay: number, every: number, step: n
   return base * Math.pow(decay, Math.floor(step / every));
 }
 
-/** One update p ← p − lr·(…) of every parameter, by the backend's operation for the optimizer (kernels.ts). */
+/** One update p ← p − lr·(…) of every parameter, by the backend's operation for the optimizer (backend.ts). */
 export function applyUpdate(s: OptimizerState, p: Vec, g: Vec, lr: number, momentum: number, k: Backend): void {
   s.t++;
   switch (s.kind) {

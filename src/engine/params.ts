@@ -2,7 +2,7 @@
 // PyTorch's state_dict, so optimizers, clipping, checkpoints and export treat them alike.
 
 import { ModelConfig } from './config';
-import { Backend } from './kernels';
+import { Backend } from './backend';
 import { Rng } from './rng';
 import { Vec } from './types';
 import { cellFor } from './cells';

@@ -1,9 +1,9 @@
 // The reference backend: plain TypeScript, float32 for training or float64 for gradient checks. Every
-// operation of the table (kernels.ts) as a readable loop; the WebAssembly backend is checked against it.
+// operation of the table (backend.ts) as a readable loop; the WebAssembly backend is checked against it.
 
 import { referenceCells } from './cells';
 import { sumRows } from './cells/cell';
-import { Backend, MatrixOps } from './kernels';
+import { Backend, MatrixOps } from './backend';
 import { DType, Vec } from './types';
 
 function gemmNT(C: Vec, A: Vec, B: Vec, M: number, N: number, K: number): void {

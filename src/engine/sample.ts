@@ -3,7 +3,7 @@
 // and feed the drawn token back as x<t+1>, until a length or <EOS>.
 
 import { Model } from './checkpoint';
-import { Backend } from './kernels';
+import { Backend } from './backend';
 import { Network } from './network';
 import { checkOption, OPTIONS } from './options';
 import { Rng } from './rng';

@@ -7,7 +7,7 @@ import { ModelConfig, TrainConfig, defaultModelConfig, validateModelConfig, vali
 import { splitTokens, StreamBatcher } from './data';
 import { SeqLabError } from './errors';
 import { evaluateTokens } from './evaluate';
-import { Backend } from './kernels';
+import { Backend } from './backend';
 import { Network } from './network';
 import { applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, OptimizerState } from './optim';
 import { initParams } from './params';

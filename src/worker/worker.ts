@@ -3,7 +3,7 @@
 
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { defaultBackend } from '../engine/backend';
+import { defaultBackend } from '../engine/defaultBackend';
 import { Checkpoint, loadCheckpoint, Model, saveCheckpoint } from '../engine/checkpoint';
 import { modelLabel } from '../engine/config';
 import { diagnose } from '../engine/diagnostics';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { CellName, CELL_NAMES, CELL_OPS, Backend, FLAT_OPS, OP_NAMES } from '../../src/engine/kernels';
+import { CellName, CELL_NAMES, CELL_OPS, Backend, FLAT_OPS, OP_NAMES } from '../../src/engine/backend';
 import { jsBackend } from '../../src/engine/reference';
 import { Rng } from '../../src/engine/rng';
 import { CellBuffers, CellWeights, Vec } from '../../src/engine/types';
 import { wasmBackend } from '../../src/engine/wasm/backend';
 import { wasmBuildSuite } from '../helpers/wasm';
 
-// Every operation of the backend table (kernels.ts): the wasm-simd backend against the TypeScript
+// Every operation of the backend table (backend.ts): the wasm-simd backend against the TypeScript
 // reference, both float32, from the same random inputs, on several shapes each. Operations the wasm
 // backend takes from the reference (its `fallbacks`) are run too: they must give the reference's numbers.
 //

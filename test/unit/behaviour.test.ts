@@ -2,7 +2,7 @@
 // and the diagnostics show the course's vanishing-gradient lesson. Budgets are step counts.
 
 import assert from 'node:assert/strict';
-import { defaultBackend } from '../../src/engine/backend';
+import { defaultBackend } from '../../src/engine/defaultBackend';
 import { defaultTrainConfig } from '../../src/engine/config';
 import { diagnose } from '../../src/engine/diagnostics';
 import { Trainer } from '../../src/engine/train';

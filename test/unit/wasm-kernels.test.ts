@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { defaultModelConfig, ModelConfig, TrainConfig, defaultTrainConfig } from '../../src/engine/config';
-import { Backend, CELL_NAMES, CELL_OPS, CellName, CellOps, FLAT_OPS, FlatOp } from '../../src/engine/kernels';
+import { Backend, CELL_NAMES, CELL_OPS, CellName, CellOps, FLAT_OPS, FlatOp } from '../../src/engine/backend';
 import { Network } from '../../src/engine/network';
 import { initParams } from '../../src/engine/params';
 import { jsBackend } from '../../src/engine/reference';

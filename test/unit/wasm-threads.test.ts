@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { defaultModelConfig, ModelConfig } from '../../src/engine/config';
-import { Backend } from '../../src/engine/kernels';
+import { Backend } from '../../src/engine/backend';
 import { Network } from '../../src/engine/network';
 import { initParams } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';

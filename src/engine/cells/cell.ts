@@ -1,17 +1,17 @@
 // What describes a recurrent cell, and the loops its reference code shares. A cell runs a forward and
 // a backward pass over a window of T steps for B parallel streams, on flat arrays laid out time-major:
 // index ((t·B) + b)·F + f (types.ts: CellWeights, CellBuffers). The backend runs them (CellOps in
-// kernels.ts); the TypeScript code in lstm.ts, gru.ts and rnn.ts is their reference.
+// backend.ts); the TypeScript code in lstm.ts, gru.ts and rnn.ts is their reference.
 //
 // The layer precomputes xw<t> = W_ih·x<t> + b_ih for the whole window (one big matrix product);
 // the cell adds the recurrent part W_hh·a<t-1> + b_hh step by step and applies its gates.
 
-import { CellName } from '../kernels';
+import { CellName } from '../backend';
 import { CellBuffers, CellKind, Vec } from '../types';
 
 export interface Cell {
   readonly kind: CellKind;
-  /** The backend's ops for this cell (kernels.ts). */
+  /** The backend's ops for this cell (backend.ts). */
   readonly name: CellName;
   /** G: how many H-row blocks W_ih and W_hh have. */
   readonly gates: number;

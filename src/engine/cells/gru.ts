@@ -13,7 +13,7 @@
 //   c<t> = Γu * c̃<t> + (1 − Γu) * c<t-1>
 //   extra keeps Γr * c<t-1>.  dhh holds [T·B·2H] for Γr,Γu then [T·B·H] for c̃.
 
-import { CellOps, MatrixOps } from '../kernels';
+import { CellOps, MatrixOps } from '../backend';
 import { CellBuffers, CellWeights, GruForm, Vec } from '../types';
 import { addIncoming, Cell, fillRows, sumRows } from './cell';
 

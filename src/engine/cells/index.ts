@@ -1,5 +1,5 @@
 import { ModelConfig } from '../config';
-import { CellName, CellOps, MatrixOps } from '../kernels';
+import { CellName, CellOps, MatrixOps } from '../backend';
 import { Cell } from './cell';
 import { gruCell, gruOps } from './gru';
 import { lstmCell, lstmOps } from './lstm';

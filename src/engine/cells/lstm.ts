@@ -7,7 +7,7 @@
 //   a<t> = Γo * tanh(c<t>)                                               PyTorch h' = o*tanh(c')
 // extra keeps tanh(c<t>).
 
-import { CellOps, MatrixOps } from '../kernels';
+import { CellOps, MatrixOps } from '../backend';
 import { CellBuffers, CellWeights, Vec } from '../types';
 import { addIncoming, Cell, fillRows, sumRows } from './cell';
 

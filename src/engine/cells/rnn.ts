@@ -1,7 +1,7 @@
 // Basic RNN cell:  a<t> = tanh(Waa·a<t-1> + Wax·x<t> + ba)
 // PyTorch nn.RNN:  h' = tanh(W_ih x + b_ih + W_hh h + b_hh)   (Wax = W_ih, Waa = W_hh, ba = b_ih + b_hh)
 
-import { CellOps, MatrixOps } from '../kernels';
+import { CellOps, MatrixOps } from '../backend';
 import { CellBuffers, CellWeights, Vec } from '../types';
 import { addIncoming, Cell, fillRows, sumRows } from './cell';
 

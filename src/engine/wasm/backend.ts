@@ -11,7 +11,7 @@
 
 import { setFlagsFromString } from 'node:v8';
 import { referenceCells } from '../cells';
-import { Backend, CellName, CellOps, MatrixOps } from '../kernels';
+import { Backend, CellName, CellOps, MatrixOps } from '../backend';
 import { referenceOps } from '../reference';
 import { CellBuffers, CellWeights, Vec } from '../types';
 import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64, WASM_MAX_PAGES } from './kernels.wasm';
