@@ -171,10 +171,14 @@ export class Runs implements vscode.Disposable {
         v.title = runTitle(vscode.Uri.parse(run.uri), m.label);
         this.changed.fire({ type: 'run', run: v });
         break;
-      case 'progress':
+      case 'progress': {
+        // A resumed run goes on from its checkpoint: its points replace those the stopped run had after it.
+        const from = m.points[0]?.step ?? Infinity;
+        while (v.points.length && v.points[v.points.length - 1].step >= from) v.points.pop();
         v.points.push(...m.points);
         this.changed.fire({ type: 'progress', runId: v.runId, points: m.points });
         break;
+      }
       case 'sample':
         v.sample = m.text;
         this.changed.fire({ type: 'sample', runId: v.runId, text: m.text });

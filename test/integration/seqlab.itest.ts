@@ -316,8 +316,10 @@ suite('SeqLab in VS Code', function () {
     try {
       await until('progress after the resume', () => api.runs.view!.points.at(-1)!.step > checkpointStep + 5);
     } finally {
-      await vscode.commands.executeCommand('seqlab.stop'); // never leave a training running for the next tests
+      // Never leave a training, or its long budget, to the next tests.
+      await vscode.commands.executeCommand('seqlab.stop');
       await api.runs.waitForEnd();
+      await config().update('steps', 80, vscode.ConfigurationTarget.Global);
     }
     assert.strictEqual(api.runs.view!.state, 'stopped');
     const after = api.runs.view!.points;
@@ -328,7 +330,6 @@ suite('SeqLab in VS Code', function () {
     );
     const kept = before.filter((p) => p.step <= checkpointStep);
     assert.deepStrictEqual(after.slice(0, kept.length), kept, 'the points up to the checkpoint are kept as they were');
-    await config().update('steps', 80, vscode.ConfigurationTarget.Global);
   });
 
   test('Save model as…, Load model… into another file, Export model for PyTorch…', async () => {
