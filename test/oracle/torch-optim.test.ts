@@ -20,6 +20,7 @@ import {
 import { jsBackend } from '../../src/engine/reference';
 import { Rng } from '../../src/engine/rng';
 import type { Vec } from '../../src/engine/types';
+import { relError } from '../helpers/relError';
 
 const PYTHON = '/usr/bin/python3';
 const ORACLE = join(__dirname, '..', '..', '..', 'test', 'oracle', 'torch_optim_oracle.py');
@@ -29,17 +30,6 @@ const N = 96,
   MOMENTUM = 0.9;
 const DECAY = 0.5,
   EVERY = 3; // lr, lr, lr, lr/2, lr/2, lr/2, lr/4
-
-/** ‖a − b‖ / ‖b‖: relative error of a whole tensor. */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0,
-    n = 0;
-  for (let i = 0; i < b.length; i++) {
-    d += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-30);
-}
 
 /** The reference backend (float32): the wasm backend's updates are checked against it by the backend table test. */
 const k = jsBackend('f32');

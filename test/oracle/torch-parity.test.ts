@@ -13,6 +13,7 @@ import { Network } from '../../src/engine/network';
 import { initParams } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';
 import { Tokenizer } from '../../src/engine/tokenizer';
+import { relError } from '../helpers/relError';
 
 const PYTHON = '/usr/bin/python3';
 const ORACLE = join(__dirname, '..', '..', '..', 'test', 'oracle', 'torch_oracle.py');
@@ -20,17 +21,6 @@ const TOL = 1e-4;
 const V = 11,
   T = 7,
   B = 3;
-
-/** ‖a − b‖ / max(‖b‖, tiny): relative error of a whole tensor. */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0,
-    n = 0;
-  for (let i = 0; i < b.length; i++) {
-    d += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-12);
-}
 
 interface Case {
   title: string;

@@ -11,12 +11,12 @@ import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { HostToView } from '../../src/protocol';
 import { WEBVIEW_ASSETS, webviewHtml, type WebviewName } from '../../webview/page';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../helpers/chromium';
 import { THEMES, type Theme, type ThemeName } from './themes';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const SCREENSHOTS = path.join(REPO, '.artifacts', 'screenshots');
 export const NONCE = 'c2VxbGFiLXRlc3Qtbm9uY2U';
-const CHROMIUM = process.env.SEQLAB_CHROMIUM ?? '/usr/bin/chromium';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
@@ -99,20 +99,12 @@ export async function startServer(): Promise<Server> {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium, or set SEQLAB_CHROMIUM`);
+  if (!fs.existsSync(CHROMIUM_PATH))
+    throw new Error(`no chromium at ${CHROMIUM_PATH}: apt-get install -y chromium, or set SEQLAB_CHROMIUM`);
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_FLAGS,
   });
 }
 
