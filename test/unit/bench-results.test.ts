@@ -65,7 +65,7 @@ describe('bench results in the docs', () => {
 
   it('a different number in the results renders a different section', () => {
     const changed = structuredClone(results);
-    const row = changed.table.find((r) => r.peer !== 'seqlab' && r.ratio !== null);
+    const row = changed.table.find((r) => !r.peer.startsWith('seqlab') && r.ratio !== null); // another engine: in both sections
     assert.ok(row, 'a peer with a ratio');
     row.ratio = row.ratio! + 0.5;
     for (const s of bench.SECTIONS) assert.notEqual(s.render(changed), s.render(results), s.file);
