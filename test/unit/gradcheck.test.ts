@@ -46,7 +46,10 @@ describe('gradient check of the peephole LSTM, peephole weights p_u, p_f, p_o in
           const config = smallConfig({ ...peephole, layers, bidirectional, input });
           const r = gradCheck(config);
           assert.ok(r.worstRelError < TOL, `${r.worstName}: relative error ${r.worstRelError.toExponential(2)}`);
-          assert.equal(r.checked, paramSpecs(config).reduce((n, s) => n + s.size, 0));
+          assert.equal(
+            r.checked,
+            paramSpecs(config).reduce((n, s) => n + s.size, 0),
+          );
           const peepholes = paramSpecs(config).filter((s) => s.name.startsWith('rnn.weight_peephole'));
           assert.equal(peepholes.length, layers * (bidirectional ? 2 : 1), 'one [3·H] peephole vector per direction');
           for (const s of peepholes) assert.deepEqual(s.shape, [3 * config.hidden]);

@@ -62,7 +62,9 @@ describe('peephole LSTM', () => {
     for (const cell of ['rnn', 'gru'] as const) {
       assert.throws(
         () => Trainer.create(smallText(), { cell, peephole: true }, train(), k),
-        new RegExp(`peephole connections are an LSTM option, and this model's cell is ${cell}: .*--peephole.*seqlab\\.peephole`),
+        new RegExp(
+          `peephole connections are an LSTM option, and this model's cell is ${cell}: .*--peephole.*seqlab\\.peephole`,
+        ),
       );
     }
   });
@@ -97,7 +99,10 @@ describe('peephole LSTM', () => {
     assert.equal(back.model.config.peephole, true);
     for (const n of ['rnn.weight_peephole_l0', 'rnn.weight_peephole_l1']) {
       assert.deepEqual(back.model.params.value(n), first.model.params.value(n));
-      assert.ok(back.model.params.value(n).some((x) => x !== 0), `${n} trained`);
+      assert.ok(
+        back.model.params.value(n).some((x) => x !== 0),
+        `${n} trained`,
+      );
     }
     const resumed = Trainer.resume(back, text, { steps: 4 }, k);
     await resumed.run();
