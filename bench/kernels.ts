@@ -110,6 +110,8 @@ function cellWindow(k: Backend, H: number, seconds: number, clock: () => number,
     bhh: fill(k.alloc(G), 0.1),
     dwhh: k.alloc(G * H),
     dbhh: k.alloc(G),
+    peep: k.alloc(0),
+    dpeep: k.alloc(0),
   };
   const s: CellBuffers = {
     h: k.alloc((T + 1) * B * H),

@@ -6,7 +6,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Checkpoint, loadCheckpoint, saveCheckpoint } from './engine/checkpoint';
-import { defaultTrainConfig, MODEL_KEYS, ModelConfig, TRAIN_KEYS, TrainConfig } from './engine/config';
+import { defaultTrainConfig, MODEL_KEYS, ModelConfig, modelLabel, TRAIN_KEYS, TrainConfig } from './engine/config';
 import { diagnose } from './engine/diagnostics';
 import { SeqLabError } from './engine/errors';
 import { evaluateTokens } from './engine/evaluate';
@@ -57,7 +57,7 @@ async function train(file: string, given: Given): Promise<void> {
   const log = given.text('log');
   if (log) writeFileSync(log, '');
   process.stderr.write(
-    `seqlab: ${c.cell.toUpperCase()}-${c.hidden}×${c.layers}, vocabulary ${c.vocabSize} ${trainer.model.tokenizer.spec.level === 'char' ? 'characters' : 'words'}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`,
+    `seqlab: ${modelLabel(c)}, vocabulary ${c.vocabSize} ${trainer.model.tokenizer.spec.level === 'char' ? 'characters' : 'words'}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`,
   );
   if (k.fallbacks.length) process.stderr.write(`seqlab: ${k.name} runs in TypeScript: ${k.fallbacks.join(', ')}\n`);
   let lastVal: number | null = null,

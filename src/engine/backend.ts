@@ -11,7 +11,7 @@ import { CellBuffers, CellWeights, DType, Vec } from './types';
 
 /**
  * Whole-window forward and backward of one recurrent cell over T steps for B streams (equations in
- * cells/lstm.ts, cells/gru.ts, cells/rnn.ts). xw<t> = W_ih·x<t> + b_ih arrives precomputed.
+ * cells/lstm.ts, cells/lstm-peephole.ts, cells/gru.ts, cells/rnn.ts). xw<t> = W_ih·x<t> + b_ih arrives precomputed.
  */
 export interface CellOps {
   /** Fills s.h (a<1…T>), s.c (LSTM), s.gates and s.extra from a<0> (and c<0>) and xw. */
@@ -33,8 +33,8 @@ export interface CellOps {
   ): void;
 }
 
-/** The cells a backend runs: LSTM, GRU in PyTorch's form and in the course's form, basic RNN. */
-export const CELL_NAMES = ['lstm', 'gru', 'gruCourse', 'rnn'] as const;
+/** The cells a backend runs: LSTM, GRU in PyTorch's form and in the course's form, basic RNN, peephole LSTM. */
+export const CELL_NAMES = ['lstm', 'gru', 'gruCourse', 'rnn', 'lstmPeephole'] as const;
 export type CellName = (typeof CELL_NAMES)[number];
 export const CELL_OPS = ['forward', 'backward', 'backwardWithNorms'] as const;
 

@@ -94,8 +94,10 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string, backend: Backe
   const file = decodeSafetensors(bytes, name);
   const meta = file.metadata;
   if (meta.format !== CHECKPOINT_FORMAT) throw bad('it has no SeqLab metadata (is it an exported PyTorch file?)');
-  const config = parseJson<ModelConfig>(meta, 'config', bad);
-  if (typeof config !== 'object' || config === null) throw bad('its config is not an object');
+  const stored = parseJson<Partial<ModelConfig>>(meta, 'config', bad);
+  if (typeof stored !== 'object' || stored === null) throw bad('its config is not an object');
+  // Checkpoints from before peephole connections have no "peephole": a plain LSTM (or GRU, RNN).
+  const config = { peephole: false, ...stored } as ModelConfig;
   try {
     validateModelConfig(config);
   } catch (e) {

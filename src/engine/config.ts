@@ -21,6 +21,7 @@ export interface ModelConfig {
   vocabSize: number;
   dropout: number; // between stacked layers, training only
   forgetBias: number; // LSTM Γf bias at initialisation
+  peephole: boolean; // LSTM with peephole connections (cells/lstm-peephole.ts)
   initState: Choices<'initState'>;
 }
 
@@ -54,6 +55,7 @@ export const MODEL_KEYS = [
   'embedSize',
   'dropout',
   'forgetBias',
+  'peephole',
   'initState',
 ] as const satisfies readonly (keyof ModelConfig & OptionKey)[];
 export const TRAIN_KEYS = [
@@ -84,14 +86,25 @@ export const defaultModelConfig = defaultsOf(MODEL_KEYS) as Omit<ModelConfig, 'v
 
 export const defaultTrainConfig = defaultsOf(TRAIN_KEYS) as TrainConfig;
 
-/** A model's short name, e.g. "LSTM-128", "GRU (course)-64×2": in titles, hovers and reports. */
-export function modelLabel(c: Pick<ModelConfig, 'cell' | 'gruForm' | 'hidden' | 'layers'>): string {
-  const name = c.cell === 'gru' && c.gruForm === 'course' ? 'GRU (course)' : c.cell.toUpperCase();
+/** A model's short name, e.g. "LSTM-128", "GRU (course)-64×2", "LSTM (peephole)-128": in titles, hovers and reports. */
+export function modelLabel(c: Pick<ModelConfig, 'cell' | 'gruForm' | 'peephole' | 'hidden' | 'layers'>): string {
+  const name =
+    c.cell === 'gru' && c.gruForm === 'course'
+      ? 'GRU (course)'
+      : c.cell === 'lstm' && c.peephole
+        ? 'LSTM (peephole)'
+        : c.cell.toUpperCase();
   return `${name}-${c.hidden}${c.layers > 1 ? `×${c.layers}` : ''}`;
 }
 
 export function validateModelConfig(c: ModelConfig): ModelConfig {
   for (const key of MODEL_KEYS) checkOption(OPTIONS[key], c[key], key);
+  if (c.peephole && c.cell !== 'lstm') {
+    throw new SeqLabError(
+      `peephole connections are an LSTM option, and this model's cell is ${c.cell}: ` +
+        'choose cell lstm, or turn peephole off (--peephole, seqlab.peephole)',
+    );
+  }
   if (!(Number.isInteger(c.vocabSize) && c.vocabSize >= 2)) {
     throw new SeqLabError(
       `the vocabulary needs at least 2 distinct tokens (got ${c.vocabSize}); ` +

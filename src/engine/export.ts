@@ -15,6 +15,11 @@ export function encodeTorchExport(model: Model): Uint8Array {
       'this model uses the course GRU (reset gate before the recurrent product); PyTorch has no such cell, so it cannot be exported. Train with --gru-form torch to export.',
     );
   }
+  if (c.peephole) {
+    throw new SeqLabError(
+      'this model is an LSTM with peephole connections; PyTorch has no peephole LSTM (nn.LSTM has no weights from c<t> to its gates), so it cannot be exported. Train without --peephole to export.',
+    );
+  }
   const tensors = new Map<string, NamedTensor>();
   for (const s of model.params.specs) tensors.set(s.name, { shape: s.shape, data: model.params.value(s.name) });
   return encodeSafetensors(tensors, {

@@ -59,6 +59,8 @@ export class RecurrentLayer {
           bhh: params.value(`rnn.bias_hh${sfx}`),
           dwhh: params.gradient(`rnn.weight_hh${sfx}`),
           dbhh: params.gradient(`rnn.bias_hh${sfx}`),
+          peep: cell.peephole ? params.value(`rnn.weight_peephole${sfx}`) : k.alloc(0),
+          dpeep: cell.peephole ? params.gradient(`rnn.weight_peephole${sfx}`) : k.alloc(0),
         },
         wih: params.value(`rnn.weight_ih${sfx}`),
         dwih: params.gradient(`rnn.weight_ih${sfx}`),

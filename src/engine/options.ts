@@ -135,6 +135,13 @@ export const OPTIONS = {
     default: 1,
     help: 'LSTM: bias of the forget gate Γf at initialisation.',
   }),
+  peephole: toggle({
+    flag: 'peephole',
+    verbs: ['train'],
+    setting: 'peephole',
+    default: false,
+    help: 'LSTM only: peephole connections, c<t-1> feeding Γu and Γf and c<t> feeding Γo (not exportable to PyTorch).',
+  }),
   initState: choice({
     flag: 'init-state',
     verbs: ['train'],

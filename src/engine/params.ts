@@ -54,7 +54,8 @@ export const directionSuffix = (d: number) => (d === 0 ? '' : '_reverse');
 
 /** The parameter list of a model, in PyTorch names and shapes. */
 export function paramSpecs(c: ModelConfig): TensorSpec[] {
-  const G = cellFor(c).gates,
+  const cell = cellFor(c),
+    G = cell.gates,
     H = c.hidden,
     D = c.bidirectional ? 2 : 1;
   const list: [string, number[]][] = [];
@@ -69,6 +70,7 @@ export function paramSpecs(c: ModelConfig): TensorSpec[] {
         [`rnn.bias_ih${sfx}`, [G * H]],
         [`rnn.bias_hh${sfx}`, [G * H]],
       );
+      if (cell.peephole) list.push([`rnn.weight_peephole${sfx}`, [3 * H]]); // p_u ‖ p_f ‖ p_o
     }
   }
   list.push(['head.weight', [c.vocabSize, D * H]], ['head.bias', [c.vocabSize]]);
@@ -84,12 +86,16 @@ export function paramSpecs(c: ModelConfig): TensorSpec[] {
 /**
  * PyTorch's initialisation: U(−1/√H, 1/√H) for the recurrent layers, U(−1/√fan_in, …) for the
  * head, N(0, 1) for an embedding; then the LSTM forget-gate bias b_if is set to forgetBias (b_hf = 0).
+ * Peephole weights start at zero and draw no random numbers: a peephole LSTM starts as the very
+ * LSTM of the same seed (every other weight the same), so a comparison shows what the peepholes
+ * learn; their gradient at zero is not zero (∂L/∂p_u = Σ ∂L/∂(Γu's pre-activation)·c<t-1>), so they do learn.
  */
 export function initParams(c: ModelConfig, backend: Backend, rng: Rng): Params {
   const p = new Params(paramSpecs(c), backend);
   const H = c.hidden;
   for (const s of p.specs) {
     const v = p.value(s.name);
+    if (s.name.startsWith('rnn.weight_peephole')) continue;
     if (s.name === 'embed.weight') {
       for (let i = 0; i < v.length; i++) v[i] = rng.normal();
       continue;

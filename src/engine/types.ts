@@ -18,6 +18,8 @@ export interface CellWeights {
   bhh: Vec; // [G·H]      b_hh
   dwhh: Vec; // gradients, accumulated
   dbhh: Vec;
+  peep: Vec; // [3·H]      p_u ‖ p_f ‖ p_o: peephole weights (peephole LSTM only; empty otherwise)
+  dpeep: Vec; // its gradient, accumulated
 }
 
 /**

@@ -91,9 +91,8 @@ export class Runs implements vscode.Disposable {
     resume = false,
     options: StartOptions = {},
   ): Promise<void> {
-    const settings = readTrainingSettings(level);
+    const settings = readTrainingSettings(level, options.cell);
     const tag = options.tag ?? (resume ? (this.shown?.tag ?? '') : '');
-    if (options.cell) settings.model.cell = options.cell;
     if (options.steps) Object.assign(settings.train, { steps: options.steps, seconds: 0 });
     const text = Runs.trainableText(doc, settings.maxFileSizeMB);
     if (this.active) {

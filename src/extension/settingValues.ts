@@ -47,8 +47,15 @@ export interface TrainingSettings {
   threads: number; // 0: automatic
 }
 
-/** The settings a training uses (and only those). */
-export function trainingSettings(get: SettingLookup, level: TrainConfig['level']): TrainingSettings {
+/**
+ * The settings a training uses (and only those). cell: the cell a command chooses (Compare cells)
+ * instead of seqlab.cell; seqlab.peephole applies to an LSTM only, so it is off for the others.
+ */
+export function trainingSettings(
+  get: SettingLookup,
+  level: TrainConfig['level'],
+  cell?: ModelConfig['cell'],
+): TrainingSettings {
   const s = <K extends SettingKey>(key: K) => readSetting(get, key);
   const budget = s('budget');
   const train: TrainConfig = {
@@ -69,7 +76,13 @@ export function trainingSettings(get: SettingLookup, level: TrainConfig['level']
     throw invalid(e);
   }
   return {
-    model: { cell: s('cell'), hidden: s('hidden'), layers: s('layers'), dropout: s('dropout') },
+    model: {
+      cell: cell ?? s('cell'),
+      hidden: s('hidden'),
+      layers: s('layers'),
+      dropout: s('dropout'),
+      peephole: s('peephole') && (cell === undefined || cell === 'lstm'),
+    },
     train,
     maxFileSizeMB: s('maxFileSizeMB'),
     threads: s('threads'),

@@ -1,7 +1,7 @@
 // The seqlab.* settings, read from VS Code's configuration and checked by settingValues.ts.
 
 import * as vscode from 'vscode';
-import { TrainConfig } from '../engine/config';
+import { ModelConfig, TrainConfig } from '../engine/config';
 import { readSetting, SettingLookup, trainingSettings, TrainingSettings } from './settingValues';
 
 const lookup: SettingLookup = (name) => vscode.workspace.getConfiguration('seqlab').get(name);
@@ -9,5 +9,6 @@ const lookup: SettingLookup = (name) => vscode.workspace.getConfiguration('seqla
 /** One setting, checked (an invalid value is a SeqLabError naming it). */
 export const setting = <K extends Parameters<typeof readSetting>[1]>(key: K) => readSetting(lookup, key);
 
-/** The settings of a training. */
-export const readTrainingSettings = (level: TrainConfig['level']): TrainingSettings => trainingSettings(lookup, level);
+/** The settings of a training (of `cell` instead of seqlab.cell when a command chooses it). */
+export const readTrainingSettings = (level: TrainConfig['level'], cell?: ModelConfig['cell']): TrainingSettings =>
+  trainingSettings(lookup, level, cell);

@@ -99,6 +99,7 @@ const MODEL_CONFIG_TYPES: FieldTypes<ModelConfig> = {
   vocabSize: 'number',
   dropout: 'number',
   forgetBias: 'number',
+  peephole: 'boolean',
   initState: 'string',
 };
 

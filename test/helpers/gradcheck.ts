@@ -19,6 +19,13 @@ export function smallConfig(over: Partial<ModelConfig>): ModelConfig {
 export function gradCheck(config: ModelConfig, T = 5, B = 2, opts: { onlyLastStep?: boolean } = {}): GradCheckResult {
   const k = jsBackend('f64');
   const params = initParams(config, k, new Rng(7));
+  // Peephole weights start at zero (params.ts), where the terms they enter would vanish: draw them.
+  const peep = new Rng(13);
+  for (const s of params.specs) {
+    if (!s.name.startsWith('rnn.weight_peephole')) continue;
+    const v = params.value(s.name);
+    for (let i = 0; i < v.length; i++) v[i] = peep.uniform(-0.8, 0.8);
+  }
   const data = new Rng(11);
   const ids = Int32Array.from({ length: T * B }, () => Math.floor(data.next() * config.vocabSize));
   const targets = Int32Array.from({ length: T * B }, () => Math.floor(data.next() * config.vocabSize));

@@ -301,7 +301,8 @@ const optimizerCase =
 
 // ---- cells -----------------------------------------------------------------------------------------
 
-const GATES: Record<CellName, number> = { lstm: 4, gru: 3, gruCourse: 3, rnn: 1 };
+const GATES: Record<CellName, number> = { lstm: 4, gru: 3, gruCourse: 3, rnn: 1, lstmPeephole: 4 };
+const HAS_CELL_STATE = (cell: CellName) => cell === 'lstm' || cell === 'lstmPeephole';
 
 interface CellArrays {
   w: CellWeights;
@@ -319,10 +320,12 @@ function cellArrays(k: Backend, cell: CellName, T: number, Bs: number, Hs: numbe
     bhh: rand(k.alloc(G), rng, 0.5),
     dwhh: rand(k.alloc(G * Hs), rng, 0.1),
     dbhh: rand(k.alloc(G), rng, 0.1),
+    peep: rand(k.alloc(cell === 'lstmPeephole' ? 3 * Hs : 0), rng, 0.5),
+    dpeep: rand(k.alloc(cell === 'lstmPeephole' ? 3 * Hs : 0), rng, 0.1),
   };
   const s: CellBuffers = {
     h: k.alloc((T + 1) * Bs * Hs),
-    c: k.alloc(cell === 'lstm' ? (T + 1) * Bs * Hs : 0),
+    c: k.alloc(HAS_CELL_STATE(cell) ? (T + 1) * Bs * Hs : 0),
     gates: k.alloc(TBs * G),
     extra: k.alloc(TBs * Hs),
     dxw: k.alloc(TBs * G),
@@ -358,8 +361,8 @@ const cellCase =
       k.cells[cell].backwardWithNorms(a.w, a.s, a.dhs, T, Bs, Hs, norms);
       out.norms = norms;
     }
-    for (const key of BACKWARD_OUT) if (cell === 'lstm' || key !== 'dc') out[key] = a.s[key];
-    return { ...out, dwhh: a.w.dwhh, dbhh: a.w.dbhh };
+    for (const key of BACKWARD_OUT) if (HAS_CELL_STATE(cell) || key !== 'dc') out[key] = a.s[key];
+    return { ...out, dwhh: a.w.dwhh, dbhh: a.w.dbhh, dpeep: a.w.dpeep };
   };
 
 const cellCheck: Check = (w, r, what) => {

@@ -103,6 +103,34 @@ describe('seqlab CLI', function () {
     assert.ok(!existsSync(join(dir, 'x.safetensors')));
   });
 
+  it('--peephole trains a peephole LSTM that diagnose reads and export refuses; with a GRU it is refused', () => {
+    const peep = join(dir, 'peephole.safetensors');
+    const r = seqlab('train', text, ...small, '--peephole', '--steps', '2', '--out', peep);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /^seqlab: LSTM \(peephole\)-16, /);
+    if (/backend wasm-simd/.test(r.err)) {
+      assert.match(r.err, /wasm-simd runs in TypeScript: .*lstmPeephole\.forward, lstmPeephole\.backward/);
+    }
+    const d = seqlab('diagnose', peep, text, '--json');
+    assert.equal(d.code, 0, d.err);
+    const j = JSON.parse(d.out);
+    assert.equal(j.label, 'LSTM (peephole)-16');
+    assert.deepEqual(
+      j.gates.map((g: { gate: string }) => g.gate),
+      ['Γu', 'Γf', 'c̃', 'Γo'],
+    );
+    assertCleanFailure(
+      seqlab('export', peep, '--format', 'torch', '--out', join(dir, 'p.safetensors')),
+      /PyTorch has no peephole LSTM.*Train without --peephole to export/,
+    );
+    assert.ok(!existsSync(join(dir, 'p.safetensors')));
+    assertCleanFailure(
+      seqlab('train', text, ...small, '--cell', 'gru', '--peephole', '--out', join(dir, 'g.safetensors')),
+      /peephole connections are an LSTM option, and this model's cell is gru/,
+    );
+    assert.ok(!existsSync(join(dir, 'g.safetensors')));
+  });
+
   it('empty, binary and missing files', () => {
     writeFileSync(join(dir, 'empty.txt'), '');
     assertCleanFailure(seqlab('train', join(dir, 'empty.txt'), ...small), /empty\.txt is empty/);

@@ -221,7 +221,7 @@ function recording(k: Backend, used: Set<string>): Backend {
     backward: rec(`${cell}.backward`, k.cells[cell].backward),
     backwardWithNorms: rec(`${cell}.backwardWithNorms`, k.cells[cell].backwardWithNorms),
   });
-  const cells = { lstm: cellOps('lstm'), gru: cellOps('gru'), gruCourse: cellOps('gruCourse'), rnn: cellOps('rnn') };
+  const cells = Object.fromEntries(CELL_NAMES.map((c) => [c, cellOps(c)])) as Record<CellName, CellOps>;
   return { ...k, ...flat, cells };
 }
 
@@ -240,7 +240,7 @@ wasmSuite('the reference workload runs on wasm kernels only', () => {
     assert.deepEqual(fallen, [], `operations of the reference workload run in TypeScript: ${fallen.join(', ')}`);
   });
 
-  it('lists what it runs by the reference: course-form GRU, norm-recording backwards, SGD, RMSProp, Adagrad', () => {
+  it('lists what it runs by the reference: course-form GRU, peephole LSTM, norm-recording backwards, SGD, RMSProp, Adagrad', () => {
     const fallbacks = wasmBackend().fallbacks;
     assert.deepEqual(
       [...fallbacks].sort(),
@@ -248,6 +248,8 @@ wasmSuite('the reference workload runs on wasm kernels only', () => {
         ...CELL_NAMES.map((c) => `${c}.backwardWithNorms`),
         'gruCourse.backward',
         'gruCourse.forward',
+        'lstmPeephole.backward',
+        'lstmPeephole.forward',
         'sgdUpdate',
         'rmspropUpdate',
         'adagradUpdate',
@@ -278,7 +280,14 @@ wasmSuite('wasm-simd backend: arrays it did not allocate are an error, never a s
       G = 4 * H,
       T = 2,
       B = 1;
-    const wts = { whh: w.alloc(G * H), bhh: w.alloc(G), dwhh: w.alloc(G * H), dbhh: w.alloc(G) };
+    const wts = {
+      whh: w.alloc(G * H),
+      bhh: w.alloc(G),
+      dwhh: w.alloc(G * H),
+      dbhh: w.alloc(G),
+      peep: w.alloc(0),
+      dpeep: w.alloc(0),
+    };
     const s = {
       h: w.alloc((T + 1) * H),
       c: w.alloc((T + 1) * H),

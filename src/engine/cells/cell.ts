@@ -1,7 +1,7 @@
 // What describes a recurrent cell, and the loops its reference code shares. A cell runs a forward and
 // a backward pass over a window of T steps for B parallel streams, on flat arrays laid out time-major:
 // index ((t·B) + b)·F + f (types.ts: CellWeights, CellBuffers). The backend runs them (CellOps in
-// backend.ts); the TypeScript code in lstm.ts, gru.ts and rnn.ts is their reference.
+// backend.ts); the TypeScript code in lstm.ts, lstm-peephole.ts, gru.ts and rnn.ts is their reference.
 //
 // The layer precomputes xw<t> = W_ih·x<t> + b_ih for the whole window (one big matrix product);
 // the cell adds the recurrent part W_hh·a<t-1> + b_hh step by step and applies its gates.
@@ -18,6 +18,8 @@ export interface Cell {
   /** Names of the gates in course notation, in row-block order (for diagnostics). */
   readonly gateNames: readonly string[];
   readonly hasCellState: boolean;
+  /** Peephole connections: c<t-1> feeds Γu and Γf, c<t> feeds Γo, through per-unit weights (lstm-peephole.ts). */
+  readonly peephole?: true;
 }
 
 /** rows[i·n + j] = bias[j]: start every row of a pre-activation block from its bias. */

@@ -573,7 +573,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     return op;
   }
   function cellOps(name: CellName): CellOps {
-    const kind = name === 'gruCourse' || options.fusedCells === false ? null : name;
+    const kind = name === 'gruCourse' || name === 'lstmPeephole' || options.fusedCells === false ? null : name;
     return {
       forward: kind
         ? (w, s, xw, T, B, H) => forward(kind, w, s, xw, T, B, H)
@@ -584,7 +584,13 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       backwardWithNorms: plug(`${name}.backwardWithNorms`, reference[name].backwardWithNorms),
     };
   }
-  const cells = { lstm: cellOps('lstm'), gru: cellOps('gru'), gruCourse: cellOps('gruCourse'), rnn: cellOps('rnn') };
+  const cells = {
+    lstm: cellOps('lstm'),
+    gru: cellOps('gru'),
+    gruCourse: cellOps('gruCourse'),
+    rnn: cellOps('rnn'),
+    lstmPeephole: cellOps('lstmPeephole'),
+  };
   const optimizers: Pick<Backend, 'sgdUpdate' | 'rmspropUpdate' | 'adagradUpdate'> = {
     sgdUpdate: plug('sgdUpdate', referenceOps.sgdUpdate),
     rmspropUpdate: plug('rmspropUpdate', referenceOps.rmspropUpdate),
