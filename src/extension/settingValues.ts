@@ -3,7 +3,7 @@
 // seqlab.batchSize stops a training, never a hover. No VS Code here: settings.ts passes VS Code's
 // configuration as a lookup, the unit tests a map.
 
-import { defaultTrainConfig, ModelConfig, TrainConfig, validateTrainConfig } from '../engine/config';
+import { defaultTrainConfig, inputFor, ModelConfig, TrainConfig, validateTrainConfig } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
 import {
   checkOption,
@@ -51,6 +51,7 @@ export interface TrainingSettings {
 export function trainingSettings(get: SettingLookup, level: TrainConfig['level']): TrainingSettings {
   const s = <K extends SettingKey>(key: K) => readSetting(get, key);
   const budget = s('budget');
+  const embedSize = s('embedSize');
   const train: TrainConfig = {
     ...defaultTrainConfig,
     level,
@@ -69,7 +70,14 @@ export function trainingSettings(get: SettingLookup, level: TrainConfig['level']
     throw invalid(e);
   }
   return {
-    model: { cell: s('cell'), hidden: s('hidden'), layers: s('layers'), dropout: s('dropout') },
+    model: {
+      cell: s('cell'),
+      hidden: s('hidden'),
+      layers: s('layers'),
+      dropout: s('dropout'),
+      input: inputFor(embedSize),
+      embedSize,
+    },
     train,
     maxFileSizeMB: s('maxFileSizeMB'),
     threads: s('threads'),
