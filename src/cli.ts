@@ -6,7 +6,15 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Checkpoint, loadCheckpoint, saveCheckpoint } from './engine/checkpoint';
-import { defaultTrainConfig, MODEL_KEYS, ModelConfig, modelLabel, TRAIN_KEYS, TrainConfig } from './engine/config';
+import {
+  defaultTrainConfig,
+  inputFor,
+  MODEL_KEYS,
+  ModelConfig,
+  modelLabel,
+  TRAIN_KEYS,
+  TrainConfig,
+} from './engine/config';
 import { diagnose } from './engine/diagnostics';
 import { SeqLabError } from './engine/errors';
 import { evaluateTokens } from './engine/evaluate';
@@ -47,7 +55,7 @@ async function train(file: string, given: Given): Promise<void> {
   } else {
     // A time budget alone means no step budget.
     const steps = given.has('seconds') && !given.has('steps') ? { steps: 0 } : {};
-    const input = given.has('embedSize') ? 'embedding' : 'onehot';
+    const input = inputFor(given.number('embedSize'));
     const model: Partial<ModelConfig> = { ...given.pick<ModelConfig>(MODEL_KEYS), input };
     trainer = Trainer.create(text, model, { ...defaultTrainConfig, ...trainOptions, ...steps }, k);
   }

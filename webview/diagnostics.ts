@@ -1,7 +1,8 @@
 // The SeqLab diagnostics panel: what the gradients and gates of one or more trained models look
 // like on one window of text. (a) how far back the error signal reaches, ‖∂L<T>/∂a<t>‖ on a log
 // axis, one line per model and layer; (b) gate saturation histograms; (c) per-parameter gradient
-// norms; (d) gradient clipping events. Every chart saves as PNG and CSV through the host.
+// norms; (d) gradient clipping events; and, from the run that trained each model, its gradient
+// norm over training (gradnorm-chart.ts). Every chart saves as PNG and CSV through the host.
 
 import {
   arrayOf,
@@ -27,6 +28,7 @@ import {
 } from './charts';
 import { el, setText } from './dom';
 import { formatInt, formatNumber } from './format';
+import { gradNormSection } from './gradnorm-chart';
 import { loadState, onHostMessage, post, saveState } from './host';
 import { saveCsv, savePng, type CsvCell } from './save';
 import { DEFAULT_SMOOTHING, debiasedEma } from './smoothing';
@@ -289,8 +291,19 @@ const clips = panel(
     ),
 );
 
+const gradNorm = gradNormSection(panel, BACKGROUND);
+
 const clipList = el('ul', 'clip-list');
-const content = el('div', 'content', losses.section, vanishing.section, gates.section, params.section, clips.section);
+const content = el(
+  'div',
+  'content',
+  losses.section,
+  gradNorm.section,
+  vanishing.section,
+  gates.section,
+  params.section,
+  clips.section,
+);
 root.append(el('header', 'page-header', el('h1', '', 'SeqLab diagnostics'), summaryEl), emptyEl, content);
 
 // ---------- charts ----------
@@ -419,6 +432,8 @@ function render(): void {
     lossesChart.rebuild();
     lossesChart.setData([ld.x, ...ld.ys]);
   }
+
+  gradNorm.render(reports);
 
   const { x, ys } = gradientData(reports);
   vanishingChart.rebuild();

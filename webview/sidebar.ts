@@ -1,5 +1,7 @@
 // The SeqLab sidebar: one training run at a glance. Live loss chart (raw, TensorBoard-smoothed,
-// validation, clipping events), the run's numbers, its latest sample, and the run's commands.
+// validation, clipping events), a compact chart of the gradient norm before clipping (log axis,
+// clip threshold, clipped steps) under it on the same steps, the run's numbers, its latest
+// sample, and the run's commands.
 // State: the run as the host last described it plus the smoothing weight, saved with setState so
 // the view comes back as it was when hidden and shown again.
 
@@ -7,6 +9,7 @@ import { parseRunView, type ProgressPoint, type RunState, type RunView, type Vie
 import uPlot from 'uplot';
 import { LineChart, legendValue, themedAxis, themedLegend, withAlpha, type LineOptions, type Palette } from './charts';
 import { el, setText } from './dom';
+import { clippingSummary, gradNormData, gradNormOptions, type GradNormRun } from './gradnorm-chart';
 import { formatDuration, formatInt, formatNumber, formatRate } from './format';
 import { flushState, loadState, onHostMessage, post, saveState } from './host';
 import { DEFAULT_SMOOTHING, MAX_SMOOTHING, debiasedEma } from './smoothing';
@@ -96,13 +99,16 @@ const statsEl = el(
   }),
 );
 
-const chartBox = el('div', 'chart-box');
+const chartBox = el('div', 'chart-box loss-box');
 const smoothingInput = el('input', 'smoothing-slider');
 Object.assign(smoothingInput, { type: 'range', min: '0', max: String(MAX_SMOOTHING), step: '0.01', id: 'smoothing' });
 const smoothingValue = el('output', 'smoothing-value');
 const smoothingLabel = el('label', '', 'Smoothing');
 smoothingLabel.htmlFor = 'smoothing';
 const smoothingRow = el('div', 'smoothing', smoothingLabel, smoothingInput, smoothingValue);
+
+const gradBox = el('div', 'chart-box grad-box');
+const gradNote = el('p', 'chart-note');
 
 const sampleText = el('pre', 'sample-text');
 const runView = el(
@@ -116,6 +122,9 @@ const runView = el(
   el('div', 'section-title', 'Loss (nats per character)'),
   chartBox,
   smoothingRow,
+  el('div', 'section-title', 'Gradient norm before clipping'),
+  gradBox,
+  gradNote,
   el('div', 'section-title', 'Latest sample'),
   sampleText,
 );
@@ -125,6 +134,8 @@ root.append(emptyView, runView);
 // ---------- the loss chart ----------
 
 const CLIP_SERIES = 4;
+/** The loss and gradient-norm charts show one cursor, at the same step. */
+const CURSOR_SYNC = 'seqlab-run';
 
 /** Clipping events as a rug: a short tick at the bottom of the plot at each clipped step. */
 function drawClipRug(u: uPlot): void {
@@ -150,7 +161,7 @@ function lossChartOptions(p: Palette): LineOptions {
   return {
     scales: { x: { time: false } },
     legend: themedLegend(),
-    cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+    cursor: { drag: { x: true, y: false }, points: { size: 6 }, sync: { key: CURSOR_SYNC } },
     series: [
       { label: '', value: legendValue((v) => `step ${formatInt(v)}`) },
       { label: 'train', stroke: withAlpha(p.blue, 0.4), width: 1, value, points: { show: false } },
@@ -196,6 +207,26 @@ function chartData(points: ProgressPoint[], smoothing: number): [number[], ...(n
     points.map((p) => (p.clipped ? finiteOrNull(p.loss) : null)),
   ];
 }
+
+// ---------- the gradient-norm chart ----------
+
+/** The shown run as the gradient-norm chart draws it. */
+function gradRuns(): GradNormRun[] {
+  const run = state.run;
+  if (!run) return [];
+  const points = run.points.map((p) => ({ step: p.step, norm: p.gradNorm, clipped: p.clipped }));
+  return [{ label: 'norm', curve: { clip: run.clip, points }, color: (p) => p.purple }];
+}
+
+/** The runs of the data last given to the gradient chart: its series are built from these, never from newer ones. */
+let gradPlotted: GradNormRun[] = [];
+const gradChart = new LineChart(
+  'gradnorm',
+  'SeqLab gradient norm before clipping',
+  gradBox,
+  (p) => gradNormOptions(p, gradPlotted, false, CURSOR_SYNC),
+  120,
+);
 
 // ---------- rendering ----------
 
@@ -246,8 +277,15 @@ function render(): void {
   setText(sampleText, run.sample || 'No sample yet.');
   sampleText.classList.toggle('placeholder', run.sample === '');
 
+  const grad = gradRuns();
+  const summary = clippingSummary(grad[0].curve);
+  setText(gradNote, `${summary[0].toUpperCase()}${summary.slice(1)}.`);
   if (chartDirty) {
     lossChart.setData(chartData(run.points, state.smoothing));
+    if (grad[0].curve.clip !== gradPlotted[0]?.curve.clip) gradChart.rebuild(); // the threshold line and its label
+    gradPlotted = grad;
+    const { x, ys } = gradNormData(grad);
+    gradChart.setData([x, ...ys]);
     chartDirty = false;
   }
 }

@@ -97,6 +97,11 @@ export function modelLabel(c: Pick<ModelConfig, 'cell' | 'gruForm' | 'peephole' 
   return `${name}-${c.hidden}${c.layers > 1 ? `×${c.layers}` : ''}`;
 }
 
+/** The input x<t> an embedding size asks for: a learned embedding of that size, or one-hot for 0. */
+export function inputFor(embedSize: number): InputKind {
+  return embedSize > 0 ? 'embedding' : 'onehot';
+}
+
 export function validateModelConfig(c: ModelConfig): ModelConfig {
   for (const key of MODEL_KEYS) checkOption(OPTIONS[key], c[key], key);
   if (c.peephole && c.cell !== 'lstm') {
@@ -105,6 +110,8 @@ export function validateModelConfig(c: ModelConfig): ModelConfig {
         'choose cell lstm, or turn peephole off (--peephole, seqlab.peephole)',
     );
   }
+  if (c.input === 'embedding' && c.embedSize === 0)
+    throw new SeqLabError('an embedding input needs embedSize ≥ 1 (embedSize 0 means one-hot input)');
   if (!(Number.isInteger(c.vocabSize) && c.vocabSize >= 2)) {
     throw new SeqLabError(
       `the vocabulary needs at least 2 distinct tokens (got ${c.vocabSize}); ` +

@@ -108,16 +108,16 @@ export const OPTIONS = {
   input: choice({
     choices: ['onehot', 'embedding'],
     default: 'onehot',
-    help: 'Input x<t>: one-hot or a learned embedding.',
+    help: 'Input x<t>: one-hot or a learned embedding (the CLI and the editor derive it from embedSize).',
   }),
   embedSize: integer({
     flag: 'embedding',
     verbs: ['train'],
-    default: 64,
-    min: 1,
+    setting: 'embeddingSize',
+    default: 0,
+    min: 0,
     max: 4096,
-    whenAbsent: 'one-hot input',
-    help: 'Learn an embedding of this size as the input x<t>.',
+    help: 'Learn an embedding of this size as the input x<t>; 0: one-hot input.',
   }),
   dropout: number({
     flag: 'dropout',

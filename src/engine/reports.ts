@@ -19,6 +19,12 @@ export interface ClipEvent {
   norm: number;
 }
 
+/** The global gradient norm before clipping at each step of a run, and the threshold it was clipped at. */
+export interface GradNormCurve {
+  clip: number | null; // the run's TrainConfig.clip; 0: clipping off; null: not recorded (a run saved before it was)
+  points: { step: number; norm: number; clipped: boolean }[];
+}
+
 /** Bins of a gate-saturation histogram, over [0, 1]. */
 export const HISTOGRAM_BINS = 20;
 
@@ -42,4 +48,6 @@ export interface DiagnosticsReport {
   clipEvents: ClipEvent[];
   /** Training curve of the model (set when cells were compared: curves overlaid). */
   lossCurve?: { step: number; loss: number; valLoss: number | null }[];
+  /** The gradient norm over the run that trained the model (set by the extension when it keeps that run). */
+  gradNormCurve?: GradNormCurve;
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { SeqLabError } from '../engine/errors';
 import { allowedValues, isAllowed, NumberOption, OPTIONS } from '../engine/options';
-import { DiagnosticsReport, TaskOf } from '../protocol';
+import { DiagnosticsReport, GradNormCurve, TaskOf } from '../protocol';
 import { DiagnosticsPanel } from './diagnosticsPanel';
 import { InlineSampleProvider } from './inlineSample';
 import { Runs } from './runs';
@@ -45,6 +45,11 @@ async function askNumber(prompt: string, value: number, option: NumberOption): P
 function diagnoseTask(doc: vscode.TextDocument, runs: Runs): TaskOf<'diagnose'> {
   const text = doc.getText().slice(0, 200000);
   return { kind: 'diagnose', text, steps: OPTIONS.diagnoseSteps.default, clipEvents: runs.clipEvents };
+}
+
+/** The report with the gradient norm over its model's run, when the host keeps that run. */
+function withGradNormCurve(report: DiagnosticsReport, curve: GradNormCurve | undefined): DiagnosticsReport {
+  return curve ? { ...report, gradNormCurve: curve } : report;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, runs: Runs, inline: InlineSampleProvider): void {
@@ -106,28 +111,31 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
   register('seqlab.openDiagnostics', async () => {
     const uri = modelDocumentUri(runs);
     const doc = await vscode.workspace.openTextDocument(uri);
-    const report = await runs.infer(uri, diagnoseTask(doc, runs));
+    const report = withGradNormCurve(await runs.infer(uri, diagnoseTask(doc, runs)), runs.gradNormCurve(uri));
     DiagnosticsPanel.show(context.extensionUri, [report]);
     return [report];
   });
 
-  register('seqlab.compareCells', async (args?: { steps?: number }) => {
+  /** Trains RNN, GRU and LSTM on the active file with one step budget and shows their diagnostics side by side. */
+  const compareCells = async (steps: number, clip?: number): Promise<DiagnosticsReport[]> => {
     const doc = activeDocument();
-    const steps = args?.steps ?? setting('compareSteps');
     const reports: DiagnosticsReport[] = [];
     for (const cell of ['rnn', 'gru', 'lstm'] as const) {
-      await runs.start(doc, 'char', false, { cell, steps, tag: cell });
+      await runs.start(doc, 'char', false, { cell, steps, clip, tag: cell });
       await runs.waitForEnd();
       if (runs.view?.state !== 'done') break; // stopped or failed: show what there is
       const report = await runs.infer(doc.uri, diagnoseTask(doc, runs), cell);
-      reports.push({
-        ...report,
-        lossCurve: runs.view.points.map((p) => ({ step: p.step, loss: p.loss, valLoss: p.valLoss })),
-      });
+      const lossCurve = runs.view.points.map((p) => ({ step: p.step, loss: p.loss, valLoss: p.valLoss }));
+      reports.push(withGradNormCurve({ ...report, lossCurve }, runs.gradNormCurve(doc.uri, cell)));
     }
     if (reports.length) DiagnosticsPanel.show(context.extensionUri, reports);
     return reports;
-  });
+  };
+  register('seqlab.compareCells', (args?: { steps?: number }) => compareCells(args?.steps ?? setting('compareSteps')));
+  // The same models with clipping off (clip 0): their gradient norms show what clipping prevents.
+  register('seqlab.compareCellsWithoutClipping', (args?: { steps?: number }) =>
+    compareCells(args?.steps ?? setting('compareSteps'), 0),
+  );
 
   register('seqlab.saveModel', async (args?: { to?: vscode.Uri }) => {
     const uri = modelDocumentUri(runs);

@@ -78,7 +78,9 @@ export class ModelStore {
     try {
       const run = JSON.parse(readFileSync(file, 'utf8')) as StoredRun;
       if (typeof run.uri !== 'string' || typeof run.view !== 'object' || !Array.isArray(run.view.points)) return null;
-      return { ...run, tag: typeof run.tag === 'string' ? run.tag : '' };
+      // Runs saved before the clip threshold was recorded have none.
+      const clip = typeof run.view.clip === 'number' ? run.view.clip : null;
+      return { ...run, tag: typeof run.tag === 'string' ? run.tag : '', view: { ...run.view, clip } };
     } catch {
       return null; // missing or damaged: the run is simply not restored
     }

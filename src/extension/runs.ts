@@ -6,7 +6,16 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { defaultModelConfig, modelLabel } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
-import { ClipEvent, HostToView, InferenceKind, InferenceResults, RunView, TaskOf, WorkerToHost } from '../protocol';
+import {
+  ClipEvent,
+  GradNormCurve,
+  HostToView,
+  InferenceKind,
+  InferenceResults,
+  RunView,
+  TaskOf,
+  WorkerToHost,
+} from '../protocol';
 import { ModelStore, StoredRun } from './modelStore';
 import { readTrainingSettings, setting } from './settings';
 import { WorkerClient } from './workerClient';
@@ -14,6 +23,7 @@ import { WorkerClient } from './workerClient';
 export interface StartOptions {
   cell?: 'rnn' | 'gru' | 'lstm';
   steps?: number;
+  clip?: number; // the gradient-clipping threshold instead of seqlab.clip's (0: off)
   tag?: string; // a separate checkpoint beside the file's own model (Compare cells)
 }
 
@@ -94,6 +104,7 @@ export class Runs implements vscode.Disposable {
     const settings = readTrainingSettings(level, options.cell);
     const tag = options.tag ?? (resume ? (this.shown?.tag ?? '') : '');
     if (options.steps) Object.assign(settings.train, { steps: options.steps, seconds: 0 });
+    if (options.clip !== undefined) settings.train.clip = options.clip;
     const text = Runs.trainableText(doc, settings.maxFileSizeMB);
     if (this.active) {
       const same = this.active.uri.toString() === doc.uri.toString();
@@ -123,6 +134,8 @@ export class Runs implements vscode.Disposable {
         points: previous?.view.points ?? [],
         sample: previous?.view.sample ?? '',
         canResume: false,
+        // Until the worker reports the threshold it trains with: the resumed run's, or the settings'.
+        clip: previous ? previous.view.clip : settings.train.clip,
       },
     };
     let finish!: () => void;
@@ -168,6 +181,7 @@ export class Runs implements vscode.Disposable {
     switch (m.type) {
       case 'started':
         v.title = runTitle(vscode.Uri.parse(run.uri), m.label);
+        v.clip = m.clip;
         this.changed.fire({ type: 'run', run: v });
         break;
       case 'progress': {
@@ -279,6 +293,7 @@ export class Runs implements vscode.Disposable {
         points: [],
         sample: '',
         canResume: false,
+        clip: null,
       },
     };
     this.store.save(this.shown);
@@ -298,6 +313,20 @@ export class Runs implements vscode.Disposable {
       this.inference = new WorkerClient(this.context.extensionPath, () => undefined, onCrash, threads);
     }
     return this.inference.request<K>(checkpointPath, task);
+  }
+
+  /**
+   * The gradient norm over the run that trained a document's model (tag: a Compare cell's), from the
+   * run the sidebar shows or the one saved with the model; undefined when neither is that model's run.
+   */
+  gradNormCurve(uri: vscode.Uri, tag = ''): GradNormCurve | undefined {
+    const ofModel = (r: StoredRun | null) => r !== null && r.uri === uri.toString() && r.tag === tag;
+    const run = ofModel(this.shown) ? this.shown : this.store.load(uri);
+    if (!run || !ofModel(run) || run.view.points.length === 0) return undefined;
+    return {
+      clip: run.view.clip,
+      points: run.view.points.map((p) => ({ step: p.step, norm: p.gradNorm, clipped: p.clipped })),
+    };
   }
 
   /** The document URI of the run the sidebar shows. */

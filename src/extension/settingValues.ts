@@ -3,7 +3,7 @@
 // seqlab.batchSize stops a training, never a hover. No VS Code here: settings.ts passes VS Code's
 // configuration as a lookup, the unit tests a map.
 
-import { defaultTrainConfig, ModelConfig, TrainConfig, validateTrainConfig } from '../engine/config';
+import { defaultTrainConfig, inputFor, ModelConfig, TrainConfig, validateTrainConfig } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
 import {
   checkOption,
@@ -58,6 +58,7 @@ export function trainingSettings(
 ): TrainingSettings {
   const s = <K extends SettingKey>(key: K) => readSetting(get, key);
   const budget = s('budget');
+  const embedSize = s('embedSize');
   const train: TrainConfig = {
     ...defaultTrainConfig,
     level,
@@ -82,6 +83,8 @@ export function trainingSettings(
       layers: s('layers'),
       dropout: s('dropout'),
       peephole: s('peephole') && (cell === undefined || cell === 'lstm'),
+      input: inputFor(embedSize),
+      embedSize,
     },
     train,
     maxFileSizeMB: s('maxFileSizeMB'),

@@ -2,7 +2,7 @@
 
 import type { DiagnosticsReport, ProgressPoint } from '../engine/reports';
 import { parseDiagnosticsReport, parseProgressPoint } from './reports';
-import { arrayOf, bool, fail, Fields, nullable, oneOf, ProtocolError, str, type Parse } from './validate';
+import { arrayOf, bool, fail, Fields, nullable, num, oneOf, ProtocolError, str, type Parse } from './validate';
 
 const RUN_STATES = ['idle', 'training', 'stopping', 'stopped', 'done', 'failed'] as const;
 export type RunState = (typeof RUN_STATES)[number];
@@ -16,6 +16,7 @@ export interface RunView {
   points: ProgressPoint[];
   sample: string;
   canResume: boolean;
+  clip: number | null; // the run's gradient-clipping threshold (TrainConfig.clip); 0: off; null: not recorded
 }
 
 // ---------- host → sidebar / panel ----------
@@ -54,6 +55,7 @@ export const parseRunView: Parse<RunView> = (v, path) => {
     points: f.get('points', arrayOf(parseProgressPoint)),
     sample: f.get('sample', str()),
     canResume: f.get('canResume', bool),
+    clip: f.get('clip', nullable(num)),
   };
 };
 

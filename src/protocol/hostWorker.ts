@@ -77,7 +77,7 @@ export interface InferenceResults {
 }
 
 export type WorkerToHost =
-  | { type: 'started'; runId: string; label: string; params: number; vocabSize: number } // label: modelLabel()
+  | { type: 'started'; runId: string; label: string; params: number; vocabSize: number; clip: number } // label: modelLabel(); clip: TrainConfig.clip
   | { type: 'progress'; runId: string; points: ProgressPoint[] }
   | { type: 'sample'; runId: string; text: string }
   | { type: 'checkpoint'; runId: string; step: number; clipEvents: ClipEvent[] }
@@ -238,6 +238,7 @@ export function parseWorkerToHost(message: unknown): WorkerToHost {
         label: f.get('label', str(1000)),
         params: f.get('params', count),
         vocabSize: f.get('vocabSize', count),
+        clip: f.get('clip', num),
       };
     case 'progress':
       return { type: 'progress', runId: f.get('runId', runId), points: f.get('points', arrayOf(parseProgressPoint)) };

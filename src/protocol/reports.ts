@@ -5,6 +5,7 @@ import {
   type ClipEvent,
   type DiagnosticsReport,
   type GateSaturation,
+  type GradNormCurve,
   type ProgressPoint,
 } from '../engine/reports';
 import { arrayOf, arrayOfLength, bool, count, Fields, nullable, num, str, type Parse } from './validate';
@@ -28,6 +29,20 @@ export const parseProgressPoint: Parse<ProgressPoint> = (v, path) => {
 export const parseClipEvent: Parse<ClipEvent> = (v, path) => {
   const f = new Fields(v, path);
   return { step: f.get('step', count), norm: f.get('norm', num) };
+};
+
+export const parseGradNormCurve: Parse<GradNormCurve> = (v, path) => {
+  const f = new Fields(v, path);
+  return {
+    clip: f.get('clip', nullable(num)),
+    points: f.get(
+      'points',
+      arrayOf((p, at) => {
+        const g = new Fields(p, at);
+        return { step: g.get('step', count), norm: g.get('norm', num), clipped: g.get('clipped', bool) };
+      }),
+    ),
+  };
 };
 
 const parseGate: Parse<GateSaturation> = (v, path) => {
@@ -67,5 +82,6 @@ export const parseDiagnosticsReport: Parse<DiagnosticsReport> = (v, path) => {
         return { step: g.get('step', count), loss: g.get('loss', num), valLoss: g.get('valLoss', nullable(num)) };
       }),
     ),
+    ...f.optional('gradNormCurve', parseGradNormCurve),
   };
 };

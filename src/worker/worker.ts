@@ -52,6 +52,7 @@ async function train(job: TrainJob): Promise<void> {
     label: modelLabel(config),
     params: params.size,
     vocabSize: config.vocabSize,
+    clip: trainer.train.clip,
   });
   const sampler = new Sampler(trainer.model, k);
   let pending: ProgressPoint[] = [],

@@ -204,14 +204,18 @@ suite('SeqLab in VS Code', function () {
   });
 
   test('diagnostics: the panel shows ‖∂L<T>/∂a<t>‖ for 50 steps and the gates', async () => {
-    const reports =
-      await vscode.commands.executeCommand<{ gradNorms: number[][]; gates: { gate: string }[] }[]>(
-        'seqlab.openDiagnostics',
-      );
+    const reports = await vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.openDiagnostics');
     assert.strictEqual(reports[0].gradNorms[0].length, 50);
     assert.deepStrictEqual(
       reports[0].gates.map((g) => g.gate),
       ['Γu', 'Γf', 'c̃', 'Γo'],
+    );
+    // The gradient norm over the model's run, as the sidebar drew it, with the threshold it trained with.
+    const curve = reports[0].gradNormCurve!;
+    assert.strictEqual(curve.clip, 5);
+    assert.deepStrictEqual(
+      curve.points,
+      api.runs.view!.points.map((p) => ({ step: p.step, norm: p.gradNorm, clipped: p.clipped })),
     );
     const panels = () =>
       vscode.window.tabGroups.all
@@ -236,11 +240,46 @@ suite('SeqLab in VS Code', function () {
     for (const r of reports) {
       assert.ok((r.lossCurve ?? []).length >= 10, `${r.label}: ${r.lossCurve?.length} curve points`);
       assert.strictEqual(r.lossCurve!.at(-1)!.step, 40);
+      assert.strictEqual(r.gradNormCurve?.clip, 5, `${r.label} trained with seqlab.clip`);
+      assert.strictEqual(r.gradNormCurve!.points.length, r.lossCurve!.length);
     }
     assert.deepStrictEqual(reports[0].gates, [], 'a plain RNN has no gates');
     if (uiBridgeAvailable()) {
       await waitForWebviewText(/Training curves, overlaid/);
       await screenshot('diagnostics-compare');
+    }
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('Compare cells without gradient clipping trains the three cells with clip 0 and the panel says so', async () => {
+    await vscode.window.showTextDocument(doc);
+    const reports = await vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.compareCellsWithoutClipping', {
+      steps: 30,
+    });
+    assert.deepStrictEqual(
+      reports.map((r) => r.cell),
+      ['rnn', 'gru', 'lstm'],
+    );
+    for (const r of reports) {
+      const curve = r.gradNormCurve!;
+      assert.strictEqual(curve.clip, 0, `${r.label} trained with clipping off`);
+      assert.deepStrictEqual(
+        curve.points.map((p) => p.step),
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      );
+      assert.ok(
+        curve.points.every((p) => !p.clipped && p.norm > 0),
+        `${r.label}: no step clipped`,
+      );
+      assert.deepStrictEqual(r.clipEvents, [], `${r.label}: no clip events`);
+    }
+    // The run the host keeps, and saves in run.json, records the threshold it trained with.
+    assert.strictEqual(api.runs.view!.clip, 0);
+    assert.strictEqual(api.runs.store.load(doc.uri)!.view.clip, 0);
+    assert.strictEqual(config().get('clip'), 5, 'the seqlab.clip setting is left as it was');
+    if (uiBridgeAvailable()) {
+      await waitForWebviewText(/LSTM-32: clipping off/);
+      await screenshot('diagnostics-compare-no-clip');
     }
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });

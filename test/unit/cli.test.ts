@@ -6,7 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadCheckpoint } from '../../src/engine/checkpoint';
 import { Verb, verbOptions } from '../../src/engine/options';
+import { jsBackend } from '../../src/engine/reference';
 import { REPO, smallText } from '../helpers/texts';
 
 const CLI = join(REPO, 'dist', 'cli.js');
@@ -129,6 +131,19 @@ describe('seqlab CLI', function () {
       /peephole connections are an LSTM option, and this model's cell is gru/,
     );
     assert.ok(!existsSync(join(dir, 'g.safetensors')));
+  });
+
+  it('--embedding N trains on a learned embedding of size N; --embedding 0 is one-hot input', () => {
+    for (const [size, input] of [
+      [8, 'embedding'],
+      [0, 'onehot'],
+    ] as const) {
+      const out = join(dir, `embedding-${size}.safetensors`);
+      const r = seqlab('train', text, ...small, '--steps', '2', '--embedding', String(size), '--out', out);
+      assert.equal(r.code, 0, r.err);
+      const { config } = loadCheckpoint(out, jsBackend('f32')).model;
+      assert.deepEqual([config.input, config.embedSize], [input, size]);
+    }
   });
 
   it('empty, binary and missing files', () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultTrainConfig } from '../../src/engine/config';
+import { defaultModelConfig, defaultTrainConfig, validateModelConfig } from '../../src/engine/config';
 import {
   isAllowed,
   OPTIONS,
@@ -15,8 +15,10 @@ import {
   Verb,
   verbOptions,
 } from '../../src/engine/options';
+import { jsBackend } from '../../src/engine/reference';
+import { Trainer } from '../../src/engine/train';
 import { readSetting, SettingLookup, trainingSettings } from '../../src/extension/settingValues';
-import { REPO } from '../helpers/texts';
+import { REPO, smallText } from '../helpers/texts';
 
 const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 const properties = manifest.contributes.configuration.properties as Record<string, Record<string, unknown>>;
@@ -115,7 +117,15 @@ describe('settings: each command reads and checks only what it uses', () => {
     assert.equal(s.train.evalEvery, 50);
     assert.equal(s.train.seconds, 0);
     assert.equal(s.maxFileSizeMB, 16);
-    assert.deepEqual(s.model, { cell: 'lstm', hidden: 128, layers: 1, dropout: 0, peephole: false });
+    assert.deepEqual(s.model, {
+      cell: 'lstm',
+      hidden: 128,
+      layers: 1,
+      dropout: 0,
+      peephole: false,
+      input: 'onehot',
+      embedSize: 0,
+    });
     assert.equal(readSetting(lookup({}), 'temperature'), 0.8);
   });
 
@@ -162,6 +172,37 @@ describe('settings: each command reads and checks only what it uses', () => {
       () => trainingSettings(lookup({ peephole: 'yes' }), 'char'),
       /invalid SeqLab setting: seqlab\.peephole must be true or false \(got "yes"\)/,
     );
+  });
+
+  it('seqlab.embeddingSize N trains on a learned embedding of size N; 0 is one-hot input', async () => {
+    const text = smallText(3000);
+    const trained = async (embeddingSize: number) => {
+      const s = trainingSettings(lookup({ embeddingSize, hiddenSize: 8, seqLength: 8, batchSize: 2 }), 'char');
+      const trainer = Trainer.create(text, s.model, { ...s.train, steps: 1 }, jsBackend('f32'));
+      await trainer.run();
+      return { model: s.model, config: trainer.model.config, params: trainer.model.params.specs };
+    };
+    const embedded = await trained(12);
+    assert.deepEqual([embedded.model.input, embedded.model.embedSize], ['embedding', 12]);
+    assert.deepEqual([embedded.config.input, embedded.config.embedSize], ['embedding', 12]);
+    const embed = embedded.params.find((p) => p.name === 'embed.weight');
+    assert.deepEqual(embed?.shape, [embedded.config.vocabSize, 12]);
+    const oneHot = await trained(0);
+    assert.deepEqual([oneHot.config.input, oneHot.config.embedSize], ['onehot', 0]);
+    assert.equal(
+      oneHot.params.find((p) => p.name === 'embed.weight'),
+      undefined,
+    );
+    assert.throws(
+      () => trainingSettings(lookup({ embeddingSize: -1 }), 'char'),
+      /invalid SeqLab setting: seqlab\.embeddingSize must be a whole number from 0 to 4096 \(got -1\)/,
+    );
+  });
+
+  it('an embedding input of size 0 is refused by the engine (0 means one-hot)', () => {
+    const config = { ...defaultModelConfig, vocabSize: 10, input: 'embedding' as const, embedSize: 0 };
+    assert.throws(() => validateModelConfig(config), /embedding input needs embedSize ≥ 1/);
+    assert.equal(validateModelConfig({ ...config, embedSize: 1 }).embedSize, 1);
   });
 
   it('seqlab.threads is checked where it is read', () => {

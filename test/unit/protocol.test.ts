@@ -56,6 +56,7 @@ const run: RunView = {
   points: [point, { ...point, step: 21, valLoss: null }],
   sample: 'the cat',
   canResume: false,
+  clip: 5,
 };
 const report: DiagnosticsReport = {
   label: 'GRU-32',
@@ -81,6 +82,13 @@ const report: DiagnosticsReport = {
     { step: 1, loss: 4.1, valLoss: null },
     { step: 2, loss: 3.9, valLoss: 4 },
   ],
+  gradNormCurve: {
+    clip: 5,
+    points: [
+      { step: 1, norm: 3.2, clipped: false },
+      { step: 2, norm: 7.5, clipped: true },
+    ],
+  },
 };
 
 const toView: HostToView[] = [
@@ -90,6 +98,7 @@ const toView: HostToView[] = [
   { type: 'state', runId: 'r1', state: 'stopped', message: 'Stopped at step 20.', canResume: true },
   { type: 'sample', runId: 'r1', text: 'the dog' },
   { type: 'diagnostics', reports: [report] },
+  { type: 'run', run: { ...run, clip: null } }, // a run saved before its threshold was recorded
 ];
 const toHost: ViewToHost[] = [
   { type: 'ready' },
@@ -124,7 +133,7 @@ const toWorker: HostToWorker[] = [
   infer(6, { kind: 'load' }),
 ];
 const fromWorker: WorkerToHost[] = [
-  { type: 'started', runId: 'r1', label: 'LSTM-32', params: 12345, vocabSize: 40 },
+  { type: 'started', runId: 'r1', label: 'LSTM-32', params: 12345, vocabSize: 40, clip: 5 },
   { type: 'progress', runId: 'r1', points: [point] },
   { type: 'sample', runId: 'r1', text: 'the cat' },
   { type: 'checkpoint', runId: 'r1', step: 20, clipEvents: [{ step: 7, norm: 9.5 }] },
@@ -218,7 +227,8 @@ function lookup(m: unknown, path: string): unknown {
 
 describe('protocol validation', () => {
   it('host → webview: every message round-trips; every field missing or of the wrong type is refused by name', () => {
-    for (const m of toView) checkEveryField(parseHostToView, m, { optional: /^reports\[0\]\.lossCurve$/ });
+    for (const m of toView)
+      checkEveryField(parseHostToView, m, { optional: /^reports\[0\]\.(lossCurve|gradNormCurve)$/ });
   });
 
   it('webview → host: every message round-trips; every field missing or of the wrong type is refused by name', () => {
@@ -239,7 +249,10 @@ describe('protocol validation', () => {
 
   it('inference results: each kind is checked for its own shape', () => {
     for (const kind of Object.keys(results) as InferenceKind[]) {
-      checkEveryField((v) => parseInferenceResult(kind, v), results[kind], { optional: /^lossCurve$/, root: 'value' });
+      checkEveryField((v) => parseInferenceResult(kind, v), results[kind], {
+        optional: /^(lossCurve|gradNormCurve)$/,
+        root: 'value',
+      });
       const wrong = typeof results[kind] === 'string' ? { label: 'x' } : 'text';
       refuses((v) => parseInferenceResult(kind, v), wrong, /^field "value": expected/);
     }

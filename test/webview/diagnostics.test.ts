@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HISTOGRAM_BINS, parseViewToHost, type DiagnosticsReport } from '../../src/protocol';
 import { SCREENSHOTS, eachTestOpens, screenshot, settled, type View } from './harness';
-import { reports } from './fixtures';
+import { gradNormCurve, reports } from './fixtures';
 import { THEMES, type ThemeName } from './themes';
 
 interface VanishingProbe {
@@ -30,6 +30,34 @@ async function vanishing(view: View, series: number): Promise<VanishingProbe> {
       dashes: u.series.slice(1).map((s) => s.dash ?? []),
       x: Array.from(u.data[0] as ArrayLike<number>),
       ys: u.data.slice(1).map((s) => Array.from(s)),
+    };
+  });
+}
+
+interface GradNormProbe {
+  distr: number;
+  labels: string[];
+  strokes: string[];
+  x: number[];
+  ys: (number | null)[][];
+  yMin: number;
+  yMax: number;
+}
+
+/** The gradient-norm chart once it has `series` series besides x. */
+async function gradNorm(view: View, series: number): Promise<GradNormProbe> {
+  await view.page.waitForFunction((n) => window.seqlabCharts?.get('gradnorm')?.uplot?.series.length === n + 1, series);
+  return view.page.evaluate(() => {
+    const u = window.seqlabCharts!.get('gradnorm')!.uplot;
+    return {
+      distr: u.scales.y.distr,
+      labels: u.series.slice(1).map((s) => s.label),
+      // markers only (no line): the colour of their rings
+      strokes: u.series.slice(1).map((s, i) => (s.width ? s.stroke(u, i + 1) : s.points.stroke(u, i + 1))),
+      x: Array.from(u.data[0] as ArrayLike<number>),
+      ys: u.data.slice(1).map((s) => Array.from(s)),
+      yMin: u.scales.y.min,
+      yMax: u.scales.y.max,
     };
   });
 }
@@ -228,6 +256,119 @@ describe('diagnostics webview (chromium)', function () {
       ['step', '10', '20', '30'],
     );
     assert.equal(Number(rows[3][6]), 1.2 * 1.5);
+  });
+
+  it('draws each model’s gradient norm over training on a log axis, the clip threshold and the clipped steps', async () => {
+    const compared = data.map((r, i) => ({ ...r, gradNormCurve: gradNormCurve(5, 1 + i / 2) }));
+    await view.send({ type: 'diagnostics', reports: compared });
+    const chart = await gradNorm(view, 7);
+    assert.ok(await view.page.locator('#gradnorm').isVisible());
+    assert.equal(chart.distr, 3, 'logarithmic y scale');
+    assert.deepEqual(chart.labels, [
+      'RNN-128',
+      'RNN-128 clipped',
+      'GRU-128',
+      'GRU-128 clipped',
+      'LSTM-128',
+      'LSTM-128 clipped',
+      'clip threshold 5',
+    ]);
+    const curves = compared.map((r) => r.gradNormCurve);
+    assert.deepEqual(
+      chart.x,
+      curves[0].points.map((p) => p.step),
+    );
+    curves.forEach((c, i) => {
+      assert.deepEqual(
+        chart.ys[2 * i],
+        c.points.map((p) => p.norm),
+      );
+      const clipped = c.points.filter((p) => p.clipped);
+      assert.ok(clipped.length > 0, 'the fixture clips');
+      assert.equal(chart.ys[2 * i + 1].filter((v) => v !== null).length, clipped.length, 'one marker per clip');
+      assert.deepEqual(
+        chart.ys[2 * i + 1].flatMap((v, k) => (v === null ? [] : [[chart.x[k], v]])),
+        clipped.map((p) => [p.step, p.norm]),
+      );
+    });
+    assert.deepEqual(chart.ys[6], Array(chart.x.length).fill(5), 'the threshold line at clip = 5');
+    const norms = curves.flatMap((c) => c.points.map((p) => p.norm));
+    assert.ok(chart.yMin <= Math.min(...norms) && chart.yMax >= Math.max(...norms), `${chart.yMin}…${chart.yMax}`);
+    const v = THEMES.dark.vars;
+    const red = v['--vscode-charts-red'];
+    assert.deepEqual(chart.strokes, [
+      v['--vscode-charts-blue'],
+      red,
+      v['--vscode-charts-orange'],
+      red,
+      v['--vscode-charts-green'],
+      red,
+      red,
+    ]);
+    const lines = await view.page.locator('#gradnorm .clip-list li').allInnerTexts();
+    assert.equal(lines.length, 3);
+    curves.forEach((c, i) => {
+      const n = c.points.filter((p) => p.clipped).length;
+      assert.match(
+        lines[i],
+        new RegExp(`^${data[i].label}: clip threshold 5: ${n} of ${c.points.length} steps clipped`),
+      );
+    });
+    assert.match(await view.page.locator('#gradnorm .caption').innerText(), /before clipping|exploding gradient/);
+
+    const rows = parseCsv((await save(view, 'gradnorm-csv')).data);
+    assert.deepEqual(rows[0], ['model', 'step', 'gradient norm', 'clipped', 'clip threshold']);
+    assert.equal(rows.length, 1 + curves.reduce((n, c) => n + c.points.length, 0));
+    const first = curves[1].points.find((p) => p.clipped)!;
+    assert.ok(
+      rows.some((r) => r.join() === ['GRU-128', first.step, first.norm, 1, 5].join()),
+      'a clipped GRU step, as drawn',
+    );
+    const png = await save(view, 'gradnorm-png');
+    assert.equal(png.name, 'seqlab-gradient-norm.png');
+    assert.ok(pngSize(png.data).height > 260);
+    assert.deepEqual(await cornerPixel(view, png.data), [0x1f, 0x1f, 0x1f, 255], 'on the dark background');
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    fs.writeFileSync(path.join(SCREENSHOTS, `export-${png.name}`), Buffer.from(png.data.split(',')[1], 'base64'));
+  });
+
+  it('with clipping off: no threshold line, no markers, and each model says "clipping off"', async () => {
+    const off = data.map((r, i) => ({ ...r, gradNormCurve: gradNormCurve(0, 1 + i) }));
+    const loaded: DiagnosticsReport = { ...data[0], label: 'RNN-loaded' }; // no run kept for it
+    await view.send({ type: 'diagnostics', reports: [...off, loaded] });
+    const chart = await gradNorm(view, 6);
+    assert.deepEqual(chart.labels, [
+      'RNN-128',
+      'RNN-128 clipped',
+      'GRU-128',
+      'GRU-128 clipped',
+      'LSTM-128',
+      'LSTM-128 clipped',
+    ]);
+    for (const i of [1, 3, 5])
+      assert.ok(
+        chart.ys[i].every((v) => v === null),
+        'no clipped step',
+      );
+    const peak = Math.max(...off[2].gradNormCurve.points.map((p) => p.norm));
+    assert.ok(peak > 5 && chart.yMax >= peak, 'the unclipped spikes stay on the chart');
+    const lines = await view.page.locator('#gradnorm .clip-list li').allInnerTexts();
+    assert.deepEqual(
+      lines.map((l) => l.replace(/;.*/, '')),
+      [
+        'RNN-128: clipping off: every update applied in full',
+        'GRU-128: clipping off: every update applied in full',
+        'LSTM-128: clipping off: every update applied in full',
+        'RNN-loaded: no training run kept for this model',
+      ],
+    );
+  });
+
+  it('hides the gradient-norm section when no report carries its run', async () => {
+    await view.send({ type: 'diagnostics', reports: data });
+    await vanishing(view, 5);
+    await settled(view.page);
+    assert.equal(await view.page.locator('#gradnorm').isVisible(), false);
   });
 
   it('Save PNG posts a PNG of the chart, with its title, on the theme background', async () => {

@@ -5,6 +5,7 @@ import {
   HISTOGRAM_BINS,
   type DiagnosticsReport,
   type GateSaturation,
+  type GradNormCurve,
   type ProgressPoint,
   type RunView,
 } from '../../src/protocol';
@@ -70,7 +71,19 @@ export function run(extra: Partial<RunView> = {}): RunView {
     points: [],
     sample: '',
     canResume: false,
+    clip: 5,
     ...extra,
+  };
+}
+
+/** The gradient norm over a run of `lossCurve`'s shape, its norms scaled, clipped at `clip` (0: off). */
+export function gradNormCurve(clip: number, scale = 1, to = 400): GradNormCurve {
+  return {
+    clip,
+    points: lossCurve(0, to).map((p) => {
+      const norm = p.gradNorm * scale;
+      return { step: p.step, norm, clipped: clip > 0 && norm > clip };
+    }),
   };
 }
 

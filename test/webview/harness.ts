@@ -125,9 +125,15 @@ export interface View {
 
 /** The parts of a uPlot chart the tests read, as the page holds them (every series' stroke is a function there). */
 export interface ProbedPlot {
-  series: { label: string; stroke(u?: ProbedPlot, i?: number): string; dash?: number[] }[];
+  series: {
+    label: string;
+    stroke(u?: ProbedPlot, i?: number): string;
+    dash?: number[];
+    width: number;
+    points: { stroke(u?: ProbedPlot, i?: number): string };
+  }[];
   data: (number | null)[][];
-  scales: Record<string, { distr: number }>;
+  scales: Record<string, { distr: number; min: number; max: number }>;
   width: number;
   ctx: CanvasRenderingContext2D;
 }

@@ -21,7 +21,7 @@ async function lossChart(view: View): Promise<ChartProbe | null> {
   return view.page.evaluate(() => {
     const u = window.seqlabCharts?.get('loss')?.uplot;
     if (!u) return null;
-    const markers = Array.from(document.querySelectorAll('.u-legend .u-series .u-marker')).slice(1);
+    const markers = Array.from(document.querySelectorAll('.loss-box .u-legend .u-series .u-marker')).slice(1);
     return {
       x: Array.from(u.data[0] as ArrayLike<number>),
       series: u.data.slice(1).map((s) => Array.from(s)),
@@ -39,6 +39,41 @@ async function chartWithPoints(view: View, n: number): Promise<ChartProbe> {
   const probe = await lossChart(view);
   assert.ok(probe);
   return probe;
+}
+
+/** What the tests read of the gradient-norm chart: its scale, series, data and y range. */
+interface GradProbe {
+  distr: number;
+  labels: string[];
+  strokes: string[];
+  x: number[];
+  ys: (number | null)[][];
+  yMin: number;
+  yMax: number;
+}
+
+/** Waits until the gradient-norm chart has n series besides x, and shows k points. */
+async function gradChart(view: View, n: number, k: number): Promise<GradProbe> {
+  await view.page.waitForFunction(
+    ([series, points]) => {
+      const u = window.seqlabCharts?.get('gradnorm')?.uplot;
+      return u?.series.length === series + 1 && u.data[0].length === points;
+    },
+    [n, k],
+  );
+  return view.page.evaluate(() => {
+    const u = window.seqlabCharts!.get('gradnorm')!.uplot;
+    return {
+      distr: u.scales.y.distr,
+      labels: u.series.slice(1).map((s) => s.label),
+      // markers only (no line): the colour of their rings
+      strokes: u.series.slice(1).map((s, i) => (s.width ? s.stroke(u, i + 1) : s.points.stroke(u, i + 1))),
+      x: Array.from(u.data[0] as ArrayLike<number>),
+      ys: u.data.slice(1).map((s) => Array.from(s)),
+      yMin: u.scales.y.min,
+      yMax: u.scales.y.max,
+    };
+  });
 }
 
 function statText(view: View, key: string): Promise<string> {
@@ -71,25 +106,28 @@ function rgb(hex: string, alpha = 1): string {
   return a === 1 ? `rgb(${r}, ${g}, ${b})` : `rgba(${r}, ${g}, ${b}, ${+a.toFixed(3)})`;
 }
 
-/** Pixels of the chart canvas within ±2 of the colour in every channel, fully opaque. */
-async function pixelsOfColor(view: View, hex: string): Promise<number> {
+/** Pixels of a chart's canvas (the loss chart's unless named) within ±2 of the colour in every channel, fully opaque. */
+async function pixelsOfColor(view: View, hex: string, chart = 'loss'): Promise<number> {
   const target = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  return view.page.evaluate((t) => {
-    const u = window.seqlabCharts!.get('loss')!.uplot;
-    const c: HTMLCanvasElement = u.ctx.canvas;
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (
-        d[i + 3] === 255 &&
-        Math.abs(d[i] - t[0]) <= 2 &&
-        Math.abs(d[i + 1] - t[1]) <= 2 &&
-        Math.abs(d[i + 2] - t[2]) <= 2
-      )
-        n++;
-    }
-    return n;
-  }, target);
+  return view.page.evaluate(
+    ([t, name]) => {
+      const u = window.seqlabCharts!.get(name)!.uplot;
+      const c: HTMLCanvasElement = u.ctx.canvas;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (
+          d[i + 3] === 255 &&
+          Math.abs(d[i] - t[0]) <= 2 &&
+          Math.abs(d[i + 1] - t[1]) <= 2 &&
+          Math.abs(d[i + 2] - t[2]) <= 2
+        )
+          n++;
+      }
+      return n;
+    },
+    [target, chart] as const,
+  );
 }
 
 describe('sidebar webview (chromium)', function () {
@@ -186,6 +224,57 @@ describe('sidebar webview (chromium)', function () {
     assert.equal(await statText(view, 'loss'), (1.24 / 0.64).toFixed(3));
     assert.equal(await view.page.locator('.run-title').innerText(), 'tiny-shakespeare.txt — LSTM-128');
     assert.equal(await view.page.locator('.run-status .badge').innerText(), 'Training');
+  });
+
+  it('draws the gradient norm before clipping on a log axis, the clip threshold as a line and the clipped steps', async () => {
+    const norms = [2, 8, 0.5, 12, 4.5];
+    const points = norms.map((gradNorm, i) => point(i + 1, 3, { gradNorm, clipped: gradNorm > 5 }));
+    await view.send({ type: 'run', run: run({ points, clip: 5 }) });
+    const chart = await gradChart(view, 3, 5);
+    assert.equal(chart.distr, 3, 'logarithmic y scale');
+    assert.deepEqual(chart.labels, ['norm', 'clipped', 'clip threshold 5']);
+    assert.deepEqual(chart.x, [1, 2, 3, 4, 5]);
+    assert.deepEqual(chart.ys[0], norms);
+    assert.deepEqual(chart.ys[1], [null, 8, null, 12, null], 'a marker on each clipped step');
+    assert.equal(chart.ys[1].filter((v) => v !== null).length, 2);
+    assert.deepEqual(chart.ys[2], [5, 5, 5, 5, 5], 'the threshold line at the run’s clip');
+    assert.ok(chart.yMin <= 0.5 && chart.yMax >= 12, `y range ${chart.yMin}…${chart.yMax} covers 0.5…12`);
+    const v = THEMES.dark.vars;
+    assert.deepEqual(chart.strokes, [v['--vscode-charts-purple'], v['--vscode-charts-red'], v['--vscode-charts-red']]);
+    assert.equal(
+      await view.page.locator('.chart-note').innerText(),
+      'Clip threshold 5: 2 of 5 steps clipped; largest ‖g‖ 12.0 at step 4.',
+    );
+    // The live run goes on: a new point joins the curve, and a spike above the threshold is marked.
+    await view.send({ type: 'progress', runId: 'run-1', points: [point(6, 3, { gradNorm: 40, clipped: true })] });
+    const more = await gradChart(view, 3, 6);
+    assert.deepEqual(more.ys[1], [null, 8, null, 12, null, 40]);
+    assert.ok(more.yMax >= 40);
+  });
+
+  it('with clipping off draws no threshold line and says "clipping off"; an unrecorded threshold is said so', async () => {
+    const points = [point(1, 3, { gradNorm: 30 }), point(2, 3, { gradNorm: 0.02 })];
+    await view.send({ type: 'run', run: run({ points, clip: 0 }) });
+    const chart = await gradChart(view, 2, 2);
+    assert.deepEqual(chart.labels, ['norm', 'clipped']);
+    assert.deepEqual(chart.ys, [
+      [30, 0.02],
+      [null, null],
+    ]);
+    assert.ok(chart.yMin <= 0.02 && chart.yMax >= 30);
+    assert.equal(
+      await view.page.locator('.chart-note').innerText(),
+      'Clipping off: every update applied in full; largest ‖g‖ 30.0 at step 1.',
+    );
+    await view.send({ type: 'run', run: run({ points, clip: null }) });
+    await view.page.waitForFunction(() =>
+      document.querySelector('.chart-note')?.textContent?.startsWith('Clip threshold not'),
+    );
+    assert.deepEqual((await gradChart(view, 2, 2)).labels, ['norm', 'clipped']);
+    await view.send({ type: 'run', run: run({ points, clip: 1 }) });
+    const clipped = await gradChart(view, 3, 2);
+    assert.deepEqual(clipped.labels, ['norm', 'clipped', 'clip threshold 1']);
+    assert.deepEqual(clipped.ys[2], [1, 1]);
   });
 
   it('enables the buttons that fit the state, and Stop posts the stop command', async () => {
@@ -334,7 +423,7 @@ describe('sidebar webview (chromium)', function () {
     const narrow = (await lossChart(view))!.width;
     assert.equal(
       narrow,
-      await view.page.locator('.chart-box').evaluate((e) => Math.floor(e.getBoundingClientRect().width)),
+      await view.page.locator('.loss-box').evaluate((e) => Math.floor(e.getBoundingClientRect().width)),
     );
   });
 
@@ -355,8 +444,13 @@ describe('sidebar webview (chromium)', function () {
         chart.x,
         points.map((p) => p.step),
       );
-      const legend = await view.page.locator('.u-legend .u-series .u-label').allInnerTexts();
+      const legend = await view.page.locator('.loss-box .u-legend .u-series .u-label').allInnerTexts();
       assert.deepEqual(legend.slice(1), ['train', 'smoothed', 'val', 'clipped']);
+      const gradLegend = await view.page.locator('.grad-box .u-legend .u-series .u-label').allInnerTexts();
+      assert.deepEqual(gradLegend.slice(1), ['norm', 'clipped', 'clip threshold 5']);
+      const purple = await pixelsOfColor(view, vars['--vscode-charts-purple'], 'gradnorm');
+      const red = await pixelsOfColor(view, vars['--vscode-charts-red'], 'gradnorm');
+      assert.ok(purple > 100 && red > 100, `${theme}: gradient norm (${purple} px) and threshold, rings (${red} px)`);
       assert.equal(await view.page.locator('.run-title').innerText(), 'tiny-shakespeare.txt — LSTM-128');
       assert.equal(await statText(view, 'step'), '1,240 / 2,000');
       assert.equal(await view.page.locator('.sample-text').innerText(), SAMPLE);
