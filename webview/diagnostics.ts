@@ -1,7 +1,8 @@
 // The SeqLab diagnostics panel: what the gradients and gates of one or more trained models look
 // like on one window of text. (a) how far back the error signal reaches, ‖∂L<T>/∂a<t>‖ on a log
 // axis, one line per model and layer; (b) gate saturation histograms; (c) per-parameter gradient
-// norms; (d) gradient clipping events. Every chart saves as PNG and CSV through the host.
+// norms; (d) gradient clipping events; and how (a) and (b) changed as the model trained
+// (training-diagnostics.ts). Every chart saves as PNG and CSV through the host.
 
 import {
   arrayOf,
@@ -11,7 +12,7 @@ import {
   type ClipEvent,
   type DiagnosticsReport,
 } from '../src/protocol';
-import { histogramGrid, horizontalBars, type BarRow, type ColorOf, type HistogramGroup } from './canvas-charts';
+import { histogramGrid, horizontalBars, type BarRow, type HistogramGroup } from './canvas-charts';
 import {
   CanvasChart,
   LineChart,
@@ -27,10 +28,12 @@ import {
 } from './charts';
 import { el, setText } from './dom';
 import { formatInt, formatNumber } from './format';
+import { GATE_COLORS, gateRank } from './gate-colors';
 import { loadState, onHostMessage, post, saveState } from './host';
 import { saveCsv, savePng, type CsvCell } from './save';
 import { DEFAULT_SMOOTHING, debiasedEma } from './smoothing';
 import { button, setEnabled } from './toolkit';
+import { trainingSections } from './training-diagnostics';
 
 interface DiagnosticsState {
   reports: DiagnosticsReport[];
@@ -85,23 +88,12 @@ function gradientData(reports: DiagnosticsReport[]): { xLabel: string; x: number
   return { xLabel: sameT ? `t (T = ${maxT})` : 't − T', x, ys };
 }
 
-const GATE_ORDER = ['Γu', 'Γf', 'Γo', 'Γr', 'c̃'];
-const GATE_COLORS: Record<string, ColorOf> = {
-  Γu: (p) => p.blue,
-  Γf: (p) => p.green,
-  Γo: (p) => p.purple,
-  Γr: (p) => p.orange,
-  c̃: (p) => p.yellow,
-};
-
 function gateGroups(reports: DiagnosticsReport[]): HistogramGroup[] {
   const groups: HistogramGroup[] = [];
   for (const r of reports) {
     const layers = [...new Set(r.gates.map((g) => g.layer))].sort((a, b) => a - b);
     for (const layer of layers) {
-      const gates = r.gates
-        .filter((g) => g.layer === layer)
-        .sort((a, b) => (GATE_ORDER.indexOf(a.gate) + 1 || 99) - (GATE_ORDER.indexOf(b.gate) + 1 || 99));
+      const gates = r.gates.filter((g) => g.layer === layer).sort((a, b) => gateRank(a.gate) - gateRank(b.gate));
       groups.push({
         title: `${r.label} · layer ${layer + 1}`,
         cells: gates.map((g) => ({
@@ -289,8 +281,19 @@ const clips = panel(
     ),
 );
 
+const training = trainingSections(panel, BACKGROUND);
+
 const clipList = el('ul', 'clip-list');
-const content = el('div', 'content', losses.section, vanishing.section, gates.section, params.section, clips.section);
+const content = el(
+  'div',
+  'content',
+  losses.section,
+  vanishing.section,
+  ...training.sections,
+  gates.section,
+  params.section,
+  clips.section,
+);
 root.append(el('header', 'page-header', el('h1', '', 'SeqLab diagnostics'), summaryEl), emptyEl, content);
 
 // ---------- charts ----------
@@ -423,6 +426,8 @@ function render(): void {
   const { x, ys } = gradientData(reports);
   vanishingChart.rebuild();
   vanishingChart.setData([x, ...ys]);
+
+  training.render(reports);
 
   const groups = gateGroups(reports);
   gatesChart.setDrawing(histogramGrid(groups));

@@ -106,7 +106,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
   register('seqlab.openDiagnostics', async () => {
     const uri = modelDocumentUri(runs);
     const doc = await vscode.workspace.openTextDocument(uri);
-    const report = await runs.infer(uri, diagnoseTask(doc, runs));
+    const report = { ...(await runs.infer(uri, diagnoseTask(doc, runs))), snapshots: runs.snapshotsOf(uri) };
     DiagnosticsPanel.show(context.extensionUri, [report]);
     return [report];
   });
@@ -123,6 +123,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
       reports.push({
         ...report,
         lossCurve: runs.view.points.map((p) => ({ step: p.step, loss: p.loss, valLoss: p.valLoss })),
+        snapshots: runs.snapshotsOf(doc.uri, cell),
       });
     }
     if (reports.length) DiagnosticsPanel.show(context.extensionUri, reports);

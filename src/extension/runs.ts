@@ -6,7 +6,17 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { defaultModelConfig, modelLabel } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
-import { ClipEvent, HostToView, InferenceKind, InferenceResults, RunView, TaskOf, WorkerToHost } from '../protocol';
+import { addSnapshot } from '../engine/reports';
+import {
+  ClipEvent,
+  HostToView,
+  InferenceKind,
+  InferenceResults,
+  RunView,
+  TaskOf,
+  TrainingSnapshot,
+  WorkerToHost,
+} from '../protocol';
 import { ModelStore, StoredRun } from './modelStore';
 import { readTrainingSettings, setting } from './settings';
 import { WorkerClient } from './workerClient';
@@ -65,6 +75,13 @@ export class Runs implements vscode.Disposable {
     return this.shown?.clipEvents ?? [];
   }
 
+  /** The training snapshots of a document's model (its run's, as the sidebar holds or run.json kept it). */
+  snapshotsOf(uri: vscode.Uri, tag = ''): TrainingSnapshot[] {
+    const same = (r: StoredRun | null): r is StoredRun => r !== null && r.uri === uri.toString() && r.tag === tag;
+    const run = same(this.shown) ? this.shown : this.store.load(uri);
+    return same(run) ? run.snapshots : [];
+  }
+
   /** The text of a document SeqLab can train on, or a clear error. */
   static trainableText(doc: vscode.TextDocument, maxMB: number): string {
     const name = doc.isUntitled ? 'the untitled document' : documentName(doc.uri);
@@ -116,6 +133,7 @@ export class Runs implements vscode.Disposable {
       uri: doc.uri.toString(),
       tag,
       clipEvents: previous?.clipEvents ?? [],
+      snapshots: previous?.snapshots ?? [],
       view: {
         runId,
         title,
@@ -182,6 +200,9 @@ export class Runs implements vscode.Disposable {
       case 'sample':
         v.sample = m.text;
         this.changed.fire({ type: 'sample', runId: v.runId, text: m.text });
+        break;
+      case 'snapshot':
+        run.snapshots = addSnapshot(run.snapshots, m.snapshot);
         break;
       case 'checkpoint':
         run.clipEvents = m.clipEvents;
@@ -272,6 +293,7 @@ export class Runs implements vscode.Disposable {
       uri: doc.uri.toString(),
       tag: '',
       clipEvents: [],
+      snapshots: [],
       view: {
         runId: `loaded-${Date.now().toString(36)}`,
         title: runTitle(doc.uri, model.label),

@@ -6,6 +6,7 @@ import {
   type DiagnosticsReport,
   type GateSaturation,
   type ProgressPoint,
+  type TrainingSnapshot,
 } from '../engine/reports';
 import { arrayOf, arrayOfLength, bool, count, Fields, nullable, num, str, type Parse } from './validate';
 
@@ -41,6 +42,29 @@ const parseGate: Parse<GateSaturation> = (v, path) => {
   };
 };
 
+export const parseTrainingSnapshot: Parse<TrainingSnapshot> = (v, path) => {
+  const f = new Fields(v, path);
+  const steps = f.get('steps', count);
+  return {
+    step: f.get('step', count),
+    steps,
+    gradNorms: f.get('gradNorms', arrayOf(arrayOfLength(num, steps, 'time steps'))),
+    gates: f.get(
+      'gates',
+      arrayOf((g, at) => {
+        const gf = new Fields(g, at);
+        return {
+          layer: gf.get('layer', count),
+          gate: gf.get('gate', str(20)),
+          low: gf.get('low', num),
+          high: gf.get('high', num),
+        };
+      }),
+    ),
+    seconds: f.get('seconds', num),
+  };
+};
+
 export const parseDiagnosticsReport: Parse<DiagnosticsReport> = (v, path) => {
   const f = new Fields(v, path);
   const layers = f.get('layers', count);
@@ -67,5 +91,6 @@ export const parseDiagnosticsReport: Parse<DiagnosticsReport> = (v, path) => {
         return { step: g.get('step', count), loss: g.get('loss', num), valLoss: g.get('valLoss', nullable(num)) };
       }),
     ),
+    ...f.optional('snapshots', arrayOf(parseTrainingSnapshot)),
   };
 };

@@ -131,6 +131,12 @@ suite('SeqLab in VS Code', function () {
       `loss went from ${mean(losses.slice(0, 10))} to ${mean(losses.slice(-10))}`,
     );
     assert.ok(api.runs.store.hasModel(doc.uri), 'a checkpoint was saved into the extension storage');
+    // A diagnostics snapshot at every validation step (evalEvery 20), window T = min(50, seqLength 32).
+    const snapshots = api.runs.snapshotsOf(doc.uri);
+    assert.deepStrictEqual(
+      snapshots.map((s) => [s.step, s.steps, s.gradNorms[0].length]),
+      [20, 40, 60, 80].map((step) => [step, 32, 32]),
+    );
     if (uiBridgeAvailable()) {
       // What the user reads in the sidebar, computed by the view from the points it received.
       const step = await waitForSidebarStat('step', '80 / 80');
@@ -204,11 +210,13 @@ suite('SeqLab in VS Code', function () {
   });
 
   test('diagnostics: the panel shows ‖∂L<T>/∂a<t>‖ for 50 steps and the gates', async () => {
-    const reports =
-      await vscode.commands.executeCommand<{ gradNorms: number[][]; gates: { gate: string }[] }[]>(
-        'seqlab.openDiagnostics',
-      );
+    const reports = await vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.openDiagnostics');
     assert.strictEqual(reports[0].gradNorms[0].length, 50);
+    assert.deepStrictEqual(
+      reports[0].snapshots?.map((s) => s.step),
+      [20, 40, 60, 80],
+      'the training snapshots of the model, for the heat map',
+    );
     assert.deepStrictEqual(
       reports[0].gates.map((g) => g.gate),
       ['Γu', 'Γf', 'c̃', 'Γo'],
@@ -236,6 +244,11 @@ suite('SeqLab in VS Code', function () {
     for (const r of reports) {
       assert.ok((r.lossCurve ?? []).length >= 10, `${r.label}: ${r.lossCurve?.length} curve points`);
       assert.strictEqual(r.lossCurve!.at(-1)!.step, 40);
+      assert.deepStrictEqual(
+        r.snapshots?.map((s) => s.step),
+        [20, 40],
+        `${r.label}: its own training snapshots`,
+      );
     }
     assert.deepStrictEqual(reports[0].gates, [], 'a plain RNN has no gates');
     if (uiBridgeAvailable()) {
@@ -303,6 +316,8 @@ suite('SeqLab in VS Code', function () {
     assert.deepStrictEqual(restored.view!.points.slice(0, 25), api.runs.view!.points.slice(0, 25));
     assert.strictEqual(restored.view!.sample, api.runs.view!.sample);
     assert.strictEqual(restored.view!.canResume, true);
+    assert.ok(restored.snapshotsOf(doc.uri).length > 0, 'the training snapshots are restored');
+    assert.deepStrictEqual(restored.snapshotsOf(doc.uri), api.runs.snapshotsOf(doc.uri));
     restored.dispose();
   });
 
