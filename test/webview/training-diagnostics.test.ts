@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { DiagnosticsReport, TrainingSnapshot } from '../../src/protocol';
 import { reports } from './fixtures';
-import { eachTestOpens, settled, type View } from './harness';
+import { eachTestOpens, screenshot, settled, type View } from './harness';
 import { parseCsv, pngSize, save } from './probes';
 import { THEMES } from './themes';
 
@@ -122,6 +122,8 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
       const bar = l.colorBar;
       near(await pixel(view, bar.x + 0.5, bar.y + bar.h / 2), vars['--vscode-charts-purple'], `${theme}: bar, low end`);
       near(await pixel(view, bar.x + bar.w - 0.5, bar.y + bar.h / 2), vars['--vscode-charts-yellow'], `${theme}: high`);
+      await view.page.locator('#reach-over-training').scrollIntoViewIfNeeded();
+      await screenshot(view.page, `diagnostics-training-${theme}.png`, false);
     }
     assert.match(await view.page.locator('#reach-over-training .caption').innerText(), /as the model learns/);
   });
