@@ -34,6 +34,11 @@ const PEERS = [
     cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs', '--threads', '1'],
   },
   {
+    id: 'seqlab-nosnap',
+    label: 'SeqLab, snapshots off',
+    cmd: [process.execPath, 'bench/peers/seqlab_peer.mjs', '--no-snapshots'],
+  },
+  {
     id: 'torch-1t',
     label: 'PyTorch 1 thread',
     cmd: [PY, 'bench/peers/torch_peer.py', '--threads', '1'],
@@ -434,6 +439,8 @@ for (const { cell, hidden } of configs) {
       valTruncated: ok.some((r) => r.valTruncated),
       valNoCarry: ok.some((r) => r.valNoCarry),
       valOwnRule: ok.some((r) => r.valSource && !/slice/.test(r.valSource)),
+      snapshotShare: median(ok.filter((r) => r.snapshots > 0).map((r) => r.snapshotShare)),
+      snapshotMs: median(ok.filter((r) => r.snapshots > 0).map((r) => (1000 * r.snapshotSeconds) / r.snapshots)),
       status: ok.length ? null : rs.find((r) => r.skipped)?.skipped ? 'skipped' : rs.length ? 'error' : 'not run',
       why: ok.length ? null : (rs.find((r) => r.skipped)?.skipped ?? rs.find((r) => r.error)?.error ?? null),
     };

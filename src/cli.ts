@@ -78,6 +78,10 @@ async function train(file: string, given: Given): Promise<void> {
         saveCheckpoint(out, ck);
         savedStep = ck.training!.step;
       },
+      onSnapshot:
+        log && !given.on('noSnapshots')
+          ? (snapshot) => appendFileSync(log, JSON.stringify({ snapshot }) + '\n')
+          : undefined,
       onProgress: (p) => {
         if (p.valLoss !== null) lastVal = p.valLoss;
         if (log) appendFileSync(log, JSON.stringify(p) + '\n');

@@ -1,8 +1,9 @@
 // The SeqLab diagnostics panel: what the gradients and gates of one or more trained models look
 // like on one window of text. (a) how far back the error signal reaches, ‖∂L<T>/∂a<t>‖ on a log
 // axis, one line per model and layer; (b) gate saturation histograms; (c) per-parameter gradient
-// norms; (d) gradient clipping events; and, from the run that trained each model, its gradient
-// norm over training (gradnorm-chart.ts). Every chart saves as PNG and CSV through the host.
+// norms; (d) gradient clipping events; how (a) and (b) changed as the model trained
+// (training-diagnostics.ts); and, from the run that trained each model, its gradient norm over
+// training (gradnorm-chart.ts). Every chart saves as PNG and CSV through the host.
 
 import {
   arrayOf,
@@ -12,7 +13,7 @@ import {
   type ClipEvent,
   type DiagnosticsReport,
 } from '../src/protocol';
-import { histogramGrid, horizontalBars, type BarRow, type ColorOf, type HistogramGroup } from './canvas-charts';
+import { histogramGrid, horizontalBars, type BarRow, type HistogramGroup } from './canvas-charts';
 import {
   CanvasChart,
   LineChart,
@@ -28,11 +29,13 @@ import {
 } from './charts';
 import { el, setText } from './dom';
 import { formatInt, formatNumber } from './format';
+import { GATE_COLORS, gateRank } from './gate-colors';
 import { gradNormSection } from './gradnorm-chart';
 import { loadState, onHostMessage, post, saveState } from './host';
 import { saveCsv, savePng, type CsvCell } from './save';
 import { DEFAULT_SMOOTHING, debiasedEma } from './smoothing';
 import { button, setEnabled } from './toolkit';
+import { trainingSections } from './training-diagnostics';
 
 interface DiagnosticsState {
   reports: DiagnosticsReport[];
@@ -87,23 +90,12 @@ function gradientData(reports: DiagnosticsReport[]): { xLabel: string; x: number
   return { xLabel: sameT ? `t (T = ${maxT})` : 't − T', x, ys };
 }
 
-const GATE_ORDER = ['Γu', 'Γf', 'Γo', 'Γr', 'c̃'];
-const GATE_COLORS: Record<string, ColorOf> = {
-  Γu: (p) => p.blue,
-  Γf: (p) => p.green,
-  Γo: (p) => p.purple,
-  Γr: (p) => p.orange,
-  c̃: (p) => p.yellow,
-};
-
 function gateGroups(reports: DiagnosticsReport[]): HistogramGroup[] {
   const groups: HistogramGroup[] = [];
   for (const r of reports) {
     const layers = [...new Set(r.gates.map((g) => g.layer))].sort((a, b) => a - b);
     for (const layer of layers) {
-      const gates = r.gates
-        .filter((g) => g.layer === layer)
-        .sort((a, b) => (GATE_ORDER.indexOf(a.gate) + 1 || 99) - (GATE_ORDER.indexOf(b.gate) + 1 || 99));
+      const gates = r.gates.filter((g) => g.layer === layer).sort((a, b) => gateRank(a.gate) - gateRank(b.gate));
       groups.push({
         title: `${r.label} · layer ${layer + 1}`,
         cells: gates.map((g) => ({
@@ -292,6 +284,7 @@ const clips = panel(
 );
 
 const gradNorm = gradNormSection(panel, BACKGROUND);
+const training = trainingSections(panel, BACKGROUND);
 
 const clipList = el('ul', 'clip-list');
 const content = el(
@@ -300,6 +293,7 @@ const content = el(
   losses.section,
   gradNorm.section,
   vanishing.section,
+  ...training.sections,
   gates.section,
   params.section,
   clips.section,
@@ -438,6 +432,8 @@ function render(): void {
   const { x, ys } = gradientData(reports);
   vanishingChart.rebuild();
   vanishingChart.setData([x, ...ys]);
+
+  training.render(reports);
 
   const groups = gateGroups(reports);
   gatesChart.setDrawing(histogramGrid(groups));

@@ -52,6 +52,23 @@ export function tableRows(results) {
   return { header, rows, notes: [...notes] };
 }
 
+/**
+ * What the training snapshots cost SeqLab, per configuration measured (none for results without
+ * them): the share of the training time they took, and the chars/s with them over without.
+ */
+export function snapshotCost(results) {
+  return results.table
+    .filter((r) => r.peer === 'seqlab' && Number.isFinite(r.snapshotShare))
+    .map((r) => {
+      const off = results.table.find((x) => x.peer === 'seqlab-nosnap' && x.cell === r.cell && x.hidden === r.hidden);
+      const ratio = off && Number.isFinite(off.ratio) ? `; chars/s with/without them ${off.ratio.toFixed(3)}×` : '';
+      return (
+        `${r.cell.toUpperCase()}-${r.hidden}: a training snapshot takes ${r.snapshotMs.toFixed(1)} ms, ` +
+        `${(100 * r.snapshotShare).toFixed(2)} % of the training time${ratio}`
+      );
+    });
+}
+
 /** Runs that started while other processes held the CPUs (1-min load average above the core count). */
 function busyWarning(results) {
   const busy = results.runs.filter((r) => r.loadAvg1mAtStart > results.meta.cpus);
@@ -92,6 +109,7 @@ export function consoleTable(results) {
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),
     ...notes,
+    ...snapshotCost(results).map((l) => `training snapshots, ${l}`),
   ];
   const busy = busyWarning(results);
   if (busy) out.push(busy);
@@ -115,6 +133,9 @@ export function markdownTables(results) {
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ];
   if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));
+  const snapshots = snapshotCost(results);
+  if (snapshots.length)
+    out.push('', 'Training snapshots (one per validation pass):', '', ...snapshots.map((l) => `- ${l}`));
   const busy = busyWarning(results);
   if (busy) out.push('', `**${busy}**`);
   const failed = results.table.filter((x) => x.status && x.why);

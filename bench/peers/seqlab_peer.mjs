@@ -2,16 +2,18 @@
 // the same JSON result line as the other peers.
 //
 //   node bench/peers/seqlab_peer.mjs --corpus FILE --cell lstm --hidden 256 --seconds 20 [--threads N]
-//     [--cli dist/cli.js]
+//     [--cli dist/cli.js] [--no-snapshots]
 //
 // 1. `node CLI train CORPUS --cell C --hidden H --seq-len T --batch B --lr LR --optimizer adam
 //     --clip 5 --seconds S --val-fraction 0.1 --seed 1 --threads N --out TMP/model.safetensors --log TMP/metrics.jsonl`
-//    (--threads only when N > 0; without it the CLI picks its automatic count),
+//    (--threads only when N > 0; without it the CLI picks its automatic count; --no-snapshots passed on),
 //    wrapped in /usr/bin/time (when present) so that peak RSS is the training process's own.
 // 2. chars/s from the log lines {"step","elapsedSeconds"}: same warm-up rule as the other peers
 //    (drop the first warmupSteps steps and min(warmupSeconds, 10 % of the budget) seconds), then
 //    B*T*(lastStep - warmStep) / (lastElapsed - warmElapsed). This is wall time of the training
 //    loop, so any evaluation SeqLab does during training counts against it.
+//    The training snapshots (the {"snapshot": {...}} log lines, one per validation pass) report what
+//    they cost: snapshots, snapshotSeconds (their sum) and snapshotShare = snapshotSeconds / trainSeconds.
 // 3. validation loss, same rule as the peers where possible: the first --val-max chars of the
 //    validation part are written to a temp file and scored with `node CLI eval CKPT SLICE`
 //    ({loss, perplexity, chars} — `tokens` is accepted for `chars`); if that fails, the `"final": true` log line's valLoss is used
@@ -24,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, PEER_DEFAULTS } from '../lib/data.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cliDefaults = { cli: path.join(repoRoot, 'dist', 'cli.js'), keep: false, threads: 0 };
+const cliDefaults = { cli: path.join(repoRoot, 'dist', 'cli.js'), keep: false, threads: 0, noSnapshots: false };
 const opts = parseArgs(process.argv.slice(2), { ...PEER_DEFAULTS, ...cliDefaults });
 // 0 (automatic) is the CLI's own default: left out, so that builds from before --threads run too (--baseline-cli).
 const threadsFlag = Number(opts.threads) > 0 ? ['--threads', String(opts.threads)] : [];
@@ -103,6 +105,7 @@ try {
     '--seed',
     String(opts.seed),
     ...threadsFlag,
+    ...(opts.noSnapshots ? ['--no-snapshots'] : []),
     '--out',
     ckpt,
     '--log',
@@ -153,6 +156,8 @@ try {
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
   const finalLine = [...lines].reverse().find((l) => l.final === true);
+  const snapshots = lines.filter((l) => Number.isFinite(l.snapshot?.seconds)).map((l) => l.snapshot);
+  const snapshotSeconds = snapshots.reduce((a, s) => a + s.seconds, 0);
   const losses = lines
     .filter((l) => !l.final && Number.isFinite(l.loss))
     .slice(-20)
@@ -205,6 +210,9 @@ try {
       tr.rssMB == null
         ? `${TIME} missing: peak RSS of the CLI unknown`
         : 'peak RSS of the `seqlab train` process (/usr/bin/time)',
+    snapshots: snapshots.length,
+    snapshotSeconds,
+    snapshotShare: lastL.elapsedSeconds > 0 ? snapshotSeconds / lastL.elapsedSeconds : null,
     logLines: lines.length,
     cli: path.relative(repoRoot, opts.cli) || opts.cli,
   });

@@ -31,19 +31,9 @@ export function diagnose(
     throw new SeqLabError(
       `the text has ${tokens.length} tokens; diagnostics need at least ${T + 1} (a window of ${T} steps)`,
     );
-  const B = Math.max(1, Math.min(options.streams ?? 8, Math.floor(tokens.length / (T + 1))));
+  const { ids, targets, B } = diagnosticWindows(tokens, T, options.streams ?? 8);
   const net = new Network({ ...c, dropout: 0 }, model.params, k, T, B, new Rng(0));
   net.resetState();
-  const ids = new Int32Array(T * B),
-    targets = new Int32Array(T * B);
-  const gap = Math.floor((tokens.length - T - 1) / B);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      ids[t * B + b] = tokens[b * gap + t];
-      targets[t * B + b] = tokens[b * gap + t + 1];
-    }
-  }
-  const D = c.bidirectional ? 2 : 1;
   const g = model.params.grad;
 
   // Per-parameter gradient norms of the whole window's loss.
@@ -56,14 +46,59 @@ export function diagnose(
     norm: globalNorm(g.subarray(s.offset, s.offset + s.size)),
   }));
 
-  // ‖∂L<T>/∂a<t>‖: the loss of the last step alone, back through time.
+  const gradNorms = gradientReach(net, ids, targets, T);
+  return {
+    label: options.label ?? modelLabel(c),
+    cell: c.cell,
+    layers: c.layers,
+    steps: T,
+    gradNorms,
+    gates: gateSaturation(net, T),
+    paramGradNorms,
+    clipEvents: options.clipEvents ?? [],
+  };
+}
+
+/** B windows of T steps read from evenly spaced places in the text: inputs and targets, time-major [T·B]. */
+export function diagnosticWindows(
+  tokens: Int32Array,
+  T: number,
+  streams: number,
+): { ids: Int32Array; targets: Int32Array; B: number } {
+  const B = Math.max(1, Math.min(streams, Math.floor(tokens.length / (T + 1))));
+  const ids = new Int32Array(T * B),
+    targets = new Int32Array(T * B);
+  const gap = Math.floor((tokens.length - T - 1) / B);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      ids[t * B + b] = tokens[b * gap + t];
+      targets[t * B + b] = tokens[b * gap + t + 1];
+    }
+  }
+  return { ids, targets, B };
+}
+
+/**
+ * ‖∂L<T>/∂a<t>‖ per layer for t = 1…T: the loss of the last step alone, back through time, on a
+ * network sized for the window (dropout 0). Its parameter gradients are scratch (zeroed after);
+ * the window's forward pass stays in the network for gateSaturation.
+ */
+export function gradientReach(net: Network, ids: Int32Array, targets: Int32Array, T: number): number[][] {
+  const D = net.config.bidirectional ? 2 : 1,
+    g = net.params.grad;
   net.forward(ids, T, false);
   net.loss(targets);
   g.fill(0);
   const dhNorms = net.layers.map(() => Array.from({ length: D }, () => new Float64Array(T)));
   net.backward({ onlyLastStep: true, dhNorms });
   g.fill(0);
+  return dhNorms.map((dirs) => Array.from(dirs[0]));
+}
 
+/** How saturated each gate of each layer was in the network's last forward pass (T steps of its B streams). */
+export function gateSaturation(net: Network, T: number): GateSaturation[] {
+  const c = net.config,
+    B = net.B;
   const gates: GateSaturation[] = [];
   net.layers.forEach((layer, l) => {
     const cell = layer.cell,
@@ -91,14 +126,5 @@ export function diagnose(
       gates.push({ layer: l, gate, low: low / n, high: high / n, histogram: histogram.map((h) => h / n) });
     });
   });
-  return {
-    label: options.label ?? modelLabel(c),
-    cell: c.cell,
-    layers: c.layers,
-    steps: T,
-    gradNorms: dhNorms.map((dirs) => Array.from(dirs[0])),
-    gates,
-    paramGradNorms,
-    clipEvents: options.clipEvents ?? [],
-  };
+  return gates;
 }

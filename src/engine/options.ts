@@ -308,6 +308,12 @@ export const OPTIONS = {
     placeholder: 'FILE',
     help: 'Write the metrics as JSON lines to this file.',
   }),
+  noSnapshots: toggle({
+    flag: 'no-snapshots',
+    verbs: ['train'],
+    default: false,
+    help: 'Leave the diagnostics snapshots (gradient reach, gate saturation) out of the --log file; none are computed.',
+  }),
   maxFileSizeMB: integer({
     flag: 'max-mb',
     verbs: ['train'],

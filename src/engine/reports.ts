@@ -50,4 +50,41 @@ export interface DiagnosticsReport {
   lossCurve?: { step: number; loss: number; valLoss: number | null }[];
   /** The gradient norm over the run that trained the model (set by the extension when it keeps that run). */
   gradNormCurve?: GradNormCurve;
+  /** The snapshots its training recorded at its validation steps (set by the host from the stored run). */
+  snapshots?: TrainingSnapshot[];
+}
+
+/**
+ * The diagnostics of one fixed window of the validation text, recorded at a validation step of a
+ * training (snapshot.ts): how far back the gradient reaches and how saturated the gates are, then.
+ */
+export interface TrainingSnapshot {
+  step: number; // the training step it was recorded at
+  steps: number; // T of the window
+  /** gradNorms[layer][t-1] = ‖∂L<T>/∂a<t>‖ for t = 1…T */
+  gradNorms: number[][];
+  gates: Omit<GateSaturation, 'histogram'>[];
+  seconds: number; // how long recording it took: its cost to the training
+}
+
+/** Snapshots a run keeps (run.json): more are thinned evenly over the steps. */
+export const MAX_SNAPSHOTS = 200;
+
+/**
+ * Adds a snapshot to a run's list, in step order: one recorded again after a resume replaces those
+ * from its step on. The snapshots stay spread over the steps at least `gap` = (span of the steps) /
+ * (max / 2) apart: the latest is kept until the next one comes, then only if it keeps that spacing,
+ * and past `max` the whole list is thinned to it (the first and the latest always kept).
+ */
+export function addSnapshot(list: TrainingSnapshot[], s: TrainingSnapshot, max = MAX_SNAPSHOTS): TrainingSnapshot[] {
+  const kept = list.filter((x) => x.step < s.step);
+  const gap = (s.step - (kept[0]?.step ?? s.step)) / Math.max(1, Math.floor(max / 2));
+  const n = kept.length;
+  if (n >= 2 && kept[n - 1].step - kept[n - 2].step < gap) kept.pop();
+  kept.push(s);
+  if (kept.length <= max) return kept;
+  const thinned = [kept[0]];
+  for (const x of kept.slice(1, -1)) if (x.step - thinned[thinned.length - 1].step >= gap) thinned.push(x);
+  thinned.push(s);
+  return thinned;
 }

@@ -11,8 +11,10 @@ import { Backend } from './backend';
 import { Network } from './network';
 import { applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, OptimizerState } from './optim';
 import { initParams } from './params';
-import { ClipEvent, ProgressPoint } from './reports';
+import { OPTIONS } from './options';
+import { ClipEvent, ProgressPoint, TrainingSnapshot } from './reports';
 import { Rng } from './rng';
+import { SnapshotRecorder } from './snapshot';
 import { buildCharTokenizer, buildWordTokenizer, Tokenizer } from './tokenizer';
 
 /** Validation uses at most this many tokens from the start of the validation part. */
@@ -38,6 +40,8 @@ export interface StepResult {
 
 export interface RunHooks {
   onProgress?(point: ProgressPoint): void;
+  /** Called after every validation pass with a snapshot of the diagnostics (snapshot.ts); none are recorded without it. */
+  onSnapshot?(snapshot: TrainingSnapshot): void;
   /** Called every checkpointEvery steps and at the end with the state to save. */
   onCheckpoint?(ck: Checkpoint): void;
   checkpointEvery?: number;
@@ -85,6 +89,7 @@ export class Trainer {
   private readonly inputs: Int32Array;
   private readonly targets: Int32Array;
   private readonly textHash: string;
+  private snapshots: SnapshotRecorder | null = null;
 
   private constructor(
     readonly model: Model,
@@ -200,6 +205,13 @@ export class Trainer {
     return evaluateTokens(this.model, this.k, this.val, this.train.batchSize, this.train.seqLength).loss;
   }
 
+  /** The diagnostics of a fixed window of the validation text (T = min(diagnose's default, seqLength)), now. */
+  snapshot(): TrainingSnapshot {
+    const T = Math.min(OPTIONS.diagnoseSteps.default, this.train.seqLength);
+    this.snapshots ??= new SnapshotRecorder(this.model, this.k, this.val, T);
+    return this.snapshots.record(this.step);
+  }
+
   checkpoint(): Checkpoint {
     return {
       model: this.model,
@@ -239,6 +251,7 @@ export class Trainer {
       const evalNow = last || this.step % train.evalEvery === 0;
       const v = evalNow ? this.validate() : null;
       if (v !== null) valLoss = v;
+      if (v !== null && hooks.onSnapshot) hooks.onSnapshot(this.snapshot());
       const rate = stepsDone / Math.max(elapsed, 1e-9);
       const eta = totalSteps > 0 ? (totalSteps - this.step) / rate : Math.max(0, train.seconds - elapsed);
       hooks.onProgress?.({

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { SeqLabError } from '../engine/errors';
 import { allowedValues, isAllowed, NumberOption, OPTIONS } from '../engine/options';
-import { DiagnosticsReport, GradNormCurve, TaskOf } from '../protocol';
+import { DiagnosticsReport, TaskOf } from '../protocol';
 import { DiagnosticsPanel } from './diagnosticsPanel';
 import { InlineSampleProvider } from './inlineSample';
 import { Runs } from './runs';
@@ -47,9 +47,10 @@ function diagnoseTask(doc: vscode.TextDocument, runs: Runs): TaskOf<'diagnose'> 
   return { kind: 'diagnose', text, steps: OPTIONS.diagnoseSteps.default, clipEvents: runs.clipEvents };
 }
 
-/** The report with the gradient norm over its model's run, when the host keeps that run. */
-function withGradNormCurve(report: DiagnosticsReport, curve: GradNormCurve | undefined): DiagnosticsReport {
-  return curve ? { ...report, gradNormCurve: curve } : report;
+/** The report with what the run that trained its model kept (gradient norms, training snapshots), when the host keeps it. */
+function withTraining(report: DiagnosticsReport, runs: Runs, uri: vscode.Uri, tag = ''): DiagnosticsReport {
+  const run = runs.trainingRun(uri, tag);
+  return run ? { ...report, gradNormCurve: run.gradNormCurve, snapshots: run.snapshots } : report;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, runs: Runs, inline: InlineSampleProvider): void {
@@ -111,7 +112,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
   register('seqlab.openDiagnostics', async () => {
     const uri = modelDocumentUri(runs);
     const doc = await vscode.workspace.openTextDocument(uri);
-    const report = withGradNormCurve(await runs.infer(uri, diagnoseTask(doc, runs)), runs.gradNormCurve(uri));
+    const report = withTraining(await runs.infer(uri, diagnoseTask(doc, runs)), runs, uri);
     DiagnosticsPanel.show(context.extensionUri, [report]);
     return [report];
   });
@@ -126,7 +127,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
       if (runs.view?.state !== 'done') break; // stopped or failed: show what there is
       const report = await runs.infer(doc.uri, diagnoseTask(doc, runs), cell);
       const lossCurve = runs.view.points.map((p) => ({ step: p.step, loss: p.loss, valLoss: p.valLoss }));
-      reports.push(withGradNormCurve({ ...report, lossCurve }, runs.gradNormCurve(doc.uri, cell)));
+      reports.push(withTraining({ ...report, lossCurve }, runs, doc.uri, cell));
     }
     if (reports.length) DiagnosticsPanel.show(context.extensionUri, reports);
     return reports;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { ClipEvent, RunView } from '../protocol';
+import { arrayOf, ClipEvent, parseTrainingSnapshot, RunView, TrainingSnapshot } from '../protocol';
 
 export interface StoredRun {
   uri: string;
@@ -14,6 +14,7 @@ export interface StoredRun {
 
   view: RunView;
   clipEvents: ClipEvent[];
+  snapshots: TrainingSnapshot[]; // the diagnostics at each validation step (bounded: engine/snapshot.ts)
 }
 
 /** Curves are thinned to at most this many points when saved. */
@@ -80,9 +81,23 @@ export class ModelStore {
       if (typeof run.uri !== 'string' || typeof run.view !== 'object' || !Array.isArray(run.view.points)) return null;
       // Runs saved before the clip threshold was recorded have none.
       const clip = typeof run.view.clip === 'number' ? run.view.clip : null;
-      return { ...run, tag: typeof run.tag === 'string' ? run.tag : '', view: { ...run.view, clip } };
+      return {
+        ...run,
+        tag: typeof run.tag === 'string' ? run.tag : '',
+        view: { ...run.view, clip },
+        snapshots: readSnapshots(run.snapshots),
+      };
     } catch {
       return null; // missing or damaged: the run is simply not restored
     }
+  }
+}
+
+/** The snapshots of a run.json, checked like a message: none when they are missing or damaged. */
+function readSnapshots(v: unknown): TrainingSnapshot[] {
+  try {
+    return arrayOf(parseTrainingSnapshot)(v, 'snapshots');
+  } catch {
+    return [];
   }
 }

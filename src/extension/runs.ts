@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { defaultModelConfig, modelLabel } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
+import { addSnapshot } from '../engine/reports';
 import {
   ClipEvent,
   GradNormCurve,
@@ -14,6 +15,7 @@ import {
   InferenceResults,
   RunView,
   TaskOf,
+  TrainingSnapshot,
   WorkerToHost,
 } from '../protocol';
 import { ModelStore, StoredRun } from './modelStore';
@@ -126,6 +128,7 @@ export class Runs implements vscode.Disposable {
       uri: doc.uri.toString(),
       tag,
       clipEvents: previous?.clipEvents ?? [],
+      snapshots: previous?.snapshots ?? [],
       view: {
         runId,
         title,
@@ -195,6 +198,9 @@ export class Runs implements vscode.Disposable {
       case 'sample':
         v.sample = m.text;
         this.changed.fire({ type: 'sample', runId: v.runId, text: m.text });
+        break;
+      case 'snapshot':
+        run.snapshots = addSnapshot(run.snapshots, m.snapshot);
         break;
       case 'checkpoint':
         run.clipEvents = m.clipEvents;
@@ -285,6 +291,7 @@ export class Runs implements vscode.Disposable {
       uri: doc.uri.toString(),
       tag: '',
       clipEvents: [],
+      snapshots: [],
       view: {
         runId: `loaded-${Date.now().toString(36)}`,
         title: runTitle(doc.uri, model.label),
@@ -316,17 +323,15 @@ export class Runs implements vscode.Disposable {
   }
 
   /**
-   * The gradient norm over the run that trained a document's model (tag: a Compare cell's), from the
-   * run the sidebar shows or the one saved with the model; undefined when neither is that model's run.
+   * What the run that trained the model of `uri` (and tag: a Compare cell) kept: its gradient norm
+   * before clipping and its training snapshots; null when the host no longer keeps that run.
    */
-  gradNormCurve(uri: vscode.Uri, tag = ''): GradNormCurve | undefined {
-    const ofModel = (r: StoredRun | null) => r !== null && r.uri === uri.toString() && r.tag === tag;
+  trainingRun(uri: vscode.Uri, tag = ''): { gradNormCurve: GradNormCurve; snapshots: TrainingSnapshot[] } | null {
+    const ofModel = (r: StoredRun | null): r is StoredRun => r !== null && r.uri === uri.toString() && r.tag === tag;
     const run = ofModel(this.shown) ? this.shown : this.store.load(uri);
-    if (!run || !ofModel(run) || run.view.points.length === 0) return undefined;
-    return {
-      clip: run.view.clip,
-      points: run.view.points.map((p) => ({ step: p.step, norm: p.gradNorm, clipped: p.clipped })),
-    };
+    if (!ofModel(run) || run.view.points.length === 0) return null;
+    const points = run.view.points.map((p) => ({ step: p.step, norm: p.gradNorm, clipped: p.clipped }));
+    return { gradNormCurve: { clip: run.view.clip, points }, snapshots: run.snapshots };
   }
 
   /** The document URI of the run the sidebar shows. */

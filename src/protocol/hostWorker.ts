@@ -2,9 +2,9 @@
 // in, progress and results out.
 
 import type { ModelConfig, TrainConfig } from '../engine/config';
-import type { ClipEvent, DiagnosticsReport, ProgressPoint } from '../engine/reports';
+import type { ClipEvent, DiagnosticsReport, ProgressPoint, TrainingSnapshot } from '../engine/reports';
 import type { SampleOptions } from '../engine/sample';
-import { parseClipEvent, parseDiagnosticsReport, parseProgressPoint } from './reports';
+import { parseClipEvent, parseDiagnosticsReport, parseProgressPoint, parseTrainingSnapshot } from './reports';
 import {
   arrayOf,
   bool,
@@ -81,6 +81,7 @@ export type WorkerToHost =
   | { type: 'progress'; runId: string; points: ProgressPoint[] }
   | { type: 'sample'; runId: string; text: string }
   | { type: 'checkpoint'; runId: string; step: number; clipEvents: ClipEvent[] }
+  | { type: 'snapshot'; runId: string; snapshot: TrainingSnapshot } // after each validation pass
   | { type: 'finished'; runId: string; stopped: boolean; step: number; valLoss: number | null }
   | { type: 'failed'; runId: string; message: string }
   | { type: 'result'; requestId: number; value: unknown } // checked by parseInferenceResult for its task's kind
@@ -251,6 +252,8 @@ export function parseWorkerToHost(message: unknown): WorkerToHost {
         step: f.get('step', count),
         clipEvents: f.get('clipEvents', arrayOf(parseClipEvent)),
       };
+    case 'snapshot':
+      return { type: 'snapshot', runId: f.get('runId', runId), snapshot: f.get('snapshot', parseTrainingSnapshot) };
     case 'finished':
       return {
         type: 'finished',

@@ -7,6 +7,7 @@ import {
   type GateSaturation,
   type GradNormCurve,
   type ProgressPoint,
+  type TrainingSnapshot,
 } from '../engine/reports';
 import { arrayOf, arrayOfLength, bool, count, Fields, nullable, num, str, type Parse } from './validate';
 
@@ -56,6 +57,29 @@ const parseGate: Parse<GateSaturation> = (v, path) => {
   };
 };
 
+export const parseTrainingSnapshot: Parse<TrainingSnapshot> = (v, path) => {
+  const f = new Fields(v, path);
+  const steps = f.get('steps', count);
+  return {
+    step: f.get('step', count),
+    steps,
+    gradNorms: f.get('gradNorms', arrayOf(arrayOfLength(num, steps, 'time steps'))),
+    gates: f.get(
+      'gates',
+      arrayOf((g, at) => {
+        const gf = new Fields(g, at);
+        return {
+          layer: gf.get('layer', count),
+          gate: gf.get('gate', str(20)),
+          low: gf.get('low', num),
+          high: gf.get('high', num),
+        };
+      }),
+    ),
+    seconds: f.get('seconds', num),
+  };
+};
+
 export const parseDiagnosticsReport: Parse<DiagnosticsReport> = (v, path) => {
   const f = new Fields(v, path);
   const layers = f.get('layers', count);
@@ -83,5 +107,6 @@ export const parseDiagnosticsReport: Parse<DiagnosticsReport> = (v, path) => {
       }),
     ),
     ...f.optional('gradNormCurve', parseGradNormCurve),
+    ...f.optional('snapshots', arrayOf(parseTrainingSnapshot)),
   };
 };

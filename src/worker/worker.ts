@@ -72,6 +72,7 @@ async function train(job: TrainJob): Promise<void> {
     shouldStop: () => stopRequested,
     checkpointEvery: job.train.evalEvery,
     onCheckpoint: save,
+    onSnapshot: (snapshot) => send({ type: 'snapshot', runId: job.runId, snapshot }),
     onProgress: (p) => {
       pending.push(p);
       if (job.sampleEvery > 0 && p.step % job.sampleEvery === 0) {

@@ -131,6 +131,12 @@ suite('SeqLab in VS Code', function () {
       `loss went from ${mean(losses.slice(0, 10))} to ${mean(losses.slice(-10))}`,
     );
     assert.ok(api.runs.store.hasModel(doc.uri), 'a checkpoint was saved into the extension storage');
+    // A diagnostics snapshot at every validation step (evalEvery 20), window T = min(50, seqLength 32).
+    const snapshots = api.runs.trainingRun(doc.uri)!.snapshots;
+    assert.deepStrictEqual(
+      snapshots.map((s) => [s.step, s.steps, s.gradNorms[0].length]),
+      [20, 40, 60, 80].map((step) => [step, 32, 32]),
+    );
     if (uiBridgeAvailable()) {
       // What the user reads in the sidebar, computed by the view from the points it received.
       const step = await waitForSidebarStat('step', '80 / 80');
@@ -207,6 +213,11 @@ suite('SeqLab in VS Code', function () {
     const reports = await vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.openDiagnostics');
     assert.strictEqual(reports[0].gradNorms[0].length, 50);
     assert.deepStrictEqual(
+      reports[0].snapshots?.map((s) => s.step),
+      [20, 40, 60, 80],
+      'the training snapshots of the model, for the heat map',
+    );
+    assert.deepStrictEqual(
       reports[0].gates.map((g) => g.gate),
       ['Γu', 'Γf', 'c̃', 'Γo'],
     );
@@ -242,6 +253,11 @@ suite('SeqLab in VS Code', function () {
       assert.strictEqual(r.lossCurve!.at(-1)!.step, 40);
       assert.strictEqual(r.gradNormCurve?.clip, 5, `${r.label} trained with seqlab.clip`);
       assert.strictEqual(r.gradNormCurve!.points.length, r.lossCurve!.length);
+      assert.deepStrictEqual(
+        r.snapshots?.map((s) => s.step),
+        [20, 40],
+        `${r.label}: its own training snapshots`,
+      );
     }
     assert.deepStrictEqual(reports[0].gates, [], 'a plain RNN has no gates');
     if (uiBridgeAvailable()) {
@@ -342,6 +358,8 @@ suite('SeqLab in VS Code', function () {
     assert.deepStrictEqual(restored.view!.points.slice(0, 25), api.runs.view!.points.slice(0, 25));
     assert.strictEqual(restored.view!.sample, api.runs.view!.sample);
     assert.strictEqual(restored.view!.canResume, true);
+    assert.ok(restored.trainingRun(doc.uri)!.snapshots.length > 0, 'the training snapshots are restored');
+    assert.deepStrictEqual(restored.trainingRun(doc.uri), api.runs.trainingRun(doc.uri));
     restored.dispose();
   });
 

@@ -41,16 +41,48 @@ describe('seqlab CLI', function () {
     );
   }
 
-  it('train writes a checkpoint, a JSON summary and JSON-lines metrics', () => {
-    const lines = readFileSync(join(dir, 'log.jsonl'), 'utf8')
+  const logLines = (file: string) =>
+    readFileSync(file, 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
+
+  it('train writes a checkpoint, a JSON summary and JSON-lines metrics', () => {
+    const lines = logLines(join(dir, 'log.jsonl')).filter((l) => !('snapshot' in l));
     assert.equal(lines.length, 21);
     assert.equal(lines[19].step, 20);
     assert.ok(lines[9].valLoss > 0 && lines[8].valLoss === null);
     assert.equal(lines[20].final, true);
     assert.ok(existsSync(ckpt));
+  });
+
+  it('train --log writes a diagnostics snapshot before each validation step; --no-snapshots leaves them out', () => {
+    const lines = logLines(join(dir, 'log.jsonl'));
+    const at = lines.flatMap((l, i) => ('snapshot' in l ? [i] : []));
+    assert.deepEqual(
+      at.map((i) => [lines[i].snapshot.step, lines[i + 1].step, lines[i + 1].valLoss !== null]),
+      [
+        [10, 10, true],
+        [20, 20, true],
+      ],
+    );
+    const s = lines[at[0]].snapshot;
+    assert.equal(s.steps, 16, 'T = the smaller of 50 and --seq-len');
+    assert.equal(s.gradNorms.length, 1);
+    assert.equal(s.gradNorms[0].length, 16);
+    assert.deepEqual(
+      s.gates.map((g: { gate: string }) => g.gate),
+      ['Γu', 'Γf', 'c̃', 'Γo'],
+    );
+    assert.ok(Number.isFinite(s.seconds));
+
+    const off = join(dir, 'log-off.jsonl');
+    const r = seqlab('train', text, ...small, '--out', join(dir, 'off.safetensors'), '--log', off, '--no-snapshots');
+    assert.equal(r.code, 0, r.err);
+    const plain = logLines(off);
+    assert.equal(plain.length, 21);
+    assert.ok(plain.every((l) => !('snapshot' in l)));
+    assert.deepEqual(readFileSync(join(dir, 'off.safetensors')), readFileSync(ckpt), 'the same training, bit for bit');
   });
 
   it('sample prints the primer and the requested number of characters, reproducibly', () => {

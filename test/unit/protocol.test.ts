@@ -89,6 +89,18 @@ const report: DiagnosticsReport = {
       { step: 2, norm: 7.5, clipped: true },
     ],
   },
+  snapshots: [
+    {
+      step: 50,
+      steps: 3,
+      gradNorms: [
+        [0.01, 0.1, 1],
+        [0.02, 0.2, 2],
+      ],
+      gates: [{ layer: 0, gate: 'Γu', low: 0.1, high: 0.3 }],
+      seconds: 0.004,
+    },
+  ],
 };
 
 const toView: HostToView[] = [
@@ -141,6 +153,7 @@ const fromWorker: WorkerToHost[] = [
   { type: 'failed', runId: 'r1', message: 'the text is empty' },
   { type: 'result', requestId: 3, value: { anything: 'checked by parseInferenceResult' } },
   { type: 'error', requestId: 3, message: 'not a valid SeqLab checkpoint' },
+  { type: 'snapshot', runId: 'r1', snapshot: report.snapshots![0] },
 ];
 const results: { [K in InferenceKind]: InferenceResults[K] } = {
   sample: 'the cat',
@@ -228,7 +241,7 @@ function lookup(m: unknown, path: string): unknown {
 describe('protocol validation', () => {
   it('host → webview: every message round-trips; every field missing or of the wrong type is refused by name', () => {
     for (const m of toView)
-      checkEveryField(parseHostToView, m, { optional: /^reports\[0\]\.(lossCurve|gradNormCurve)$/ });
+      checkEveryField(parseHostToView, m, { optional: /^reports\[0\]\.(lossCurve|gradNormCurve|snapshots)$/ });
   });
 
   it('webview → host: every message round-trips; every field missing or of the wrong type is refused by name', () => {
@@ -250,7 +263,7 @@ describe('protocol validation', () => {
   it('inference results: each kind is checked for its own shape', () => {
     for (const kind of Object.keys(results) as InferenceKind[]) {
       checkEveryField((v) => parseInferenceResult(kind, v), results[kind], {
-        optional: /^(lossCurve|gradNormCurve)$/,
+        optional: /^(lossCurve|gradNormCurve|snapshots)$/,
         root: 'value',
       });
       const wrong = typeof results[kind] === 'string' ? { label: 'x' } : 'text';
@@ -307,6 +320,12 @@ describe('protocol validation', () => {
     refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3]]), /field "reports\[0\]\.gradNorms": expected 2 layers, got 1/);
     const shortRow = /field "reports\[0\]\.gradNorms\[1\]": expected 3 time steps, got 1/;
     refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3], [0.4]]), shortRow);
+  });
+
+  it('a training snapshot has one row of `steps` norms per layer', () => {
+    const snapshot = report.snapshots![0];
+    const m = { type: 'snapshot', runId: 'r1', snapshot: { ...snapshot, gradNorms: [[0.1, 0.2, 0.3], [0.4]] } };
+    refuses(parseWorkerToHost, m, /field "snapshot\.gradNorms\[1\]": expected 3 time steps, got 1/);
   });
 
   it('a diverging loss is an observation: NaN and Infinity are numbers', () => {

@@ -5,9 +5,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HISTOGRAM_BINS, parseViewToHost, type DiagnosticsReport } from '../../src/protocol';
+import { HISTOGRAM_BINS, type DiagnosticsReport } from '../../src/protocol';
 import { SCREENSHOTS, eachTestOpens, screenshot, settled, type View } from './harness';
 import { gradNormCurve, reports } from './fixtures';
+import { canvasPixels, parseCsv, pngSize, save } from './probes';
 import { THEMES, type ThemeName } from './themes';
 
 interface VanishingProbe {
@@ -62,52 +63,6 @@ async function gradNorm(view: View, series: number): Promise<GradNormProbe> {
   });
 }
 
-/** Clicks a Save button and returns the save message it posted, checked by the host's validator. */
-async function save(view: View, button: string): Promise<{ format: string; name: string; data: string }> {
-  const before = (await view.posted()).length;
-  await view.page.locator(`[data-save="${button}"]`).click();
-  await view.page.waitForFunction((n) => window.__posted.length > n, before);
-  const message = parseViewToHost((await view.posted())[before]);
-  assert.equal(message.type, 'save');
-  return message as { format: string; name: string; data: string };
-}
-
-/** Minimal RFC 4180 reader: the views quote fields with commas or quotes. */
-function parseCsv(text: string): string[][] {
-  assert.ok(text.endsWith('\n'));
-  return text
-    .slice(0, -1)
-    .split('\n')
-    .map((line) => {
-      const cells: string[] = [];
-      let cell = '';
-      let quoted = false;
-      for (let i = 0; i < line.length; i++) {
-        const c = line[i];
-        if (quoted) {
-          if (c === '"' && line[i + 1] === '"') {
-            cell += '"';
-            i++;
-          } else if (c === '"') quoted = false;
-          else cell += c;
-        } else if (c === '"') quoted = true;
-        else if (c === ',') {
-          cells.push(cell);
-          cell = '';
-        } else cell += c;
-      }
-      cells.push(cell);
-      return cells;
-    });
-}
-
-function pngSize(dataUrl: string): { width: number; height: number } {
-  assert.match(dataUrl, /^data:image\/png;base64,/);
-  const bytes = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
-  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
-}
-
 /** The RGBA of pixel (1, 1) of a PNG data URL, decoded by the browser. */
 function cornerPixel(view: View, dataUrl: string): Promise<number[]> {
   return view.page.evaluate(async (url) => {
@@ -121,22 +76,6 @@ function cornerPixel(view: View, dataUrl: string): Promise<number[]> {
     ctx.drawImage(img, 0, 0);
     return Array.from(ctx.getImageData(1, 1, 1, 1).data);
   }, dataUrl);
-}
-
-/** Pixels of the first canvas under `selector`: painted ones, or those within ±2 of `hex` and opaque. */
-function canvasPixels(view: View, selector: string, hex?: string): Promise<number> {
-  const target = hex ? [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) : null;
-  return view.page
-    .locator(`${selector} canvas`)
-    .first()
-    .evaluate((c: HTMLCanvasElement, t) => {
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) {
-        if (!t ? d[i + 3] > 0 : d[i + 3] === 255 && [0, 1, 2].every((k) => Math.abs(d[i + k] - t[k]) <= 2)) n++;
-      }
-      return n;
-    }, target);
 }
 
 describe('diagnostics webview (chromium)', function () {
@@ -511,9 +450,10 @@ describe('diagnostics webview (chromium)', function () {
         blue,
       );
       await settled(view.page);
-      // the picture: four panels (no training curves without them), each chart drawn, in the theme's colours
+      // the picture: five panels (no training curves without them; no snapshots: a note), each chart drawn, in the theme's colours
       assert.deepEqual(await view.page.locator('section.panel:visible h2').allInnerTexts(), [
         'How far back the gradient reaches',
+        'How far back the gradient reaches, as training proceeds',
         'Gate saturation',
         'Gradient norm per parameter',
         'Gradient clipping events',

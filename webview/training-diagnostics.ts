@@ -1,0 +1,229 @@
+// The diagnostics panel's view of a training as it proceeded, from the snapshots it recorded at
+// each validation step (engine/snapshot.ts, kept with the run): (a) how far back the gradient
+// reaches, a heat map per model and layer (heatmap.ts); (b) gate saturation over training, the
+// fraction of each gate's values near 0 and near 1 at each snapshot. Two sections of the panel
+// (diagnostics.ts builds the sections and calls render), each saving as PNG and CSV.
+
+import type { DiagnosticsReport } from '../src/protocol';
+import {
+  CanvasChart,
+  LineChart,
+  legendValue,
+  themedAxis,
+  themedLegend,
+  type Chart,
+  type LineOptions,
+  type Palette,
+} from './charts';
+import { setText } from './dom';
+import { formatInt } from './format';
+import { GATE_COLORS, gateRank } from './gate-colors';
+import { heatmapGrid, heatmapLayout, type Heatmap, type HeatmapLayout } from './heatmap';
+import { saveCsv, savePng } from './save';
+import { setEnabled } from './toolkit';
+
+/** A section of the panel as diagnostics.ts builds it. */
+export interface Section {
+  section: HTMLElement;
+  body: HTMLElement;
+  note: HTMLElement;
+  saveButtons: HTMLElement[];
+}
+
+export type SectionMaker = (
+  id: string,
+  title: string,
+  caption: string,
+  onPng: () => void,
+  onCsv: () => void,
+) => Section;
+
+declare global {
+  interface Window {
+    /** For the browser tests: where the heat maps and their colour bar are drawn, and what their axes span. */
+    seqlabHeatmapLayout?: () => HeatmapLayout;
+  }
+}
+
+// ---------- data of each chart (shared by drawing and CSV) ----------
+
+interface ReachMap extends Heatmap {
+  report: string;
+  layer: number;
+}
+
+/** One heat map per report and layer, over the report's snapshots of its latest window length T. */
+function reachMaps(reports: DiagnosticsReport[]): ReachMap[] {
+  return reports.flatMap((r) => {
+    const all = r.snapshots ?? [];
+    if (!all.length) return [];
+    const T = all[all.length - 1].steps; // a run resumed with another window keeps only the latest's
+    const snaps = all.filter((s) => s.steps === T);
+    const layers = snaps[snaps.length - 1].gradNorms.length;
+    return Array.from({ length: layers }, (_, l) => ({
+      report: r.label,
+      layer: l,
+      title: layers > 1 ? `${r.label} · layer ${l + 1}` : r.label,
+      steps: snaps.map((s) => s.step),
+      T,
+      values: snaps.map((s) => s.gradNorms[l] ?? []),
+    }));
+  });
+}
+
+interface GateLine {
+  label: string; // e.g. "LSTM-128 · Γf ≈ 1"
+  gate: string;
+  layer: number;
+  end: 'low' | 'high';
+}
+
+/** x: every snapshot step of every report; one line per report, layer, gate and end (≈ 1 and ≈ 0). */
+function gateData(reports: DiagnosticsReport[]): { x: number[]; lines: GateLine[]; ys: (number | null)[][] } {
+  const snapshotsOf = (r: DiagnosticsReport) => r.snapshots ?? [];
+  const x = [...new Set(reports.flatMap((r) => snapshotsOf(r).map((s) => s.step)))].sort((a, b) => a - b);
+  const lines: GateLine[] = [],
+    ys: (number | null)[][] = [];
+  for (const r of reports) {
+    const snaps = snapshotsOf(r);
+    const keys = [...new Map(snaps.flatMap((s) => s.gates).map((g) => [`${g.layer} ${g.gate}`, g])).values()].sort(
+      (a, b) => a.layer - b.layer || gateRank(a.gate) - gateRank(b.gate),
+    );
+    const layers = new Set(keys.map((g) => g.layer)).size;
+    for (const { layer, gate } of keys) {
+      for (const end of ['high', 'low'] as const) {
+        const where = layers > 1 ? ` layer ${layer + 1}` : '';
+        lines.push({ label: `${r.label}${where} · ${gate} ${end === 'high' ? '≈ 1' : '≈ 0'}`, gate, layer, end });
+        const byStep = new Map(
+          snaps.map((s) => [s.step, s.gates.find((g) => g.layer === layer && g.gate === gate)?.[end]]),
+        );
+        ys.push(
+          x.map((step) => {
+            const v = byStep.get(step);
+            return v !== undefined && Number.isFinite(v) ? v : null;
+          }),
+        );
+      }
+    }
+  }
+  return { x, lines, ys };
+}
+
+// ---------- the sections ----------
+
+const NO_SNAPSHOTS =
+  'No training snapshots for this model. A training records one at every validation step; ' +
+  'models trained before this version or loaded from a file have none. Train or resume to see them.';
+const NO_GATES = 'None of these models has gates: a plain RNN has only its tanh state.';
+
+export function trainingSections(
+  section: SectionMaker,
+  backgroundVar: string,
+): { sections: HTMLElement[]; render(reports: DiagnosticsReport[]): void } {
+  let reports: DiagnosticsReport[] = [];
+  let maps: ReachMap[] = [];
+  const png = (chart: Chart, name: string) => savePng(name, chart.toPng());
+
+  const reach = section(
+    'reach-over-training',
+    'How far back the gradient reaches, as training proceeds',
+    'One column per validation step of the training, one row per step t of a fixed window of the validation ' +
+      'text (t = T at the top: the step whose loss is measured). The colour is ‖∂L<T>/∂a<t>‖ on a log scale: ' +
+      'where it fades towards t = 1 the error signal vanishes before it gets that far back. ' +
+      'Watch how far down the bright band reaches as the model learns.',
+    () => png(reachChart, 'seqlab-gradient-reach-over-training'),
+    () =>
+      saveCsv(
+        'seqlab-gradient-reach-over-training',
+        ['report', 'layer', 'step', 't', 'norm'],
+        maps.flatMap((m) =>
+          m.values.flatMap((col, c) => col.map((v, ti) => [m.report, m.layer + 1, m.steps[c], ti + 1, v])),
+        ),
+      ),
+  );
+
+  const gates = section(
+    'gates-over-training',
+    'Gate saturation over training',
+    'The fraction of each gate’s values on the same window that are saturated: near 1 (above 0.95, solid) and ' +
+      'near 0 (below 0.05, dashed), at each validation step. A saturated gate passes almost no gradient to its ' +
+      'weights; one held open is a path the gradient can travel far along.',
+    () => png(gateChart, 'seqlab-gate-saturation-over-training'),
+    () => {
+      const { x, lines, ys } = gateData(reports);
+      saveCsv(
+        'seqlab-gate-saturation-over-training',
+        ['step', ...lines.map((l) => l.label)],
+        x.map((step, i) => [step, ...ys.map((y) => y[i])]),
+      );
+    },
+  );
+
+  const reachChart = new CanvasChart(
+    'reach-over-training',
+    'How far back the gradient reaches, as training proceeds: ‖∂L<T>/∂a<t>‖',
+    reach.body,
+    heatmapGrid([]),
+    backgroundVar,
+  );
+  window.seqlabHeatmapLayout = () => heatmapLayout(maps, parseFloat(reachChart.canvas.style.width) || 0);
+
+  const gateOptions = (p: Palette): LineOptions => {
+    const { lines } = gateData(reports);
+    const percent = (v: number) => `${Math.round(v * 100)}%`;
+    return {
+      scales: { x: { time: false }, y: { range: [0, 1] } },
+      legend: themedLegend(),
+      cursor: { drag: { x: true, y: false } },
+      series: [
+        { label: '', value: legendValue((v) => `step ${formatInt(v)}`) },
+        ...lines.map((l) => ({
+          label: l.label,
+          stroke: (GATE_COLORS[l.gate] ?? ((q: Palette) => q.foreground))(p),
+          width: l.layer === 0 ? 2 : 1.25,
+          dash: l.end === 'low' ? [5, 4] : [],
+          spanGaps: true,
+          value: legendValue(percent),
+          points: { show: false },
+        })),
+      ],
+      axes: [
+        themedAxis(p, { label: 'training step', format: (v) => formatInt(v) }, 'x'),
+        themedAxis(p, { label: 'fraction saturated', format: percent }, 'y'),
+      ],
+    };
+  };
+  const gateChart = new LineChart(
+    'gates-over-training',
+    'Gate saturation over training',
+    gates.body,
+    gateOptions,
+    240,
+    backgroundVar,
+  );
+
+  function render(next: DiagnosticsReport[]): void {
+    reports = next;
+    maps = reachMaps(reports);
+    const any = maps.length > 0;
+    reachChart.setDrawing(heatmapGrid(maps));
+    reachChart.element.hidden = !any;
+    setText(reach.note, any ? '' : NO_SNAPSHOTS);
+    reach.note.hidden = any;
+    reach.saveButtons.forEach((b) => setEnabled(b, any));
+
+    const gd = gateData(reports);
+    const anyGates = gd.lines.length > 0;
+    gates.section.hidden = !any; // without snapshots, the section above says so
+    gateChart.element.hidden = !anyGates;
+    setText(gates.note, anyGates ? '' : NO_GATES);
+    gates.note.hidden = anyGates;
+    gates.saveButtons.forEach((b) => setEnabled(b, anyGates));
+    if (anyGates) {
+      gateChart.rebuild();
+      gateChart.setData([gd.x, ...gd.ys]);
+    }
+  }
+
+  return { sections: [reach.section, gates.section], render };
+}
