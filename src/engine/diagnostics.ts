@@ -1,13 +1,16 @@
 // The course's vanishing-gradient lesson, measured: for windows of text, how large is
-// ‖∂L<T>/∂a<t>‖ as t goes back from T to 1 (how far back the error signal reaches), how often
-// are the gates saturated (near 0 or 1), and how large is each parameter's gradient.
+// ‖∂L<T>/∂a<t>‖ as t goes back from T to 1 (how far back the error signal reaches through the hidden
+// state), for an LSTM also ‖∂L<T>/∂c<t>‖ (through the memory cell: c<t> = Γu*c̃<t> + Γf*c<t−1>, so
+// ∂L/∂c<t−1> = Γf * ∂L/∂c<t> plus what comes through a<t−1>), how often the gates are saturated (near
+// either end of their range), and how large each parameter's gradient is.
 
 import { Model } from './checkpoint';
 import { modelLabel } from './config';
 import { Backend } from './backend';
 import { Network } from './network';
 import { checkOption, OPTIONS } from './options';
-import { ClipEvent, DiagnosticsReport, GateSaturation, HISTOGRAM_BINS } from './reports';
+import { RecurrentLayer } from './layer';
+import { ClipEvent, DiagnosticsReport, GateSaturation, HISTOGRAM_BINS, SATURATION_MARGIN } from './reports';
 import { Rng } from './rng';
 import { globalNorm } from './optim';
 import { SeqLabError } from './errors';
@@ -56,49 +59,63 @@ export function diagnose(
     norm: globalNorm(g.subarray(s.offset, s.offset + s.size)),
   }));
 
-  // ‖∂L<T>/∂a<t>‖: the loss of the last step alone, back through time.
+  // ‖∂L<T>/∂a<t>‖ and, through the memory cell, ‖∂L<T>/∂c<t>‖: the loss of the last step alone, back through time.
   net.forward(ids, T, false);
   net.loss(targets);
   g.fill(0);
-  const dhNorms = net.layers.map(() => Array.from({ length: D }, () => new Float64Array(T)));
-  net.backward({ onlyLastStep: true, dhNorms });
+  const perStep = () => net.layers.map(() => Array.from({ length: D }, () => new Float64Array(T)));
+  const dhNorms = perStep();
+  const cellNorms = net.layers[0].cell.hasCellState ? perStep() : undefined;
+  net.backward({ onlyLastStep: true, dhNorms, cellNorms });
   g.fill(0);
 
-  const gates: GateSaturation[] = [];
-  net.layers.forEach((layer, l) => {
-    const cell = layer.cell,
-      H = c.hidden,
-      G = cell.gates * H;
-    cell.gateNames.forEach((gate, gi) => {
-      const histogram = new Array(HISTOGRAM_BINS).fill(0);
-      let low = 0,
-        high = 0,
-        n = 0;
-      for (const dir of layer.dirs) {
-        const v = dir.s.gates;
-        for (let r = 0; r < T * B; r++) {
-          for (let j = 0; j < H; j++) {
-            // c̃ is a tanh in (−1, 1): map it to (0, 1) so the same bins and thresholds apply.
-            let x = v[r * G + gi * H + j];
-            if (gate === 'c̃') x = (x + 1) / 2;
-            if (x < 0.05) low++;
-            else if (x > 0.95) high++;
-            histogram[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor(x * HISTOGRAM_BINS)))]++;
-            n++;
-          }
-        }
-      }
-      gates.push({ layer: l, gate, low: low / n, high: high / n, histogram: histogram.map((h) => h / n) });
-    });
-  });
   return {
     label: options.label ?? modelLabel(c),
     cell: c.cell,
     layers: c.layers,
     steps: T,
     gradNorms: dhNorms.map((dirs) => Array.from(dirs[0])),
-    gates,
+    ...(cellNorms ? { cellGradNorms: cellNorms.map((dirs) => Array.from(dirs[0])) } : {}),
+    gates: net.layers.flatMap((layer, l) => layerGates(layer, l, T * B)),
     paramGradNorms,
     clipEvents: options.clipEvents ?? [],
   };
+}
+
+/**
+ * The gates of one layer over the last forward pass's rows (T·B), each read as the course's quantity
+ * (Γu = 1 − z for PyTorch's GRU) on its own range: how often it sits near either end, and its histogram.
+ */
+export function layerGates(layer: RecurrentLayer, l: number, rows: number): GateSaturation[] {
+  const H = layer.H,
+    G = layer.cell.gates * H;
+  return layer.cell.gateBlocks.map((block, gi) => {
+    const [lo, hi] = block.range,
+      width = hi - lo;
+    const histogram = new Array<number>(HISTOGRAM_BINS).fill(0);
+    let low = 0,
+      high = 0;
+    for (const dir of layer.dirs) {
+      const v = dir.s.gates;
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0; j < H; j++) {
+          const stored = v[r * G + gi * H + j];
+          const x = block.stores === 'complement' ? 1 - stored : stored;
+          const at = (x - lo) / width; // 0 … 1 across the range
+          if (at < SATURATION_MARGIN) low++;
+          else if (at > 1 - SATURATION_MARGIN) high++;
+          histogram[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor(at * HISTOGRAM_BINS)))]++;
+        }
+      }
+    }
+    const n = rows * H * layer.dirs.length;
+    return {
+      layer: l,
+      gate: block.name,
+      range: [lo, hi],
+      low: low / n,
+      high: high / n,
+      histogram: histogram.map((h) => h / n),
+    };
+  });
 }

@@ -69,7 +69,7 @@ export function trainingSettings(get: SettingLookup, level: TrainConfig['level']
     throw invalid(e);
   }
   return {
-    model: { cell: s('cell'), hidden: s('hidden'), layers: s('layers'), dropout: s('dropout') },
+    model: { cell: s('cell'), gruForm: s('gruForm'), hidden: s('hidden'), layers: s('layers'), dropout: s('dropout') },
     train,
     maxFileSizeMB: s('maxFileSizeMB'),
     threads: s('threads'),

@@ -3,7 +3,7 @@
 // rejected with a ProtocolError naming the field, never acted on.
 
 export type { ClipEvent, DiagnosticsReport, GateSaturation, ProgressPoint } from '../engine/reports';
-export { HISTOGRAM_BINS } from '../engine/reports';
+export { HISTOGRAM_BINS, SATURATION_MARGIN } from '../engine/reports';
 export * from './hostView';
 export * from './hostWorker';
 export * from './reports';

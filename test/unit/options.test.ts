@@ -115,7 +115,7 @@ describe('settings: each command reads and checks only what it uses', () => {
     assert.equal(s.train.evalEvery, 50);
     assert.equal(s.train.seconds, 0);
     assert.equal(s.maxFileSizeMB, 16);
-    assert.deepEqual(s.model, { cell: 'lstm', hidden: 128, layers: 1, dropout: 0 });
+    assert.deepEqual(s.model, { cell: 'lstm', gruForm: 'torch', hidden: 128, layers: 1, dropout: 0 });
     assert.equal(readSetting(lookup({}), 'temperature'), 0.8);
   });
 

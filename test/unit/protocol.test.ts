@@ -70,6 +70,7 @@ const report: DiagnosticsReport = {
     {
       layer: 0,
       gate: 'Γu',
+      range: [0, 1],
       low: 0.1,
       high: 0.2,
       histogram: Array.from({ length: HISTOGRAM_BINS }, (_, i) => i / 100),
@@ -83,6 +84,17 @@ const report: DiagnosticsReport = {
   ],
 };
 
+const lstmReport: DiagnosticsReport = {
+  ...structuredClone(report), // its own arrays: the field checks edit one report at a time
+  label: 'LSTM-32',
+  cell: 'lstm',
+  cellGradNorms: [
+    [0.3, 0.3, 0.4],
+    [0.5, 0.6, 0.7],
+  ],
+  gates: [{ ...structuredClone(report.gates[0]), gate: 'c̃', range: [-1, 1] }],
+};
+
 const toView: HostToView[] = [
   { type: 'run', run },
   { type: 'run', run: null },
@@ -90,6 +102,7 @@ const toView: HostToView[] = [
   { type: 'state', runId: 'r1', state: 'stopped', message: 'Stopped at step 20.', canResume: true },
   { type: 'sample', runId: 'r1', text: 'the dog' },
   { type: 'diagnostics', reports: [report] },
+  { type: 'diagnostics', reports: [report, lstmReport] },
 ];
 const toHost: ViewToHost[] = [
   { type: 'ready' },
@@ -218,7 +231,8 @@ function lookup(m: unknown, path: string): unknown {
 
 describe('protocol validation', () => {
   it('host → webview: every message round-trips; every field missing or of the wrong type is refused by name', () => {
-    for (const m of toView) checkEveryField(parseHostToView, m, { optional: /^reports\[0\]\.lossCurve$/ });
+    for (const m of toView)
+      checkEveryField(parseHostToView, m, { optional: /^reports\[\d+\]\.(lossCurve|cellGradNorms)$/ });
   });
 
   it('webview → host: every message round-trips; every field missing or of the wrong type is refused by name', () => {
@@ -294,6 +308,38 @@ describe('protocol validation', () => {
     refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3]]), /field "reports\[0\]\.gradNorms": expected 2 layers, got 1/);
     const shortRow = /field "reports\[0\]\.gradNorms\[1\]": expected 3 time steps, got 1/;
     refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3], [0.4]]), shortRow);
+  });
+
+  it('diagnostics: a gate carries its range [lo, hi]; an LSTM’s cellGradNorms has the shape of gradNorms', () => {
+    const gate = report.gates[0];
+    const withRange = (range: unknown) => ({
+      type: 'diagnostics',
+      reports: [{ ...report, gates: [{ ...gate, range }] }],
+    });
+    const at = 'field "reports\\[0\\]\\.gates\\[0\\]\\.range"';
+    refuses(parseHostToView, withRange(undefined), new RegExp(`${at}: expected an array`));
+    refuses(parseHostToView, withRange([0]), new RegExp(`${at}: expected 2 ends, got 1`));
+    refuses(parseHostToView, withRange([1, -1]), new RegExp(`${at}: expected a range \\[lo, hi\\] with lo < hi`));
+    refuses(parseHostToView, withRange([0, Infinity]), new RegExp(`${at}: expected a range`));
+    const withCell = (cellGradNorms: number[][]) => ({
+      type: 'diagnostics',
+      reports: [{ ...lstmReport, cellGradNorms }],
+    });
+    refuses(
+      parseHostToView,
+      withCell([[0.1, 0.2, 0.3]]),
+      /field "reports\[0\]\.cellGradNorms": expected 2 layers, got 1/,
+    );
+    const shortRow = /field "reports\[0\]\.cellGradNorms\[0\]": expected 3 time steps, got 2/;
+    refuses(
+      parseHostToView,
+      withCell([
+        [0.1, 0.2],
+        [0.4, 0.5, 0.6],
+      ]),
+      shortRow,
+    );
+    assert.equal('cellGradNorms' in (parseHostToView(toView[5]) as { reports: DiagnosticsReport[] }).reports[0], false);
   });
 
   it('a diverging loss is an observation: NaN and Infinity are numbers', () => {

@@ -127,7 +127,8 @@ export interface View {
 export interface ProbedPlot {
   series: { label: string; stroke(u?: ProbedPlot, i?: number): string; dash?: number[] }[];
   data: (number | null)[][];
-  scales: Record<string, { distr: number }>;
+  scales: Record<string, { distr: number; min?: number; max?: number }>;
+  axes: { label?: string }[];
   width: number;
   ctx: CanvasRenderingContext2D;
 }
