@@ -20,7 +20,7 @@ import { SeqLabError } from './engine/errors';
 import { evaluateTokens } from './engine/evaluate';
 import { exportTorch } from './engine/export';
 import { defaultBackend } from './engine/defaultBackend';
-import { ProgressPoint } from './engine/reports';
+import { ProgressPoint, SATURATION_MARGIN } from './engine/reports';
 import { Sampler } from './engine/sample';
 import { readTextFile } from './engine/text';
 import { DivergedError, Trainer } from './engine/train';
@@ -151,18 +151,28 @@ function runDiagnose(ckpt: string, file: string, given: Given): void {
     process.stdout.write(JSON.stringify(r) + '\n');
     return;
   }
-  const lines = [`${r.label}: ‖∂L<T>/∂a<t>‖ over a window of T = ${r.steps} steps`];
-  r.gradNorms.forEach((norms, l) => {
+  const lines = [`${r.label}: how far back the gradient reaches over a window of T = ${r.steps} steps`];
+  const curve = (name: string, norms: number[]) => {
     const T = norms.length,
       at = (t: number) => norms[t - 1].toExponential(2);
     const marks = [T, T - 1, T - 5, T - 10, T - 25, 1].filter((t, i, a) => t >= 1 && a.indexOf(t) === i);
-    lines.push(
-      `  layer ${l}: ${marks.map((t) => `t=${t}: ${at(t)}`).join('  ')}   ratio t=1/t=T: ${(norms[0] / norms[T - 1]).toExponential(2)}`,
-    );
+    return `${name}: ${marks.map((t) => `t=${t}: ${at(t)}`).join('  ')}   ratio t=1/t=T: ${(norms[0] / norms[T - 1]).toExponential(2)}`;
+  };
+  r.gradNorms.forEach((norms, l) => {
+    lines.push(curve(`  layer ${l} ‖∂L<T>/∂a<t>‖ (hidden state)`, norms));
+    const cell = r.cellGradNorms?.[l];
+    if (cell) lines.push(curve(`  layer ${l} ‖∂L<T>/∂c<t>‖ (memory cell)`, cell));
   });
-  if (r.gates.length) lines.push('gate saturation (fraction < 0.05 | > 0.95):');
-  for (const g of r.gates)
-    lines.push(`  layer ${g.layer} ${g.gate}: ${(g.low * 100).toFixed(1)}% | ${(g.high * 100).toFixed(1)}%`);
+  if (r.gates.length)
+    lines.push(
+      `gate saturation in the course's terms (fraction within ${SATURATION_MARGIN * 100}% of either end of each gate's range):`,
+    );
+  for (const g of r.gates) {
+    const [lo, hi] = g.range;
+    lines.push(
+      `  layer ${g.layer} ${g.gate}: ${(g.low * 100).toFixed(1)}% near ${lo} | ${(g.high * 100).toFixed(1)}% near ${hi}`,
+    );
+  }
   lines.push('gradient norm per parameter (loss of the whole window):');
   for (const p of r.paramGradNorms) lines.push(`  ${p.name.padEnd(24)} ${p.norm.toExponential(3)}`);
   process.stdout.write(lines.join('\n') + '\n');

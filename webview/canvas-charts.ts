@@ -11,9 +11,10 @@ export type ColorOf = (p: Palette) => string;
 
 export interface HistogramCell {
   label: string; // the gate, e.g. "Γf"
-  histogram: number[]; // fractions per bin over [0, 1]
-  low: number; // fraction < 0.05
-  high: number; // fraction > 0.95
+  range: [number, number]; // the gate's axis: [0, 1] for Γ, [−1, 1] for c̃
+  histogram: number[]; // fractions per bin, bins of equal width over the range
+  low: number; // fraction near range[0]
+  high: number; // fraction near range[1]
   color: ColorOf;
 }
 
@@ -35,6 +36,11 @@ function percent(f: number): string {
   if (!Number.isFinite(f)) return '—';
   const p = f * 100;
   return p > 0 && p < 1 ? '<1%' : `${Math.round(p)}%`;
+}
+
+/** An end or the middle of a gate's range, with a true minus sign: "−1", "0", "0.5", "1". */
+function axisNumber(v: number): string {
+  return v < 0 ? `−${-v}` : String(v);
 }
 
 function gridColumns(width: number, groups: HistogramGroup[]): number {
@@ -98,7 +104,8 @@ function drawHistogram(
   ctx.font = p.font;
   ctx.fillStyle = p.muted;
   ctx.textAlign = 'right';
-  ctx.fillText(`≈0: ${percent(c.low)}   ≈1: ${percent(c.high)}`, x + w, y + 3);
+  const [lo, hi] = c.range;
+  ctx.fillText(`≈${axisNumber(lo)}: ${percent(c.low)}   ≈${axisNumber(hi)}: ${percent(c.high)}`, x + w, y + 3);
 
   const n = c.histogram.length;
   const bw = w / n;
@@ -114,13 +121,13 @@ function drawHistogram(
   ctx.fillStyle = p.muted;
   ctx.font = p.font;
   ctx.textBaseline = 'top';
-  for (const [v, align] of [
+  for (const [at, align] of [
     [0, 'left'],
     [0.5, 'center'],
     [1, 'right'],
   ] as const) {
     ctx.textAlign = align;
-    ctx.fillText(String(v), x + v * w, base + 4);
+    ctx.fillText(axisNumber(lo + at * (hi - lo)), x + at * w, base + 4);
   }
   ctx.textAlign = 'left';
 }

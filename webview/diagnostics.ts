@@ -1,15 +1,17 @@
 // The SeqLab diagnostics panel: what the gradients and gates of one or more trained models look
 // like on one window of text. (a) how far back the error signal reaches, ‖∂L<T>/∂a<t>‖ on a log
-// axis, one line per model and layer; (b) gate saturation histograms; (c) per-parameter gradient
-// norms; (d) gradient clipping events; how (a) and (b) changed as the model trained
-// (training-diagnostics.ts); and, from the run that trained each model, its gradient norm over
-// training (gradnorm-chart.ts). Every chart saves as PNG and CSV through the host.
+// axis, one line per model and layer, and for an LSTM ‖∂L<T>/∂c<t>‖ beside it (the memory cell's
+// path); (b) gate saturation histograms, each gate in the course's terms on its own range;
+// (c) per-parameter gradient norms; (d) gradient clipping events; how (a) and (b) changed as the
+// model trained (training-diagnostics.ts); and, from the run that trained each model, its gradient
+// norm over training (gradnorm-chart.ts). Every chart saves as PNG and CSV through the host.
 
 import {
   arrayOf,
   Fields,
   HISTOGRAM_BINS,
   parseDiagnosticsReport,
+  SATURATION_MARGIN,
   type ClipEvent,
   type DiagnosticsReport,
 } from '../src/protocol';
@@ -49,6 +51,11 @@ let state: DiagnosticsState = loadState(parseState) ?? { reports: [] };
 
 const BACKGROUND = '--vscode-editor-background';
 const LAYER_DASH: number[][] = [[], [7, 4], [2, 3], [9, 3, 2, 3]];
+/** The memory cell's ‖∂L<T>/∂c<t>‖ lines: dotted (layer 1), dot-dashed (layer 2). */
+const CELL_DASH: number[][] = [
+  [2, 4],
+  [2, 4, 8, 4],
+];
 
 // ---------- data of each chart (shared by drawing and CSV) ----------
 
@@ -56,16 +63,26 @@ interface GradientSeries {
   label: string;
   report: number;
   layer: number;
+  /** a: ‖∂L<T>/∂a<t>‖ through the hidden state; c: ‖∂L<T>/∂c<t>‖ through the LSTM's memory cell. */
+  path: 'a' | 'c';
+  norms: number[]; // [t − 1]
 }
 
+/** Per report: its layers' a<t> lines, then (LSTM) its layers' c<t> lines. */
 function gradientSeries(reports: DiagnosticsReport[]): GradientSeries[] {
-  return reports.flatMap((r, ri) =>
-    r.gradNorms.map((_, l) => ({
-      label: r.layers > 1 ? `${r.label} layer ${l + 1}` : r.label,
-      report: ri,
-      layer: l,
-    })),
-  );
+  return reports.flatMap((r, ri) => {
+    const name = (l: number) => (r.layers > 1 ? `${r.label} layer ${l + 1}` : r.label);
+    return [
+      ...r.gradNorms.map((norms, l): GradientSeries => ({ label: name(l), report: ri, layer: l, path: 'a', norms })),
+      ...(r.cellGradNorms ?? []).map((norms, l): GradientSeries => ({
+        label: `${name(l)} c<t>`,
+        report: ri,
+        layer: l,
+        path: 'c',
+        norms,
+      })),
+    ];
+  });
 }
 
 /**
@@ -78,14 +95,12 @@ function gradientData(reports: DiagnosticsReport[]): { xLabel: string; x: number
   const x = sameT
     ? Array.from({ length: maxT }, (_, i) => i + 1)
     : Array.from({ length: maxT }, (_, i) => i - maxT + 1);
-  const ys = reports.flatMap((r) =>
-    r.gradNorms.map((row) =>
-      x.map((_, i) => {
-        const t = sameT ? i : i - (maxT - r.steps); // index t − 1 into the report's row
-        const v = t >= 0 ? row[t] : undefined;
-        return v !== undefined && Number.isFinite(v) && v > 0 ? v : null;
-      }),
-    ),
+  const ys = gradientSeries(reports).map(({ report, norms }) =>
+    x.map((_, i) => {
+      const t = sameT ? i : i - (maxT - reports[report].steps); // index t − 1 into the report's row
+      const v = t >= 0 ? norms[t] : undefined;
+      return v !== undefined && Number.isFinite(v) && v > 0 ? v : null;
+    }),
   );
   return { xLabel: sameT ? `t (T = ${maxT})` : 't − T', x, ys };
 }
@@ -100,6 +115,7 @@ function gateGroups(reports: DiagnosticsReport[]): HistogramGroup[] {
         title: `${r.label} · layer ${layer + 1}`,
         cells: gates.map((g) => ({
           label: g.gate,
+          range: g.range,
           histogram: g.histogram,
           low: g.low,
           high: g.high,
@@ -217,7 +233,10 @@ const losses = panel(
 const vanishing = panel(
   'vanishing',
   'How far back the gradient reaches',
-  'How much of the error at the last step T reaches each earlier step t. A line falling steeply to the left is a vanishing gradient: the loss at T can no longer teach step t. Gates held open (Γf near 1 in an LSTM, Γu near 0 in a GRU) keep the line flat; a plain RNN has no such path.',
+  'How much of the error at the last step T reaches each earlier step t (log axis). A line falling steeply to the left is a vanishing gradient: the loss at T can no longer teach step t. ' +
+    'The solid and dashed lines follow the hidden state a<t>: that path goes through the gates and W_aa at every step and shrinks step by step; a plain RNN has only this path. ' +
+    'A GRU keeps its memory in a<t> itself, a<t> = Γu*c̃<t> + (1 − Γu)*a<t−1>, so its line stays flat where Γu ≈ 0. ' +
+    'An LSTM keeps it in the memory cell (the dotted "c<t>" lines): c<t> = Γu*c̃<t> + Γf*c<t−1> is additive, so one step back the gradient is multiplied only by Γf, and it survives while Γf ≈ 1.',
   () => pngOf(vanishingChart, 'seqlab-vanishing-gradients'),
   () => {
     const { xLabel, x, ys } = gradientData(state.reports);
@@ -233,9 +252,10 @@ const vanishing = panel(
 const gates = panel(
   'gates',
   'Gate saturation',
-  `Distribution of each gate's values over the window, ${HISTOGRAM_BINS} bins over [0, 1]. ` +
-    'Red bins are saturated (below 0.05 or above 0.95): ' +
-    'a gate stuck there has a near-zero derivative and passes no gradient to its weights.',
+  `Distribution of each gate over the window in the course's terms, ${HISTOGRAM_BINS} bins over its own range: ` +
+    "[0, 1] for the gates Γu, Γf, Γo, Γr, [−1, 1] for the candidate c̃ (for PyTorch's GRU, Γu = 1 − z). " +
+    `Red bins are saturated (the outer ${SATURATION_MARGIN * 100}% of the range): a gate stuck there has a near-zero derivative and passes no gradient to its weights. ` +
+    "Γu near 0 keeps a GRU's memory a<t−1>; Γf near 1 keeps an LSTM's memory cell c<t−1>.",
   () => pngOf(gatesChart, 'seqlab-gate-saturation'),
   () => {
     const header = [
@@ -243,15 +263,14 @@ const gates = panel(
       'cell',
       'layer',
       'gate',
+      'range_lo',
+      'range_hi',
       'low',
       'high',
-      ...Array.from(
-        { length: HISTOGRAM_BINS },
-        (_, i) => `bin_${(i / HISTOGRAM_BINS).toFixed(2)}_${((i + 1) / HISTOGRAM_BINS).toFixed(2)}`,
-      ),
+      ...Array.from({ length: HISTOGRAM_BINS }, (_, i) => `bin_${i + 1}`),
     ];
     const rows: CsvCell[][] = state.reports.flatMap((r) =>
-      r.gates.map((g) => [r.label, r.cell, g.layer + 1, g.gate, g.low, g.high, ...g.histogram]),
+      r.gates.map((g) => [r.label, r.cell, g.layer + 1, g.gate, ...g.range, g.low, g.high, ...g.histogram]),
     );
     saveCsv('seqlab-gate-saturation', header, rows);
   },
@@ -304,6 +323,7 @@ root.append(el('header', 'page-header', el('h1', '', 'SeqLab diagnostics'), summ
 
 function vanishingOptions(p: Palette): LineOptions {
   const { xLabel } = gradientData(state.reports);
+  const yLabel = state.reports.some((r) => r.cellGradNorms) ? '‖∂L<T>/∂a<t>‖, ‖∂L<T>/∂c<t>‖' : '‖∂L<T>/∂a<t>‖';
   return {
     scales: { x: { time: false }, y: logScale() },
     legend: themedLegend(),
@@ -314,14 +334,14 @@ function vanishingOptions(p: Palette): LineOptions {
         label: s.label,
         stroke: seriesColor(p, s.report),
         width: 2,
-        dash: LAYER_DASH[s.layer % LAYER_DASH.length],
+        dash: s.path === 'a' ? LAYER_DASH[s.layer % LAYER_DASH.length] : CELL_DASH[s.layer % CELL_DASH.length],
         value: legendValue(formatNumber),
         points: { show: false },
       })),
     ],
     axes: [
       themedAxis(p, { label: xLabel, format: (v) => formatInt(v) }, 'x'),
-      themedAxis(p, { label: '‖∂L<T>/∂a<t>‖', log: true }, 'y'),
+      themedAxis(p, { label: yLabel, log: true }, 'y'),
     ],
   };
 }
@@ -388,7 +408,7 @@ function clipOptions(p: Palette): LineOptions {
 const lossesChart = new LineChart('losses', 'Training curves, overlaid', losses.body, lossOptions, 260, BACKGROUND);
 const vanishingChart = new LineChart(
   'vanishing',
-  'How far back the gradient reaches: ‖∂L<T>/∂a<t>‖',
+  'How far back the gradient reaches',
   vanishing.body,
   vanishingOptions,
   320,

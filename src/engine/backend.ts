@@ -21,7 +21,11 @@ export interface CellOps {
    * accumulates w.dwhh and w.dbhh, leaves ∂L/∂a<0> in s.dh.
    */
   backward(w: CellWeights, s: CellBuffers, dhs: Vec, T: number, B: number, H: number): void;
-  /** backward, also writing ‖∂L/∂a<t>‖ into dhNorms[t] for t = 0…T−1 (the vanishing-gradient curve). */
+  /**
+   * backward, also writing dhNorms[t−1] = ‖∂L/∂a<t>‖ for t = 1…T (the vanishing-gradient curve) and, for a
+   * cell with a memory cell (LSTM), cellNorms[t−1] = ‖∂L/∂c<t>‖ (the memory path c<t−1> → c<t>, through Γf).
+   * Each norm is over the B·H numbers of step t; ∂L/∂c<t> includes the path through a<t> = Γo * tanh(c<t>).
+   */
   backwardWithNorms(
     w: CellWeights,
     s: CellBuffers,
@@ -30,6 +34,7 @@ export interface CellOps {
     B: number,
     H: number,
     dhNorms: Float64Array,
+    cellNorms?: Float64Array,
   ): void;
 }
 

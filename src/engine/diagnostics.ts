@@ -1,13 +1,16 @@
 // The course's vanishing-gradient lesson, measured: for windows of text, how large is
-// ‖∂L<T>/∂a<t>‖ as t goes back from T to 1 (how far back the error signal reaches), how often
-// are the gates saturated (near 0 or 1), and how large is each parameter's gradient.
+// ‖∂L<T>/∂a<t>‖ as t goes back from T to 1 (how far back the error signal reaches through the hidden
+// state), for an LSTM also ‖∂L<T>/∂c<t>‖ (through the memory cell: c<t> = Γu*c̃<t> + Γf*c<t−1>, so
+// ∂L/∂c<t−1> = Γf * ∂L/∂c<t> plus what comes through a<t−1>), how often the gates are saturated (near
+// either end of their range), and how large each parameter's gradient is.
 
 import { Model } from './checkpoint';
 import { modelLabel } from './config';
 import { Backend } from './backend';
 import { Network } from './network';
 import { checkOption, OPTIONS } from './options';
-import { ClipEvent, DiagnosticsReport, GateSaturation, HISTOGRAM_BINS } from './reports';
+import { RecurrentLayer } from './layer';
+import { ClipEvent, DiagnosticsReport, GateSaturation, HISTOGRAM_BINS, SATURATION_MARGIN } from './reports';
 import { Rng } from './rng';
 import { globalNorm } from './optim';
 import { SeqLabError } from './errors';
@@ -46,13 +49,14 @@ export function diagnose(
     norm: globalNorm(g.subarray(s.offset, s.offset + s.size)),
   }));
 
-  const gradNorms = gradientReach(net, ids, targets, T);
+  const { gradNorms, cellGradNorms } = gradientReach(net, ids, targets, T);
   return {
     label: options.label ?? modelLabel(c),
     cell: c.cell,
     layers: c.layers,
     steps: T,
     gradNorms,
+    ...(cellGradNorms ? { cellGradNorms } : {}),
     gates: gateSaturation(net, T),
     paramGradNorms,
     clipEvents: options.clipEvents ?? [],
@@ -79,52 +83,69 @@ export function diagnosticWindows(
 }
 
 /**
- * ‖∂L<T>/∂a<t>‖ per layer for t = 1…T: the loss of the last step alone, back through time, on a
- * network sized for the window (dropout 0). Its parameter gradients are scratch (zeroed after);
- * the window's forward pass stays in the network for gateSaturation.
+ * ‖∂L<T>/∂a<t>‖ per layer for t = 1…T and, for cells with a memory cell, ‖∂L<T>/∂c<t>‖: the loss of the
+ * last step alone, back through time, on a network sized for the window (dropout 0). Its parameter
+ * gradients are scratch (zeroed after); the window's forward pass stays in the network for gateSaturation.
  */
-export function gradientReach(net: Network, ids: Int32Array, targets: Int32Array, T: number): number[][] {
+export function gradientReach(
+  net: Network,
+  ids: Int32Array,
+  targets: Int32Array,
+  T: number,
+): { gradNorms: number[][]; cellGradNorms?: number[][] } {
   const D = net.config.bidirectional ? 2 : 1,
     g = net.params.grad;
   net.forward(ids, T, false);
   net.loss(targets);
   g.fill(0);
-  const dhNorms = net.layers.map(() => Array.from({ length: D }, () => new Float64Array(T)));
-  net.backward({ onlyLastStep: true, dhNorms });
+  const perStep = () => net.layers.map(() => Array.from({ length: D }, () => new Float64Array(T)));
+  const dhNorms = perStep();
+  const cellNorms = net.layers[0].cell.hasCellState ? perStep() : undefined;
+  net.backward({ onlyLastStep: true, dhNorms, cellNorms });
   g.fill(0);
-  return dhNorms.map((dirs) => Array.from(dirs[0]));
+  const forward = (norms: Float64Array[][]) => norms.map((dirs) => Array.from(dirs[0]));
+  return { gradNorms: forward(dhNorms), ...(cellNorms ? { cellGradNorms: forward(cellNorms) } : {}) };
 }
 
 /** How saturated each gate of each layer was in the network's last forward pass (T steps of its B streams). */
 export function gateSaturation(net: Network, T: number): GateSaturation[] {
-  const c = net.config,
-    B = net.B;
-  const gates: GateSaturation[] = [];
-  net.layers.forEach((layer, l) => {
-    const cell = layer.cell,
-      H = c.hidden,
-      G = cell.gates * H;
-    cell.gateNames.forEach((gate, gi) => {
-      const histogram = new Array(HISTOGRAM_BINS).fill(0);
-      let low = 0,
-        high = 0,
-        n = 0;
-      for (const dir of layer.dirs) {
-        const v = dir.s.gates;
-        for (let r = 0; r < T * B; r++) {
-          for (let j = 0; j < H; j++) {
-            // c̃ is a tanh in (−1, 1): map it to (0, 1) so the same bins and thresholds apply.
-            let x = v[r * G + gi * H + j];
-            if (gate === 'c̃') x = (x + 1) / 2;
-            if (x < 0.05) low++;
-            else if (x > 0.95) high++;
-            histogram[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor(x * HISTOGRAM_BINS)))]++;
-            n++;
-          }
+  return net.layers.flatMap((layer, l) => layerGates(layer, l, T * net.B));
+}
+
+/**
+ * The gates of one layer over the last forward pass's rows (T·B), each read as the course's quantity
+ * (Γu = 1 − z for PyTorch's GRU) on its own range: how often it sits near either end, and its histogram.
+ */
+export function layerGates(layer: RecurrentLayer, l: number, rows: number): GateSaturation[] {
+  const H = layer.H,
+    G = layer.cell.gates * H;
+  return layer.cell.gateBlocks.map((block, gi) => {
+    const [lo, hi] = block.range,
+      width = hi - lo;
+    const histogram = new Array<number>(HISTOGRAM_BINS).fill(0);
+    let low = 0,
+      high = 0;
+    for (const dir of layer.dirs) {
+      const v = dir.s.gates;
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0; j < H; j++) {
+          const stored = v[r * G + gi * H + j];
+          const x = block.stores === 'complement' ? 1 - stored : stored;
+          const at = (x - lo) / width; // 0 … 1 across the range
+          if (at < SATURATION_MARGIN) low++;
+          else if (at > 1 - SATURATION_MARGIN) high++;
+          histogram[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor(at * HISTOGRAM_BINS)))]++;
         }
       }
-      gates.push({ layer: l, gate, low: low / n, high: high / n, histogram: histogram.map((h) => h / n) });
-    });
+    }
+    const n = rows * H * layer.dirs.length;
+    return {
+      layer: l,
+      gate: block.name,
+      range: [lo, hi],
+      low: low / n,
+      high: high / n,
+      histogram: histogram.map((h) => h / n),
+    };
   });
-  return gates;
 }

@@ -137,9 +137,18 @@ export class RecurrentLayer {
 
   /**
    * dOut: ∂L/∂output [T·B·D·H]. Accumulates parameter gradients; fills dIn when the input is dense.
-   * dhNorms[d], when given, receives ‖∂L/∂a<t>‖ per step for direction d.
+   * dhNorms[d], when given, receives ‖∂L/∂a<t>‖ per step for direction d; cellNorms[d] (with dhNorms, for a cell
+   * with a memory cell) ‖∂L/∂c<t>‖.
    */
-  backward(k: Backend, x: Vec | null, ids: Int32Array | null, dOut: Vec, T: number, dhNorms?: Float64Array[]): void {
+  backward(
+    k: Backend,
+    x: Vec | null,
+    ids: Int32Array | null,
+    dOut: Vec,
+    T: number,
+    dhNorms?: Float64Array[],
+    cellNorms?: Float64Array[],
+  ): void {
     const { B, H, D, cell } = this,
       G = cell.gates * H,
       TB = T * B,
@@ -159,7 +168,7 @@ export class RecurrentLayer {
         }
       }
       const norms = dhNorms?.[d];
-      if (norms) this.ops.backwardWithNorms(dir.w, dir.s, dhs, T, B, H, norms);
+      if (norms) this.ops.backwardWithNorms(dir.w, dir.s, dhs, T, B, H, norms, cellNorms?.[d]);
       else this.ops.backward(dir.w, dir.s, dhs, T, B, H);
       const dxw = dir.s.dxw.subarray(0, TB * G);
       if (d === 1) reverseBlocks(dxw, T, B * G);

@@ -157,9 +157,10 @@ export class Network {
 
   /**
    * Backpropagation through time over the last window; adds into params.grad.
-   * onlyLastStep: the loss is L<T> alone (diagnostics: ∂L<T>/∂a<t>); dhNorms[layer][direction][t] receives ‖∂L/∂a<t>‖.
+   * onlyLastStep: the loss is L<T> alone (diagnostics: ∂L<T>/∂a<t>); dhNorms[layer][direction][t−1] receives
+   * ‖∂L/∂a<t>‖, and cellNorms[layer][direction][t−1] (with dhNorms; LSTM) ‖∂L/∂c<t>‖.
    */
-  backward(options: { onlyLastStep?: boolean; dhNorms?: Float64Array[][] } = {}): void {
+  backward(options: { onlyLastStep?: boolean; dhNorms?: Float64Array[][]; cellNorms?: Float64Array[][] } = {}): void {
     const c = this.config,
       k = this.k,
       T = this.T,
@@ -187,7 +188,8 @@ export class Network {
             ? this.embedded.subarray(0, TB * c.embedSize)
             : null
           : this.layerOutput(l - 1);
-      layer.backward(k, x, l === 0 && c.input === 'onehot' ? this.ids : null, dOut, T, options.dhNorms?.[l]);
+      const ids = l === 0 && c.input === 'onehot' ? this.ids : null;
+      layer.backward(k, x, ids, dOut, T, options.dhNorms?.[l], options.cellNorms?.[l]);
       if (l > 0) {
         dOut = layer.dIn.subarray(0, TB * layer.inSize);
         if (l - 1 < this.masks.length && this.train) {

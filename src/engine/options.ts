@@ -70,16 +70,21 @@ export const OPTIONS = {
     help: 'Recurrent cell of new models.',
     choiceHelp: [
       'Basic RNN: a<t> = tanh(Waa·a<t-1> + Wax·x<t> + ba); forgets quickly (vanishing gradients)',
-      'GRU (PyTorch form): update and reset gates Γu, Γr',
+      'GRU: update and reset gates Γu, Γr (equations: seqlab.gruForm)',
       'LSTM: update, forget and output gates Γu, Γf, Γo and a memory cell c<t>',
     ],
   }),
   gruForm: choice({
     flag: 'gru-form',
     verbs: ['train'],
+    setting: 'gruForm',
     choices: GRU_FORMS,
     default: 'torch',
     help: "GRU equations: PyTorch's (exportable) or the course's (Γr inside the candidate's product).",
+    choiceHelp: [
+      "PyTorch's GRU: c̃<t> = tanh(W_in x<t> + b_in + Γr * (W_hn a<t-1> + b_hn)); exports to PyTorch",
+      "The course's GRU: c̃<t> = tanh(Wc[Γr * c<t-1>, x<t>] + bc); cannot be exported to PyTorch",
+    ],
   }),
   hidden: integer({
     flag: 'hidden',

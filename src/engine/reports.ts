@@ -25,15 +25,20 @@ export interface GradNormCurve {
   points: { step: number; norm: number; clipped: boolean }[];
 }
 
-/** Bins of a gate-saturation histogram, over [0, 1]. */
+/** Bins of a gate-saturation histogram, over the gate's range. */
 export const HISTOGRAM_BINS = 20;
 
+/** Saturated: within this fraction of the range from either end (a gate below 0.05 or above 0.95; c̃ beyond ±0.9). */
+export const SATURATION_MARGIN = 0.05;
+
+/** One gate of one layer in the course's terms (the GRU's Γu, not PyTorch's z = 1 − Γu). */
 export interface GateSaturation {
   layer: number;
   gate: string; // course notation: Γu, Γf, Γo, Γr, c̃
-  low: number; // fraction of values < 0.05
-  high: number; // fraction of values > 0.95
-  histogram: number[]; // HISTOGRAM_BINS fractions, bins of equal width over [0, 1]
+  range: [number, number]; // where the quantity lives: [0, 1] for a gate, [−1, 1] for c̃
+  low: number; // fraction of values near range[0] (within SATURATION_MARGIN of the range)
+  high: number; // fraction of values near range[1]
+  histogram: number[]; // HISTOGRAM_BINS fractions, bins of equal width over the range
 }
 
 export interface DiagnosticsReport {
@@ -43,6 +48,8 @@ export interface DiagnosticsReport {
   steps: number; // T of the window
   /** gradNorms[layer][t-1] = ‖∂L<T>/∂a<t>‖ for t = 1…T */
   gradNorms: number[][];
+  /** LSTM only: cellGradNorms[layer][t-1] = ‖∂L<T>/∂c<t>‖ for t = 1…T, the memory cell's path */
+  cellGradNorms?: number[][];
   gates: GateSaturation[];
   paramGradNorms: { name: string; norm: number }[];
   clipEvents: ClipEvent[];

@@ -34,8 +34,14 @@ export class SnapshotRecorder {
   record(step: number): TrainingSnapshot {
     const start = performance.now();
     this.net.resetState(undefined, new Rng(0)); // every snapshot starts from the same a<0>
-    const gradNorms = gradientReach(this.net, this.ids, this.targets, this.T);
-    const gates = gateSaturation(this.net, this.T).map(({ layer, gate, low, high }) => ({ layer, gate, low, high }));
+    const { gradNorms } = gradientReach(this.net, this.ids, this.targets, this.T);
+    const gates = gateSaturation(this.net, this.T).map(({ layer, gate, range, low, high }) => ({
+      layer,
+      gate,
+      range,
+      low,
+      high,
+    }));
     return { step, steps: this.T, gradNorms, gates, seconds: (performance.now() - start) / 1000 };
   }
 }

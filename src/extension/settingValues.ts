@@ -79,6 +79,7 @@ export function trainingSettings(
   return {
     model: {
       cell: cell ?? s('cell'),
+      gruForm: s('gruForm'),
       hidden: s('hidden'),
       layers: s('layers'),
       dropout: s('dropout'),

@@ -10,7 +10,7 @@ export type {
   ProgressPoint,
   TrainingSnapshot,
 } from '../engine/reports';
-export { HISTOGRAM_BINS } from '../engine/reports';
+export { HISTOGRAM_BINS, SATURATION_MARGIN } from '../engine/reports';
 export * from './hostView';
 export * from './hostWorker';
 export * from './reports';

@@ -9,7 +9,7 @@ import {
   type ProgressPoint,
   type TrainingSnapshot,
 } from '../engine/reports';
-import { arrayOf, arrayOfLength, bool, count, Fields, nullable, num, str, type Parse } from './validate';
+import { arrayOf, arrayOfLength, bool, count, fail, Fields, nullable, num, str, type Parse } from './validate';
 
 export const parseProgressPoint: Parse<ProgressPoint> = (v, path) => {
   const f = new Fields(v, path);
@@ -46,11 +46,18 @@ export const parseGradNormCurve: Parse<GradNormCurve> = (v, path) => {
   };
 };
 
+/** A gate's range [lo, hi]: two finite numbers, lo < hi (the panel draws the gate's axis over it). */
+const parseRange: Parse<[number, number]> = (v, path) => {
+  const [lo, hi] = arrayOfLength(num, 2, 'ends')(v, path);
+  return Number.isFinite(lo) && Number.isFinite(hi) && lo < hi ? [lo, hi] : fail(path, 'a range [lo, hi] with lo < hi');
+};
+
 const parseGate: Parse<GateSaturation> = (v, path) => {
   const f = new Fields(v, path);
   return {
     layer: f.get('layer', count),
     gate: f.get('gate', str(20)),
+    range: f.get('range', parseRange),
     low: f.get('low', num),
     high: f.get('high', num),
     histogram: f.get('histogram', arrayOfLength(num, HISTOGRAM_BINS, 'bins')),
@@ -71,6 +78,7 @@ export const parseTrainingSnapshot: Parse<TrainingSnapshot> = (v, path) => {
         return {
           layer: gf.get('layer', count),
           gate: gf.get('gate', str(20)),
+          range: gf.get('range', parseRange),
           low: gf.get('low', num),
           high: gf.get('high', num),
         };
@@ -84,12 +92,14 @@ export const parseDiagnosticsReport: Parse<DiagnosticsReport> = (v, path) => {
   const f = new Fields(v, path);
   const layers = f.get('layers', count);
   const steps = f.get('steps', count);
+  const perLayerAndStep = arrayOfLength(arrayOfLength(num, steps, 'time steps'), layers, 'layers');
   return {
     label: f.get('label', str(200)),
     cell: f.get('cell', str(50)),
     layers,
     steps,
-    gradNorms: f.get('gradNorms', arrayOfLength(arrayOfLength(num, steps, 'time steps'), layers, 'layers')),
+    gradNorms: f.get('gradNorms', perLayerAndStep),
+    ...f.optional('cellGradNorms', perLayerAndStep),
     gates: f.get('gates', arrayOf(parseGate)),
     paramGradNorms: f.get(
       'paramGradNorms',

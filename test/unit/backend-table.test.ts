@@ -358,7 +358,11 @@ const cellCase =
     if (op === 'backward') k.cells[cell].backward(a.w, a.s, a.dhs, T, Bs, Hs);
     else {
       const norms = new Float64Array(T);
-      k.cells[cell].backwardWithNorms(a.w, a.s, a.dhs, T, Bs, Hs, norms);
+      if (cell === 'lstm') {
+        const cellNorms = new Float64Array(T); // ‖∂L/∂c<t>‖, the memory cell's path
+        k.cells[cell].backwardWithNorms(a.w, a.s, a.dhs, T, Bs, Hs, norms, cellNorms);
+        out.cellNorms = cellNorms;
+      } else k.cells[cell].backwardWithNorms(a.w, a.s, a.dhs, T, Bs, Hs, norms);
       out.norms = norms;
     }
     for (const key of BACKWARD_OUT) if (HAS_CELL_STATE(cell) || key !== 'dc') out[key] = a.s[key];

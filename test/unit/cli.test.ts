@@ -6,9 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCheckpoint } from '../../src/engine/checkpoint';
+import { loadCheckpoint, saveCheckpoint } from '../../src/engine/checkpoint';
 import { Verb, verbOptions } from '../../src/engine/options';
 import { jsBackend } from '../../src/engine/reference';
+import { parseDiagnosticsReport } from '../../src/protocol/reports';
+import { HAND_SET_GATES, HAND_SET_TEXT, handSetModel } from '../helpers/handSet';
 import { REPO, smallText } from '../helpers/texts';
 
 const CLI = join(REPO, 'dist', 'cli.js');
@@ -116,6 +118,33 @@ describe('seqlab CLI', function () {
     );
     assert.ok(j.paramGradNorms.every((p: { norm: number }) => p.norm > 0));
     assert.match(seqlab('diagnose', ckpt, text).out, /‖∂L<T>\/∂a<t>‖/);
+  });
+
+  describe('diagnose --json shows each gate in the course’s terms (checkpoints with hand-set biases)', () => {
+    for (const h of HAND_SET_GATES) {
+      it(h.title, () => {
+        const file = join(dir, `hand-set-${h.model.cell}-${h.model.gruForm}-${h.block}-${h.bias}.safetensors`);
+        saveCheckpoint(file, { model: handSetModel(h), training: null });
+        const handSetText = join(dir, 'hand-set.txt');
+        writeFileSync(handSetText, HAND_SET_TEXT);
+        const r = seqlab('diagnose', file, handSetText, '--json', '--steps', '20');
+        assert.equal(r.code, 0, r.err);
+        const report = parseDiagnosticsReport(JSON.parse(r.out), '');
+        const g = report.gates.find((x) => x.gate === h.gate)!;
+        assert.deepEqual(g.range, h.range);
+        assert.ok(g[h.end] > 0.999, `${h.gate}: ${JSON.stringify(g)}`);
+        assert.equal(report.cellGradNorms !== undefined, h.model.cell === 'lstm');
+        if (h.model.cell !== 'lstm') return;
+        assert.equal(report.cellGradNorms![0].length, 20);
+        const textOut = seqlab('diagnose', file, handSetText, '--steps', '20').out;
+        assert.match(textOut, /layer 0 ‖∂L<T>\/∂a<t>‖ \(hidden state\): t=20: /);
+        assert.match(textOut, /layer 0 ‖∂L<T>\/∂c<t>‖ \(memory cell\): t=20: /);
+        assert.match(
+          textOut,
+          new RegExp(`layer 0 ${h.gate}: [0-9.]+% near ${h.range[0]} \\| [0-9.]+% near ${h.range[1]}`),
+        );
+      });
+    }
   });
 
   it('export --format torch writes PyTorch names; a course-form GRU is refused', () => {

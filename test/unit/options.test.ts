@@ -119,6 +119,7 @@ describe('settings: each command reads and checks only what it uses', () => {
     assert.equal(s.maxFileSizeMB, 16);
     assert.deepEqual(s.model, {
       cell: 'lstm',
+      gruForm: 'torch',
       hidden: 128,
       layers: 1,
       dropout: 0,

@@ -71,6 +71,7 @@ const report: DiagnosticsReport = {
     {
       layer: 0,
       gate: 'Γu',
+      range: [0, 1],
       low: 0.1,
       high: 0.2,
       histogram: Array.from({ length: HISTOGRAM_BINS }, (_, i) => i / 100),
@@ -97,10 +98,21 @@ const report: DiagnosticsReport = {
         [0.01, 0.1, 1],
         [0.02, 0.2, 2],
       ],
-      gates: [{ layer: 0, gate: 'Γu', low: 0.1, high: 0.3 }],
+      gates: [{ layer: 0, gate: 'Γu', range: [0, 1], low: 0.1, high: 0.3 }],
       seconds: 0.004,
     },
   ],
+};
+
+const lstmReport: DiagnosticsReport = {
+  ...structuredClone(report), // its own arrays: the field checks edit one report at a time
+  label: 'LSTM-32',
+  cell: 'lstm',
+  cellGradNorms: [
+    [0.3, 0.3, 0.4],
+    [0.5, 0.6, 0.7],
+  ],
+  gates: [{ ...structuredClone(report.gates[0]), gate: 'c̃', range: [-1, 1] }],
 };
 
 const toView: HostToView[] = [
@@ -111,6 +123,7 @@ const toView: HostToView[] = [
   { type: 'sample', runId: 'r1', text: 'the dog' },
   { type: 'diagnostics', reports: [report] },
   { type: 'run', run: { ...run, clip: null } }, // a run saved before its threshold was recorded
+  { type: 'diagnostics', reports: [report, lstmReport] },
 ];
 const toHost: ViewToHost[] = [
   { type: 'ready' },
@@ -241,7 +254,9 @@ function lookup(m: unknown, path: string): unknown {
 describe('protocol validation', () => {
   it('host → webview: every message round-trips; every field missing or of the wrong type is refused by name', () => {
     for (const m of toView)
-      checkEveryField(parseHostToView, m, { optional: /^reports\[0\]\.(lossCurve|gradNormCurve|snapshots)$/ });
+      checkEveryField(parseHostToView, m, {
+        optional: /^reports\[\d+\]\.(lossCurve|gradNormCurve|snapshots|cellGradNorms)$/,
+      });
   });
 
   it('webview → host: every message round-trips; every field missing or of the wrong type is refused by name', () => {
@@ -326,6 +341,38 @@ describe('protocol validation', () => {
     const snapshot = report.snapshots![0];
     const m = { type: 'snapshot', runId: 'r1', snapshot: { ...snapshot, gradNorms: [[0.1, 0.2, 0.3], [0.4]] } };
     refuses(parseWorkerToHost, m, /field "snapshot\.gradNorms\[1\]": expected 3 time steps, got 1/);
+  });
+
+  it('diagnostics: a gate carries its range [lo, hi]; an LSTM’s cellGradNorms has the shape of gradNorms', () => {
+    const gate = report.gates[0];
+    const withRange = (range: unknown) => ({
+      type: 'diagnostics',
+      reports: [{ ...report, gates: [{ ...gate, range }] }],
+    });
+    const at = 'field "reports\\[0\\]\\.gates\\[0\\]\\.range"';
+    refuses(parseHostToView, withRange(undefined), new RegExp(`${at}: expected an array`));
+    refuses(parseHostToView, withRange([0]), new RegExp(`${at}: expected 2 ends, got 1`));
+    refuses(parseHostToView, withRange([1, -1]), new RegExp(`${at}: expected a range \\[lo, hi\\] with lo < hi`));
+    refuses(parseHostToView, withRange([0, Infinity]), new RegExp(`${at}: expected a range`));
+    const withCell = (cellGradNorms: number[][]) => ({
+      type: 'diagnostics',
+      reports: [{ ...lstmReport, cellGradNorms }],
+    });
+    refuses(
+      parseHostToView,
+      withCell([[0.1, 0.2, 0.3]]),
+      /field "reports\[0\]\.cellGradNorms": expected 2 layers, got 1/,
+    );
+    const shortRow = /field "reports\[0\]\.cellGradNorms\[0\]": expected 3 time steps, got 2/;
+    refuses(
+      parseHostToView,
+      withCell([
+        [0.1, 0.2],
+        [0.4, 0.5, 0.6],
+      ]),
+      shortRow,
+    );
+    assert.equal('cellGradNorms' in (parseHostToView(toView[5]) as { reports: DiagnosticsReport[] }).reports[0], false);
   });
 
   it('a diverging loss is an observation: NaN and Infinity are numbers', () => {

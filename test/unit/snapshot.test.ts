@@ -80,7 +80,7 @@ describe('training snapshots', () => {
     assert.deepEqual(again.gradNorms, report.gradNorms);
     assert.deepEqual(
       again.gates,
-      report.gates.map(({ layer, gate, low, high }) => ({ layer, gate, low, high })),
+      report.gates.map(({ layer, gate, range, low, high }) => ({ layer, gate, range, low, high })),
     );
     assert.equal(again.gates.length, 2 * 3, 'two layers of three gates');
     // the reach changes as the model learns: the first snapshot is not the last

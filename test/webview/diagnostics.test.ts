@@ -6,6 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HISTOGRAM_BINS, type DiagnosticsReport } from '../../src/protocol';
+import { diagnose } from '../../src/engine/diagnostics';
+import { jsBackend } from '../../src/engine/reference';
+import { HAND_SET_GATES, HAND_SET_TEXT, handSetModel } from '../helpers/handSet';
 import { SCREENSHOTS, eachTestOpens, screenshot, settled, type View } from './harness';
 import { gradNormCurve, reports } from './fixtures';
 import { canvasPixels, parseCsv, pngSize, save } from './probes';
@@ -18,6 +21,9 @@ interface VanishingProbe {
   dashes: number[][];
   x: number[];
   ys: (number | null)[][];
+  yMin: number;
+  yMax: number;
+  yLabel: string;
 }
 
 async function vanishing(view: View, series: number): Promise<VanishingProbe> {
@@ -31,8 +37,83 @@ async function vanishing(view: View, series: number): Promise<VanishingProbe> {
       dashes: u.series.slice(1).map((s) => s.dash ?? []),
       x: Array.from(u.data[0] as ArrayLike<number>),
       ys: u.data.slice(1).map((s) => Array.from(s)),
+      yMin: u.scales.y.min!,
+      yMax: u.scales.y.max!,
+      yLabel: String(u.axes[1].label),
     };
   });
+}
+
+/** A call the gate histograms made on their canvas. */
+type DrawOp =
+  | { op: 'text'; text: string; x: number; y: number; align: string }
+  | { op: 'rect'; x: number; y: number; w: number; h: number };
+
+/** Records the fillText and fillRect calls of the #gates canvas, afresh at each redraw (its clearRect). */
+async function recordGateDrawing(view: View): Promise<void> {
+  await view.page.evaluate(() => {
+    const w = window as unknown as { __drawn: unknown[] };
+    w.__drawn = [];
+    const P = CanvasRenderingContext2D.prototype;
+    const inGates = (ctx: CanvasRenderingContext2D) => ctx.canvas.closest('#gates') !== null;
+    const { fillText, fillRect, clearRect } = P;
+    P.fillText = function (text: string, x: number, y: number, maxWidth?: number) {
+      if (inGates(this)) w.__drawn.push({ op: 'text', text, x, y, align: this.textAlign });
+      return fillText.call(this, text, x, y, maxWidth);
+    };
+    P.fillRect = function (x: number, y: number, width: number, height: number) {
+      if (inGates(this)) w.__drawn.push({ op: 'rect', x, y, w: width, h: height });
+      return fillRect.call(this, x, y, width, height);
+    };
+    P.clearRect = function (x: number, y: number, width: number, height: number) {
+      if (inGates(this)) w.__drawn = [];
+      return clearRect.call(this, x, y, width, height);
+    };
+  });
+}
+
+/** One drawn histogram: its label, the header with the two ends' fractions, the bars by bin, the axis labels. */
+interface DrawnHistogram {
+  group: string;
+  label: string;
+  header: string;
+  bars: { bin: number; height: number }[];
+  axis: string[];
+}
+
+/**
+ * Reads the recorded drawing back as histograms. Per group: its title; per gate, in drawing order: the
+ * label (left), the header (right-aligned at the cell's right edge), the bars, the base line (a rect of
+ * the cell's width, 1 high), three axis labels.
+ */
+function drawnHistograms(ops: DrawOp[], titles: string[]): DrawnHistogram[] {
+  const out: DrawnHistogram[] = [];
+  let group = '';
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
+    if (op.op !== 'text') continue;
+    if (titles.includes(op.text)) {
+      group = op.text;
+      continue;
+    }
+    const header = ops[i + 1];
+    if (op.align !== 'left' || header?.op !== 'text' || header.align !== 'right') continue;
+    const x = op.x,
+      width = header.x - x,
+      bw = width / HISTOGRAM_BINS;
+    const bars: { bin: number; height: number }[] = [];
+    let j = i + 2;
+    for (; j < ops.length; j++) {
+      const r = ops[j];
+      if (r.op !== 'rect') break;
+      if (r.h === 1 && Math.abs(r.w - width) < 1e-9) break; // the base line
+      bars.push({ bin: Math.round((r.x - 0.5 - x) / bw), height: r.h });
+    }
+    const axis = ops.slice(j + 1, j + 4).map((t) => (t.op === 'text' ? t.text : '?'));
+    out.push({ group, label: op.text, header: header.text, bars, axis });
+    i = j + 3;
+  }
+  return out;
 }
 
 interface GradNormProbe {
@@ -78,10 +159,22 @@ function cornerPixel(view: View, dataUrl: string): Promise<number[]> {
   }, dataUrl);
 }
 
+/** The vanishing chart's series, as the panel orders them: per report its a<t> lines, then its c<t> lines. */
+function normSeries(rs: DiagnosticsReport[]): { label: string; norms: number[] }[] {
+  return rs.flatMap((r) => {
+    const name = (l: number) => (r.layers > 1 ? `${r.label} layer ${l + 1}` : r.label);
+    return [
+      ...r.gradNorms.map((norms, l) => ({ label: name(l), norms })),
+      ...(r.cellGradNorms ?? []).map((norms, l) => ({ label: `${name(l)} c<t>`, norms })),
+    ];
+  });
+}
+
 describe('diagnostics webview (chromium)', function () {
   this.timeout(60_000);
   let view: View;
   const data = reports();
+  const SERIES = normSeries(data).length; // 5 a<t> lines and the LSTM's 2 c<t> lines
   eachTestOpens('diagnostics', { width: 1100, height: 900 }, (v) => (view = v));
 
   it('posts ready and shows an empty state until reports arrive', async () => {
@@ -91,9 +184,9 @@ describe('diagnostics webview (chromium)', function () {
     assert.equal(await view.page.locator('#root > .content').isVisible(), false);
   });
 
-  it('draws ‖∂L<T>/∂a<t>‖ on a log axis, one series per report and layer', async () => {
+  it('draws ‖∂L<T>/∂a<t>‖ and the LSTM’s ‖∂L<T>/∂c<t>‖ on one log axis, one series per report, layer and path', async () => {
     await view.send({ type: 'diagnostics', reports: data });
-    const chart = await vanishing(view, 5);
+    const chart = await vanishing(view, SERIES);
     assert.equal(chart.distr, 3, 'logarithmic y scale');
     assert.deepEqual(chart.labels, [
       'RNN-128',
@@ -101,6 +194,8 @@ describe('diagnostics webview (chromium)', function () {
       'GRU-128 layer 2',
       'LSTM-128 layer 1',
       'LSTM-128 layer 2',
+      'LSTM-128 layer 1 c<t>',
+      'LSTM-128 layer 2 c<t>',
     ]);
     assert.deepEqual(
       chart.x,
@@ -108,7 +203,7 @@ describe('diagnostics webview (chromium)', function () {
     );
     assert.deepEqual(
       chart.ys,
-      data.flatMap((r) => r.gradNorms),
+      normSeries(data).map((s) => s.norms),
     );
     const v = THEMES.dark.vars;
     assert.deepEqual(chart.strokes, [
@@ -117,15 +212,32 @@ describe('diagnostics webview (chromium)', function () {
       v['--vscode-charts-orange'],
       v['--vscode-charts-green'],
       v['--vscode-charts-green'],
+      v['--vscode-charts-green'],
+      v['--vscode-charts-green'],
     ]);
     assert.deepEqual(
-      chart.dashes.map((d) => d.length > 0),
-      [false, false, true, false, true],
-      'layer 2 is dashed',
+      chart.dashes.map((d) => JSON.stringify(d)),
+      ['[]', '[]', '[7,4]', '[]', '[7,4]', '[2,4]', '[2,4,8,4]'],
+      'layer 2 is dashed; the memory cell’s lines dotted, each its own pattern',
     );
+    // the y axis spans every line, the c<t> ones included
+    const all = chart.ys.flat().filter((y): y is number => y !== null);
+    assert.ok(chart.yMin <= Math.min(...all) && chart.yMax >= Math.max(...all), `${chart.yMin}…${chart.yMax}`);
+    assert.equal(chart.yLabel, '‖∂L<T>/∂a<t>‖, ‖∂L<T>/∂c<t>‖');
     // the lesson, as numbers: the RNN's signal at t = 1 is orders of magnitude below the LSTM's
     assert.ok(chart.ys[0][0]! * 1000 < chart.ys[3][0]!);
-    assert.match(await view.page.locator('#vanishing .caption').innerText(), /vanishing gradient/);
+    const caption = await view.page.locator('#vanishing .caption').innerText();
+    assert.match(caption, /vanishing gradient/);
+    assert.match(caption, /c<t> = Γu\*c̃<t> \+ Γf\*c<t−1> is additive/);
+    assert.match(caption, /multiplied only by Γf, and it survives while Γf ≈ 1/);
+    assert.match(caption, /through the gates and W_aa at every step/);
+  });
+
+  it('draws no c<t> line, and labels the axis ‖∂L<T>/∂a<t>‖ alone, without an LSTM', async () => {
+    await view.send({ type: 'diagnostics', reports: data.slice(0, 2) });
+    const chart = await vanishing(view, 3);
+    assert.deepEqual(chart.labels, ['RNN-128', 'GRU-128 layer 1', 'GRU-128 layer 2']);
+    assert.equal(chart.yLabel, '‖∂L<T>/∂a<t>‖');
   });
 
   it('aligns reports with different window lengths at the loss step (x = t − T)', async () => {
@@ -144,7 +256,7 @@ describe('diagnostics webview (chromium)', function () {
 
   it('hides the training-curves panel without curves and overlays one train + val pair per model with them', async () => {
     await view.send({ type: 'diagnostics', reports: data });
-    await vanishing(view, 5);
+    await vanishing(view, SERIES);
     assert.equal(await view.page.locator('#losses').isVisible(), false, 'no lossCurve: no panel');
 
     const curve = (scale: number) =>
@@ -305,14 +417,54 @@ describe('diagnostics webview (chromium)', function () {
 
   it('hides the gradient-norm section when no report carries its run', async () => {
     await view.send({ type: 'diagnostics', reports: data });
-    await vanishing(view, 5);
+    await vanishing(view, SERIES);
     await settled(view.page);
     assert.equal(await view.page.locator('#gradnorm').isVisible(), false);
   });
 
+  it('draws each hand-set gate at the known end of its own axis, labelled in the course’s notation', async () => {
+    const handSet = HAND_SET_GATES.map((h, i) => {
+      const model = handSetModel(h);
+      const tokens = model.tokenizer.encode(HAND_SET_TEXT);
+      return diagnose(model, jsBackend('f32'), tokens, { steps: 20, label: `hand-set ${i + 1}` });
+    });
+    await recordGateDrawing(view);
+    await view.send({ type: 'diagnostics', reports: handSet });
+    const titles = handSet.map((r) => `${r.label} · layer 1`);
+    await view.page.waitForFunction(
+      (last) => (window as unknown as { __drawn: { text?: string }[] }).__drawn.some((o) => o.text === last),
+      titles[titles.length - 1],
+    );
+    const ops = await view.page.evaluate(() => (window as unknown as { __drawn: DrawOp[] }).__drawn);
+    const drawn = drawnHistograms(ops, titles);
+    assert.deepEqual(
+      drawn.map((d) => `${d.group}: ${d.label}`),
+      HAND_SET_GATES.flatMap((h, i) => {
+        const order = h.model.cell === 'lstm' ? ['Γu', 'Γf', 'Γo', 'c̃'] : ['Γu', 'Γr', 'c̃'];
+        return order.map((g) => `${titles[i]}: ${g}`);
+      }),
+    );
+    HAND_SET_GATES.forEach((h, i) => {
+      const d = drawn.find((x) => x.group === titles[i] && x.label === h.gate)!;
+      const tallest = d.bars.reduce((m, b) => (b.height > m.height ? b : m));
+      assert.equal(tallest.bin, h.end === 'low' ? 0 : HISTOGRAM_BINS - 1, `${h.title}: ${JSON.stringify(d)}`);
+      assert.ok(tallest.height > 50, `${h.title}: the whole mass in one bar (${tallest.height} px)`);
+      assert.ok(
+        d.bars.every((b) => b === tallest || b.height <= 1),
+        `${h.title}: nothing else above a hairline`,
+      );
+      const [lo, hi] = h.range.map((v) => (v < 0 ? `−${-v}` : String(v)));
+      assert.deepEqual(d.axis, [lo, h.range[0] < 0 ? '0' : '0.5', hi], `${h.title}: the axis of its own range`);
+      assert.equal(d.header, h.end === 'low' ? `≈${lo}: 100%   ≈${hi}: 0%` : `≈${lo}: 0%   ≈${hi}: 100%`);
+    });
+    const caption = await view.page.locator('#gates .caption').innerText();
+    assert.match(caption, /Γu = 1 − z/);
+    assert.match(caption, /\[−1, 1\] for the candidate c̃/);
+  });
+
   it('Save PNG posts a PNG of the chart, with its title, on the theme background', async () => {
     await view.send({ type: 'diagnostics', reports: data });
-    await vanishing(view, 5);
+    await vanishing(view, SERIES);
     await settled(view.page);
     const m = await save(view, 'vanishing-png');
     assert.equal(m.format, 'png');
@@ -326,7 +478,7 @@ describe('diagnostics webview (chromium)', function () {
 
   it('Save CSV posts the vanishing-gradient data: one row per t, one column per series', async () => {
     await view.send({ type: 'diagnostics', reports: data });
-    await vanishing(view, 5);
+    await vanishing(view, SERIES);
     const m = await save(view, 'vanishing-csv');
     assert.equal(m.format, 'csv');
     assert.equal(m.name, 'seqlab-vanishing-gradients.csv');
@@ -338,9 +490,11 @@ describe('diagnostics webview (chromium)', function () {
       'GRU-128 layer 2',
       'LSTM-128 layer 1',
       'LSTM-128 layer 2',
+      'LSTM-128 layer 1 c<t>',
+      'LSTM-128 layer 2 c<t>',
     ]);
     assert.equal(rows.length, 1 + 64);
-    const series = data.flatMap((r) => r.gradNorms);
+    const series = normSeries(data).map((s) => s.norms);
     rows.slice(1).forEach((row, i) => {
       assert.equal(Number(row[0]), i + 1);
       assert.deepEqual(
@@ -352,17 +506,27 @@ describe('diagnostics webview (chromium)', function () {
 
   it('Save CSV of the gates, parameters and clip events matches the reports', async () => {
     await view.send({ type: 'diagnostics', reports: data });
-    await vanishing(view, 5);
+    await vanishing(view, SERIES);
 
     const gates = parseCsv((await save(view, 'gates-csv')).data);
-    assert.deepEqual(gates[0].slice(0, 7), ['report', 'cell', 'layer', 'gate', 'low', 'high', 'bin_0.00_0.05']);
-    assert.equal(gates[0].length, 6 + HISTOGRAM_BINS);
+    assert.deepEqual(gates[0].slice(0, 9), [
+      'report',
+      'cell',
+      'layer',
+      'gate',
+      'range_lo',
+      'range_hi',
+      'low',
+      'high',
+      'bin_1',
+    ]);
+    assert.equal(gates[0].length, 8 + HISTOGRAM_BINS);
     const allGates = data.flatMap((r) => r.gates.map((g) => ({ r, g })));
     assert.equal(gates.length, 1 + allGates.length);
     allGates.forEach(({ r, g }, i) => {
       const row = gates[i + 1];
       assert.deepEqual(row.slice(0, 4), [r.label, r.cell, String(g.layer + 1), g.gate]);
-      assert.deepEqual(row.slice(4).map(Number), [g.low, g.high, ...g.histogram]);
+      assert.deepEqual(row.slice(4).map(Number), [...g.range, g.low, g.high, ...g.histogram]);
     });
 
     const params = parseCsv((await save(view, 'params-csv')).data);
@@ -380,7 +544,7 @@ describe('diagnostics webview (chromium)', function () {
 
   it('draws the gate histograms and parameter bars, and saves each as PNG', async () => {
     await view.send({ type: 'diagnostics', reports: data });
-    await vanishing(view, 5);
+    await vanishing(view, SERIES);
     await settled(view.page);
     for (const id of ['gates', 'params']) {
       const painted = await view.page.locator(`#${id} canvas`).evaluate((c: HTMLCanvasElement) => {
@@ -414,14 +578,14 @@ describe('diagnostics webview (chromium)', function () {
 
   it('comes back after a reload from the state it saved', async () => {
     await view.send({ type: 'diagnostics', reports: data });
-    await vanishing(view, 5);
+    await vanishing(view, SERIES);
     await view.page.waitForFunction(() => sessionStorage.getItem('seqlab-test-state') !== null);
     assert.deepEqual((await view.savedState()).reports, data);
     await view.page.reload();
-    const chart = await vanishing(view, 5);
+    const chart = await vanishing(view, SERIES);
     assert.deepEqual(
       chart.ys,
-      data.flatMap((r) => r.gradNorms),
+      normSeries(data).map((s) => s.norms),
     );
   });
 
@@ -429,7 +593,7 @@ describe('diagnostics webview (chromium)', function () {
     const broken = { ...data[0], gradNorms: [[1, 2, 3]] }; // 3 steps where T = 64
     await view.send({ type: 'diagnostics', reports: [broken] });
     await view.send({ type: 'diagnostics', reports: data });
-    await vanishing(view, 5);
+    await vanishing(view, SERIES);
     assert.equal(
       view.warnings.filter((w) => /ignored a malformed message.*gradNorms\[0\]/.test(w)).length,
       1,
@@ -439,7 +603,7 @@ describe('diagnostics webview (chromium)', function () {
 
   it('renders the panel in dark and light themes: what the screenshots and the PNG exports show', async () => {
     await view.send({ type: 'diagnostics', reports: data });
-    await vanishing(view, 5);
+    await vanishing(view, SERIES);
     const themes: ThemeName[] = ['dark', 'light'];
     for (const theme of themes) {
       const vars = THEMES[theme].vars,
@@ -458,12 +622,10 @@ describe('diagnostics webview (chromium)', function () {
         'Gradient norm per parameter',
         'Gradient clipping events',
       ]);
-      const chart = await vanishing(view, 5);
-      const seriesName = (r: DiagnosticsReport, l: number) =>
-        r.gradNorms.length > 1 ? `${r.label} layer ${l + 1}` : r.label;
+      const chart = await vanishing(view, SERIES);
       assert.deepEqual(
         chart.labels,
-        data.flatMap((r) => r.gradNorms.map((_, l) => seriesName(r, l))),
+        normSeries(data).map((s) => s.label),
       );
       const legend = await view.page.locator('#vanishing .u-legend .u-series .u-label').allInnerTexts();
       assert.deepEqual(legend.slice(1), chart.labels);

@@ -109,7 +109,7 @@ function histogram(center: number, spread: number, saturate: [number, number]): 
 
 function gate(layer: number, name: string, center: number, spread: number, low: number, high: number): GateSaturation {
   const h = histogram(center, spread, [low, high]);
-  return { layer, gate: name, low: h[0], high: h[19], histogram: h };
+  return { layer, gate: name, range: name === 'c̃' ? [-1, 1] : [0, 1], low: h[0], high: h[19], histogram: h };
 }
 
 /** ‖∂L<T>/∂a<t>‖ = g0 · decay^(T − t), with a little wobble. */
@@ -167,6 +167,7 @@ export function reports(T = 64): DiagnosticsReport[] {
       layers: 2,
       steps: T,
       gradNorms: [gradNorms(T, 0.5, 0.975, 4), gradNorms(T, 0.7, 0.98, 5)],
+      cellGradNorms: [gradNorms(T, 0.3, 0.995, 6), gradNorms(T, 0.4, 0.997, 7)],
       gates: [0, 1].flatMap((l) => [
         gate(l, 'Γu', 0.35, 0.2, 0.06, 0.03),
         gate(l, 'Γf', 0.8, 0.12, 0.0, 0.21),

@@ -134,6 +134,7 @@ export interface ProbedPlot {
   }[];
   data: (number | null)[][];
   scales: Record<string, { distr: number; min: number; max: number }>;
+  axes: { label?: string }[];
   width: number;
   ctx: CanvasRenderingContext2D;
 }

@@ -37,7 +37,13 @@ function snapshots(layers: number, gates: string[], steps: number[], g0 = 0.8): 
         Array.from({ length: T }, (_, ti) => g0 * (l + 1) * decay ** (T - 1 - ti)),
       ),
       gates: Array.from({ length: layers }, (_, layer) =>
-        gates.map((gate, gi) => ({ layer, gate, low: (gi + 1) / 20 + i / 400, high: 0.3 - i / 100 + layer / 50 })),
+        gates.map((gate, gi) => ({
+          layer,
+          gate,
+          range: (gate === 'c̃' ? [-1, 1] : [0, 1]) as [number, number],
+          low: (gi + 1) / 20 + i / 400,
+          high: 0.3 - i / 100 + layer / 50,
+        })),
       ).flat(),
       seconds: 0.004,
     };

@@ -15,12 +15,31 @@ export interface Cell {
   readonly name: CellName;
   /** G: how many H-row blocks W_ih and W_hh have. */
   readonly gates: number;
-  /** Names of the gates in course notation, in row-block order (for diagnostics). */
-  readonly gateNames: readonly string[];
+  /** What each row block of s.gates holds, in the course's terms, in row-block order (for diagnostics). */
+  readonly gateBlocks: readonly GateBlock[];
   readonly hasCellState: boolean;
   /** Peephole connections: c<t-1> feeds Γu and Γf, c<t> feeds Γo, through per-unit weights (lstm-peephole.ts). */
   readonly peephole?: true;
 }
+
+/** One H-row block of a cell's activated gate values, read as the course's quantity. */
+export interface GateBlock {
+  readonly name: string; // course notation: Γu, Γf, Γo, Γr, c̃
+  /** The block holds the quantity itself, or its complement 1 − quantity (PyTorch's GRU keeps z = 1 − Γu). */
+  readonly stores: 'quantity' | 'complement';
+  /** Where the quantity lives: [0, 1] for a gate σ(…), [−1, 1] for the candidate c̃<t> = tanh(…). */
+  readonly range: readonly [number, number];
+}
+
+/** A gate Γ = σ(…) in [0, 1], stored as itself or as its complement. */
+export const sigmoidGate = (name: string, stores: GateBlock['stores'] = 'quantity'): GateBlock => ({
+  name,
+  stores,
+  range: [0, 1],
+});
+
+/** The candidate c̃<t> = tanh(…) in [−1, 1]. */
+export const candidateBlock: GateBlock = { name: 'c̃', stores: 'quantity', range: [-1, 1] };
 
 /** rows[i·n + j] = bias[j]: start every row of a pre-activation block from its bias. */
 export function fillRows(rows: Vec, bias: Vec, m: number, n: number): void {

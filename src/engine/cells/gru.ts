@@ -15,7 +15,7 @@
 
 import { CellOps, MatrixOps } from '../backend';
 import { CellBuffers, CellWeights, GruForm, Vec } from '../types';
-import { addIncoming, Cell, fillRows, sumRows } from './cell';
+import { addIncoming, candidateBlock, Cell, fillRows, sigmoidGate, sumRows } from './cell';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -199,8 +199,15 @@ function backwardCourse(
 }
 
 export function gruCell(form: GruForm): Cell {
-  const name = form === 'torch' ? 'gru' : 'gruCourse';
-  return { kind: 'gru', name, gates: 3, gateNames: ['Γr', 'Γu', 'c̃'], hasCellState: false };
+  // Block 1 holds PyTorch's z = 1 − Γu in the torch form, Γu itself in the course form.
+  const update = sigmoidGate('Γu', form === 'torch' ? 'complement' : 'quantity');
+  return {
+    kind: 'gru',
+    name: form === 'torch' ? 'gru' : 'gruCourse',
+    gates: 3,
+    gateBlocks: [sigmoidGate('Γr'), update, candidateBlock],
+    hasCellState: false,
+  };
 }
 
 /** The reference GRU of either form on the matrix products of `k`. */

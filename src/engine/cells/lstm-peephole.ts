@@ -11,6 +11,7 @@
 import { CellOps, MatrixOps } from '../backend';
 import { CellBuffers, CellWeights, Vec } from '../types';
 import { addIncoming, Cell, fillRows, sumRows } from './cell';
+import { lstmCell } from './lstm';
 
 function forward(k: MatrixOps, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
   const G = 4 * H,
@@ -55,6 +56,7 @@ function backward(
   B: number,
   H: number,
   dhNorms?: Float64Array,
+  cellNorms?: Float64Array,
 ): void {
   const G = 4 * H,
     BH = B * H,
@@ -68,6 +70,7 @@ function backward(
   for (let t = T - 1; t >= 0; t--) {
     addIncoming(s, dhs, t, BH, dhNorms);
     const xo = t * B * G;
+    let dcSquares = 0;
     for (let b = 0; b < B; b++) {
       const go = xo + b * G,
         ho = t * BH + b * H,
@@ -84,6 +87,7 @@ function backward(
         const dOut = dhj * tc * o * (1 - o); // through Γo
         // ∂L/∂c<t>: from c<t+1>, through tanh(c<t>) into a<t>, and through the peephole p_o into Γo
         const dcj = dc[bo + j] + dhj * o * (1 - tc * tc) + dOut * p[2 * H + j];
+        dcSquares += dcj * dcj;
         const dUpd = dcj * cc * u * (1 - u); // through Γu
         const dFgt = dcj * cPrev * f * (1 - f); // through Γf
         dpre[go + j] = dUpd;
@@ -97,6 +101,7 @@ function backward(
         dc[bo + j] = dcj * f + dUpd * p[j] + dFgt * p[H + j];
       }
     }
+    if (cellNorms) cellNorms[t] = Math.sqrt(dcSquares); // ‖∂L/∂c<t>‖
     // ∂L/∂a<t-1> = W_hhᵀ·dpre<t>
     dh.fill(0);
     k.gemmNN(dh, dpre.subarray(xo, xo + B * G), w.whh, B, H, G);
@@ -110,7 +115,7 @@ export const lstmPeepholeCell: Cell = {
   kind: 'lstm',
   name: 'lstmPeephole',
   gates: 4,
-  gateNames: ['Γu', 'Γf', 'c̃', 'Γo'],
+  gateBlocks: lstmCell.gateBlocks, // the LSTM's gates, read the same way
   hasCellState: true,
   peephole: true,
 };
@@ -120,6 +125,6 @@ export function lstmPeepholeOps(k: MatrixOps): CellOps {
   return {
     forward: (w, s, xw, T, B, H) => forward(k, w, s, xw, T, B, H),
     backward: (w, s, dhs, T, B, H) => backward(k, w, s, dhs, T, B, H),
-    backwardWithNorms: (w, s, dhs, T, B, H, dhNorms) => backward(k, w, s, dhs, T, B, H, dhNorms),
+    backwardWithNorms: (w, s, dhs, T, B, H, dhNorms, cellNorms) => backward(k, w, s, dhs, T, B, H, dhNorms, cellNorms),
   };
 }

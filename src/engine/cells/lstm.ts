@@ -9,7 +9,7 @@
 
 import { CellOps, MatrixOps } from '../backend';
 import { CellBuffers, CellWeights, Vec } from '../types';
-import { addIncoming, Cell, fillRows, sumRows } from './cell';
+import { addIncoming, candidateBlock, Cell, fillRows, sigmoidGate, sumRows } from './cell';
 
 function forward(k: MatrixOps, w: CellWeights, s: CellBuffers, xw: Vec, T: number, B: number, H: number): void {
   const G = 4 * H,
@@ -52,6 +52,7 @@ function backward(
   B: number,
   H: number,
   dhNorms?: Float64Array,
+  cellNorms?: Float64Array,
 ): void {
   const G = 4 * H,
     BH = B * H;
@@ -63,6 +64,7 @@ function backward(
   for (let t = T - 1; t >= 0; t--) {
     addIncoming(s, dhs, t, BH, dhNorms);
     const xo = t * B * G;
+    let dcSquares = 0;
     for (let b = 0; b < B; b++) {
       const go = xo + b * G,
         ho = t * BH + b * H,
@@ -75,6 +77,7 @@ function backward(
         const tc = s.extra[ho + j],
           dhj = dh[bo + j];
         const dcj = dc[bo + j] + dhj * o * (1 - tc * tc); // ∂L/∂c<t>
+        dcSquares += dcj * dcj;
         dpre[go + j] = dcj * cc * u * (1 - u); // through Γu
         dpre[go + H + j] = dcj * s.c[ho + j] * f * (1 - f); // through Γf
         dpre[go + 2 * H + j] = dcj * u * (1 - cc * cc); // through c̃<t>
@@ -82,6 +85,7 @@ function backward(
         dc[bo + j] = dcj * f; // ∂L/∂c<t-1>
       }
     }
+    if (cellNorms) cellNorms[t] = Math.sqrt(dcSquares); // ‖∂L/∂c<t>‖
     // ∂L/∂a<t-1> = W_hhᵀ·dpre<t>
     dh.fill(0);
     k.gemmNN(dh, dpre.subarray(xo, xo + B * G), w.whh, B, H, G);
@@ -95,7 +99,7 @@ export const lstmCell: Cell = {
   kind: 'lstm',
   name: 'lstm',
   gates: 4,
-  gateNames: ['Γu', 'Γf', 'c̃', 'Γo'],
+  gateBlocks: [sigmoidGate('Γu'), sigmoidGate('Γf'), candidateBlock, sigmoidGate('Γo')],
   hasCellState: true,
 };
 
@@ -104,6 +108,6 @@ export function lstmOps(k: MatrixOps): CellOps {
   return {
     forward: (w, s, xw, T, B, H) => forward(k, w, s, xw, T, B, H),
     backward: (w, s, dhs, T, B, H) => backward(k, w, s, dhs, T, B, H),
-    backwardWithNorms: (w, s, dhs, T, B, H, dhNorms) => backward(k, w, s, dhs, T, B, H, dhNorms),
+    backwardWithNorms: (w, s, dhs, T, B, H, dhNorms, cellNorms) => backward(k, w, s, dhs, T, B, H, dhNorms, cellNorms),
   };
 }

@@ -44,7 +44,7 @@ function backward(
   sumRows(w.dbhh, dpre, T * B, H);
 }
 
-export const rnnCell: Cell = { kind: 'rnn', name: 'rnn', gates: 1, gateNames: [], hasCellState: false };
+export const rnnCell: Cell = { kind: 'rnn', name: 'rnn', gates: 1, gateBlocks: [], hasCellState: false };
 
 /** The reference RNN on the matrix products of `k`. */
 export function rnnOps(k: MatrixOps): CellOps {
