@@ -43,3 +43,21 @@ export interface DiagnosticsReport {
   /** Training curve of the model (set when cells were compared: curves overlaid). */
   lossCurve?: { step: number; loss: number; valLoss: number | null }[];
 }
+
+/** One (cell, gap) of the long-memory lab (engine/lab.ts). */
+export interface LabResult {
+  cell: string; // rnn, gru or lstm
+  gap: number; // N: distractors between the cue and the answer
+  accuracy: number; // fraction of held-out lines whose answer the model predicts; 0.5 is chance
+}
+
+/** Where the long-memory lab is: run `run` of `runs` (one per cell and gap), at `step` of `steps`. */
+export interface LabProgress {
+  cell: string;
+  gap: number;
+  label: string; // the model, e.g. "LSTM-64"
+  run: number; // 1-based
+  runs: number;
+  step: number;
+  steps: number;
+}

@@ -3,10 +3,12 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { SeqLabError } from '../engine/errors';
+import { defaultLabConfig, LabConfig } from '../engine/lab';
 import { allowedValues, isAllowed, NumberOption, OPTIONS } from '../engine/options';
 import { DiagnosticsReport, TaskOf } from '../protocol';
 import { DiagnosticsPanel } from './diagnosticsPanel';
 import { InlineSampleProvider } from './inlineSample';
+import { runLongMemoryLab } from './longMemoryLab';
 import { Runs } from './runs';
 import { setting } from './settings';
 
@@ -128,6 +130,11 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
     if (reports.length) DiagnosticsPanel.show(context.extensionUri, reports);
     return reports;
   });
+
+  // The lab's budget is the schema's (seqlab lab's defaults); the tests pass a smaller one.
+  register('seqlab.longMemoryLab', (args?: Partial<LabConfig>) =>
+    runLongMemoryLab(context, runs, { ...defaultLabConfig, ...args }),
+  );
 
   register('seqlab.saveModel', async (args?: { to?: vscode.Uri }) => {
     const uri = modelDocumentUri(runs);

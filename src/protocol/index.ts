@@ -2,7 +2,14 @@
 // Every receiving edge calls the matching parse* function: a message of the wrong shape is
 // rejected with a ProtocolError naming the field, never acted on.
 
-export type { ClipEvent, DiagnosticsReport, GateSaturation, ProgressPoint } from '../engine/reports';
+export type {
+  ClipEvent,
+  DiagnosticsReport,
+  GateSaturation,
+  LabProgress,
+  LabResult,
+  ProgressPoint,
+} from '../engine/reports';
 export { HISTOGRAM_BINS } from '../engine/reports';
 export * from './hostView';
 export * from './hostWorker';

@@ -5,6 +5,8 @@ import {
   type ClipEvent,
   type DiagnosticsReport,
   type GateSaturation,
+  type LabProgress,
+  type LabResult,
   type ProgressPoint,
 } from '../engine/reports';
 import { arrayOf, arrayOfLength, bool, count, Fields, nullable, num, str, type Parse } from './validate';
@@ -67,5 +69,23 @@ export const parseDiagnosticsReport: Parse<DiagnosticsReport> = (v, path) => {
         return { step: g.get('step', count), loss: g.get('loss', num), valLoss: g.get('valLoss', nullable(num)) };
       }),
     ),
+  };
+};
+
+export const parseLabResult: Parse<LabResult> = (v, path) => {
+  const f = new Fields(v, path);
+  return { cell: f.get('cell', str(20)), gap: f.get('gap', count), accuracy: f.get('accuracy', num) };
+};
+
+export const parseLabProgress: Parse<LabProgress> = (v, path) => {
+  const f = new Fields(v, path);
+  return {
+    cell: f.get('cell', str(20)),
+    gap: f.get('gap', count),
+    label: f.get('label', str(200)),
+    run: f.get('run', count),
+    runs: f.get('runs', count),
+    step: f.get('step', count),
+    steps: f.get('steps', count),
   };
 };
