@@ -4,7 +4,15 @@
 
 import type uPlot from 'uplot';
 import { Fields, parseLabView, type LabView } from '../src/protocol';
-import { LineChart, legendValue, seriesColor, themedAxis, themedLegend, type LineOptions, type Palette } from './charts';
+import {
+  LineChart,
+  legendValue,
+  seriesColor,
+  themedAxis,
+  themedLegend,
+  type LineOptions,
+  type Palette,
+} from './charts';
 import { el, setText } from './dom';
 import { formatInt } from './format';
 import { loadState, onHostMessage, post, saveState } from './host';
@@ -110,15 +118,13 @@ function chartOptions(p: Palette): LineOptions {
     cursor: { drag: { x: false, y: false } },
     series: [
       { label: '', value: legendValue((n) => `N = ${formatInt(n)}`) },
-      ...(v?.labels ?? []).map(
-        (label, i): Series => ({
-          label,
-          stroke: seriesColor(p, i),
-          width: 2,
-          value,
-          points: { show: true, size: 7, width: 1, stroke: seriesColor(p, i), fill: seriesColor(p, i) },
-        }),
-      ),
+      ...(v?.labels ?? []).map((label, i): Series => ({
+        label,
+        stroke: seriesColor(p, i),
+        width: 2,
+        value,
+        points: { show: true, size: 7, width: 1, stroke: seriesColor(p, i), fill: seriesColor(p, i) },
+      })),
       { label: CHANCE_LABEL, stroke: p.muted, width: 1, dash: [6, 4], value, points: { show: false } },
     ],
     axes: [
@@ -138,7 +144,9 @@ const chart = new LineChart('lab', 'Long-memory lab: accuracy against the gap N'
 function renderTable(v: LabView): void {
   const acc = accuracies(v);
   const head = el('tr', '', el('th', '', 'gap N'), ...v.gaps.map((g) => el('th', '', formatInt(g))));
-  const rows = v.labels.map((label, i) => el('tr', '', el('th', '', label), ...acc[i].map((a) => el('td', '', percent(a)))));
+  const rows = v.labels.map((label, i) =>
+    el('tr', '', el('th', '', label), ...acc[i].map((a) => el('td', '', percent(a)))),
+  );
   table.replaceChildren(el('thead', '', head), el('tbody', '', ...rows));
 }
 

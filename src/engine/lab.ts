@@ -18,7 +18,7 @@ import { Network } from './network';
 import { checkOption, OPTIONS } from './options';
 import { LabProgress, LabResult } from './reports';
 import { Rng } from './rng';
-import { Trainer } from './train';
+import { DivergedError, Trainer } from './train';
 import { CELL_KINDS, CellKind } from './types';
 
 export const LAB_CUES = ['X', 'Y'] as const;
@@ -196,7 +196,10 @@ export interface LabHooks {
   yieldBetweenSteps?: boolean;
 }
 
-/** Trains every cell at every gap (gap by gap, the cells in their order on the same text) and scores each. */
+/**
+ * Trains every cell at every gap (gap by gap, the cells in their order on the same text) and scores
+ * each; a training that diverges is scored with its last good weights.
+ */
 export async function runLab(
   config: LabConfig,
   k: Backend,
@@ -212,12 +215,21 @@ export async function runLab(
       const trainer = Trainer.create(text, { cell, hidden: c.hidden }, labTrainConfig(c, gap), k);
       const label = labels[ci],
         run = gi * c.cells.length + ci + 1;
-      const r = await trainer.run({
-        shouldStop: hooks.shouldStop,
-        yieldBetweenSteps: hooks.yieldBetweenSteps,
-        onProgress: (p) => hooks.onProgress?.({ cell, gap, label, run, runs, step: p.step, steps: c.steps }),
-      });
-      if (r.stopped) return { results, stopped: true };
+      const stopped = await trainer
+        .run({
+          shouldStop: hooks.shouldStop,
+          yieldBetweenSteps: hooks.yieldBetweenSteps,
+          onProgress: (p) => hooks.onProgress?.({ cell, gap, label, run, runs, step: p.step, steps: c.steps }),
+        })
+        .then(
+          (r) => r.stopped,
+          (e: unknown) => {
+            // An exploding gradient is one way not to learn the task: score the last good weights.
+            if (e instanceof DivergedError) return false;
+            throw e;
+          },
+        );
+      if (stopped) return { results, stopped: true };
       const result: LabResult = { cell, gap, accuracy: labAccuracy(trainer, gap, c.seed) };
       results.push(result);
       hooks.onResult?.(result);

@@ -443,7 +443,7 @@ export const OPTIONS = {
   labSteps: integer({
     flag: 'steps',
     verbs: ['lab'],
-    default: 2500,
+    default: 3000,
     min: 1,
     max: 1_000_000,
     help: 'Training steps of every cell at every gap (the same budget for all).',

@@ -5,7 +5,13 @@ import type { ModelConfig, TrainConfig } from '../engine/config';
 import type { LabConfig } from '../engine/lab';
 import type { ClipEvent, DiagnosticsReport, LabProgress, LabResult, ProgressPoint } from '../engine/reports';
 import type { SampleOptions } from '../engine/sample';
-import { parseClipEvent, parseDiagnosticsReport, parseLabProgress, parseLabResult, parseProgressPoint } from './reports';
+import {
+  parseClipEvent,
+  parseDiagnosticsReport,
+  parseLabProgress,
+  parseLabResult,
+  parseProgressPoint,
+} from './reports';
 import {
   arrayOf,
   bool,

@@ -64,7 +64,10 @@ describe('long-memory lab', function () {
   it('parses --cells and --gaps, naming the flag when a list is wrong', () => {
     assert.deepEqual(parseCells('lstm,rnn', '--cells'), ['lstm', 'rnn']);
     assert.deepEqual(parseGaps('50, 5,20', '--gaps'), [5, 20, 50]);
-    assert.throws(() => parseCells('lstm,transformer', '--cells'), /--cells must be .*rnn, gru, lstm.*"lstm,transformer"/);
+    assert.throws(
+      () => parseCells('lstm,transformer', '--cells'),
+      /--cells must be .*rnn, gru, lstm.*"lstm,transformer"/,
+    );
     assert.throws(() => parseCells('rnn,rnn', '--cells'), /--cells must be/);
     assert.throws(() => parseGaps('5,,10', '--gaps'), /--gaps must be .* from 1 to 1000/);
     assert.throws(() => parseGaps('0', '--gaps'), /--gaps must be/);
@@ -89,5 +92,27 @@ describe('long-memory lab', function () {
     const stopped = await runLab(config, k, { onProgress: () => steps++, shouldStop: () => steps >= 12 });
     assert.equal(stopped.stopped, true);
     assert.deepEqual(stopped.results, all.results.slice(0, 2), 'the stop came during the third run');
+  });
+
+  // Measured on this engine (H 64, B 32, Adam 5e-3, 3000 steps, gap 25), seeds 1–6: RNN 46–52 %,
+  // GRU 89–100 %, LSTM 73–100 %; the smallest margin over the RNN was 26.6 points (seed 5, LSTM).
+  // At gap 20 the RNN sometimes learns the task (seed 4 of 5 at 2000 steps); at gap 30 the LSTM
+  // sometimes does not within 3000 steps (seed 5).
+  it('at gap 25, with one budget (3000 steps, hidden 64), the GRU and the LSTM beat the RNN by ≥ 25 points', async () => {
+    const config: LabConfig = {
+      ...defaultLabConfig,
+      gaps: [25],
+      steps: 3000,
+      hidden: 64,
+      lr: 0.005,
+      batchSize: 32,
+      seed: 1,
+    };
+    const { results } = await runLab(config, k);
+    const accuracy = Object.fromEntries(results.map((r) => [r.cell, r.accuracy]));
+    const shown = JSON.stringify(accuracy);
+    assert.ok(accuracy.rnn < 0.65, `the RNN stays near chance: ${shown}`);
+    assert.ok(accuracy.gru >= accuracy.rnn + 0.25, `GRU vs RNN: ${shown}`);
+    assert.ok(accuracy.lstm >= accuracy.rnn + 0.25, `LSTM vs RNN: ${shown}`);
   });
 });

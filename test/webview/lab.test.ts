@@ -47,7 +47,12 @@ async function probe(view: View, filled: number): Promise<LabProbe> {
   await view.page.waitForFunction((n) => {
     const u = window.seqlabCharts?.get('lab')?.uplot;
     if (!u || u.series.length !== 5) return false;
-    return u.data.slice(1, 4).flatMap((s) => Array.from(s)).filter((v) => v !== null).length === n;
+    return (
+      u.data
+        .slice(1, 4)
+        .flatMap((s) => Array.from(s))
+        .filter((v) => v !== null).length === n
+    );
   }, filled);
   return view.page.evaluate(() => {
     const u = window.seqlabCharts!.get('lab')!.uplot;
