@@ -86,7 +86,7 @@ const section = el(
     '"The cat, which already ate …, was full": every line of the task is a cue (X or Y), N random letters, then the answer (x or y) that the cue decides. ' +
       'Each cell learns it with the same budget; a point is the share of new lines whose answer the model predicts at the step before it. ' +
       'At 100 % the cell carried the cue across the N letters; at 50 % it guesses. The gradient that teaches the answer has to reach back N steps to the cue: ' +
-      "a plain RNN's vanishes on the way, the gates of a GRU (Γu) and an LSTM (Γf, c<t>) keep it alive.",
+      "a plain RNN's vanishes on the way, the gates of a GRU (Γu) and an LSTM (Γf, c<t>) can keep it alive.",
   ),
   statusEl,
   body,
@@ -131,6 +131,7 @@ function chartOptions(p: Palette): LineOptions {
       {
         ...themedAxis(p, { label: 'gap N (letters between the cue and its answer)', format: formatInt }, 'x'),
         splits: () => gaps,
+        filter: (_u, splits) => splits, // a label at every gap (a log axis labels only powers of ten by default)
       },
       { ...themedAxis(p, { label: 'accuracy', format: (a) => `${a} %` }, 'y'), splits: () => [0, 25, 50, 75, 100] },
     ],

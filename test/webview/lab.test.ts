@@ -108,6 +108,11 @@ describe('long-memory lab webview (chromium)', function () {
       'the chance line is dashed',
     );
     assert.match(await view.page.locator('.panel-note').innerText(), /Done: 15 results/);
+    const xLabels = await view.page.evaluate(() => {
+      const u = window.seqlabCharts!.get('lab')!.uplot as unknown as { axes: { _values: string[] }[] };
+      return u.axes[0]._values;
+    });
+    assert.deepEqual(xLabels, ['5', '10', '20', '50', '100'], 'a label at every gap');
   });
 
   it('fills in as results arrive: the axes span every planned gap from the start', async () => {
