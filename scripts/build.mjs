@@ -32,6 +32,7 @@ const builds = [
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...browser, entryPoints: ['webview/sidebar.ts'], outfile: 'dist/webview/sidebar.js' },
   { ...browser, entryPoints: ['webview/diagnostics.ts'], outfile: 'dist/webview/diagnostics.js' },
+  { ...browser, entryPoints: ['webview/lab.ts'], outfile: 'dist/webview/lab.js' },
 ].filter((b) => existsSync(b.entryPoints[0]));
 
 if (watch) {

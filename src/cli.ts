@@ -1,6 +1,7 @@
 // seqlab — the terminal face of the engine (contract: docs/cli.md).
 //   seqlab train FILE [options]      seqlab sample CKPT [options]     seqlab eval CKPT FILE
 //   seqlab diagnose CKPT FILE        seqlab export CKPT --format torch --out FILE
+//   seqlab lab --cells rnn,gru,lstm --gaps 5,10,20,50 --steps S [--json]
 // Every flag, its default and its range come from the option schema (engine/options.ts, via cliArgs.ts).
 
 import { appendFileSync, writeFileSync } from 'node:fs';
@@ -19,13 +20,14 @@ import { diagnose } from './engine/diagnostics';
 import { SeqLabError } from './engine/errors';
 import { evaluateTokens } from './engine/evaluate';
 import { exportTorch } from './engine/export';
+import { LabConfig, labModelLabels, parseCells, parseGaps, runLab } from './engine/lab';
 import { defaultBackend } from './engine/defaultBackend';
-import { ProgressPoint, SATURATION_MARGIN } from './engine/reports';
+import { LabResult, ProgressPoint, SATURATION_MARGIN } from './engine/reports';
 import { Sampler } from './engine/sample';
 import { readTextFile } from './engine/text';
 import { DivergedError, Trainer } from './engine/train';
 import { Given, parseVerb, usage, UsageError, VERBS, verbUsage } from './cliArgs';
-import { Verb } from './engine/options';
+import { OPTIONS, Verb } from './engine/options';
 import { enableRelaxedSimd } from './engine/wasm/backend';
 
 function formatSeconds(x: number): string {
@@ -184,6 +186,58 @@ function runExport(ckpt: string, given: Given): void {
   process.stdout.write(JSON.stringify({ exported: out }) + '\n');
 }
 
+/** The lab's table: one row per cell, one column per gap, accuracy in %. */
+function labTable(config: LabConfig, results: LabResult[]): string {
+  const labels = labModelLabels(config);
+  const head = ['gap N', ...config.gaps.map(String)];
+  const rows = config.cells.map((cell, i) => [
+    labels[i],
+    ...config.gaps.map((gap) => {
+      const r = results.find((x) => x.cell === cell && x.gap === gap);
+      return r ? `${(r.accuracy * 100).toFixed(1)}%` : '—';
+    }),
+  ]);
+  const width = Math.max(...[head, ...rows].map((r) => r[0].length));
+  const line = (r: string[]) => [r[0].padEnd(width), ...r.slice(1).map((c) => c.padStart(7))].join(' ');
+  return [line(head), ...rows.map(line)].join('\n') + '\n';
+}
+
+async function lab(given: Given): Promise<void> {
+  const config: LabConfig = {
+    cells: parseCells(given.text('labCells') ?? OPTIONS.labCells.default, '--cells'),
+    gaps: parseGaps(given.text('labGaps') ?? OPTIONS.labGaps.default, '--gaps'),
+    steps: given.number('labSteps'),
+    hidden: given.number('labHidden'),
+    lr: given.number('labLr'),
+    batchSize: given.number('labBatch'),
+    seed: given.number('seed'),
+  };
+  const k = defaultBackend({ threads: given.number('threads') });
+  const tty = process.stderr.isTTY;
+  let lastPrint = 0,
+    runStart = performance.now(),
+    label = '';
+  process.stderr.write(
+    `seqlab lab: ${config.cells.length} cells × ${config.gaps.length} gaps, ${config.steps} steps each (hidden ${config.hidden}, lr ${config.lr}, batch ${config.batchSize}), backend ${k.name}\n`,
+  );
+  const { results } = await runLab(config, k, {
+    onProgress: (p) => {
+      if (p.step === 1) [runStart, label] = [performance.now(), p.label];
+      const now = performance.now();
+      if (tty && now - lastPrint > 100) {
+        process.stderr.write(`\r\x1b[K[${p.run}/${p.runs}] ${p.label} N = ${p.gap}: step ${p.step}/${p.steps}`);
+        lastPrint = now;
+      }
+    },
+    onResult: (r) => {
+      const seconds = ((performance.now() - runStart) / 1000).toFixed(1);
+      const what = `${label} N = ${r.gap}: ${(r.accuracy * 100).toFixed(1)}% (${seconds} s)`;
+      process.stderr.write(tty ? `\r\x1b[K${what}\n` : `${what}\n`);
+    },
+  });
+  process.stdout.write(given.on('json') ? JSON.stringify(results) + '\n' : labTable(config, results));
+}
+
 /** Runs a verb on its parsed command line; --help prints the verb's options. */
 async function runVerb(verb: Verb, argv: string[]): Promise<void> {
   const parsed = parseVerb(verb, argv);
@@ -206,6 +260,8 @@ async function runVerb(verb: Verb, argv: string[]): Promise<void> {
       return runDiagnose(first, second, given);
     case 'export':
       return runExport(first, given);
+    case 'lab':
+      return lab(given);
   }
 }
 
@@ -219,6 +275,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'eval':
       case 'diagnose':
       case 'export':
+      case 'lab':
         await runVerb(command, rest);
         break;
       case undefined:

@@ -27,6 +27,7 @@ export const VERBS: Record<Verb, { args: string[]; summary: string }> = {
   eval: { args: ['CKPT', 'FILE'], summary: 'loss per token on FILE, as JSON' },
   diagnose: { args: ['CKPT', 'FILE'], summary: 'vanishing-gradient and gate diagnostics' },
   export: { args: ['CKPT'], summary: 'write the model for PyTorch (state_dict names, safetensors)' },
+  lab: { args: [], summary: 'the long-memory lab: accuracy of each cell across a gap of N tokens' },
 };
 
 /** The flags a command line gave, checked against the schema; absent ones read as their defaults. */
@@ -85,7 +86,8 @@ export function parseVerb(verb: Verb, argv: string[]): { positionals: string[]; 
   const names = VERBS[verb].args;
   const p = parsed.positionals;
   if (p.length !== names.length) {
-    throw new UsageError(`expected ${names.join(' ')}, got ${p.length ? p.join(' ') : 'nothing'}`);
+    const expected = names.length ? names.join(' ') : 'no arguments';
+    throw new UsageError(`expected ${expected}, got ${p.length ? p.join(' ') : 'nothing'}`);
   }
   const values = new Map<OptionKey, number | string | boolean>();
   for (const [key, o] of specs) {
@@ -123,7 +125,8 @@ function details(o: OptionSpec): string {
     case 'switch':
       return '';
     case 'text':
-      return o.required ? 'required' : o.whenAbsent ? `default: ${o.whenAbsent}` : '';
+      if (o.required) return 'required';
+      return o.whenAbsent || o.default ? `default: ${o.whenAbsent ?? o.default}` : '';
     case 'choice':
       return o.required ? 'required' : `default: ${o.default}`;
     default:
@@ -141,14 +144,14 @@ export function verbUsage(verb: Verb): string {
     return more ? [first, `${' '.repeat(COLUMN)}${more}`] : [first];
   });
   return (
-    `Usage: seqlab ${verb} ${args.join(' ')} [options]\n${summary[0].toUpperCase()}${summary.slice(1)}.\n\n` +
+    `Usage: ${['seqlab', verb, ...args].join(' ')} [options]\n${summary[0].toUpperCase()}${summary.slice(1)}.\n\n` +
     `Options:\n${lines.join('\n')}\n  ${'-h, --help'.padEnd(COLUMN - 3)} This help.\n`
   );
 }
 
 export function usage(): string {
   const verbs = (Object.keys(VERBS) as Verb[]).map(
-    (v) => `  ${`seqlab ${v} ${VERBS[v].args.join(' ')} [options]`.padEnd(38)} ${VERBS[v].summary}`,
+    (v) => `  ${`${['seqlab', v, ...VERBS[v].args].join(' ')} [options]`.padEnd(38)} ${VERBS[v].summary}`,
   );
   return (
     `seqlab — train and sample RNN / GRU / LSTM language models\n\nUsage:\n${verbs.join('\n')}\n\n` +

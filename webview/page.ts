@@ -1,4 +1,4 @@
-// The HTML document of both webviews, with its Content Security Policy, in one place.
+// The HTML document of every webview, with its Content Security Policy, in one place.
 // The extension host builds each view's HTML with webviewHtml(); the browser tests load the very
 // same document. Pure string building: no vscode, no DOM, so both Node and the host can import it.
 
@@ -11,6 +11,10 @@ export const WEBVIEW_ASSETS = {
   diagnostics: {
     script: 'dist/webview/diagnostics.js',
     styles: ['media/uPlot.min.css', 'media/common.css', 'media/diagnostics.css'],
+  },
+  lab: {
+    script: 'dist/webview/lab.js',
+    styles: ['media/uPlot.min.css', 'media/common.css', 'media/diagnostics.css', 'media/lab.css'],
   },
 } as const;
 

@@ -7,7 +7,7 @@
 import { SeqLabError } from './errors';
 import { CELL_KINDS, GRU_FORMS } from './types';
 
-export type Verb = 'train' | 'sample' | 'eval' | 'diagnose' | 'export';
+export type Verb = 'train' | 'sample' | 'eval' | 'diagnose' | 'export' | 'lab';
 
 interface OptionBase {
   help: string;
@@ -57,7 +57,7 @@ const choice = <const O extends Omit<ChoiceOption, 'kind'>>(o: O) => ({ kind: 'c
 const toggle = <const O extends Omit<SwitchOption, 'kind'>>(o: O) => ({ kind: 'switch' as const, ...o });
 const text = <const O extends Omit<TextOption, 'kind'>>(o: O) => ({ kind: 'text' as const, ...o });
 
-const ALL_VERBS: readonly Verb[] = ['train', 'sample', 'eval', 'diagnose', 'export'];
+const ALL_VERBS: readonly Verb[] = ['train', 'sample', 'eval', 'diagnose', 'export', 'lab'];
 
 export const OPTIONS = {
   // ---------- the model (ModelConfig) ----------
@@ -288,7 +288,7 @@ export const OPTIONS = {
   }),
   seed: integer({
     flag: 'seed',
-    verbs: ['train', 'sample'],
+    verbs: ['train', 'sample', 'lab'],
     default: 1,
     help: 'Seed of the random numbers (same seed, same result).',
   }),
@@ -433,7 +433,7 @@ export const OPTIONS = {
     max: 4096,
     help: 'Window length T of the gradient norms ‖∂L<T>/∂a<t>‖.',
   }),
-  json: toggle({ flag: 'json', verbs: ['diagnose'], default: false, help: 'Print the report as JSON.' }),
+  json: toggle({ flag: 'json', verbs: ['diagnose', 'lab'], default: false, help: 'Print the report as JSON.' }),
   format: choice({ flag: 'format', verbs: ['export'], choices: ['torch'], required: true, help: 'Export format.' }),
   exportOut: text({
     flag: 'out',
@@ -441,6 +441,54 @@ export const OPTIONS = {
     placeholder: 'FILE.safetensors',
     required: true,
     help: 'File to write.',
+  }),
+
+  // ---------- the long-memory lab (engine/lab.ts) ----------
+  labCells: text({
+    flag: 'cells',
+    verbs: ['lab'],
+    placeholder: 'CELLS',
+    default: 'rnn,gru,lstm',
+    help: 'Cells to compare, comma-separated (rnn, gru, lstm).',
+  }),
+  labGaps: text({
+    flag: 'gaps',
+    verbs: ['lab'],
+    placeholder: 'N,N,…',
+    default: '5,10,20,50,100',
+    help: 'Gaps N to test, comma-separated: distractor tokens between the cue and its answer (1 to 1000).',
+  }),
+  labSteps: integer({
+    flag: 'steps',
+    verbs: ['lab'],
+    default: 3000,
+    min: 1,
+    max: 1_000_000,
+    help: 'Training steps of every cell at every gap (the same budget for all).',
+  }),
+  labHidden: integer({
+    flag: 'hidden',
+    verbs: ['lab'],
+    default: 64,
+    min: 1,
+    max: 4096,
+    help: 'Hidden units of every model (the size of a<t>).',
+  }),
+  labLr: number({
+    flag: 'lr',
+    verbs: ['lab'],
+    default: 0.005,
+    min: 0,
+    minExclusive: true,
+    help: 'Learning rate (Adam) of every model.',
+  }),
+  labBatch: integer({
+    flag: 'batch',
+    verbs: ['lab'],
+    default: 32,
+    min: 1,
+    max: 1024,
+    help: 'Lines per step (B parallel streams) of every model.',
   }),
 } satisfies Record<string, OptionSpec>;
 

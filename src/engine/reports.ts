@@ -95,3 +95,21 @@ export function addSnapshot(list: TrainingSnapshot[], s: TrainingSnapshot, max =
   thinned.push(s);
   return thinned;
 }
+
+/** One (cell, gap) of the long-memory lab (engine/lab.ts). */
+export interface LabResult {
+  cell: string; // rnn, gru or lstm
+  gap: number; // N: distractors between the cue and the answer
+  accuracy: number; // fraction of held-out lines whose answer the model predicts; 0.5 is chance
+}
+
+/** Where the long-memory lab is: run `run` of `runs` (one per cell and gap), at `step` of `steps`. */
+export interface LabProgress {
+  cell: string;
+  gap: number;
+  label: string; // the model, e.g. "LSTM-64"
+  run: number; // 1-based
+  runs: number;
+  step: number;
+  steps: number;
+}

@@ -3,10 +3,12 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { SeqLabError } from '../engine/errors';
+import { defaultLabConfig, LabConfig } from '../engine/lab';
 import { allowedValues, isAllowed, NumberOption, OPTIONS } from '../engine/options';
 import { DiagnosticsReport, TaskOf } from '../protocol';
 import { DiagnosticsPanel } from './diagnosticsPanel';
 import { InlineSampleProvider } from './inlineSample';
+import { runLongMemoryLab } from './longMemoryLab';
 import { Runs } from './runs';
 import { setting } from './settings';
 
@@ -136,6 +138,11 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
   // The same models with clipping off (clip 0): their gradient norms show what clipping prevents.
   register('seqlab.compareCellsWithoutClipping', (args?: { steps?: number }) =>
     compareCells(args?.steps ?? setting('compareSteps'), 0),
+  );
+
+  // The lab's budget is the schema's (seqlab lab's defaults); the tests pass a smaller one.
+  register('seqlab.longMemoryLab', (args?: Partial<LabConfig>) =>
+    runLongMemoryLab(context, runs, { ...defaultLabConfig, ...args }),
   );
 
   register('seqlab.saveModel', async (args?: { to?: vscode.Uri }) => {

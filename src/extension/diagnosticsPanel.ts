@@ -1,10 +1,9 @@
 // The diagnostics panel: a WebviewPanel with the vanishing-gradient view, gate saturation,
 // per-parameter gradient norms and clip events; restored by a serializer after a reload.
 
-import { writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { DiagnosticsReport, HostToView, parseViewToHost, ProtocolError } from '../protocol';
+import { saveFromView } from './saveFromView';
 import { htmlFor, webviewOptions } from './webviewHtml';
 
 export class DiagnosticsPanel {
@@ -64,19 +63,7 @@ export class DiagnosticsPanel {
       this.ready = true;
       if (this.reports.length) this.post({ type: 'diagnostics', reports: this.reports });
     } else if (m.type === 'save') {
-      const target = await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.joinPath(
-          vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()),
-          m.name,
-        ),
-        filters: m.format === 'png' ? { 'PNG image': ['png'] } : { CSV: ['csv'] },
-      });
-      if (!target) return;
-      const bytes =
-        m.format === 'png'
-          ? Buffer.from(m.data.replace(/^data:image\/png;base64,/, ''), 'base64')
-          : Buffer.from(m.data, 'utf8');
-      writeFileSync(target.fsPath, bytes);
+      await saveFromView(m);
     }
   }
 

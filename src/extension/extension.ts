@@ -6,6 +6,7 @@ import { registerCommands } from './commands';
 import { DiagnosticsPanel } from './diagnosticsPanel';
 import { ModelHoverProvider } from './hoverProvider';
 import { InlineSampleProvider } from './inlineSample';
+import { LabPanel } from './labPanel';
 import { ModelStore } from './modelStore';
 import { Runs } from './runs';
 import { SidebarProvider } from './sidebarProvider';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
       DiagnosticsPanel.viewType,
       DiagnosticsPanel.serializer(context.extensionUri),
     ),
+    vscode.window.registerWebviewPanelSerializer(LabPanel.viewType, LabPanel.serializer(context.extensionUri)),
     vscode.languages.registerHoverProvider(documents, new ModelHoverProvider(runs)),
     vscode.languages.registerInlineCompletionItemProvider(documents, inline),
     createStatusBar(runs),

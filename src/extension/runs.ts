@@ -56,6 +56,8 @@ export class Runs implements vscode.Disposable {
   private shown: StoredRun | null;
   private inference: WorkerClient | null = null;
   private stopTimer: NodeJS.Timeout | undefined;
+  /** What holds the one training slot instead of a run (the long-memory lab), and how to stop it. */
+  private reserved: { what: string; stop: () => void } | null = null;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -108,6 +110,11 @@ export class Runs implements vscode.Disposable {
     if (options.steps) Object.assign(settings.train, { steps: options.steps, seconds: 0 });
     if (options.clip !== undefined) settings.train.clip = options.clip;
     const text = Runs.trainableText(doc, settings.maxFileSizeMB);
+    if (this.reserved) {
+      throw new SeqLabError(
+        `SeqLab trains one model at a time and is running ${this.reserved.what}. Stop it first (SeqLab: Stop training).`,
+      );
+    }
     if (this.active) {
       const same = this.active.uri.toString() === doc.uri.toString();
       throw new SeqLabError(
@@ -248,8 +255,30 @@ export class Runs implements vscode.Disposable {
     }
   }
 
+  /**
+   * Holds the one training slot for something that is not a run (the long-memory lab) until the
+   * returned release is called; trainings are refused meanwhile, and Stop calls `stop`.
+   */
+  reserve(what: string, stop: () => void): () => void {
+    if (this.active || this.reserved) {
+      const busy = this.reserved?.what ?? `a model on ${documentName(this.active!.uri)}`;
+      throw new SeqLabError(
+        `SeqLab trains one model at a time and is training ${busy}. Stop it first (SeqLab: Stop training).`,
+      );
+    }
+    const held = { what, stop };
+    this.reserved = held;
+    return () => {
+      if (this.reserved === held) this.reserved = null;
+    };
+  }
+
   /** Asks the worker to stop after the current step (a stop never cuts a step in half). */
   stop(): void {
+    if (this.reserved) {
+      this.reserved.stop();
+      return;
+    }
     if (!this.active || !this.shown) return;
     const v = this.shown.view;
     v.state = 'stopping';

@@ -1,8 +1,8 @@
 // The edge between the extension host and its webviews (the sidebar and the diagnostics panel).
 
-import type { DiagnosticsReport, ProgressPoint } from '../engine/reports';
-import { parseDiagnosticsReport, parseProgressPoint } from './reports';
-import { arrayOf, bool, fail, Fields, nullable, num, oneOf, ProtocolError, str, type Parse } from './validate';
+import type { DiagnosticsReport, LabResult, ProgressPoint } from '../engine/reports';
+import { parseDiagnosticsReport, parseLabResult, parseProgressPoint } from './reports';
+import { arrayOf, bool, count, fail, Fields, nullable, num, oneOf, ProtocolError, str, type Parse } from './validate';
 
 const RUN_STATES = ['idle', 'training', 'stopping', 'stopped', 'done', 'failed'] as const;
 export type RunState = (typeof RUN_STATES)[number];
@@ -19,6 +19,19 @@ export interface RunView {
   clip: number | null; // the run's gradient-clipping threshold (TrainConfig.clip); 0: off; null: not recorded
 }
 
+const LAB_STATES = ['running', 'done', 'stopped', 'failed'] as const;
+
+/** Everything the long-memory lab's panel shows: the plan, the results so far, and how the run stands. */
+export interface LabView {
+  cells: string[];
+  labels: string[]; // the models, one per cell, e.g. "LSTM-64"
+  gaps: number[];
+  steps: number;
+  results: LabResult[];
+  state: (typeof LAB_STATES)[number];
+  message: string; // why it stopped or failed, or ''
+}
+
 // ---------- host → sidebar / panel ----------
 
 export type HostToView =
@@ -26,7 +39,8 @@ export type HostToView =
   | { type: 'progress'; runId: string; points: ProgressPoint[] }
   | { type: 'state'; runId: string; state: RunState; message: string; canResume: boolean }
   | { type: 'sample'; runId: string; text: string }
-  | { type: 'diagnostics'; reports: DiagnosticsReport[] };
+  | { type: 'diagnostics'; reports: DiagnosticsReport[] }
+  | { type: 'lab'; lab: LabView };
 
 // ---------- sidebar / panel → host ----------
 
@@ -59,6 +73,19 @@ export const parseRunView: Parse<RunView> = (v, path) => {
   };
 };
 
+export const parseLabView: Parse<LabView> = (v, path) => {
+  const f = new Fields(v, path);
+  return {
+    cells: f.get('cells', arrayOf(str(20))),
+    labels: f.get('labels', arrayOf(str(200))),
+    gaps: f.get('gaps', arrayOf(count)),
+    steps: f.get('steps', count),
+    results: f.get('results', arrayOf(parseLabResult)),
+    state: f.get('state', oneOf(LAB_STATES)),
+    message: f.get('message', runMessage),
+  };
+};
+
 /** Validates a message sent by the host to a webview, at the webview's edge. */
 export function parseHostToView(message: unknown): HostToView {
   const f = new Fields(message, '');
@@ -79,6 +106,8 @@ export function parseHostToView(message: unknown): HostToView {
       return { type: 'sample', runId: f.get('runId', runId), text: f.get('text', str()) };
     case 'diagnostics':
       return { type: 'diagnostics', reports: f.get('reports', arrayOf(parseDiagnosticsReport)) };
+    case 'lab':
+      return { type: 'lab', lab: f.get('lab', parseLabView) };
     default:
       throw new ProtocolError(`unknown host message type ${JSON.stringify(f.type)}`);
   }

@@ -2,9 +2,24 @@
 // in, progress and results out.
 
 import type { ModelConfig, TrainConfig } from '../engine/config';
-import type { ClipEvent, DiagnosticsReport, ProgressPoint, TrainingSnapshot } from '../engine/reports';
+import type { LabConfig } from '../engine/lab';
+import type {
+  ClipEvent,
+  DiagnosticsReport,
+  LabProgress,
+  LabResult,
+  ProgressPoint,
+  TrainingSnapshot,
+} from '../engine/reports';
 import type { SampleOptions } from '../engine/sample';
-import { parseClipEvent, parseDiagnosticsReport, parseProgressPoint, parseTrainingSnapshot } from './reports';
+import {
+  parseClipEvent,
+  parseDiagnosticsReport,
+  parseLabProgress,
+  parseLabResult,
+  parseProgressPoint,
+  parseTrainingSnapshot,
+} from './reports';
 import {
   arrayOf,
   bool,
@@ -33,6 +48,12 @@ export interface TrainJob {
   sampleEvery: number; // steps between samples shown in the sidebar
 }
 
+/** The long-memory lab (engine/lab.ts), run in a training worker: it holds the one training slot. */
+export interface LabJob {
+  runId: string;
+  config: LabConfig;
+}
+
 export type InferenceTask =
   | { kind: 'sample'; options: Partial<SampleOptions> }
   | { kind: 'hover'; prime: string; length: number; topK: number; temperature: number }
@@ -48,6 +69,7 @@ export type TaskOf<K extends InferenceKind> = InferenceTask & { kind: K };
 
 export type HostToWorker =
   | { type: 'train'; job: TrainJob }
+  | { type: 'lab'; job: LabJob }
   | { type: 'stop' }
   | { type: 'infer'; requestId: number; checkpointPath: string; task: InferenceTask };
 
@@ -83,7 +105,10 @@ export type WorkerToHost =
   | { type: 'checkpoint'; runId: string; step: number; clipEvents: ClipEvent[] }
   | { type: 'snapshot'; runId: string; snapshot: TrainingSnapshot } // after each validation pass
   | { type: 'finished'; runId: string; stopped: boolean; step: number; valLoss: number | null }
-  | { type: 'failed'; runId: string; message: string }
+  | { type: 'failed'; runId: string; message: string } // a training's or the lab's
+  | { type: 'labProgress'; runId: string; progress: LabProgress }
+  | { type: 'labResult'; runId: string; result: LabResult }
+  | { type: 'labFinished'; runId: string; stopped: boolean }
   | { type: 'result'; requestId: number; value: unknown } // checked by parseInferenceResult for its task's kind
   | { type: 'error'; requestId: number; message: string };
 
@@ -151,6 +176,25 @@ const parseTrainJob: Parse<TrainJob> = (v, at) => {
   };
 };
 
+// The cells' names and every range are validateLabConfig's to check, in the worker (as a TrainJob's configs are).
+const parseLabConfig: Parse<LabConfig> = (v, at) => {
+  const f = new Fields(v, at);
+  return {
+    cells: f.get('cells', arrayOf(str(20))) as LabConfig['cells'],
+    gaps: f.get('gaps', arrayOf(count)),
+    steps: f.get('steps', count),
+    hidden: f.get('hidden', count),
+    lr: f.get('lr', num),
+    batchSize: f.get('batchSize', count),
+    seed: f.get('seed', num),
+  };
+};
+
+const parseLabJob: Parse<LabJob> = (v, at) => {
+  const f = new Fields(v, at);
+  return { runId: f.get('runId', runId), config: f.get('config', parseLabConfig) };
+};
+
 const parseHoverResult: Parse<HoverResult> = (v, at) => {
   const f = new Fields(v, at);
   return {
@@ -216,6 +260,8 @@ export function parseHostToWorker(message: unknown): HostToWorker {
       return { type: 'stop' };
     case 'train':
       return { type: 'train', job: f.get('job', parseTrainJob) };
+    case 'lab':
+      return { type: 'lab', job: f.get('job', parseLabJob) };
     case 'infer':
       return {
         type: 'infer',
@@ -264,6 +310,12 @@ export function parseWorkerToHost(message: unknown): WorkerToHost {
       };
     case 'failed':
       return { type: 'failed', runId: f.get('runId', runId), message: f.get('message', str()) };
+    case 'labProgress':
+      return { type: 'labProgress', runId: f.get('runId', runId), progress: f.get('progress', parseLabProgress) };
+    case 'labResult':
+      return { type: 'labResult', runId: f.get('runId', runId), result: f.get('result', parseLabResult) };
+    case 'labFinished':
+      return { type: 'labFinished', runId: f.get('runId', runId), stopped: f.get('stopped', bool) };
     case 'result':
       return { type: 'result', requestId: f.get('requestId', count), value: f.get('value', (v) => v) };
     case 'error':

@@ -7,6 +7,8 @@ export type {
   DiagnosticsReport,
   GateSaturation,
   GradNormCurve,
+  LabProgress,
+  LabResult,
   ProgressPoint,
   TrainingSnapshot,
 } from '../engine/reports';

@@ -6,6 +6,8 @@ import {
   type DiagnosticsReport,
   type GateSaturation,
   type GradNormCurve,
+  type LabProgress,
+  type LabResult,
   type ProgressPoint,
   type TrainingSnapshot,
 } from '../engine/reports';
@@ -118,5 +120,23 @@ export const parseDiagnosticsReport: Parse<DiagnosticsReport> = (v, path) => {
     ),
     ...f.optional('gradNormCurve', parseGradNormCurve),
     ...f.optional('snapshots', arrayOf(parseTrainingSnapshot)),
+  };
+};
+
+export const parseLabResult: Parse<LabResult> = (v, path) => {
+  const f = new Fields(v, path);
+  return { cell: f.get('cell', str(20)), gap: f.get('gap', count), accuracy: f.get('accuracy', num) };
+};
+
+export const parseLabProgress: Parse<LabProgress> = (v, path) => {
+  const f = new Fields(v, path);
+  return {
+    cell: f.get('cell', str(20)),
+    gap: f.get('gap', count),
+    label: f.get('label', str(200)),
+    run: f.get('run', count),
+    runs: f.get('runs', count),
+    step: f.get('step', count),
+    steps: f.get('steps', count),
   };
 };

@@ -1,5 +1,5 @@
-// The worker thread: owns at most one training run and answers inference requests (sampling,
-// hover, diagnostics, export) from checkpoints. The extension host never runs the engine itself.
+// The worker thread: owns at most one training run (or the long-memory lab) and answers inference
+// requests (sampling, hover, diagnostics, export) from checkpoints. The extension host never runs the engine itself.
 
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -8,6 +8,7 @@ import { Checkpoint, loadCheckpoint, Model, saveCheckpoint } from '../engine/che
 import { modelLabel } from '../engine/config';
 import { diagnose } from '../engine/diagnostics';
 import { exportTorch } from '../engine/export';
+import { runLab } from '../engine/lab';
 import { checkOption, OPTIONS } from '../engine/options';
 import { ProgressPoint } from '../engine/reports';
 import { Sampler } from '../engine/sample';
@@ -18,6 +19,7 @@ import {
   InferenceKind,
   InferenceResults,
   InferenceTask,
+  LabJob,
   parseHostToWorker,
   TrainJob,
   WorkerData,
@@ -95,6 +97,23 @@ async function train(job: TrainJob): Promise<void> {
   send({ type: 'finished', runId: job.runId, stopped: result.stopped, step: trainer.step, valLoss: result.valLoss });
 }
 
+/** The long-memory lab: a result as each (cell, gap) is scored, progress at most 10 times a second. */
+async function lab(job: LabJob): Promise<void> {
+  stopRequested = false;
+  let lastProgress = 0;
+  const { stopped } = await runLab(job.config, k, {
+    yieldBetweenSteps: true,
+    shouldStop: () => stopRequested,
+    onProgress: (progress) => {
+      if (performance.now() - lastProgress < 100 && progress.step < progress.steps) return;
+      lastProgress = performance.now();
+      send({ type: 'labProgress', runId: job.runId, progress });
+    },
+    onResult: (result) => send({ type: 'labResult', runId: job.runId, result }),
+  });
+  send({ type: 'labFinished', runId: job.runId, stopped });
+}
+
 // Inference: checkpoints are cached by path and modification time.
 const cache = new Map<string, { mtimeMs: number; model: Model; sampler: Sampler }>();
 
@@ -150,6 +169,8 @@ port.on('message', (raw: unknown) => {
     stopRequested = true;
   } else if (m.type === 'train') {
     train(m.job).catch((e: Error) => send({ type: 'failed', runId: m.job.runId, message: e.message }));
+  } else if (m.type === 'lab') {
+    lab(m.job).catch((e: Error) => send({ type: 'failed', runId: m.job.runId, message: e.message }));
   } else {
     try {
       send({ type: 'result', requestId: m.requestId, value: infer(m.checkpointPath, m.task) });

@@ -300,6 +300,50 @@ suite('SeqLab in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('Long-memory lab: results arrive in its panel; a training waits for it; Stop ends it after the current step', async () => {
+    type Outcome = { results: { cell: string; gap: number; accuracy: number }[]; stopped: boolean };
+    const small = { cells: ['rnn', 'lstm'], gaps: [2, 4], steps: 20, hidden: 8 };
+    const done = await vscode.commands.executeCommand<Outcome>('seqlab.longMemoryLab', small);
+    assert.strictEqual(done.stopped, false);
+    assert.deepStrictEqual(
+      done.results.map((r) => `${r.cell}@${r.gap}`),
+      ['rnn@2', 'lstm@2', 'rnn@4', 'lstm@4'],
+    );
+    for (const r of done.results) assert.ok(r.accuracy >= 0 && r.accuracy <= 1, `${r.cell}@${r.gap}: ${r.accuracy}`);
+    const panels = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('seqlab.lab'));
+    await until('the lab panel to open', () => panels().length === 1, 10_000);
+    if (uiBridgeAvailable()) {
+      await waitForWebviewText(/Done: 4 results/);
+      await screenshot('long-memory-lab');
+    }
+
+    await vscode.window.showTextDocument(doc);
+    const long = Promise.resolve(
+      vscode.commands.executeCommand<Outcome>('seqlab.longMemoryLab', { ...small, steps: 1_000_000 }),
+    );
+    const refused = async () => {
+      try {
+        await vscode.commands.executeCommand('seqlab.trainChar');
+      } catch (e) {
+        return /one model at a time and is running the long-memory lab/.test((e as Error).message);
+      }
+      await vscode.commands.executeCommand('seqlab.stop'); // the training started after all: end it
+      await api.runs.waitForEnd();
+      return false;
+    };
+    await sleep(500);
+    assert.ok(await refused(), 'a training is refused while the lab runs');
+    await sleep(2000); // a few hundred steps of the first run
+    await vscode.commands.executeCommand('seqlab.stop');
+    const stopped = await long;
+    assert.strictEqual(stopped.stopped, true);
+    assert.deepStrictEqual(stopped.results, [], 'stopped during its first run of a million steps');
+    for (const tab of panels()) await vscode.window.tabGroups.close(tab);
+  });
+
   test('Stop ends a long training after the current step and keeps the checkpoint', async () => {
     await config().update('steps', 100000, vscode.ConfigurationTarget.Global);
     await vscode.window.showTextDocument(doc);

@@ -246,6 +246,36 @@ describe('seqlab CLI', function () {
     }
   });
 
+  it('lab prints one JSON array of {cell, gap, accuracy}, or the table of cells × gaps; bad lists name their flag', () => {
+    const budget = ['--steps', '5', '--hidden', '8', '--batch', '4'];
+    const json = seqlab('lab', '--cells', 'rnn,lstm', '--gaps', '3,2', ...budget, '--json');
+    assert.equal(json.code, 0, json.err);
+    const results = JSON.parse(json.out) as { cell: string; gap: number; accuracy: number }[];
+    assert.deepEqual(
+      results.map((r) => [Object.keys(r), r.cell, r.gap]),
+      [
+        [['cell', 'gap', 'accuracy'], 'rnn', 2],
+        [['cell', 'gap', 'accuracy'], 'lstm', 2],
+        [['cell', 'gap', 'accuracy'], 'rnn', 3],
+        [['cell', 'gap', 'accuracy'], 'lstm', 3],
+      ],
+    );
+    for (const r of results) assert.ok(r.accuracy >= 0 && r.accuracy <= 1, `${r.accuracy}`);
+    assert.match(json.err, /^RNN-8 N = 2: \d+\.\d% \(/m, 'each result on stderr as it is scored');
+
+    const table = seqlab('lab', '--cells', 'rnn,lstm', '--gaps', '3,2', ...budget);
+    assert.equal(table.code, 0, table.err);
+    const rows = table.out.trimEnd().split('\n');
+    assert.deepEqual(rows[0].split(/ +/), ['gap', 'N', '2', '3']);
+    const percent = (r: { accuracy: number }) => `${(r.accuracy * 100).toFixed(1)}%`;
+    assert.deepEqual(rows[1].split(/ +/), ['RNN-8', percent(results[0]), percent(results[2])]);
+    assert.deepEqual(rows[2].split(/ +/), ['LSTM-8', percent(results[1]), percent(results[3])]);
+
+    assertCleanFailure(seqlab('lab', '--cells', 'rnn,cnn'), /^seqlab: error: --cells must be .*"rnn,cnn"/);
+    assertCleanFailure(seqlab('lab', '--gaps', '5,0'), /^seqlab: error: --gaps must be .* from 1 to 1000/);
+    assertCleanFailure(seqlab('lab', 'extra'), /^seqlab: expected no arguments, got extra/, 2);
+  });
+
   it('--threads N runs the same computation on N threads', () => {
     const one = seqlab('sample', ckpt, '--length', '40', '--threads', '1');
     assert.equal(one.code, 0, one.err);
@@ -257,7 +287,7 @@ describe('seqlab CLI', function () {
     it('seqlab --help lists the verbs and how to get their options', () => {
       const r = seqlab('--help');
       assert.equal(r.code, 0, r.err);
-      for (const verb of ['train', 'sample', 'eval', 'diagnose', 'export']) {
+      for (const verb of ['train', 'sample', 'eval', 'diagnose', 'export', 'lab']) {
         assert.match(r.out, new RegExp(`^  seqlab ${verb} `, 'm'));
       }
       assert.match(r.out, /seqlab VERB --help/);
@@ -273,7 +303,7 @@ describe('seqlab CLI', function () {
       assert.match(r.out, /^ {2}--threads N .*\n +default: 0; a whole number from 0 to 16$/m);
     });
 
-    for (const verb of ['train', 'sample', 'eval', 'diagnose', 'export'] as Verb[]) {
+    for (const verb of ['train', 'sample', 'eval', 'diagnose', 'export', 'lab'] as Verb[]) {
       it(`seqlab ${verb} --help names every option of the verb with its default`, () => {
         const r = seqlab(verb, '--help');
         assert.equal(r.code, 0, r.err);

@@ -124,6 +124,18 @@ const toView: HostToView[] = [
   { type: 'diagnostics', reports: [report] },
   { type: 'run', run: { ...run, clip: null } }, // a run saved before its threshold was recorded
   { type: 'diagnostics', reports: [report, lstmReport] },
+  {
+    type: 'lab',
+    lab: {
+      cells: ['rnn', 'lstm'],
+      labels: ['RNN-64', 'LSTM-64'],
+      gaps: [5, 50],
+      steps: 2500,
+      results: [{ cell: 'rnn', gap: 5, accuracy: 0.98 }],
+      state: 'running',
+      message: '',
+    },
+  },
 ];
 const toHost: ViewToHost[] = [
   { type: 'ready' },
@@ -149,6 +161,13 @@ const toWorker: HostToWorker[] = [
       sampleEvery: 100,
     },
   },
+  {
+    type: 'lab',
+    job: {
+      runId: 'lab-1',
+      config: { cells: ['rnn', 'gru'], gaps: [5, 10], steps: 100, hidden: 16, lr: 0.005, batchSize: 8, seed: 3 },
+    },
+  },
   { type: 'stop' },
   infer(1, { kind: 'sample', options: { ...defaultSampleOptions } }),
   infer(2, { kind: 'hover', prime: 'the ca', length: 40, topK: 5, temperature: 0.8 }),
@@ -167,6 +186,13 @@ const fromWorker: WorkerToHost[] = [
   { type: 'result', requestId: 3, value: { anything: 'checked by parseInferenceResult' } },
   { type: 'error', requestId: 3, message: 'not a valid SeqLab checkpoint' },
   { type: 'snapshot', runId: 'r1', snapshot: report.snapshots![0] },
+  {
+    type: 'labProgress',
+    runId: 'lab-1',
+    progress: { cell: 'gru', gap: 10, label: 'GRU-16', run: 4, runs: 4, step: 50, steps: 100 },
+  },
+  { type: 'labResult', runId: 'lab-1', result: { cell: 'gru', gap: 10, accuracy: 1 } },
+  { type: 'labFinished', runId: 'lab-1', stopped: true },
 ];
 const results: { [K in InferenceKind]: InferenceResults[K] } = {
   sample: 'the cat',
