@@ -39,7 +39,7 @@ function percent(f: number): string {
 }
 
 /** An end or the middle of a gate's range, with a true minus sign: "−1", "0", "0.5", "1". */
-function axisNumber(v: number): string {
+export function axisNumber(v: number): string {
   return v < 0 ? `−${-v}` : String(v);
 }
 

@@ -50,7 +50,8 @@ function parseState(v: unknown): DiagnosticsState {
 let state: DiagnosticsState = loadState(parseState) ?? { reports: [] };
 
 const BACKGROUND = '--vscode-editor-background';
-const LAYER_DASH: number[][] = [[], [7, 4], [2, 3], [9, 3, 2, 3]];
+/** The hidden state's ‖∂L<T>/∂a<t>‖ lines per layer: solid, dashed, long-dashed, dash-dotted (dotted is c<t>). */
+const LAYER_DASH: number[][] = [[], [7, 4], [14, 4], [9, 3, 2, 3]];
 /** The memory cell's ‖∂L<T>/∂c<t>‖ lines: dotted (layer 1), dot-dashed (layer 2). */
 const CELL_DASH: number[][] = [
   [2, 4],

@@ -28,13 +28,13 @@ export interface GradNormRun {
 type Series = NonNullable<LineOptions['series']>[number];
 
 /** The runs' clip thresholds that clip (> 0), each once, ascending: one dashed line each. */
-export function clipThresholds(runs: GradNormRun[]): number[] {
+function clipThresholds(runs: GradNormRun[]): number[] {
   const on = runs.map((r) => r.curve.clip).filter((c): c is number => c !== null && c > 0);
   return [...new Set(on)].sort((a, b) => a - b);
 }
 
 /** The legend's names: per run its norm and its clipped steps, then one per threshold. */
-export function gradNormLabels(runs: GradNormRun[]): string[] {
+function gradNormLabels(runs: GradNormRun[]): string[] {
   return [
     ...runs.flatMap((r) => [r.label, runs.length === 1 ? 'clipped' : `${r.label} clipped`]),
     ...clipThresholds(runs).map((t) => `clip threshold ${t}`),

@@ -57,7 +57,7 @@ function logExtremes(maps: Heatmap[]): [number, number] {
 }
 
 /** The colour scale in the theme's colours: a fraction f ∈ [0, 1] of it → a colour between its stops. */
-export function heatScale(p: Palette): (f: number) => string {
+function heatScale(p: Palette): (f: number) => string {
   const stops = [p.purple, p.blue, p.green, p.yellow].map((c) => parseColor(c) ?? [128, 128, 128, 1]);
   return (f) => {
     const x = Math.min(1, Math.max(0, f)) * (stops.length - 1);

@@ -23,7 +23,17 @@ function parseState(v: unknown): LabView {
   return new Fields(v, '').get('lab', parseLabView);
 }
 
-let lab: LabView | null = loadState(parseState) ?? null;
+/**
+ * The view saved before the webview was reloaded. A lab saved while running is shown as stopped: after a
+ * window reload no lab runs any more, and while one still does the host sends its state once the view is ready.
+ */
+function restored(v: LabView | undefined): LabView | null {
+  if (!v) return null;
+  if (v.state !== 'running') return v;
+  return { ...v, state: 'stopped', message: 'Interrupted: the window was reloaded during the lab. Run it again.' };
+}
+
+let lab: LabView | null = restored(loadState(parseState));
 
 const BACKGROUND = '--vscode-editor-background';
 const CHANCE_LABEL = 'chance (50 %)';

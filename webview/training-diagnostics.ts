@@ -15,6 +15,7 @@ import {
   type LineOptions,
   type Palette,
 } from './charts';
+import { axisNumber } from './canvas-charts';
 import { setText } from './dom';
 import { formatInt } from './format';
 import { GATE_COLORS, gateRank } from './gate-colors';
@@ -90,10 +91,11 @@ function gateData(reports: DiagnosticsReport[]): { x: number[]; lines: GateLine[
       (a, b) => a.layer - b.layer || gateRank(a.gate) - gateRank(b.gate),
     );
     const layers = new Set(keys.map((g) => g.layer)).size;
-    for (const { layer, gate } of keys) {
+    for (const { layer, gate, range } of keys) {
       for (const end of ['high', 'low'] as const) {
         const where = layers > 1 ? ` layer ${layer + 1}` : '';
-        lines.push({ label: `${r.label}${where} · ${gate} ${end === 'high' ? '≈ 1' : '≈ 0'}`, gate, layer, end });
+        const near = axisNumber(end === 'high' ? range[1] : range[0]); // the end of the gate's own range
+        lines.push({ label: `${r.label}${where} · ${gate} ≈ ${near}`, gate, layer, end });
         const byStep = new Map(
           snaps.map((s) => [s.step, s.gates.find((g) => g.layer === layer && g.gate === gate)?.[end]]),
         );
@@ -145,8 +147,9 @@ export function trainingSections(
   const gates = section(
     'gates-over-training',
     'Gate saturation over training',
-    'The fraction of each gate’s values on the same window that are saturated: near 1 (above 0.95, solid) and ' +
-      'near 0 (below 0.05, dashed), at each validation step. A saturated gate passes almost no gradient to its ' +
+    'The fraction of each gate’s values on the same window that are saturated, at each validation step: within ' +
+      '5 % of the upper end of its range (solid: Γ above 0.95, c̃ above 0.9) or of the lower end (dashed: Γ below ' +
+      '0.05, c̃ below −0.9). A saturated gate passes almost no gradient to its ' +
       'weights; one held open is a path the gradient can travel far along.',
     () => png(gateChart, 'seqlab-gate-saturation-over-training'),
     () => {

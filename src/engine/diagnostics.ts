@@ -116,7 +116,7 @@ export function gateSaturation(net: Network, T: number): GateSaturation[] {
  * The gates of one layer over the last forward pass's rows (T·B), each read as the course's quantity
  * (Γu = 1 − z for PyTorch's GRU) on its own range: how often it sits near either end, and its histogram.
  */
-export function layerGates(layer: RecurrentLayer, l: number, rows: number): GateSaturation[] {
+function layerGates(layer: RecurrentLayer, l: number, rows: number): GateSaturation[] {
   const H = layer.H,
     G = layer.cell.gates * H;
   return layer.cell.gateBlocks.map((block, gi) => {

@@ -21,7 +21,7 @@ import { Rng } from './rng';
 import { DivergedError, Trainer } from './train';
 import { CELL_KINDS, CellKind } from './types';
 
-export const LAB_CUES = ['X', 'Y'] as const;
+const LAB_CUES = ['X', 'Y'] as const;
 export const LAB_ANSWERS = ['x', 'y'] as const;
 /** Lowercase letters other than the answers. */
 export const LAB_DISTRACTORS = 'abcdefghijklmnopqrstuvw';
@@ -30,11 +30,11 @@ export const LAB_DISTRACTORS = 'abcdefghijklmnopqrstuvw';
  * with a<t> carried across hundreds of lines may rely on where that state has drifted to, and
  * misses lines read from a<0> = 0 that it gets right in the middle of a stream.
  */
-export const LAB_EVAL_LINES = 512;
+const LAB_EVAL_LINES = 512;
 /** The training text is at most about this long; longer budgets read it again (fresh lines would only cost memory). */
 const LAB_TEXT_CHARS = 1 << 21;
 /** The largest gap N (its window T = N + 3 must be a seqLength the engine allows). */
-export const MAX_GAP = 1000;
+const MAX_GAP = 1000;
 
 export interface LabConfig {
   cells: CellKind[];
@@ -156,7 +156,7 @@ export function labTrainingText(c: LabConfig, gap: number): string {
  * line per window as in training; their distractors are the letters the model saw (a tiny training
  * text may lack some).
  */
-export function labAccuracy(trainer: Trainer, gap: number, seed: number): number {
+function labAccuracy(trainer: Trainer, gap: number, seed: number): number {
   const { model, k } = trainer,
     L = gap + 3,
     B = trainer.train.batchSize,

@@ -43,10 +43,14 @@ async function askNumber(prompt: string, value: number, option: NumberOption): P
   return s === undefined ? undefined : Number(s);
 }
 
-/** The diagnostics of a document's model on the start of its text (the schema's window length), with its clip events. */
-function diagnoseTask(doc: vscode.TextDocument, runs: Runs): TaskOf<'diagnose'> {
+/**
+ * The diagnostics of a document's model (tag: a Compare cell's) on the start of its text, with the
+ * schema's window length and the clip events of the run that trained that model.
+ */
+function diagnoseTask(doc: vscode.TextDocument, runs: Runs, tag = ''): TaskOf<'diagnose'> {
   const text = doc.getText().slice(0, 200000);
-  return { kind: 'diagnose', text, steps: OPTIONS.diagnoseSteps.default, clipEvents: runs.clipEvents };
+  const clipEvents = runs.trainingRun(doc.uri, tag)?.clipEvents ?? [];
+  return { kind: 'diagnose', text, steps: OPTIONS.diagnoseSteps.default, clipEvents };
 }
 
 /** The report with what the run that trained its model kept (gradient norms, training snapshots), when the host keeps it. */
@@ -127,7 +131,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
       await runs.start(doc, 'char', false, { cell, steps, clip, tag: cell });
       await runs.waitForEnd();
       if (runs.view?.state !== 'done') break; // stopped or failed: show what there is
-      const report = await runs.infer(doc.uri, diagnoseTask(doc, runs), cell);
+      const report = await runs.infer(doc.uri, diagnoseTask(doc, runs, cell), cell);
       const lossCurve = runs.view.points.map((p) => ({ step: p.step, loss: p.loss, valLoss: p.valLoss }));
       reports.push(withTraining({ ...report, lossCurve }, runs, doc.uri, cell));
     }

@@ -6,7 +6,15 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { arrayOf, ClipEvent, parseTrainingSnapshot, RunView, TrainingSnapshot } from '../protocol';
+import {
+  arrayOf,
+  ClipEvent,
+  parseClipEvent,
+  parseRunView,
+  parseTrainingSnapshot,
+  RunView,
+  TrainingSnapshot,
+} from '../protocol';
 
 export interface StoredRun {
   uri: string;
@@ -14,7 +22,7 @@ export interface StoredRun {
 
   view: RunView;
   clipEvents: ClipEvent[];
-  snapshots: TrainingSnapshot[]; // the diagnostics at each validation step (bounded: engine/snapshot.ts)
+  snapshots: TrainingSnapshot[]; // the diagnostics at each validation step (bounded: addSnapshot in engine/reports.ts)
 }
 
 /** Curves are thinned to at most this many points when saved. */
@@ -77,23 +85,22 @@ export class ModelStore {
 
   private readRun(file: string): StoredRun | null {
     try {
-      const run = JSON.parse(readFileSync(file, 'utf8')) as StoredRun;
-      if (typeof run.uri !== 'string' || typeof run.view !== 'object' || !Array.isArray(run.view.points)) return null;
-      // Runs saved before the clip threshold was recorded have none.
-      const clip = typeof run.view.clip === 'number' ? run.view.clip : null;
+      const run = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      if (typeof run.uri !== 'string' || typeof run.view !== 'object' || run.view === null) return null;
       return {
-        ...run,
+        uri: run.uri,
         tag: typeof run.tag === 'string' ? run.tag : '',
-        view: { ...run.view, clip },
+        // Runs saved before the clip threshold was recorded have none.
+        view: parseRunView({ clip: null, ...run.view }, 'view'),
+        clipEvents: arrayOf(parseClipEvent)(run.clipEvents ?? [], 'clipEvents'),
         snapshots: readSnapshots(run.snapshots),
       };
     } catch {
-      return null; // missing or damaged: the run is simply not restored
+      return null; // missing or damaged (a field of the wrong shape included): the run is simply not restored
     }
   }
 }
 
-/** The snapshots of a run.json, checked like a message: none when they are missing or damaged. */
 function readSnapshots(v: unknown): TrainingSnapshot[] {
   try {
     return arrayOf(parseTrainingSnapshot)(v, 'snapshots');

@@ -75,10 +75,6 @@ export class Runs implements vscode.Disposable {
     return this.shown?.view ?? null;
   }
 
-  get clipEvents(): ClipEvent[] {
-    return this.shown?.clipEvents ?? [];
-  }
-
   /** The text of a document SeqLab can train on, or a clear error. */
   static trainableText(doc: vscode.TextDocument, maxMB: number): string {
     const name = doc.isUntitled ? 'the untitled document' : documentName(doc.uri);
@@ -353,14 +349,17 @@ export class Runs implements vscode.Disposable {
 
   /**
    * What the run that trained the model of `uri` (and tag: a Compare cell) kept: its gradient norm
-   * before clipping and its training snapshots; null when the host no longer keeps that run.
+   * before clipping, its training snapshots and its clip events; null when the host no longer keeps that run.
    */
-  trainingRun(uri: vscode.Uri, tag = ''): { gradNormCurve: GradNormCurve; snapshots: TrainingSnapshot[] } | null {
+  trainingRun(
+    uri: vscode.Uri,
+    tag = '',
+  ): { gradNormCurve: GradNormCurve; snapshots: TrainingSnapshot[]; clipEvents: ClipEvent[] } | null {
     const ofModel = (r: StoredRun | null): r is StoredRun => r !== null && r.uri === uri.toString() && r.tag === tag;
     const run = ofModel(this.shown) ? this.shown : this.store.load(uri);
     if (!ofModel(run) || run.view.points.length === 0) return null;
     const points = run.view.points.map((p) => ({ step: p.step, norm: p.gradNorm, clipped: p.clipped }));
-    return { gradNormCurve: { clip: run.view.clip, points }, snapshots: run.snapshots };
+    return { gradNormCurve: { clip: run.view.clip, points }, snapshots: run.snapshots, clipEvents: run.clipEvents };
   }
 
   /** The document URI of the run the sidebar shows. */

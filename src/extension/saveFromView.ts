@@ -16,5 +16,9 @@ export async function saveFromView(m: ViewToHost & { type: 'save' }): Promise<vo
     m.format === 'png'
       ? Buffer.from(m.data.replace(/^data:image\/png;base64,/, ''), 'base64')
       : Buffer.from(m.data, 'utf8');
-  writeFileSync(target.fsPath, bytes);
+  try {
+    writeFileSync(target.fsPath, bytes);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`SeqLab: could not save ${target.fsPath}: ${(e as Error).message}`);
+  }
 }

@@ -49,7 +49,8 @@ export interface TrainingSettings {
 
 /**
  * The settings a training uses (and only those). cell: the cell a command chooses (Compare cells)
- * instead of seqlab.cell; seqlab.peephole applies to an LSTM only, so it is off for the others.
+ * instead of seqlab.cell; then seqlab.peephole goes to its LSTM only. With seqlab.cell it is passed on
+ * as set, and the engine refuses a peephole RNN or GRU with a message.
  */
 export function trainingSettings(
   get: SettingLookup,

@@ -54,7 +54,8 @@ const parseRange: Parse<[number, number]> = (v, path) => {
   return Number.isFinite(lo) && Number.isFinite(hi) && lo < hi ? [lo, hi] : fail(path, 'a range [lo, hi] with lo < hi');
 };
 
-const parseGate: Parse<GateSaturation> = (v, path) => {
+/** A gate's saturation without its histogram: what a training snapshot keeps. */
+const parseGateEnds: Parse<Omit<GateSaturation, 'histogram'>> = (v, path) => {
   const f = new Fields(v, path);
   return {
     layer: f.get('layer', count),
@@ -62,9 +63,13 @@ const parseGate: Parse<GateSaturation> = (v, path) => {
     range: f.get('range', parseRange),
     low: f.get('low', num),
     high: f.get('high', num),
-    histogram: f.get('histogram', arrayOfLength(num, HISTOGRAM_BINS, 'bins')),
   };
 };
+
+const parseGate: Parse<GateSaturation> = (v, path) => ({
+  ...parseGateEnds(v, path),
+  histogram: new Fields(v, path).get('histogram', arrayOfLength(num, HISTOGRAM_BINS, 'bins')),
+});
 
 export const parseTrainingSnapshot: Parse<TrainingSnapshot> = (v, path) => {
   const f = new Fields(v, path);
@@ -73,19 +78,7 @@ export const parseTrainingSnapshot: Parse<TrainingSnapshot> = (v, path) => {
     step: f.get('step', count),
     steps,
     gradNorms: f.get('gradNorms', arrayOf(arrayOfLength(num, steps, 'time steps'))),
-    gates: f.get(
-      'gates',
-      arrayOf((g, at) => {
-        const gf = new Fields(g, at);
-        return {
-          layer: gf.get('layer', count),
-          gate: gf.get('gate', str(20)),
-          range: gf.get('range', parseRange),
-          low: gf.get('low', num),
-          high: gf.get('high', num),
-        };
-      }),
-    ),
+    gates: f.get('gates', arrayOf(parseGateEnds)),
     seconds: f.get('seconds', num),
   };
 };

@@ -168,5 +168,9 @@ describe('long-memory lab webview (chromium)', function () {
     await view.page.reload();
     const chart = await probe(view, 6);
     assert.deepEqual(chart.ys[2], [100, 100, null, null, null]);
+    // It was saved while running: after a reload no lab runs, so it does not claim to be training.
+    const status = await view.page.locator('body').innerText();
+    assert.match(status, /Interrupted: the window was reloaded during the lab/);
+    assert.doesNotMatch(status, /Training: \d+ of/);
   });
 });
