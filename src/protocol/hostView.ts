@@ -2,7 +2,20 @@
 
 import type { DiagnosticsReport, LabResult, ProgressPoint } from '../engine/reports';
 import { parseDiagnosticsReport, parseLabResult, parseProgressPoint } from './reports';
-import { arrayOf, bool, count, fail, Fields, nullable, num, oneOf, ProtocolError, str, type Parse } from './validate';
+import {
+  arrayOf,
+  arrayOfLength,
+  bool,
+  count,
+  fail,
+  Fields,
+  nullable,
+  num,
+  oneOf,
+  ProtocolError,
+  str,
+  type Parse,
+} from './validate';
 
 const RUN_STATES = ['idle', 'training', 'stopping', 'stopped', 'done', 'failed'] as const;
 export type RunState = (typeof RUN_STATES)[number];
@@ -75,9 +88,10 @@ export const parseRunView: Parse<RunView> = (v, path) => {
 
 export const parseLabView: Parse<LabView> = (v, path) => {
   const f = new Fields(v, path);
+  const cells = f.get('cells', arrayOf(str(20)));
   return {
-    cells: f.get('cells', arrayOf(str(20))),
-    labels: f.get('labels', arrayOf(str(200))),
+    cells,
+    labels: f.get('labels', arrayOfLength(str(200), cells.length, 'labels, one per cell')),
     gaps: f.get('gaps', arrayOf(count)),
     steps: f.get('steps', count),
     results: f.get('results', arrayOf(parseLabResult)),

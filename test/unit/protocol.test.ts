@@ -363,6 +363,12 @@ describe('protocol validation', () => {
     refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3], [0.4]]), shortRow);
   });
 
+  it('the lab view names one model per cell', () => {
+    const lab = toView.find((m) => m.type === 'lab')!;
+    const m = { ...lab, lab: { ...(lab as { lab: object }).lab, labels: ['RNN-64'] } };
+    refuses(parseHostToView, m, /field "lab\.labels": expected 2 labels, one per cell, got 1/);
+  });
+
   it('a training snapshot has one row of `steps` norms per layer', () => {
     const snapshot = report.snapshots![0];
     const m = { type: 'snapshot', runId: 'r1', snapshot: { ...snapshot, gradNorms: [[0.1, 0.2, 0.3], [0.4]] } };
