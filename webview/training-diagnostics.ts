@@ -51,9 +51,14 @@ declare global {
 interface ReachMap extends Heatmap {
   report: string;
   layer: number;
+  /** The path measured: the hidden state a<t>, or an LSTM's memory cell c<t>. */
+  path: 'a<t>' | 'c<t>';
 }
 
-/** One heat map per report and layer, over the report's snapshots of its latest window length T. */
+/**
+ * One heat map per report and layer over the report's snapshots of its latest window length T, and for
+ * an LSTM a second one per layer of ‖∂L<T>/∂c<t>‖, the memory cell's path.
+ */
 function reachMaps(reports: DiagnosticsReport[]): ReachMap[] {
   return reports.flatMap((r) => {
     const all = r.snapshots ?? [];
@@ -61,14 +66,21 @@ function reachMaps(reports: DiagnosticsReport[]): ReachMap[] {
     const T = all[all.length - 1].steps; // a run resumed with another window keeps only the latest's
     const snaps = all.filter((s) => s.steps === T);
     const layers = snaps[snaps.length - 1].gradNorms.length;
-    return Array.from({ length: layers }, (_, l) => ({
-      report: r.label,
-      layer: l,
-      title: layers > 1 ? `${r.label} · layer ${l + 1}` : r.label,
-      steps: snaps.map((s) => s.step),
-      T,
-      values: snaps.map((s) => s.gradNorms[l] ?? []),
-    }));
+    const withCells = snaps.every((s) => s.cellGradNorms);
+    return Array.from({ length: layers }, (_, l) => {
+      const name = layers > 1 ? `${r.label} · layer ${l + 1}` : r.label;
+      const map = (path: ReachMap['path'], norms: (s: (typeof snaps)[number]) => number[] | undefined) => ({
+        report: r.label,
+        layer: l,
+        path,
+        title: path === 'a<t>' ? name : `${name} · c<t>`,
+        steps: snaps.map((s) => s.step),
+        T,
+        values: snaps.map((s) => norms(s) ?? []),
+      });
+      const hidden = map('a<t>', (s) => s.gradNorms[l]);
+      return withCells ? [hidden, map('c<t>', (s) => s.cellGradNorms?.[l])] : [hidden];
+    }).flat();
   });
 }
 
@@ -130,16 +142,17 @@ export function trainingSections(
     'reach-over-training',
     'How far back the gradient reaches, as training proceeds',
     'One column per validation step of the training, one row per step t of a fixed window of the validation ' +
-      'text (t = T at the top: the step whose loss is measured). The colour is ‖∂L<T>/∂a<t>‖ on a log scale: ' +
+      'text (t = T at the top: the step whose loss is measured). The colour is ‖∂L<T>/∂a<t>‖ on a log scale ' +
+      '(for an LSTM also ‖∂L<T>/∂c<t>‖, its memory cell, in the maps marked c<t>): ' +
       'where it fades towards t = 1 the error signal vanishes before it gets that far back. ' +
       'Watch how far down the bright band reaches as the model learns.',
     () => png(reachChart, 'seqlab-gradient-reach-over-training'),
     () =>
       saveCsv(
         'seqlab-gradient-reach-over-training',
-        ['report', 'layer', 'step', 't', 'norm'],
+        ['report', 'layer', 'path', 'step', 't', 'norm'],
         maps.flatMap((m) =>
-          m.values.flatMap((col, c) => col.map((v, ti) => [m.report, m.layer + 1, m.steps[c], ti + 1, v])),
+          m.values.flatMap((col, c) => col.map((v, ti) => [m.report, m.layer + 1, m.path, m.steps[c], ti + 1, v])),
         ),
       ),
   );

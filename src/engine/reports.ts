@@ -70,6 +70,8 @@ export interface TrainingSnapshot {
   steps: number; // T of the window
   /** gradNorms[layer][t-1] = ‖∂L<T>/∂a<t>‖ for t = 1…T */
   gradNorms: number[][];
+  /** LSTM only: cellGradNorms[layer][t-1] = ‖∂L<T>/∂c<t>‖, the memory cell's path */
+  cellGradNorms?: number[][];
   gates: Omit<GateSaturation, 'histogram'>[];
   seconds: number; // how long recording it took: its cost to the training
 }

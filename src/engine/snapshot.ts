@@ -34,7 +34,7 @@ export class SnapshotRecorder {
   record(step: number): TrainingSnapshot {
     const start = performance.now();
     this.net.resetState(undefined, new Rng(0)); // every snapshot starts from the same a<0>
-    const { gradNorms } = gradientReach(this.net, this.ids, this.targets, this.T);
+    const { gradNorms, cellGradNorms } = gradientReach(this.net, this.ids, this.targets, this.T);
     const gates = gateSaturation(this.net, this.T).map(({ layer, gate, range, low, high }) => ({
       layer,
       gate,
@@ -42,6 +42,7 @@ export class SnapshotRecorder {
       low,
       high,
     }));
-    return { step, steps: this.T, gradNorms, gates, seconds: (performance.now() - start) / 1000 };
+    const seconds = (performance.now() - start) / 1000;
+    return { step, steps: this.T, gradNorms, ...(cellGradNorms ? { cellGradNorms } : {}), gates, seconds };
   }
 }

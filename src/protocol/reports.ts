@@ -74,10 +74,13 @@ const parseGate: Parse<GateSaturation> = (v, path) => ({
 export const parseTrainingSnapshot: Parse<TrainingSnapshot> = (v, path) => {
   const f = new Fields(v, path);
   const steps = f.get('steps', count);
+  const perStep = arrayOfLength(num, steps, 'time steps');
+  const gradNorms = f.get('gradNorms', arrayOf(perStep));
   return {
     step: f.get('step', count),
     steps,
-    gradNorms: f.get('gradNorms', arrayOf(arrayOfLength(num, steps, 'time steps'))),
+    gradNorms,
+    ...f.optional('cellGradNorms', arrayOfLength(perStep, gradNorms.length, 'layers')),
     gates: f.get('gates', arrayOf(parseGateEnds)),
     seconds: f.get('seconds', num),
   };

@@ -373,6 +373,13 @@ describe('protocol validation', () => {
     const snapshot = report.snapshots![0];
     const m = { type: 'snapshot', runId: 'r1', snapshot: { ...snapshot, gradNorms: [[0.1, 0.2, 0.3], [0.4]] } };
     refuses(parseWorkerToHost, m, /field "snapshot\.gradNorms\[1\]": expected 3 time steps, got 1/);
+    const cells = (cellGradNorms: number[][]) => ({ ...m, snapshot: { ...snapshot, cellGradNorms } });
+    const rows = [
+      [0.1, 0.2, 0.3],
+      [0.4, 0.5, 0.6],
+    ];
+    assert.deepEqual(parseWorkerToHost(cells(rows)), cells(rows), "an LSTM's memory-cell path");
+    refuses(parseWorkerToHost, cells([rows[0]]), /field "snapshot\.cellGradNorms": expected 2 layers, got 1/);
   });
 
   it('diagnostics: a gate carries its range [lo, hi]; an LSTM’s cellGradNorms has the shape of gradNorms', () => {

@@ -87,6 +87,23 @@ describe('training snapshots', () => {
     assert.notDeepEqual(snapshots[0].gradNorms, last.gradNorms);
   });
 
+  it('of an LSTM also carry ‖∂L<T>/∂c<t>‖, as diagnose() measures it; other cells have none', async () => {
+    const text = smallText(4000);
+    const t = Trainer.create(text, { cell: 'lstm', hidden: 10, layers: 2 }, train({ seqLength: 12 }), k);
+    const snapshots: TrainingSnapshot[] = [];
+    await t.run({ onSnapshot: (s) => snapshots.push(s) });
+    const tokens = t.model.tokenizer.encode(text);
+    const val = tokens.subarray(tokens.length - Math.floor(tokens.length * 0.1));
+    const report = diagnose(t.model, k, val, { steps: 12, streams: SNAPSHOT_STREAMS });
+    const last = snapshots[snapshots.length - 1];
+    assert.ok(report.cellGradNorms, 'an LSTM report has the memory-cell path');
+    assert.deepEqual(last.cellGradNorms, report.cellGradNorms);
+    const gru = Trainer.create(text, { cell: 'gru', hidden: 10 }, train({ seqLength: 12 }), k);
+    const gruSnapshots: TrainingSnapshot[] = [];
+    await gru.run({ onSnapshot: (s) => gruSnapshots.push(s) });
+    assert.ok(gruSnapshots.length > 0 && gruSnapshots.every((s) => !('cellGradNorms' in s)));
+  });
+
   it('shorten the window to fit a short validation text', async () => {
     const t = Trainer.create(smallText(400), { cell: 'rnn', hidden: 8 }, train({ seqLength: 64, steps: 5 }), k);
     const snapshots: TrainingSnapshot[] = [];

@@ -194,11 +194,11 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
     }
 
     const reach = parseCsv((await save(view, 'reach-over-training-csv')).data);
-    assert.deepEqual(reach[0], ['report', 'layer', 'step', 't', 'norm']);
+    assert.deepEqual(reach[0], ['report', 'layer', 'path', 'step', 't', 'norm']);
     assert.equal(reach.length, 1 + 2 * STEPS.length * T);
     const s3 = lstmRun.snapshots![3];
     assert.ok(
-      reach.some((r) => r.join() === ['LSTM-128', 2, s3.step, 7, s3.gradNorms[1][6]].join()),
+      reach.some((r) => r.join() === ['LSTM-128', 2, 'a<t>', s3.step, 7, s3.gradNorms[1][6]].join()),
       'layer 2, the 4th snapshot, t = 7',
     );
 
@@ -208,6 +208,32 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
     assert.deepEqual(
       gates.slice(1).map((r) => Number(r[0])),
       STEPS,
+    );
+  });
+
+  it('an LSTM whose snapshots carry ‖∂L<T>/∂c<t>‖ gets a memory-cell map beside each layer’s a<t> map', async () => {
+    const withCells = lstmRun.snapshots!.map((s) => ({
+      ...s,
+      cellGradNorms: s.gradNorms.map((row) => row.map((v) => v * 3)), // the memory cell keeps more
+    }));
+    await view.send({ type: 'diagnostics', reports: [{ ...lstmRun, snapshots: withCells }] });
+    const l = await layout(view, 4);
+    assert.deepEqual(
+      l.maps.map((m) => [m.title, m.steps, m.columns, m.T]),
+      [
+        ['LSTM-128 · layer 1', [50, 1000], 20, T],
+        ['LSTM-128 · layer 1 · c<t>', [50, 1000], 20, T],
+        ['LSTM-128 · layer 2', [50, 1000], 20, T],
+        ['LSTM-128 · layer 2 · c<t>', [50, 1000], 20, T],
+      ],
+    );
+    assert.match(await view.page.locator('#reach-over-training .caption').innerText(), /‖∂L<T>\/∂c<t>‖/);
+    const reach = parseCsv((await save(view, 'reach-over-training-csv')).data);
+    assert.equal(reach.length, 1 + 2 * 2 * STEPS.length * T, 'both paths of both layers');
+    const s3 = withCells[3];
+    assert.ok(
+      reach.some((r) => r.join() === ['LSTM-128', 2, 'c<t>', s3.step, 7, s3.cellGradNorms[1][6]].join()),
+      'the c<t> map of layer 2, the 4th snapshot, t = 7',
     );
   });
 
