@@ -33,10 +33,11 @@ import { el, setText } from './dom';
 import { formatInt, formatNumber } from './format';
 import { GATE_COLORS, gateRank } from './gate-colors';
 import { gradNormSection } from './gradnorm-chart';
+import { panel } from './panel-section';
 import { loadState, onHostMessage, post, saveState } from './host';
 import { saveCsv, savePng, type CsvCell } from './save';
 import { DEFAULT_SMOOTHING, debiasedEma } from './smoothing';
-import { button, setEnabled } from './toolkit';
+import { setEnabled } from './toolkit';
 import { trainingSections } from './training-diagnostics';
 
 interface DiagnosticsState {
@@ -177,32 +178,6 @@ function clipData(reports: DiagnosticsReport[]): { x: number[]; ys: (number | nu
 
 const root = document.getElementById('root') ?? document.body;
 
-interface Panel {
-  section: HTMLElement;
-  body: HTMLElement;
-  note: HTMLElement;
-  saveButtons: HTMLElement[];
-}
-
-function panel(id: string, title: string, caption: string, onPng: () => void, onCsv: () => void): Panel {
-  const saveButtons = [
-    button('Save PNG', onPng, { title: `Save this chart as a PNG image`, data: { save: `${id}-png` } }),
-    button('Save CSV', onCsv, { title: `Save this chart's data as CSV`, data: { save: `${id}-csv` } }),
-  ];
-  const body = el('div', 'panel-body');
-  const note = el('p', 'panel-note');
-  const section = el(
-    'section',
-    'panel',
-    el('div', 'panel-head', el('h2', '', title), el('div', 'toolbar', ...saveButtons)),
-    el('p', 'caption', caption),
-    note,
-    body,
-  );
-  section.id = id;
-  return { section, body, note, saveButtons };
-}
-
 function pngOf(chart: Chart, name: string): void {
   savePng(name, chart.toPng());
 }
@@ -303,8 +278,8 @@ const clips = panel(
     ),
 );
 
-const gradNorm = gradNormSection(panel, BACKGROUND);
-const training = trainingSections(panel, BACKGROUND);
+const gradNorm = gradNormSection(BACKGROUND);
+const training = trainingSections(BACKGROUND);
 
 const clipList = el('ul', 'clip-list');
 const content = el(

@@ -15,6 +15,7 @@ import {
   type Palette,
 } from './charts';
 import { el } from './dom';
+import { panel } from './panel-section';
 import { formatInt, formatNumber } from './format';
 import { saveCsv, savePng } from './save';
 
@@ -116,19 +117,6 @@ export function clippingSummary(curve: GradNormCurve): string {
 
 // ---------- the diagnostics panel's section ----------
 
-/** A section of the diagnostics panel, as diagnostics.ts builds each one (title, caption, Save PNG / CSV). */
-export interface PanelSection {
-  section: HTMLElement;
-  body: HTMLElement;
-}
-export type MakePanel = (
-  id: string,
-  title: string,
-  caption: string,
-  onPng: () => void,
-  onCsv: () => void,
-) => PanelSection;
-
 const TITLE = 'Gradient norm over training, before clipping';
 const CAPTION =
   'The global gradient norm ‖g‖ = √(Σ ‖∂L/∂W‖²) over every parameter W at each training step, on a log axis. ' +
@@ -137,12 +125,12 @@ const CAPTION =
   'lands in full. Compare cells without gradient clipping shows what clipping prevents.';
 
 /** The section: the chart of every report that carries its run's gradient norm, and a line per report; hidden when none does. */
-export function gradNormSection(
-  makePanel: MakePanel,
-  background: string,
-): { section: HTMLElement; render(reports: DiagnosticsReport[]): void } {
+export function gradNormSection(background: string): {
+  section: HTMLElement;
+  render(reports: DiagnosticsReport[]): void;
+} {
   let runs: GradNormRun[] = [];
-  const panel = makePanel(
+  const view = panel(
     'gradnorm',
     TITLE,
     CAPTION,
@@ -154,15 +142,15 @@ export function gradNormSection(
         runs.flatMap((r) => r.curve.points.map((p) => [r.label, p.step, p.norm, p.clipped ? 1 : 0, r.curve.clip])),
       ),
   );
-  const chart = new LineChart('gradnorm', TITLE, panel.body, (p) => gradNormOptions(p, runs, true), 260, background);
+  const chart = new LineChart('gradnorm', TITLE, view.body, (p) => gradNormOptions(p, runs, true), 260, background);
   const list = el('ul', 'clip-list');
-  panel.body.append(list);
+  view.body.append(list);
 
   function render(reports: DiagnosticsReport[]): void {
     runs = reports.flatMap((r, ri) =>
       r.gradNormCurve ? [{ label: r.label, curve: r.gradNormCurve, color: (p: Palette) => seriesColor(p, ri) }] : [],
     );
-    panel.section.hidden = runs.length === 0; // no model's run is kept (e.g. a loaded checkpoint)
+    view.section.hidden = runs.length === 0; // no model's run is kept (e.g. a loaded checkpoint)
     if (!runs.length) return;
     const { x, ys } = gradNormData(runs);
     chart.rebuild();
@@ -179,5 +167,5 @@ export function gradNormSection(
     );
   }
 
-  return { section: panel.section, render };
+  return { section: view.section, render };
 }

@@ -19,25 +19,10 @@ import { axisNumber } from './canvas-charts';
 import { setText } from './dom';
 import { formatInt } from './format';
 import { GATE_COLORS, gateRank } from './gate-colors';
+import { panel } from './panel-section';
 import { heatmapGrid, heatmapLayout, type Heatmap, type HeatmapLayout } from './heatmap';
 import { saveCsv, savePng } from './save';
 import { setEnabled } from './toolkit';
-
-/** A section of the panel as diagnostics.ts builds it. */
-export interface Section {
-  section: HTMLElement;
-  body: HTMLElement;
-  note: HTMLElement;
-  saveButtons: HTMLElement[];
-}
-
-export type SectionMaker = (
-  id: string,
-  title: string,
-  caption: string,
-  onPng: () => void,
-  onCsv: () => void,
-) => Section;
 
 declare global {
   interface Window {
@@ -130,15 +115,15 @@ const NO_SNAPSHOTS =
   'models trained before this version or loaded from a file have none. Train or resume to see them.';
 const NO_GATES = 'None of these models has gates: a plain RNN has only its tanh state.';
 
-export function trainingSections(
-  section: SectionMaker,
-  backgroundVar: string,
-): { sections: HTMLElement[]; render(reports: DiagnosticsReport[]): void } {
+export function trainingSections(backgroundVar: string): {
+  sections: HTMLElement[];
+  render(reports: DiagnosticsReport[]): void;
+} {
   let reports: DiagnosticsReport[] = [];
   let maps: ReachMap[] = [];
   const png = (chart: Chart, name: string) => savePng(name, chart.toPng());
 
-  const reach = section(
+  const reach = panel(
     'reach-over-training',
     'How far back the gradient reaches, as training proceeds',
     'One column per validation step of the training, one row per step t of a fixed window of the validation ' +
@@ -157,7 +142,7 @@ export function trainingSections(
       ),
   );
 
-  const gates = section(
+  const gates = panel(
     'gates-over-training',
     'Gate saturation over training',
     'The fraction of each gate’s values on the same window that are saturated, at each validation step: within ' +
