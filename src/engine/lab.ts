@@ -71,7 +71,7 @@ export function parseCells(list: string, name: string): CellKind[] {
 /** "5,10,20" → the gaps, each once, in increasing order; a SeqLabError naming `name` otherwise. */
 export function parseGaps(list: string, name: string): number[] {
   const gaps = list.split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
-  if (!gaps.every((g) => isGap(g)) || new Set(gaps).size !== gaps.length) {
+  if (!gaps.every((g) => Number.isInteger(g) && g >= 1 && g <= MAX_GAP) || new Set(gaps).size !== gaps.length) {
     throw new SeqLabError(
       `${name} must be a comma-separated list of distinct whole numbers from 1 to ${MAX_GAP} (got "${list}")`,
     );
@@ -79,15 +79,10 @@ export function parseGaps(list: string, name: string): number[] {
   return gaps.sort((a, b) => a - b);
 }
 
-function isGap(g: number): boolean {
-  return Number.isInteger(g) && g >= 1 && g <= MAX_GAP;
-}
-
 export function validateLabConfig(c: LabConfig): LabConfig {
+  // The lists the CLI parses, checked by the same rules (a config may also come from the host).
   parseCells(c.cells.join(','), 'cells');
-  if (c.gaps.length === 0 || !c.gaps.every(isGap) || new Set(c.gaps).size !== c.gaps.length) {
-    throw new SeqLabError(`gaps must be distinct whole numbers from 1 to ${MAX_GAP} (got ${c.gaps.join(', ')})`);
-  }
+  parseGaps(c.gaps.join(','), 'gaps');
   checkOption(OPTIONS.labSteps, c.steps, 'steps');
   checkOption(OPTIONS.labHidden, c.hidden, 'hidden');
   checkOption(OPTIONS.labLr, c.lr, 'lr');
