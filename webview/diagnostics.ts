@@ -7,13 +7,12 @@
 // norm over training (gradnorm-chart.ts). Every chart saves as PNG and CSV through the host.
 
 import {
-  arrayOf,
-  Fields,
   HISTOGRAM_BINS,
-  parseDiagnosticsReport,
+  parseDiagnosticsView,
   SATURATION_MARGIN,
   type ClipEvent,
   type DiagnosticsReport,
+  type DiagnosticsView,
 } from '../src/protocol';
 import { histogramGrid, horizontalBars, type BarRow, type HistogramGroup } from './canvas-charts';
 import {
@@ -29,6 +28,7 @@ import {
   type LineOptions,
   type Palette,
 } from './charts';
+import { diagnosticsHeader } from './diagnostics-header';
 import { el, setText } from './dom';
 import { formatInt, formatNumber } from './format';
 import { GATE_COLORS, gateRank } from './gate-colors';
@@ -40,15 +40,12 @@ import { DEFAULT_SMOOTHING, debiasedEma } from './smoothing';
 import { setEnabled } from './toolkit';
 import { trainingSections } from './training-diagnostics';
 
-interface DiagnosticsState {
-  reports: DiagnosticsReport[];
-}
-
-function parseState(v: unknown): DiagnosticsState {
-  return { reports: new Fields(v, '').get('reports', arrayOf(parseDiagnosticsReport)) };
-}
-
-let state: DiagnosticsState = loadState(parseState) ?? { reports: [] };
+let state: DiagnosticsView = loadState((v) => parseDiagnosticsView(v, '')) ?? {
+  subject: '',
+  status: '',
+  outdated: '',
+  reports: [],
+};
 
 const BACKGROUND = '--vscode-editor-background';
 /** The hidden state's ‖∂L<T>/∂a<t>‖ lines per layer: solid, dashed, long-dashed, dash-dotted (dotted is c<t>). */
@@ -293,7 +290,9 @@ const content = el(
   params.section,
   clips.section,
 );
-root.append(el('header', 'page-header', el('h1', '', 'SeqLab diagnostics'), summaryEl), emptyEl, content);
+const header = diagnosticsHeader(() => post({ type: 'command', command: 'diagnostics' }));
+header.element.append(summaryEl);
+root.append(header.element, emptyEl, content);
 
 // ---------- charts ----------
 
@@ -404,8 +403,9 @@ clips.body.append(clipList);
 // ---------- rendering ----------
 
 function render(): void {
+  header.render(state);
   const reports = state.reports;
-  emptyEl.hidden = reports.length > 0;
+  emptyEl.hidden = reports.length > 0 || state.status !== ''; // a Compare in progress says so in the header
   content.hidden = reports.length === 0;
   summaryEl.hidden = reports.length === 0;
   if (!reports.length) return;
@@ -471,7 +471,7 @@ function render(): void {
 
 onHostMessage((m) => {
   if (m.type !== 'diagnostics') return; // the run messages are for the sidebar
-  state = { reports: m.reports };
+  state = m.view;
   saveState(state);
   render();
 });

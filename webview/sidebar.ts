@@ -5,7 +5,15 @@
 // State: the run as the host last described it plus the smoothing weight, saved with setState so
 // the view comes back as it was when hidden and shown again.
 
-import { parseRunView, type ProgressPoint, type RunState, type RunView, type ViewCommand } from '../src/protocol';
+import {
+  formatStartedAt,
+  lossUnit,
+  parseRunView,
+  type ProgressPoint,
+  type RunState,
+  type RunView,
+  type ViewCommand,
+} from '../src/protocol';
 import uPlot from 'uplot';
 import { LineChart, legendValue, themedAxis, themedLegend, withAlpha, type LineOptions, type Palette } from './charts';
 import { el, setText } from './dom';
@@ -62,6 +70,7 @@ const emptyView = el(
 );
 
 const titleEl = el('h1', 'run-title');
+const startedEl = el('p', 'run-started');
 const stateBadge = badge();
 const ring = progressRing();
 const messageEl = el('p', 'run-message');
@@ -81,7 +90,7 @@ const STATS = [
   ['eta', 'ETA'],
   ['rate', 'Chars/s'],
   ['elapsed', 'Elapsed'],
-  ['loss', 'Loss'],
+  ['loss', 'Train loss (smoothed)'],
   ['val', 'Val loss'],
   ['lr', 'Learning rate'],
   ['grad', 'Grad norm'],
@@ -111,15 +120,16 @@ const gradBox = el('div', 'chart-box grad-box');
 const gradNote = el('p', 'chart-note');
 
 const sampleText = el('pre', 'sample-text');
+const lossTitle = el('div', 'section-title');
 const runView = el(
   'section',
   'run',
-  el('header', 'run-header', titleEl, el('div', 'run-status', ring, stateBadge)),
+  el('header', 'run-header', el('div', 'run-name', titleEl, startedEl), el('div', 'run-status', ring, stateBadge)),
   messageEl,
   el('div', 'actions', ...Object.values(buttons)),
   progressBar,
   statsEl,
-  el('div', 'section-title', 'Loss (nats per character)'),
+  lossTitle,
   chartBox,
   smoothingRow,
   el('div', 'section-title', 'Gradient norm before clipping'),
@@ -255,6 +265,10 @@ function render(): void {
 
   setText(titleEl, run.title);
   titleEl.title = run.title;
+  setText(startedEl, run.startedAt ? `Run started ${formatStartedAt(run.startedAt)}` : '');
+  startedEl.hidden = run.startedAt === 0;
+  setText(lossTitle, `Loss (${lossUnit(run.level)})`);
+  setText(buttons.resume, run.resumeLabel || 'Resume');
   setText(stateBadge, STATE_LABELS[run.state]);
   stateBadge.dataset.state = run.state;
   ring.hidden = run.state !== 'training' && run.state !== 'stopping';
@@ -364,7 +378,7 @@ onHostMessage((m) => {
     case 'state': {
       const run = currentRun(m.runId, 'state');
       if (!run) return;
-      Object.assign(run, { state: m.state, message: m.message, canResume: m.canResume });
+      Object.assign(run, { state: m.state, message: m.message, canResume: m.canResume, resumeLabel: m.resumeLabel });
       changed(false);
       return;
     }

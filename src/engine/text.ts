@@ -6,6 +6,17 @@ import { OPTIONS } from './options';
 
 export const DEFAULT_MAX_BYTES = OPTIONS.maxFileSizeMB.default * 1048576;
 
+/** The error for a text with a NUL character: where the first one is (1-based line and column), since text has none. */
+export function binaryError(name: string, text: string): SeqLabError {
+  const nul = text.indexOf('\u0000');
+  const before = text.slice(0, nul);
+  const line = before.split('\n').length;
+  const column = nul - before.lastIndexOf('\n');
+  return new SeqLabError(
+    `${name} looks binary: it contains a NUL character at line ${line}, column ${column}; SeqLab trains on text`,
+  );
+}
+
 /** Decodes bytes as UTF-8 text, refusing empty and binary content. `name` is used in messages. */
 export function decodeText(bytes: Uint8Array, name: string, maxBytes = DEFAULT_MAX_BYTES): string {
   if (bytes.length === 0) throw new SeqLabError(`${name} is empty: there is nothing to learn from`);
@@ -14,9 +25,8 @@ export function decodeText(bytes: Uint8Array, name: string, maxBytes = DEFAULT_M
       `${name} is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit; use a smaller file or raise the limit`,
     );
   }
-  const probe = bytes.subarray(0, 65536);
-  if (probe.includes(0))
-    throw new SeqLabError(`${name} looks binary (it contains NUL bytes); SeqLab trains on text files`);
+  const nul = bytes.subarray(0, 65536).indexOf(0);
+  if (nul >= 0) throw binaryError(name, new TextDecoder().decode(bytes.subarray(0, nul + 1)));
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

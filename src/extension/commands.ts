@@ -5,8 +5,10 @@ import * as vscode from 'vscode';
 import { SeqLabError } from '../engine/errors';
 import { defaultLabConfig, LabConfig } from '../engine/lab';
 import { allowedValues, isAllowed, NumberOption, OPTIONS } from '../engine/options';
-import { DiagnosticsReport, TaskOf } from '../protocol';
+import { compareCells } from './compareCells';
+import { diagnoseModel, modelSubject } from './diagnose';
 import { DiagnosticsPanel } from './diagnosticsPanel';
+import { errorText, showError } from './errors';
 import { InlineSampleProvider } from './inlineSample';
 import { runLongMemoryLab } from './longMemoryLab';
 import { Runs } from './runs';
@@ -43,22 +45,6 @@ async function askNumber(prompt: string, value: number, option: NumberOption): P
   return s === undefined ? undefined : Number(s);
 }
 
-/**
- * The diagnostics of a document's model (tag: a Compare cell's) on the start of its text, with the
- * schema's window length and the clip events of the run that trained that model.
- */
-function diagnoseTask(doc: vscode.TextDocument, runs: Runs, tag = ''): TaskOf<'diagnose'> {
-  const text = doc.getText().slice(0, 200000);
-  const clipEvents = runs.trainingRun(doc.uri, tag)?.clipEvents ?? [];
-  return { kind: 'diagnose', text, steps: OPTIONS.diagnoseSteps.default, clipEvents };
-}
-
-/** The report with what the run that trained its model kept (gradient norms, training snapshots), when the host keeps it. */
-function withTraining(report: DiagnosticsReport, runs: Runs, uri: vscode.Uri, tag = ''): DiagnosticsReport {
-  const run = runs.trainingRun(uri, tag);
-  return run ? { ...report, gradNormCurve: run.gradNormCurve, snapshots: run.snapshots } : report;
-}
-
 export function registerCommands(context: vscode.ExtensionContext, runs: Runs, inline: InlineSampleProvider): void {
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R> | R) =>
@@ -66,9 +52,8 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
       try {
         return await fn(...args);
       } catch (e) {
-        const message = e instanceof SeqLabError ? e.message : `unexpected error: ${(e as Error).message}`;
-        void vscode.window.showErrorMessage(`SeqLab: ${message}`);
-        throw e;
+        showError(errorText(e)); // the one message: the command resolves, so VS Code adds none of its own
+        return undefined;
       }
     };
   const register = (id: string, fn: (...args: never[]) => unknown) =>
@@ -115,33 +100,21 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
     return inline.sampleAtCursor(editor);
   });
 
-  register('seqlab.openDiagnostics', async () => {
-    const uri = modelDocumentUri(runs);
-    const doc = await vscode.workspace.openTextDocument(uri);
-    const report = withTraining(await runs.infer(uri, diagnoseTask(doc, runs)), runs, uri);
-    DiagnosticsPanel.show(context.extensionUri, [report]);
+  // The diagnostics of a file's model: the active editor's (or the sidebar's), or args.uri's (the panel's Refresh).
+  register('seqlab.openDiagnostics', async (args?: { uri?: vscode.Uri }) => {
+    const uri = args?.uri ?? modelDocumentUri(runs);
+    const report = await diagnoseModel(runs, uri);
+    const subject = modelSubject(runs, uri, report.label);
+    DiagnosticsPanel.show(context.extensionUri, uri, true, { subject, status: '', outdated: '', reports: [report] });
     return [report];
   });
 
-  /** Trains RNN, GRU and LSTM on the active file with one step budget and shows their diagnostics side by side. */
-  const compareCells = async (steps: number, clip?: number): Promise<DiagnosticsReport[]> => {
-    const doc = activeDocument();
-    const reports: DiagnosticsReport[] = [];
-    for (const cell of ['rnn', 'gru', 'lstm'] as const) {
-      await runs.start(doc, 'char', false, { cell, steps, clip, tag: cell });
-      await runs.waitForEnd();
-      if (runs.view?.state !== 'done') break; // stopped or failed: show what there is
-      const report = await runs.infer(doc.uri, diagnoseTask(doc, runs, cell), cell);
-      const lossCurve = runs.view.points.map((p) => ({ step: p.step, loss: p.loss, valLoss: p.valLoss }));
-      reports.push(withTraining({ ...report, lossCurve }, runs, doc.uri, cell));
-    }
-    if (reports.length) DiagnosticsPanel.show(context.extensionUri, reports);
-    return reports;
-  };
-  register('seqlab.compareCells', (args?: { steps?: number }) => compareCells(args?.steps ?? setting('compareSteps')));
+  register('seqlab.compareCells', (args?: { steps?: number }) =>
+    compareCells(context.extensionUri, runs, activeDocument(), args?.steps ?? setting('compareSteps')),
+  );
   // The same models with clipping off (clip 0): their gradient norms show what clipping prevents.
   register('seqlab.compareCellsWithoutClipping', (args?: { steps?: number }) =>
-    compareCells(args?.steps ?? setting('compareSteps'), 0),
+    compareCells(context.extensionUri, runs, activeDocument(), args?.steps ?? setting('compareSteps'), 0),
   );
 
   // The lab's budget is the schema's (seqlab lab's defaults); the tests pass a smaller one.

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { DiagnosticsPanel } from './diagnosticsPanel';
+import { shownErrors } from './errors';
 import { ModelHoverProvider } from './hoverProvider';
 import { InlineSampleProvider } from './inlineSample';
 import { LabPanel } from './labPanel';
@@ -18,6 +19,8 @@ import { createStatusBar } from './statusBar';
  */
 export interface SeqLabApi {
   runs: Runs;
+  /** The error messages SeqLab has shown, oldest first. */
+  shownErrors: () => readonly string[];
 }
 
 export function activate(context: vscode.ExtensionContext): SeqLabApi {
@@ -32,7 +35,10 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
       sample: 'seqlab.sampleText',
       diagnostics: 'seqlab.openDiagnostics',
     }[m.command];
-    void vscode.commands.executeCommand(id).then(undefined, () => undefined); // errors are shown by the command
+    // The sidebar's buttons act on the model it shows; a command shows its own errors and never rejects.
+    const shown = runs.shownUri();
+    const onShown = shown && (m.command === 'sample' || m.command === 'diagnostics') ? [{ uri: shown }] : [];
+    void vscode.commands.executeCommand(id, ...onShown);
   });
   const documents: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
   context.subscriptions.push(
@@ -49,10 +55,11 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
     vscode.languages.registerHoverProvider(documents, new ModelHoverProvider(runs)),
     vscode.languages.registerInlineCompletionItemProvider(documents, inline),
     createStatusBar(runs),
+    DiagnosticsPanel.watch(runs),
     vscode.window.onDidChangeActiveTextEditor((editor) => editor && runs.warmUp(editor.document.uri)),
   );
   registerCommands(context, runs, inline);
-  return { runs };
+  return { runs, shownErrors };
 }
 
 export function deactivate(): void {

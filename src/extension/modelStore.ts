@@ -1,6 +1,8 @@
 // Where a file's model lives: the extension's storage (per workspace), one folder per document
 // URI, holding the checkpoint and run.json (the curves, the latest sample and the run's state),
-// so a reload of the window finds the model, its curves and its samples again.
+// so a reload of the window finds the model, its curves and its samples again. The models of
+// "Compare cells" sit beside it, each with its own checkpoint and run record (model-gru.safetensors,
+// run-gru.json): a comparison never overwrites what the file's own model's views show.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -54,30 +56,40 @@ export class ModelStore {
     }
   }
 
+  private runPath(uri: vscode.Uri, tag: string): string {
+    return join(this.folder(uri), tag ? `run-${tag}.json` : 'run.json');
+  }
+
   save(run: StoredRun): void {
     const points = run.view.points;
     const stride = Math.ceil(points.length / MAX_SAVED_POINTS);
     const thinned =
       stride <= 1 ? points : points.filter((p, i) => i % stride === 0 || p.valLoss !== null || i === points.length - 1);
-    const file = join(this.folder(vscode.Uri.parse(run.uri)), 'run.json');
+    const file = this.runPath(vscode.Uri.parse(run.uri), run.tag);
     writeFileSync(file + '.tmp', JSON.stringify({ ...run, view: { ...run.view, points: thinned } }));
     renameSync(file + '.tmp', file);
   }
 
-  load(uri: vscode.Uri): StoredRun | null {
-    return this.readRun(join(this.folder(uri), 'run.json'));
+  /** The run record of a document's model (tag: a Compare cell's), if it has one. */
+  load(uri: vscode.Uri, tag = ''): StoredRun | null {
+    const run = this.readRun(this.runPath(uri, tag));
+    return run?.tag === tag ? run : null;
   }
 
-  /** The most recently saved run of this workspace, if any. */
+  /** The most recently saved run of this workspace (a file's model or a Compare cell's), if any. */
   latest(): StoredRun | null {
     let best: { file: string; mtime: number } | null = null;
     for (const d of readdirSync(this.root)) {
-      const file = join(this.root, d, 'run.json');
+      let names: string[];
       try {
+        names = readdirSync(join(this.root, d)).filter((n) => /^run(-\w+)?\.json$/.test(n));
+      } catch {
+        continue; // not a folder
+      }
+      for (const n of names) {
+        const file = join(this.root, d, n);
         const mtime = statSync(file).mtimeMs;
         if (!best || mtime > best.mtime) best = { file, mtime };
-      } catch {
-        /* no run in this folder */
       }
     }
     return best ? this.readRun(best.file) : null;
@@ -90,8 +102,8 @@ export class ModelStore {
       return {
         uri: run.uri,
         tag: typeof run.tag === 'string' ? run.tag : '',
-        // Runs saved before the clip threshold was recorded have none.
-        view: parseRunView({ clip: null, ...run.view }, 'view'),
+        // Runs saved before these were recorded: no clip threshold, characters, no start time, no label.
+        view: parseRunView({ clip: null, level: 'char', startedAt: 0, resumeLabel: '', ...run.view }, 'view'),
         clipEvents: arrayOf(parseClipEvent)(run.clipEvents ?? [], 'clipEvents'),
         snapshots: readSnapshots(run.snapshots),
       };

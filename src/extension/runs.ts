@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { defaultModelConfig, modelLabel } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
+import { binaryError } from '../engine/text';
 import { addSnapshot } from '../engine/reports';
 import {
   ClipEvent,
@@ -13,11 +14,13 @@ import {
   HostToView,
   InferenceKind,
   InferenceResults,
+  lossUnit,
   RunView,
   TaskOf,
   TrainingSnapshot,
   WorkerToHost,
 } from '../protocol';
+import { showError } from './errors';
 import { ModelStore, StoredRun } from './modelStore';
 import { readTrainingSettings, setting } from './settings';
 import { WorkerClient } from './workerClient';
@@ -27,11 +30,22 @@ export interface StartOptions {
   steps?: number;
   clip?: number; // the gradient-clipping threshold instead of seqlab.clip's (0: off)
   tag?: string; // a separate checkpoint beside the file's own model (Compare cells)
+  comparison?: { index: number; count: number }; // a model of Compare cells: its place among them (1-based)
+}
+
+/** What is now continuing a run's checkpoint with: the steps or seconds, and its name on the button. */
+interface Continuation {
+  steps: number;
+  seconds: number;
+  label: string;
 }
 
 interface ActiveRun {
   uri: vscode.Uri;
   checkpointPath: string;
+  comparison: StartOptions['comparison'];
+  progressTitle: string; // what the progress notification says the run is, e.g. "Compare cells: model 2 of 3 (GRU)"
+  elapsedBefore: number; // seconds the run's earlier segments took: its points' elapsed time goes on from there
   worker: WorkerClient;
   finished: Promise<void>;
   finish: () => void;
@@ -40,18 +54,37 @@ interface ActiveRun {
 const ALLOWED_SCHEMES = ['file', 'untitled', 'vscode-remote'];
 
 /** A document's name as the user knows it: the file name, or the path of an untitled document. */
-function documentName(uri: vscode.Uri): string {
+export function documentName(uri: vscode.Uri): string {
   return uri.scheme === 'untitled' ? uri.path : basename(uri.fsPath);
 }
 
-/** The title of a run in the sidebar, e.g. "README.md — LSTM-128": the one place it is built. */
-function runTitle(uri: vscode.Uri, label: string): string {
-  return `${documentName(uri)} — ${label}`;
+/**
+ * The title of a run in the sidebar, e.g. "README.md — LSTM-128", or for a model of Compare cells
+ * "README.md — GRU-128 (Compare cells, model 2 of 3)": the one place it is built.
+ */
+function runTitle(uri: vscode.Uri, label: string, comparison?: StartOptions['comparison']): string {
+  const role = comparison ? ` (Compare cells, model ${comparison.index} of ${comparison.count})` : '';
+  return `${documentName(uri)} — ${label}${role}`;
+}
+
+/**
+ * What continuing a run does: a stopped run goes on to the end of its step budget; a finished one
+ * (or one with a time budget) trains a new budget of the settings' size, named for what it is.
+ */
+function continuation(view: RunView, settings: { steps: number; seconds: number }): Continuation {
+  const last = view.points[view.points.length - 1];
+  if (view.state === 'stopped' && last && last.totalSteps > last.step)
+    return { steps: last.totalSteps - last.step, seconds: 0, label: `Resume to step ${last.totalSteps}` };
+  if (settings.steps > 0) return { ...settings, label: `Train ${settings.steps} more steps` };
+  return { ...settings, label: `Train ${settings.seconds} more seconds` };
 }
 
 export class Runs implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<HostToView>();
   readonly onDidChange = this.changed.event;
+  private readonly modelChanged = new vscode.EventEmitter<{ uri: string; tag: string }>();
+  /** A training of a document's model (tag: a Compare cell's) ended, or a model was loaded into it: its checkpoint changed. */
+  readonly onDidChangeModel = this.modelChanged.event;
   private active: ActiveRun | null = null;
   private shown: StoredRun | null;
   private inference: WorkerClient | null = null;
@@ -68,6 +101,7 @@ export class Runs implements vscode.Disposable {
       // The window was reloaded mid-training: the checkpoint on disk is the last good state.
       this.shown.view.state = 'stopped';
       this.shown.view.message = 'The window was reloaded during training; resume to continue from the last checkpoint.';
+      this.shown.view.resumeLabel = 'Resume';
     }
   }
 
@@ -85,8 +119,7 @@ export class Runs implements vscode.Disposable {
     }
     const text = doc.getText();
     if (text.length === 0) throw new SeqLabError(`${name} is empty: there is nothing to learn from.`);
-    if (text.includes('\u0000'))
-      throw new SeqLabError(`${name} looks binary (it contains NUL characters); SeqLab trains on text.`);
+    if (text.includes('\u0000')) throw binaryError(name, text);
     const mb = Buffer.byteLength(text) / 1048576;
     if (mb > maxMB)
       throw new SeqLabError(
@@ -106,27 +139,21 @@ export class Runs implements vscode.Disposable {
     if (options.steps) Object.assign(settings.train, { steps: options.steps, seconds: 0 });
     if (options.clip !== undefined) settings.train.clip = options.clip;
     const text = Runs.trainableText(doc, settings.maxFileSizeMB);
-    if (this.reserved) {
-      throw new SeqLabError(
-        `SeqLab trains one model at a time and is running ${this.reserved.what}. Stop it first (SeqLab: Stop training).`,
-      );
-    }
-    if (this.active) {
-      const same = this.active.uri.toString() === doc.uri.toString();
-      throw new SeqLabError(
-        same
-          ? 'SeqLab is already training a model on this file. Stop it first (SeqLab: Stop training).'
-          : `SeqLab trains one model at a time and is training on ${documentName(this.active.uri)}. ` +
-              'Stop it first (SeqLab: Stop training).',
-      );
-    }
+    this.checkSlotFree(doc.uri);
     const checkpointPath = this.store.checkpointPath(doc.uri, tag);
     if (resume && !existsSync(checkpointPath))
       throw new SeqLabError('there is no saved model for this file to resume; train one first.');
-    const previous = resume ? this.store.load(doc.uri) : null;
+    const previous = resume ? this.store.load(doc.uri, tag) : null;
+    if (previous) {
+      const { steps, seconds } = continuation(previous.view, settings.train);
+      Object.assign(settings.train, { steps, seconds });
+    }
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     // Until the worker reports the model it built: the resumed run's title, or the model the settings ask for.
-    const title = previous?.view.title ?? runTitle(doc.uri, modelLabel({ ...defaultModelConfig, ...settings.model }));
+    const title =
+      previous?.view.title ??
+      runTitle(doc.uri, modelLabel({ ...defaultModelConfig, ...settings.model }), options.comparison);
+    const points = previous?.view.points ?? [];
     this.shown = {
       uri: doc.uri.toString(),
       tag,
@@ -135,11 +162,14 @@ export class Runs implements vscode.Disposable {
       view: {
         runId,
         title,
+        level: previous?.view.level ?? level,
+        startedAt: previous?.view.startedAt || Date.now(),
         state: 'training',
         message: '',
-        points: previous?.view.points ?? [],
+        points,
         sample: previous?.view.sample ?? '',
         canResume: false,
+        resumeLabel: '',
         // Until the worker reports the threshold it trains with: the resumed run's, or the settings'.
         clip: previous ? previous.view.clip : settings.train.clip,
       },
@@ -152,7 +182,19 @@ export class Runs implements vscode.Disposable {
       (why) => this.onCrash(runId, why),
       settings.threads,
     );
-    this.active = { uri: doc.uri, checkpointPath, worker, finished, finish };
+    const cell = (options.cell ?? '').toUpperCase();
+    this.active = {
+      uri: doc.uri,
+      checkpointPath,
+      comparison: options.comparison,
+      progressTitle: options.comparison
+        ? `SeqLab Compare cells: model ${options.comparison.index} of ${options.comparison.count} (${cell})`
+        : 'SeqLab',
+      elapsedBefore: points[points.length - 1]?.elapsedSeconds ?? 0,
+      worker,
+      finished,
+      finish,
+    };
     worker.post({
       type: 'train',
       job: { runId, text, model: settings.model, train: settings.train, checkpointPath, resume, sampleEvery: 100 },
@@ -161,10 +203,28 @@ export class Runs implements vscode.Disposable {
     this.showProgress(runId);
   }
 
+  /** Refuses a training while the one training slot is taken, naming what holds it. */
+  private checkSlotFree(uri: vscode.Uri): void {
+    if (this.reserved) {
+      throw new SeqLabError(
+        `SeqLab trains one model at a time and is running ${this.reserved.what}. Stop it first (SeqLab: Stop training).`,
+      );
+    }
+    if (this.active) {
+      const same = this.active.uri.toString() === uri.toString();
+      throw new SeqLabError(
+        same
+          ? 'SeqLab is already training a model on this file. Stop it first (SeqLab: Stop training).'
+          : `SeqLab trains one model at a time and is training on ${documentName(this.active.uri)}. ` +
+              'Stop it first (SeqLab: Stop training).',
+      );
+    }
+  }
+
   private showProgress(runId: string): void {
     const active = this.active!;
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'SeqLab', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: active.progressTitle, cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => this.stop());
         const sub = this.onDidChange((m) => {
@@ -186,16 +246,19 @@ export class Runs implements vscode.Disposable {
     const v = run.view;
     switch (m.type) {
       case 'started':
-        v.title = runTitle(vscode.Uri.parse(run.uri), m.label);
+        v.title = runTitle(vscode.Uri.parse(run.uri), m.label, this.active?.comparison);
         v.clip = m.clip;
         this.changed.fire({ type: 'run', run: v });
         break;
       case 'progress': {
-        // A resumed run goes on from its checkpoint: its points replace those the stopped run had after it.
-        const from = m.points[0]?.step ?? Infinity;
+        // A resumed run goes on from its checkpoint: its points replace those the stopped run had after
+        // it, and its clock goes on from the time its earlier segments took.
+        const before = this.active?.elapsedBefore ?? 0;
+        const points = m.points.map((p) => ({ ...p, elapsedSeconds: before + p.elapsedSeconds }));
+        const from = points[0]?.step ?? Infinity;
         while (v.points.length && v.points[v.points.length - 1].step >= from) v.points.pop();
-        v.points.push(...m.points);
-        this.changed.fire({ type: 'progress', runId: v.runId, points: m.points });
+        v.points.push(...points);
+        this.changed.fire({ type: 'progress', runId: v.runId, points });
         break;
       }
       case 'sample':
@@ -215,12 +278,12 @@ export class Runs implements vscode.Disposable {
           m.stopped ? 'stopped' : 'done',
           m.stopped
             ? `Stopped at step ${m.step}.`
-            : `Finished: ${m.step} steps${m.valLoss !== null ? `, validation loss ${m.valLoss.toFixed(3)} nats/char` : ''}.`,
+            : `Finished: ${m.step} steps${m.valLoss !== null ? `, val loss ${m.valLoss.toFixed(3)} ${lossUnit(v.level)}` : ''}.`,
         );
         break;
       case 'failed':
         this.end('failed', m.message);
-        void vscode.window.showErrorMessage(`SeqLab: ${m.message}`);
+        showError(m.message);
         break;
     }
   }
@@ -229,25 +292,39 @@ export class Runs implements vscode.Disposable {
     if (!this.active || this.shown?.view.runId !== runId) return;
     const kept = existsSync(this.active.checkpointPath) ? ' The last checkpoint is intact; resume to continue.' : '';
     this.end('failed', `${why}.${kept}`);
-    void vscode.window.showErrorMessage(`SeqLab: ${why}.${kept}`);
+    showError(`${why}.${kept}`);
   }
 
   private end(state: 'done' | 'stopped' | 'failed', message: string): void {
     clearTimeout(this.stopTimer);
     const active = this.active;
     this.active = null;
-    if (this.shown) {
-      const v = this.shown.view;
+    const run = this.shown;
+    if (run) {
+      const v = run.view;
       v.state = state;
       v.message = message;
       v.canResume = active ? existsSync(active.checkpointPath) : v.canResume;
-      this.store.save(this.shown);
-      this.changed.fire({ type: 'state', runId: v.runId, state, message, canResume: v.canResume });
+      v.resumeLabel = v.canResume ? this.continuationLabel(v) : '';
+      this.store.save(run);
+      const { resumeLabel, canResume } = v;
+      this.changed.fire({ type: 'state', runId: v.runId, state, message, canResume, resumeLabel });
+      if (active) this.modelChanged.fire({ uri: run.uri, tag: run.tag });
     }
     if (active) {
       void active.worker.terminate();
       active.finish();
       this.warmUp(active.uri);
+    }
+  }
+
+  /** The continue button's name for a run that ended, with the budget the settings give now. */
+  private continuationLabel(v: RunView): string {
+    try {
+      const { train } = readTrainingSettings(v.level);
+      return continuation(v, train).label;
+    } catch {
+      return 'Resume'; // an invalid setting: the command names it when the user continues
     }
   }
 
@@ -278,7 +355,14 @@ export class Runs implements vscode.Disposable {
     if (!this.active || !this.shown) return;
     const v = this.shown.view;
     v.state = 'stopping';
-    this.changed.fire({ type: 'state', runId: v.runId, state: 'stopping', message: '', canResume: false });
+    this.changed.fire({
+      type: 'state',
+      runId: v.runId,
+      state: 'stopping',
+      message: '',
+      canResume: false,
+      resumeLabel: '',
+    });
     this.active.worker.post({ type: 'stop' });
     // A worker that does not answer in time is terminated; the last checkpoint stays.
     this.stopTimer = setTimeout(
@@ -320,16 +404,20 @@ export class Runs implements vscode.Disposable {
       view: {
         runId: `loaded-${Date.now().toString(36)}`,
         title: runTitle(doc.uri, model.label),
+        level: model.level,
+        startedAt: 0,
         state: 'stopped',
         message: `Loaded ${basename(path)} (step ${model.step}).`,
         points: [],
         sample: '',
         canResume: false,
+        resumeLabel: '',
         clip: null,
       },
     };
     this.store.save(this.shown);
     this.changed.fire({ type: 'run', run: this.shown.view });
+    this.modelChanged.fire({ uri: this.shown.uri, tag: '' });
   }
 
   private inferOn<K extends InferenceKind>(checkpointPath: string, task: TaskOf<K>): Promise<InferenceResults[K]> {
@@ -362,6 +450,23 @@ export class Runs implements vscode.Disposable {
     return { gradNormCurve: { clip: run.view.clip, points }, snapshots: run.snapshots, clipEvents: run.clipEvents };
   }
 
+  /**
+   * Shows the run of a document's own model again (after Compare cells trained models beside it),
+   * when it has one; otherwise the last comparison model stays on screen, labelled as such.
+   */
+  showModelOf(uri: vscode.Uri): void {
+    const own = this.store.load(uri);
+    if (!own || this.active) return;
+    this.shown = own;
+    this.changed.fire({ type: 'run', run: own.view });
+  }
+
+  /** The run record of a document's own model: the one on screen when it is, else the stored one. */
+  modelRun(uri: vscode.Uri): StoredRun | null {
+    const shown = this.shown;
+    return shown && shown.uri === uri.toString() && shown.tag === '' ? shown : this.store.load(uri);
+  }
+
   /** The document URI of the run the sidebar shows. */
   shownUri(): vscode.Uri | null {
     return this.shown ? vscode.Uri.parse(this.shown.uri) : null;
@@ -372,5 +477,6 @@ export class Runs implements vscode.Disposable {
     void this.active?.worker.terminate();
     void this.inference?.terminate();
     this.changed.dispose();
+    this.modelChanged.dispose();
   }
 }

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { ViewToHost } from '../protocol';
+import { showError } from './errors';
 
 export async function saveFromView(m: ViewToHost & { type: 'save' }): Promise<void> {
   const target = await vscode.window.showSaveDialog({
@@ -19,6 +20,6 @@ export async function saveFromView(m: ViewToHost & { type: 'save' }): Promise<vo
   try {
     writeFileSync(target.fsPath, bytes);
   } catch (e) {
-    void vscode.window.showErrorMessage(`SeqLab: could not save ${target.fsPath}: ${(e as Error).message}`);
+    showError(`could not save ${target.fsPath}: ${(e as Error).message}`);
   }
 }

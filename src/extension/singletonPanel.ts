@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { WebviewName } from '../../webview/page';
-import { HostToView, parseViewToHost, ProtocolError } from '../protocol';
+import { HostToView, parseViewToHost, ProtocolError, ViewCommand } from '../protocol';
 import { saveFromView } from './saveFromView';
 import { htmlFor, webviewOptions } from './webviewHtml';
 
@@ -20,6 +20,10 @@ export interface SingletonPanelSpec<T> {
   what: string;
   /** The message that carries the state to the webview. */
   message(state: T): HostToView;
+  /** The panel's tab title for a state (default: `title`). */
+  tabTitle?(state: T): string;
+  /** What a button of the webview asks for, with the state the panel shows (undefined after a reload). */
+  onCommand?(command: ViewCommand, state: T | undefined): void;
 }
 
 /** One open panel: its state is its own, a reopened or restored panel starts without any. */
@@ -52,11 +56,17 @@ export class SingletonPanel<T> {
     return open.panel;
   }
 
+  /** The state the open panel shows (undefined when it is closed or was restored after a reload). */
+  get state(): T | undefined {
+    return this.current?.state;
+  }
+
   /** The new state, for the panel when it is open (a closed panel stays closed). */
   update(state: T): void {
     const open = this.current;
     if (!open) return;
     open.state = state;
+    open.panel.title = this.spec.tabTitle?.(state) ?? this.spec.title;
     if (open.ready) this.post(open, state);
   }
 
@@ -104,6 +114,8 @@ export class SingletonPanel<T> {
       if (open.state !== undefined) this.post(open, open.state);
     } else if (m.type === 'save') {
       await saveFromView(m);
+    } else if (m.type === 'command') {
+      this.spec.onCommand?.(m.command, open.state);
     }
   }
 }

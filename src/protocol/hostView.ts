@@ -20,16 +20,41 @@ import {
 const RUN_STATES = ['idle', 'training', 'stopping', 'stopped', 'done', 'failed'] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
+export const LEVELS = ['char', 'word'] as const;
+/** What a model's tokens are: characters or words (the unit of its loss: nats per character / per word). */
+export type Level = (typeof LEVELS)[number];
+
 /** Everything the sidebar shows for one training run. */
 export interface RunView {
   runId: string;
-  title: string; // file name and model, e.g. "README.md — LSTM-128" (built by runTitle in runs.ts)
+  title: string; // file, model and role, e.g. "README.md — LSTM-128" (built by runTitle in runs.ts)
+  level: Level;
+  startedAt: number; // when the run's first segment started, ms since 1970; 0: not recorded
   state: RunState;
   message: string; // why it stopped or failed, or ''
   points: ProgressPoint[];
   sample: string;
-  canResume: boolean;
+  canResume: boolean; // a checkpoint to continue from exists
+  resumeLabel: string; // what continuing does, e.g. "Resume to step 400" or "Train 400 more steps"; '' when it cannot
   clip: number | null; // the run's gradient-clipping threshold (TrainConfig.clip); 0: off; null: not recorded
+}
+
+/** When a run started, as every view writes it: "2 Dec 2026, 09:41". */
+export function formatStartedAt(ms: number): string {
+  return new Date(ms).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** The unit of a model's loss, one wording per level. */
+export function lossUnit(level: Level): string {
+  return level === 'word' ? 'nats per word' : 'nats per character';
+}
+
+/** What the diagnostics panel shows: which models, on which file, and whether that is still the file's model. */
+export interface DiagnosticsView {
+  subject: string; // the file and model(s), e.g. "story.txt — LSTM-128, run of 2 Dec 09:41"
+  status: string; // a Compare in progress, e.g. "Training GRU-32: model 2 of 3, step 107/150"; '' when complete
+  outdated: string; // why the charts no longer show the file's model (its Refresh button re-runs them); ''
+  reports: DiagnosticsReport[];
 }
 
 const LAB_STATES = ['running', 'done', 'stopped', 'failed'] as const;
@@ -50,9 +75,9 @@ export interface LabView {
 export type HostToView =
   | { type: 'run'; run: RunView | null }
   | { type: 'progress'; runId: string; points: ProgressPoint[] }
-  | { type: 'state'; runId: string; state: RunState; message: string; canResume: boolean }
+  | { type: 'state'; runId: string; state: RunState; message: string; canResume: boolean; resumeLabel: string }
   | { type: 'sample'; runId: string; text: string }
-  | { type: 'diagnostics'; reports: DiagnosticsReport[] }
+  | { type: 'diagnostics'; view: DiagnosticsView }
   | { type: 'lab'; lab: LabView };
 
 // ---------- sidebar / panel → host ----------
@@ -71,18 +96,32 @@ export type ViewToHost =
 const runId = str(200);
 const runState = oneOf(RUN_STATES);
 const runMessage = str(10_000);
+const resumeLabel = str(200);
 
 export const parseRunView: Parse<RunView> = (v, path) => {
   const f = new Fields(v, path);
   return {
     runId: f.get('runId', runId),
     title: f.get('title', str(1000)),
+    level: f.get('level', oneOf(LEVELS)),
+    startedAt: f.get('startedAt', num),
     state: f.get('state', runState),
     message: f.get('message', runMessage),
     points: f.get('points', arrayOf(parseProgressPoint)),
     sample: f.get('sample', str()),
     canResume: f.get('canResume', bool),
+    resumeLabel: f.get('resumeLabel', resumeLabel),
     clip: f.get('clip', nullable(num)),
+  };
+};
+
+export const parseDiagnosticsView: Parse<DiagnosticsView> = (v, path) => {
+  const f = new Fields(v, path);
+  return {
+    subject: f.get('subject', str(1000)),
+    status: f.get('status', str(1000)),
+    outdated: f.get('outdated', str(1000)),
+    reports: f.get('reports', arrayOf(parseDiagnosticsReport)),
   };
 };
 
@@ -115,11 +154,12 @@ export function parseHostToView(message: unknown): HostToView {
         state: f.get('state', runState),
         message: f.get('message', runMessage),
         canResume: f.get('canResume', bool),
+        resumeLabel: f.get('resumeLabel', resumeLabel),
       };
     case 'sample':
       return { type: 'sample', runId: f.get('runId', runId), text: f.get('text', str()) };
     case 'diagnostics':
-      return { type: 'diagnostics', reports: f.get('reports', arrayOf(parseDiagnosticsReport)) };
+      return { type: 'diagnostics', view: f.get('view', parseDiagnosticsView) };
     case 'lab':
       return { type: 'lab', lab: f.get('lab', parseLabView) };
     default:

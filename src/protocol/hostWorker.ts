@@ -12,6 +12,7 @@ import type {
   TrainingSnapshot,
 } from '../engine/reports';
 import type { SampleOptions } from '../engine/sample';
+import { LEVELS, type Level } from './hostView';
 import {
   parseClipEvent,
   parseDiagnosticsReport,
@@ -86,6 +87,7 @@ export interface HoverResult {
 export interface ModelDescription {
   label: string;
   step: number;
+  level: Level;
 }
 
 /** The value each kind of inference task answers with. */
@@ -218,7 +220,7 @@ const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
   export: filePath,
   describe: (v, at) => {
     const f = new Fields(v, at);
-    return { label: f.get('label', str(200)), step: f.get('step', count) };
+    return { label: f.get('label', str(200)), step: f.get('step', count), level: f.get('level', oneOf(LEVELS)) };
   },
   load: str(200),
 };

@@ -130,7 +130,7 @@ function load(path: string) {
 function infer(path: string, task: InferenceTask): InferenceResults[InferenceKind] {
   if (task.kind === 'describe') {
     const { model, training } = loadCheckpoint(path, k);
-    return { label: modelLabel(model.config), step: training?.step ?? 0 };
+    return { label: modelLabel(model.config), step: training?.step ?? 0, level: model.tokenizer.spec.level };
   }
   const { model, sampler } = load(path);
   switch (task.kind) {

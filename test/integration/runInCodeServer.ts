@@ -282,6 +282,10 @@ async function handleRequest(page: Page, req: UiRequest, opts: Options): Promise
         }
       }
     }
+    case 'pageTexts': {
+      const all = await page.locator(String(a.selector)).all();
+      return Promise.all(all.map((loc) => loc.innerText({ timeout: 5_000 })));
+    }
     case 'pageText': {
       const loc = page.locator(String(a.selector)).first();
       if ((await loc.count()) === 0) {

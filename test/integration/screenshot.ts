@@ -16,6 +16,7 @@
 //   type          { text }              -> page.keyboard.type
 //   palette       { title }             -> F1, type the command title, Enter
 //   pageText      { selector }          -> innerText of a workbench element ('' if none)
+//   pageTexts     { selector }          -> innerText of every matching workbench element
 //   webviewScroll { selector, index?, text? } -> scrolls an element inside a webview into view
 //
 // Without the runner (desktop VS Code through runElectron.ts) SEQLAB_IT_CONTROL_DIR is
@@ -136,6 +137,11 @@ export function runFromPalette(title: string): Promise<void> {
 /** innerText of a workbench element (outside webviews), '' when absent. */
 export function pageText(selector: string): Promise<string> {
   return uiRequest<string>('pageText', { selector });
+}
+
+/** innerText of every workbench element (outside webviews) that matches, in DOM order. */
+export function pageTexts(selector: string): Promise<string[]> {
+  return uiRequest<string[]>('pageTexts', { selector });
 }
 
 /** Opens the editor hover at `at` the way a user's mouse-free command does and returns its text once it contains `needle`. */

@@ -12,10 +12,13 @@ import { formatInt, formatNumber } from '../../webview/format';
 import { DEFAULT_SMOOTHING, debiasedEma } from '../../webview/smoothing';
 import {
   hoverText,
+  pageText,
+  pageTexts,
   runFromPalette,
   screenshot,
   uiBridgeAvailable,
   waitForWebviewText,
+  webviewClick,
   webviewTexts,
   type WebviewText,
 } from './screenshot';
@@ -76,12 +79,17 @@ async function sidebarStat(webview: number, stat: string): Promise<string> {
   return texts[webview].text;
 }
 
-async function expectError(command: string, pattern: RegExp, ...args: unknown[]): Promise<void> {
-  await assert.rejects(
-    Promise.resolve(vscode.commands.executeCommand(command, ...args)),
-    (e: Error) => pattern.test(e.message),
-    `${command} should fail with ${pattern}`,
-  );
+/**
+ * Runs a command that must fail: it resolves (a command never rejects, so VS Code adds no second
+ * message) after showing exactly one error, which matches `pattern`.
+ */
+async function expectError(api: SeqLabApi, command: string, pattern: RegExp, ...args: unknown[]): Promise<void> {
+  const before = api.shownErrors().length;
+  const result = await vscode.commands.executeCommand(command, ...args);
+  const shown = api.shownErrors().slice(before);
+  assert.strictEqual(result, undefined, `${command} returned a result instead of failing`);
+  assert.strictEqual(shown.length, 1, `${command} should show one error, showed ${JSON.stringify(shown)}`);
+  assert.match(shown[0], pattern);
 }
 
 suite('SeqLab in VS Code', function () {
@@ -143,6 +151,11 @@ suite('SeqLab in VS Code', function () {
       const smoothed = debiasedEma(losses, DEFAULT_SMOOTHING).at(-1)!;
       assert.strictEqual(await sidebarStat(step.index, 'loss'), formatNumber(smoothed));
       assert.strictEqual(await sidebarStat(step.index, 'clips'), formatInt(run.points.filter((p) => p.clipped).length));
+      // The status bar names the model and shows the sidebar's "Val loss", under that name.
+      const val = await sidebarStat(step.index, 'val');
+      assert.strictEqual(val, run.points.at(-1)!.valLoss!.toFixed(3));
+      const status = await pageText('.statusbar');
+      assert.ok(status.includes(`SeqLab done: story.txt — LSTM-32 · val loss ${val}`), status);
       await screenshot('sidebar-after-training');
     }
   });
@@ -235,6 +248,8 @@ suite('SeqLab in VS Code', function () {
     await until('the diagnostics panel to open', () => panels().length === 1, 10_000);
     if (uiBridgeAvailable()) {
       await waitForWebviewText(/How far back the gradient reaches/);
+      const panel = await waitForWebviewText(/story\.txt — LSTM-32, trained \d+ \w+ \d{4}, \d\d:\d\d/);
+      assert.doesNotMatch(panel.text, /changed since/);
       await screenshot('diagnostics');
     }
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
@@ -243,7 +258,23 @@ suite('SeqLab in VS Code', function () {
   test('Compare cells trains RNN, GRU and LSTM with one budget and overlays their curves in diagnostics', async () => {
     await config().update('compareSteps', 40, vscode.ConfigurationTarget.Global);
     await vscode.window.showTextDocument(doc);
-    const reports = await vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.compareCells');
+    const ownModel = api.runs.view!.title;
+    assert.strictEqual(ownModel, 'story.txt — LSTM-32');
+    const comparing = Promise.resolve(vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.compareCells'));
+    await until('the second model', () => api.runs.view!.title.includes('model 2 of 3'));
+    assert.strictEqual(api.runs.view!.title, 'story.txt — GRU-32 (Compare cells, model 2 of 3)');
+    if (uiBridgeAvailable()) {
+      // The progress names the model; the panel, open from the start, says which one trains and has the RNN's charts.
+      const progress = await pageText('.notifications-toasts');
+      assert.match(progress, /Compare cells: model 2 of 3 \(GRU\)/);
+      const panel = await waitForWebviewText(/Training GRU: model 2 of 3, step \d+\/40/);
+      assert.match(panel.text, /Compare cells on story\.txt: RNN, GRU and LSTM, 40 steps each/);
+      assert.match(panel.text, /RNN-32/);
+    }
+    const reports = await comparing;
+    // Afterwards the views show the file's own model again: the one the hover and Sample text use.
+    assert.strictEqual(api.runs.view!.title, ownModel);
+    assert.strictEqual(api.runs.store.load(doc.uri)!.view.title, ownModel, "the file's run record is its own");
     assert.deepStrictEqual(
       reports.map((r) => r.cell),
       ['rnn', 'gru', 'lstm'],
@@ -289,9 +320,9 @@ suite('SeqLab in VS Code', function () {
       );
       assert.deepStrictEqual(r.clipEvents, [], `${r.label}: no clip events`);
     }
-    // The run the host keeps, and saves in run.json, records the threshold it trained with.
-    assert.strictEqual(api.runs.view!.clip, 0);
-    assert.strictEqual(api.runs.store.load(doc.uri)!.view.clip, 0);
+    // The comparison's runs, saved beside the file's own, record the threshold they trained with.
+    assert.strictEqual(api.runs.store.load(doc.uri, 'lstm')!.view.clip, 0);
+    assert.strictEqual(api.runs.store.load(doc.uri)!.view.clip, 5, "the file's own model keeps its own");
     assert.strictEqual(config().get('clip'), 5, 'the seqlab.clip setting is left as it was');
     if (uiBridgeAvailable()) {
       await waitForWebviewText(/LSTM-32: clipping off/);
@@ -362,7 +393,7 @@ suite('SeqLab in VS Code', function () {
     await config().update('steps', 100000, vscode.ConfigurationTarget.Global);
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('seqlab.trainChar');
-    await expectError('seqlab.trainChar', /already training a model on this file/);
+    await expectError(api, 'seqlab.trainChar', /already training a model on this file/);
     // Editing the file meanwhile is harmless: the run trains on the text it started with.
     const edit = new vscode.WorkspaceEdit();
     edit.insert(doc.uri, new vscode.Position(0, 0), 'edited while training\n');
@@ -413,6 +444,9 @@ suite('SeqLab in VS Code', function () {
     const before = api.runs.view!.points.slice();
     const { step: checkpointStep } = await api.runs.infer(doc.uri, { kind: 'describe' });
     assert.ok(checkpointStep > 20, `the stopped run kept a checkpoint (step ${checkpointStep})`);
+    // A run cut short goes on to the end of its own budget, and says so.
+    assert.strictEqual(api.runs.view!.resumeLabel, 'Resume to step 100000');
+    const startedAt = api.runs.view!.startedAt;
     await vscode.commands.executeCommand('seqlab.resume');
     try {
       await until('progress after the resume', () => api.runs.view!.points.at(-1)!.step > checkpointStep + 5);
@@ -431,6 +465,46 @@ suite('SeqLab in VS Code', function () {
     );
     const kept = before.filter((p) => p.step <= checkpointStep);
     assert.deepStrictEqual(after.slice(0, kept.length), kept, 'the points up to the checkpoint are kept as they were');
+    assert.ok(
+      after.every((p, i) => i === 0 || p.elapsedSeconds >= after[i - 1].elapsedSeconds),
+      'the elapsed time goes on across the resume',
+    );
+    assert.strictEqual(after.at(-1)!.totalSteps, 100000, 'the same budget');
+    assert.strictEqual(api.runs.view!.startedAt, startedAt, 'the same run');
+  });
+
+  test('a finished run offers "Train N more steps": one step axis and clock; the diagnostics panel says it is out of date', async () => {
+    await config().update('steps', 30, vscode.ConfigurationTarget.Global);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('seqlab.trainChar', { ifModelExists: 'replace' });
+    await api.runs.waitForEnd();
+    assert.strictEqual(api.runs.view!.state, 'done', api.runs.view!.message);
+    assert.strictEqual(api.runs.view!.resumeLabel, 'Train 30 more steps');
+    await vscode.commands.executeCommand('seqlab.openDiagnostics');
+    const first = api.runs.view!.points.slice();
+    await vscode.commands.executeCommand('seqlab.resume');
+    await api.runs.waitForEnd();
+    await config().update('steps', 80, vscode.ConfigurationTarget.Global);
+    const points = api.runs.view!.points;
+    assert.deepStrictEqual(
+      points.map((p) => p.step),
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
+    assert.deepStrictEqual(points.slice(0, 30), first);
+    assert.ok(points[30].elapsedSeconds >= first[29].elapsedSeconds, 'the clock goes on');
+    assert.strictEqual(points.at(-1)!.totalSteps, 60);
+    if (uiBridgeAvailable()) {
+      await waitForWebviewText(/The file's model changed since \(now story\.txt — LSTM-32\)/);
+      await webviewClick('[data-command="refresh"]', { text: 'changed since' });
+      const deadline = Date.now() + 20_000;
+      let texts = await webviewTexts();
+      while (texts.some((w) => w.text.includes('changed since')) && Date.now() < deadline) {
+        await sleep(250);
+        texts = await webviewTexts();
+      }
+      assert.ok(!texts.some((w) => w.text.includes('changed since')), 'Refresh shows the new model');
+    }
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('Save model as…, Load model… into another file, Export model for PyTorch…', async () => {
@@ -471,7 +545,7 @@ suite('SeqLab in VS Code', function () {
     );
 
     writeFileSync(path.join(folder(), 'not-a-model.safetensors'), 'hello');
-    await expectError('seqlab.loadModel', /not a valid SeqLab checkpoint/, {
+    await expectError(api, 'seqlab.loadModel', /not a valid SeqLab checkpoint/, {
       from: vscode.Uri.file(path.join(folder(), 'not-a-model.safetensors')),
     });
     assert.ok(api.runs.store.hasModel(otherDoc.uri), 'a refused load keeps the model there was');
@@ -509,16 +583,42 @@ suite('SeqLab in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  test('an error run from the palette is one notification, without a second "resulted in an error"', async () => {
+    const empty = path.join(folder(), 'nothing.txt');
+    writeFileSync(empty, '');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(empty));
+    const before = api.shownErrors().length;
+    if (!uiBridgeAvailable()) {
+      // Desktop VS Code without the browser bridge: what the extension showed, not the workbench's DOM.
+      await vscode.commands.executeCommand('seqlab.trainChar');
+      assert.deepStrictEqual(api.shownErrors().slice(before), [
+        'nothing.txt is empty: there is nothing to learn from.',
+      ]);
+      return;
+    }
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await runFromPalette('SeqLab: Train char model on this file');
+    await until('the error', () => api.shownErrors().length > before, 20_000);
+    await sleep(2_000); // time for a second notification, were there one
+    const toasts = await pageTexts('.notification-toast');
+    const dialogs = await pageTexts('.monaco-dialog-box');
+    assert.strictEqual(toasts.length, 1, `one notification: ${JSON.stringify(toasts)}`);
+    assert.match(toasts[0], /SeqLab: nothing\.txt is empty: there is nothing to learn from\./);
+    assert.deepStrictEqual(dialogs, [], 'no dialog');
+    assert.ok(!toasts.some((t) => /resulted in an error/.test(t)));
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
   test('bad inputs: empty, binary, untitled, other schemes, invalid settings, corrupt checkpoint', async () => {
     const empty = path.join(folder(), 'empty.txt');
     writeFileSync(empty, '');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(empty));
-    await expectError('seqlab.trainChar', /empty\.txt is empty/);
+    await expectError(api, 'seqlab.trainChar', /empty\.txt is empty/);
 
     await vscode.window.showTextDocument(
       await vscode.workspace.openTextDocument({ content: 'abc\u0000def'.repeat(100) }),
     );
-    await expectError('seqlab.trainChar', /looks binary/);
+    await expectError(api, 'seqlab.trainChar', /looks binary: it contains a NUL character at line 1, column 4;/);
 
     const provider = vscode.workspace.registerTextDocumentContentProvider('seqlab-test', {
       provideTextDocumentContent: () => englishish(3000),
@@ -526,16 +626,24 @@ suite('SeqLab in VS Code', function () {
     await vscode.window.showTextDocument(
       await vscode.workspace.openTextDocument(vscode.Uri.parse('seqlab-test:/virtual.txt')),
     );
-    await expectError('seqlab.trainChar', /seqlab-test: documents are not supported/);
+    await expectError(api, 'seqlab.trainChar', /seqlab-test: documents are not supported/);
     provider.dispose();
 
     await config().update('hiddenSize', 0, vscode.ConfigurationTarget.Global);
     await vscode.window.showTextDocument(doc);
-    await expectError('seqlab.trainChar', /invalid SeqLab setting: seqlab\.hiddenSize must be a whole number from 1/);
+    await expectError(
+      api,
+      'seqlab.trainChar',
+      /invalid SeqLab setting: seqlab\.hiddenSize must be a whole number from 1/,
+    );
     await config().update('hiddenSize', 32, vscode.ConfigurationTarget.Global);
     // A bad training setting stops trainings, not the hover (which reads only its own settings).
     await config().update('batchSize', 0, vscode.ConfigurationTarget.Global);
-    await expectError('seqlab.trainChar', /invalid SeqLab setting: seqlab\.batchSize must be a whole number from 1/);
+    await expectError(
+      api,
+      'seqlab.trainChar',
+      /invalid SeqLab setting: seqlab\.batchSize must be a whole number from 1/,
+    );
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
       'vscode.executeHoverProvider',
       doc.uri,
@@ -548,14 +656,14 @@ suite('SeqLab in VS Code', function () {
     );
     await config().update('batchSize', undefined, vscode.ConfigurationTarget.Global);
     await config().update('threads', 2.5, vscode.ConfigurationTarget.Global);
-    await expectError('seqlab.trainChar', /invalid SeqLab setting: seqlab\.threads must be a whole number from 0/);
+    await expectError(api, 'seqlab.trainChar', /invalid SeqLab setting: seqlab\.threads must be a whole number from 0/);
     await config().update('threads', undefined, vscode.ConfigurationTarget.Global);
 
     await config().update('maxFileSizeMB', 1, vscode.ConfigurationTarget.Global);
     const big = path.join(folder(), 'big.txt');
     writeFileSync(big, englishish(1.2 * 1048576));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(big));
-    await expectError('seqlab.trainChar', /over the seqlab\.maxFileSizeMB limit of 1 MB/);
+    await expectError(api, 'seqlab.trainChar', /over the seqlab\.maxFileSizeMB limit of 1 MB/);
     await config().update('maxFileSizeMB', undefined, vscode.ConfigurationTarget.Global);
 
     // An untitled document trains on its text.

@@ -211,7 +211,7 @@ describe('seqlab CLI', function () {
     writeFileSync(join(dir, 'empty.txt'), '');
     assertCleanFailure(seqlab('train', join(dir, 'empty.txt'), ...small), /empty\.txt is empty/);
     writeFileSync(join(dir, 'blob.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]));
-    assertCleanFailure(seqlab('train', join(dir, 'blob.bin'), ...small), /looks binary/);
+    assertCleanFailure(seqlab('train', join(dir, 'blob.bin'), ...small), /NUL character at line 1, column 5/);
     assertCleanFailure(seqlab('train', join(dir, 'nope.txt'), ...small), /no such file/);
     assertCleanFailure(seqlab('sample', join(dir, 'nope.safetensors')), /no such file/);
   });

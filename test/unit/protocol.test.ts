@@ -14,6 +14,7 @@ import {
   parseWorkerToHost,
   ProtocolError,
   type DiagnosticsReport,
+  type DiagnosticsView,
   type HostToView,
   type HostToWorker,
   type InferenceKind,
@@ -56,6 +57,9 @@ const run: RunView = {
   points: [point, { ...point, step: 21, valLoss: null }],
   sample: 'the cat',
   canResume: false,
+  resumeLabel: '',
+  level: 'char',
+  startedAt: 1764668460000,
   clip: 5,
 };
 const report: DiagnosticsReport = {
@@ -115,15 +119,29 @@ const lstmReport: DiagnosticsReport = {
   gates: [{ ...structuredClone(report.gates[0]), gate: 'c̃', range: [-1, 1] }],
 };
 
+const diagnosticsView = (reports: DiagnosticsReport[]): DiagnosticsView => ({
+  subject: 'story.txt — LSTM-32, trained 2 Dec 2026, 09:41',
+  status: '',
+  outdated: '',
+  reports,
+});
+
 const toView: HostToView[] = [
   { type: 'run', run },
   { type: 'run', run: null },
   { type: 'progress', runId: 'r1', points: [point] },
-  { type: 'state', runId: 'r1', state: 'stopped', message: 'Stopped at step 20.', canResume: true },
+  {
+    type: 'state',
+    runId: 'r1',
+    state: 'stopped',
+    message: 'Stopped at step 20.',
+    canResume: true,
+    resumeLabel: 'Resume to step 80',
+  },
   { type: 'sample', runId: 'r1', text: 'the dog' },
-  { type: 'diagnostics', reports: [report] },
+  { type: 'diagnostics', view: diagnosticsView([report]) },
   { type: 'run', run: { ...run, clip: null } }, // a run saved before its threshold was recorded
-  { type: 'diagnostics', reports: [report, lstmReport] },
+  { type: 'diagnostics', view: { ...diagnosticsView([report, lstmReport]), status: 'Training LSTM: model 2 of 3' } },
   {
     type: 'lab',
     lab: {
@@ -207,7 +225,7 @@ const results: { [K in InferenceKind]: InferenceResults[K] } = {
   },
   diagnose: report,
   export: '/out/torch.safetensors',
-  describe: { label: 'LSTM-32', step: 80 },
+  describe: { label: 'LSTM-32', step: 80, level: 'char' },
   load: 'LSTM-32',
 };
 
@@ -281,7 +299,7 @@ describe('protocol validation', () => {
   it('host → webview: every message round-trips; every field missing or of the wrong type is refused by name', () => {
     for (const m of toView)
       checkEveryField(parseHostToView, m, {
-        optional: /^reports\[\d+\]\.(lossCurve|gradNormCurve|snapshots|cellGradNorms)$/,
+        optional: /^view\.reports\[\d+\]\.(lossCurve|gradNormCurve|snapshots|cellGradNorms)$/,
       });
   });
 
@@ -352,14 +370,21 @@ describe('protocol validation', () => {
     const gate = report.gates[0];
     const withGate = (histogram: number[]) => ({
       type: 'diagnostics',
-      reports: [{ ...report, gates: [{ ...gate, histogram }] }],
+      view: diagnosticsView([{ ...report, gates: [{ ...gate, histogram }] }]),
     });
-    const histogram = 'field "reports\\[0\\]\\.gates\\[0\\]\\.histogram"';
+    const histogram = 'field "view\\.reports\\[0\\]\\.gates\\[0\\]\\.histogram"';
     const bins = new RegExp(`${histogram}: expected ${HISTOGRAM_BINS} bins, got ${HISTOGRAM_BINS - 1}`);
     refuses(parseHostToView, withGate(gate.histogram.slice(1)), bins);
-    const withNorms = (gradNorms: number[][]) => ({ type: 'diagnostics', reports: [{ ...report, gradNorms }] });
-    refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3]]), /field "reports\[0\]\.gradNorms": expected 2 layers, got 1/);
-    const shortRow = /field "reports\[0\]\.gradNorms\[1\]": expected 3 time steps, got 1/;
+    const withNorms = (gradNorms: number[][]) => ({
+      type: 'diagnostics',
+      view: diagnosticsView([{ ...report, gradNorms }]),
+    });
+    refuses(
+      parseHostToView,
+      withNorms([[0.1, 0.2, 0.3]]),
+      /field "view.reports\[0\]\.gradNorms": expected 2 layers, got 1/,
+    );
+    const shortRow = /field "view.reports\[0\]\.gradNorms\[1\]": expected 3 time steps, got 1/;
     refuses(parseHostToView, withNorms([[0.1, 0.2, 0.3], [0.4]]), shortRow);
   });
 
@@ -386,23 +411,23 @@ describe('protocol validation', () => {
     const gate = report.gates[0];
     const withRange = (range: unknown) => ({
       type: 'diagnostics',
-      reports: [{ ...report, gates: [{ ...gate, range }] }],
+      view: { ...diagnosticsView([]), reports: [{ ...report, gates: [{ ...gate, range }] }] },
     });
-    const at = 'field "reports\\[0\\]\\.gates\\[0\\]\\.range"';
+    const at = 'field "view\\.reports\\[0\\]\\.gates\\[0\\]\\.range"';
     refuses(parseHostToView, withRange(undefined), new RegExp(`${at}: expected an array`));
     refuses(parseHostToView, withRange([0]), new RegExp(`${at}: expected 2 ends, got 1`));
     refuses(parseHostToView, withRange([1, -1]), new RegExp(`${at}: expected a range \\[lo, hi\\] with lo < hi`));
     refuses(parseHostToView, withRange([0, Infinity]), new RegExp(`${at}: expected a range`));
     const withCell = (cellGradNorms: number[][]) => ({
       type: 'diagnostics',
-      reports: [{ ...lstmReport, cellGradNorms }],
+      view: diagnosticsView([{ ...lstmReport, cellGradNorms }]),
     });
     refuses(
       parseHostToView,
       withCell([[0.1, 0.2, 0.3]]),
-      /field "reports\[0\]\.cellGradNorms": expected 2 layers, got 1/,
+      /field "view.reports\[0\]\.cellGradNorms": expected 2 layers, got 1/,
     );
-    const shortRow = /field "reports\[0\]\.cellGradNorms\[0\]": expected 3 time steps, got 2/;
+    const shortRow = /field "view.reports\[0\]\.cellGradNorms\[0\]": expected 3 time steps, got 2/;
     refuses(
       parseHostToView,
       withCell([
@@ -411,7 +436,7 @@ describe('protocol validation', () => {
       ]),
       shortRow,
     );
-    assert.equal('cellGradNorms' in (parseHostToView(toView[5]) as { reports: DiagnosticsReport[] }).reports[0], false);
+    assert.equal('cellGradNorms' in (parseHostToView(toView[5]) as { view: DiagnosticsView }).view.reports[0], false);
   });
 
   it('a diverging loss is an observation: NaN and Infinity are numbers', () => {

@@ -52,7 +52,12 @@ describe('reading text', () => {
     assert.throws(() => decodeText(new Uint8Array(0), 'x.txt'), /x\.txt is empty/);
   });
   it('refuses binary content', () => {
-    assert.throws(() => decodeText(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0, 0, 1), 'img.png'), /looks binary/);
+    assert.throws(
+      () => decodeText(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0, 0, 1), 'img.png'),
+      /img\.png looks binary: it contains a NUL character at line 1, column 5/,
+    );
+    // Lines and columns count characters, not bytes: "é" is two bytes and one column.
+    assert.throws(() => decodeText(bytes('ab\ncdé\u0000x'), 'x.txt'), /at line 2, column 4;/);
     assert.throws(() => decodeText(Uint8Array.of(0xff, 0xfe, 0x41, 0xc3), 'latin.txt'), /not valid UTF-8/);
   });
   it('refuses a file over the size limit, and strips a byte-order mark', () => {

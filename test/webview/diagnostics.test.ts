@@ -10,7 +10,7 @@ import { diagnose } from '../../src/engine/diagnostics';
 import { jsBackend } from '../../src/engine/reference';
 import { HAND_SET_GATES, HAND_SET_TEXT, handSetModel } from '../helpers/handSet';
 import { SCREENSHOTS, eachTestOpens, screenshot, settled, type View } from './harness';
-import { gradNormCurve, reports } from './fixtures';
+import { diagnosticsMessage, gradNormCurve, reports } from './fixtures';
 import { canvasPixels, parseCsv, pngSize, save } from './probes';
 import { THEMES, type ThemeName } from './themes';
 
@@ -184,8 +184,28 @@ describe('diagnostics webview (chromium)', function () {
     assert.equal(await view.page.locator('#root > .content').isVisible(), false);
   });
 
+  it('names the file and models it shows, a Compare in progress, and an outdated model with Refresh', async () => {
+    await view.send(
+      diagnosticsMessage([], { subject: 'Compare cells on story.txt', status: 'Training GRU: model 2 of 3' }),
+    );
+    await settled(view.page);
+    assert.equal(await view.page.locator('[data-role="subject"]').innerText(), 'Compare cells on story.txt');
+    assert.equal(await view.page.locator('[data-role="status"]').innerText(), 'Training GRU: model 2 of 3');
+    assert.equal(await view.page.locator('.empty').isVisible(), false, 'no "No diagnostics yet" while models train');
+    assert.equal(await view.page.locator('[data-role="outdated"]').isVisible(), false);
+
+    const outdated = "The file's model changed since (now story.txt — GRU-128).";
+    await view.send(diagnosticsMessage(data.slice(2), { subject: 'story.txt — LSTM-128', outdated }));
+    await settled(view.page);
+    assert.equal(await view.page.locator('[data-role="status"]').isVisible(), false);
+    assert.match(await view.page.locator('[data-role="outdated"]').innerText(), /model changed since/);
+    await view.page.locator('[data-role="outdated"] [data-command="refresh"]').click();
+    const posted = await view.posted();
+    assert.deepEqual(posted[posted.length - 1], { type: 'command', command: 'diagnostics' });
+  });
+
   it('draws ‖∂L<T>/∂a<t>‖ and the LSTM’s ‖∂L<T>/∂c<t>‖ on one log axis, one series per report, layer and path', async () => {
-    await view.send({ type: 'diagnostics', reports: data });
+    await view.send(diagnosticsMessage(data));
     const chart = await vanishing(view, SERIES);
     assert.equal(chart.distr, 3, 'logarithmic y scale');
     assert.deepEqual(chart.labels, [
@@ -234,7 +254,7 @@ describe('diagnostics webview (chromium)', function () {
   });
 
   it('draws no c<t> line, and labels the axis ‖∂L<T>/∂a<t>‖ alone, without an LSTM', async () => {
-    await view.send({ type: 'diagnostics', reports: data.slice(0, 2) });
+    await view.send(diagnosticsMessage(data.slice(0, 2)));
     const chart = await vanishing(view, 3);
     assert.deepEqual(chart.labels, ['RNN-128', 'GRU-128 layer 1', 'GRU-128 layer 2']);
     assert.equal(chart.yLabel, '‖∂L<T>/∂a<t>‖');
@@ -248,21 +268,21 @@ describe('diagnostics webview (chromium)', function () {
       steps: 10,
       gradNorms: [[1, 1, 1, 1, 1, 1, 1, 1, 1, 1]],
     };
-    await view.send({ type: 'diagnostics', reports: [short, long] });
+    await view.send(diagnosticsMessage([short, long]));
     const chart = await vanishing(view, 2);
     assert.deepEqual(chart.x, [-9, -8, -7, -6, -5, -4, -3, -2, -1, 0]);
     assert.deepEqual(chart.ys[0], [null, null, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('hides the training-curves panel without curves and overlays one train + val pair per model with them', async () => {
-    await view.send({ type: 'diagnostics', reports: data });
+    await view.send(diagnosticsMessage(data));
     await vanishing(view, SERIES);
     assert.equal(await view.page.locator('#losses').isVisible(), false, 'no lossCurve: no panel');
 
     const curve = (scale: number) =>
       [10, 20, 30].map((step) => ({ step, loss: scale * (4 - step / 10), valLoss: step === 30 ? scale * 1.5 : null }));
     const compared = data.map((r, i) => ({ ...r, lossCurve: curve(1 + i / 10) }));
-    await view.send({ type: 'diagnostics', reports: compared });
+    await view.send(diagnosticsMessage(compared));
     await view.page.waitForFunction(() => window.seqlabCharts?.get('losses')?.uplot?.series.length === 7);
     assert.ok(await view.page.locator('#losses').isVisible());
     const chart = await view.page.evaluate(() => {
@@ -311,7 +331,7 @@ describe('diagnostics webview (chromium)', function () {
 
   it('draws each model’s gradient norm over training on a log axis, the clip threshold and the clipped steps', async () => {
     const compared = data.map((r, i) => ({ ...r, gradNormCurve: gradNormCurve(5, 1 + i / 2) }));
-    await view.send({ type: 'diagnostics', reports: compared });
+    await view.send(diagnosticsMessage(compared));
     const chart = await gradNorm(view, 7);
     assert.ok(await view.page.locator('#gradnorm').isVisible());
     assert.equal(chart.distr, 3, 'logarithmic y scale');
@@ -386,7 +406,7 @@ describe('diagnostics webview (chromium)', function () {
   it('with clipping off: no threshold line, no markers, and each model says "clipping off"', async () => {
     const off = data.map((r, i) => ({ ...r, gradNormCurve: gradNormCurve(0, 1 + i) }));
     const loaded: DiagnosticsReport = { ...data[0], label: 'RNN-loaded' }; // no run kept for it
-    await view.send({ type: 'diagnostics', reports: [...off, loaded] });
+    await view.send(diagnosticsMessage([...off, loaded]));
     const chart = await gradNorm(view, 6);
     assert.deepEqual(chart.labels, [
       'RNN-128',
@@ -416,7 +436,7 @@ describe('diagnostics webview (chromium)', function () {
   });
 
   it('hides the gradient-norm section when no report carries its run', async () => {
-    await view.send({ type: 'diagnostics', reports: data });
+    await view.send(diagnosticsMessage(data));
     await vanishing(view, SERIES);
     await settled(view.page);
     assert.equal(await view.page.locator('#gradnorm').isVisible(), false);
@@ -429,7 +449,7 @@ describe('diagnostics webview (chromium)', function () {
       return diagnose(model, jsBackend('f32'), tokens, { steps: 20, label: `hand-set ${i + 1}` });
     });
     await recordGateDrawing(view);
-    await view.send({ type: 'diagnostics', reports: handSet });
+    await view.send(diagnosticsMessage(handSet));
     const titles = handSet.map((r) => `${r.label} · layer 1`);
     await view.page.waitForFunction(
       (last) => (window as unknown as { __drawn: { text?: string }[] }).__drawn.some((o) => o.text === last),
@@ -463,7 +483,7 @@ describe('diagnostics webview (chromium)', function () {
   });
 
   it('Save PNG posts a PNG of the chart, with its title, on the theme background', async () => {
-    await view.send({ type: 'diagnostics', reports: data });
+    await view.send(diagnosticsMessage(data));
     await vanishing(view, SERIES);
     await settled(view.page);
     const m = await save(view, 'vanishing-png');
@@ -477,7 +497,7 @@ describe('diagnostics webview (chromium)', function () {
   });
 
   it('Save CSV posts the vanishing-gradient data: one row per t, one column per series', async () => {
-    await view.send({ type: 'diagnostics', reports: data });
+    await view.send(diagnosticsMessage(data));
     await vanishing(view, SERIES);
     const m = await save(view, 'vanishing-csv');
     assert.equal(m.format, 'csv');
@@ -505,7 +525,7 @@ describe('diagnostics webview (chromium)', function () {
   });
 
   it('Save CSV of the gates, parameters and clip events matches the reports', async () => {
-    await view.send({ type: 'diagnostics', reports: data });
+    await view.send(diagnosticsMessage(data));
     await vanishing(view, SERIES);
 
     const gates = parseCsv((await save(view, 'gates-csv')).data);
@@ -543,7 +563,7 @@ describe('diagnostics webview (chromium)', function () {
   });
 
   it('draws the gate histograms and parameter bars, and saves each as PNG', async () => {
-    await view.send({ type: 'diagnostics', reports: data });
+    await view.send(diagnosticsMessage(data));
     await vanishing(view, SERIES);
     await settled(view.page);
     for (const id of ['gates', 'params']) {
@@ -566,7 +586,7 @@ describe('diagnostics webview (chromium)', function () {
 
   it('says so, and disables saving, when no model has gates or clip events', async () => {
     const rnn: DiagnosticsReport = { ...data[0], clipEvents: [] };
-    await view.send({ type: 'diagnostics', reports: [rnn] });
+    await view.send(diagnosticsMessage([rnn]));
     await vanishing(view, 1);
     await settled(view.page);
     assert.match(await view.page.locator('#gates .panel-note').innerText(), /no.*gates/i);
@@ -577,7 +597,7 @@ describe('diagnostics webview (chromium)', function () {
   });
 
   it('comes back after a reload from the state it saved', async () => {
-    await view.send({ type: 'diagnostics', reports: data });
+    await view.send(diagnosticsMessage(data));
     await vanishing(view, SERIES);
     await view.page.waitForFunction(() => sessionStorage.getItem('seqlab-test-state') !== null);
     assert.deepEqual((await view.savedState()).reports, data);
@@ -591,8 +611,8 @@ describe('diagnostics webview (chromium)', function () {
 
   it('ignores a malformed report with a warning', async () => {
     const broken = { ...data[0], gradNorms: [[1, 2, 3]] }; // 3 steps where T = 64
-    await view.send({ type: 'diagnostics', reports: [broken] });
-    await view.send({ type: 'diagnostics', reports: data });
+    await view.send(diagnosticsMessage([broken]));
+    await view.send(diagnosticsMessage(data));
     await vanishing(view, SERIES);
     assert.equal(
       view.warnings.filter((w) => /ignored a malformed message.*gradNorms\[0\]/.test(w)).length,
@@ -602,7 +622,7 @@ describe('diagnostics webview (chromium)', function () {
   });
 
   it('renders the panel in dark and light themes: what the screenshots and the PNG exports show', async () => {
-    await view.send({ type: 'diagnostics', reports: data });
+    await view.send(diagnosticsMessage(data));
     await vanishing(view, SERIES);
     const themes: ThemeName[] = ['dark', 'light'];
     for (const theme of themes) {

@@ -4,8 +4,10 @@
 import {
   HISTOGRAM_BINS,
   type DiagnosticsReport,
+  type DiagnosticsView,
   type GateSaturation,
   type GradNormCurve,
+  type HostToView,
   type ProgressPoint,
   type RunView,
 } from '../../src/protocol';
@@ -62,6 +64,12 @@ export function lossCurve(from: number, to: number, every = 5): ProgressPoint[] 
   return points;
 }
 
+/** The diagnostics panel's message showing `reports` of one file, complete (no Compare in progress), up to date. */
+export function diagnosticsMessage(reports: DiagnosticsReport[], extra: Partial<DiagnosticsView> = {}): HostToView {
+  const subject = 'tiny-shakespeare.txt — ' + reports.map((r) => r.label).join(', ');
+  return { type: 'diagnostics', view: { subject, status: '', outdated: '', reports, ...extra } };
+}
+
 export function run(extra: Partial<RunView> = {}): RunView {
   return {
     runId: 'run-1',
@@ -71,6 +79,9 @@ export function run(extra: Partial<RunView> = {}): RunView {
     points: [],
     sample: '',
     canResume: false,
+    resumeLabel: '',
+    level: 'char',
+    startedAt: Date.UTC(2026, 11, 2, 9, 41),
     clip: 5,
     ...extra,
   };

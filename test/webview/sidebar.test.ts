@@ -292,8 +292,10 @@ describe('sidebar webview (chromium)', function () {
       state: 'stopped',
       message: 'Stopped at step 5; checkpoint saved.',
       canResume: true,
+      resumeLabel: 'Resume to step 400',
     });
     await settled(view.page);
+    assert.equal(await view.page.locator('.actions [data-command="resume"]').innerText(), 'Resume to step 400');
     assert.equal(await isDisabled(view, 'stop'), true);
     assert.equal(await isDisabled(view, 'resume'), false);
     assert.equal(await isDisabled(view, 'train'), false);
@@ -306,6 +308,22 @@ describe('sidebar webview (chromium)', function () {
       await commands(view),
       ['stop', 'resume', 'sample', 'diagnostics'].map((command) => ({ type: 'command', command })),
     );
+  });
+
+  it('names the run (file, model, start time) and the loss in the unit of its level', async () => {
+    await view.send({ type: 'run', run: run({ points: [point(5, 3)] }) });
+    await settled(view.page);
+    assert.equal(await view.page.locator('.run-title').innerText(), 'tiny-shakespeare.txt — LSTM-128');
+    assert.equal(await view.page.locator('.run-started').innerText(), 'Run started 2 Dec 2026, 09:41');
+    assert.ok(await view.page.getByText('Loss (nats per character)').isVisible());
+    assert.ok(await view.page.getByText('Train loss (smoothed)').isVisible());
+    await view.send({
+      type: 'run',
+      run: run({ title: 'words.txt — GRU-64', level: 'word', startedAt: 0, points: [point(5, 3)] }),
+    });
+    await settled(view.page);
+    assert.ok(await view.page.getByText('Loss (nats per word)').isVisible());
+    assert.equal(await view.page.locator('.run-started').isVisible(), false, 'a loaded model has no start time');
   });
 
   it('shows the latest sample in a monospace block', async () => {

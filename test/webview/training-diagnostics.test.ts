@@ -5,7 +5,7 @@
 
 import * as assert from 'node:assert/strict';
 import type { DiagnosticsReport, TrainingSnapshot } from '../../src/protocol';
-import { reports } from './fixtures';
+import { diagnosticsMessage, reports } from './fixtures';
 import { eachTestOpens, screenshot, settled, type View } from './harness';
 import { parseCsv, pngSize, save } from './probes';
 import { THEMES } from './themes';
@@ -102,7 +102,7 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
   eachTestOpens('diagnostics', { width: 1100, height: 900 }, (v) => (view = v));
 
   it('draws a heat map per layer: x the snapshot steps, y t = 1…T, colours from the data in the theme', async () => {
-    await view.send({ type: 'diagnostics', reports: [lstmRun] });
+    await view.send(diagnosticsMessage([lstmRun]));
     const l = await layout(view, 2);
     assert.deepEqual(
       l.maps.map((m) => [m.title, m.steps, m.columns, m.T]),
@@ -135,7 +135,7 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
   });
 
   it('plots the gate saturation over training: one line per layer, gate and end, on a 0–1 axis', async () => {
-    await view.send({ type: 'diagnostics', reports: [lstmRun] });
+    await view.send(diagnosticsMessage([lstmRun]));
     await view.page.waitForFunction(() => window.seqlabCharts?.get('gates-over-training')?.uplot?.series.length === 17);
     const chart = await view.page.evaluate(() => {
       const u = window.seqlabCharts!.get('gates-over-training')!.uplot as unknown as {
@@ -183,7 +183,7 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
   });
 
   it('saves both charts as PNG and their data as CSV', async () => {
-    await view.send({ type: 'diagnostics', reports: [lstmRun] });
+    await view.send(diagnosticsMessage([lstmRun]));
     await layout(view, 2);
     await view.page.waitForFunction(() => window.seqlabCharts?.get('gates-over-training')?.uplot !== undefined);
     await settled(view.page);
@@ -216,7 +216,7 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
       ...s,
       cellGradNorms: s.gradNorms.map((row) => row.map((v) => v * 3)), // the memory cell keeps more
     }));
-    await view.send({ type: 'diagnostics', reports: [{ ...lstmRun, snapshots: withCells }] });
+    await view.send(diagnosticsMessage([{ ...lstmRun, snapshots: withCells }]));
     const l = await layout(view, 4);
     assert.deepEqual(
       l.maps.map((m) => [m.title, m.steps, m.columns, m.T]),
@@ -240,7 +240,7 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
   it('a Compare run: a map per model and layer on one colour scale; models without gates draw no gate lines', async () => {
     const rnnRun = { ...rnn, snapshots: snapshots(1, [], [100, 200, 300], 2) };
     const gruRun = { ...gru, snapshots: snapshots(2, ['Γr', 'Γu', 'c̃'], [100, 200, 300, 400], 0.5) };
-    await view.send({ type: 'diagnostics', reports: [rnnRun, gruRun] });
+    await view.send(diagnosticsMessage([rnnRun, gruRun]));
     const l = await layout(view, 3);
     assert.deepEqual(
       l.maps.map((m) => [m.title, m.steps, m.columns]),
@@ -258,14 +258,14 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
     );
     assert.deepEqual(x, [100, 200, 300, 400]);
 
-    await view.send({ type: 'diagnostics', reports: [rnnRun] });
+    await view.send(diagnosticsMessage([rnnRun]));
     await layout(view, 1);
     assert.match(await view.page.locator('#gates-over-training .panel-note').innerText(), /no.*gates/i);
     assert.equal(await view.page.locator('#gates-over-training .chart').isVisible(), false);
   });
 
   it('says a run has no snapshots, and saves nothing, when it has none', async () => {
-    await view.send({ type: 'diagnostics', reports: [lstm] });
+    await view.send(diagnosticsMessage([lstm]));
     await view.page.waitForFunction(() => window.seqlabCharts?.get('vanishing')?.uplot !== undefined);
     await settled(view.page);
     assert.ok(await view.page.locator('#reach-over-training').isVisible());
