@@ -68,7 +68,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
     const doc = await vscode.workspace.openTextDocument(uri).then(undefined, () => {
       throw new SeqLabError('the file this model was trained on is gone; train a new model instead.');
     });
-    return runs.start(doc, 'char', true);
+    return runs.start(doc, runs.view.level, true);
   });
 
   register('seqlab.sampleText', async (args?: SampleArgs) => {

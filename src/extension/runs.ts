@@ -68,12 +68,12 @@ function runTitle(uri: vscode.Uri, label: string, comparison?: StartOptions['com
 }
 
 /**
- * What continuing a run does: a stopped run goes on to the end of its step budget; a finished one
+ * What continuing a run does: a stopped (or failed) run goes on to the end of its step budget; a finished one
  * (or one with a time budget) trains a new budget of the settings' size, named for what it is.
  */
 function continuation(view: RunView, settings: { steps: number; seconds: number }): Continuation {
   const last = view.points[view.points.length - 1];
-  if (view.state === 'stopped' && last && last.totalSteps > last.step)
+  if (view.state !== 'done' && last && last.totalSteps > last.step)
     return { steps: last.totalSteps - last.step, seconds: 0, label: `Resume to step ${last.totalSteps}` };
   if (settings.steps > 0) return { ...settings, label: `Train ${settings.steps} more steps` };
   return { ...settings, label: `Train ${settings.seconds} more seconds` };
