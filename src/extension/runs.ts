@@ -40,7 +40,7 @@ interface ActiveRun {
 const ALLOWED_SCHEMES = ['file', 'untitled', 'vscode-remote'];
 
 /** A document's name as the user knows it: the file name, or the path of an untitled document. */
-function documentName(uri: vscode.Uri): string {
+export function documentName(uri: vscode.Uri): string {
   return uri.scheme === 'untitled' ? uri.path : basename(uri.fsPath);
 }
 
