@@ -16,6 +16,7 @@
 //   type          { text }              -> page.keyboard.type
 //   palette       { title }             -> F1, type the command title, Enter
 //   pageText      { selector }          -> innerText of a workbench element ('' if none)
+//   inputValue    { selector }          -> value of a workbench <input> ('' if none)
 //   webviewScroll { selector, index?, text? } -> scrolls an element inside a webview into view
 //
 // Without the runner (desktop VS Code through runElectron.ts) SEQLAB_IT_CONTROL_DIR is
@@ -136,6 +137,11 @@ export function runFromPalette(title: string): Promise<void> {
 /** innerText of a workbench element (outside webviews), '' when absent. */
 export function pageText(selector: string): Promise<string> {
   return uiRequest<string>('pageText', { selector });
+}
+
+/** The value of a workbench <input> (e.g. '.quick-input-widget input'), '' when absent. */
+export function inputValue(selector: string): Promise<string> {
+  return uiRequest<string>('inputValue', { selector });
 }
 
 /** Opens the editor hover at `at` the way a user's mouse-free command does and returns its text once it contains `needle`. */
