@@ -191,9 +191,12 @@ suite('Hover, Sample text and Save model as', function () {
     }
     assert.ok(existsSync(proposed), 'the checkpoint was written');
     if (uiBridgeAvailable()) {
-      const toast = await pageTextMatching('.notifications-toasts', /saved hover\.txt — LSTM-32 to/);
-      assert.ok(toast.includes(`SeqLab: saved hover.txt — LSTM-32 to ${proposed}`), toast);
-      assert.match(toast, /Reveal/);
+      // Toasts are off in smoke-test mode; the notification centre lists the same notification, with its buttons.
+      await vscode.commands.executeCommand('notifications.showList');
+      const listed = await pageTextMatching('.notifications-center', /saved hover\.txt — LSTM-32 to/);
+      await vscode.commands.executeCommand('notifications.hideList');
+      assert.ok(listed.includes(`SeqLab: saved hover.txt — LSTM-32 to ${proposed}`), listed);
+      assert.match(listed, /Reveal/);
     }
   });
 });
