@@ -21,6 +21,11 @@ function markedContinuation(prime: string, continuation: string): string {
   return `${chars.length > PRIMER_SHOWN ? '…' : ''}${end}▸${continuation}`;
 }
 
+/** Text shown as itself in markdown: its punctuation backslash-escaped (MarkdownString.appendText would also turn spaces into &nbsp;). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
+
 export class ModelHoverProvider implements vscode.HoverProvider {
   /** Set by showAtCursor for one request: the position asked for, in "onDemand" mode the only one that shows. */
   private requested: { uri: string; line: number; character: number } | null = null;
@@ -57,8 +62,7 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     const r = await continuationAt(this.runs, doc, position, primerLength, length, setting('temperature'));
     if (token.isCancellationRequested) return undefined;
     const md = new vscode.MarkdownString();
-    md.appendMarkdown('**SeqLab** ');
-    md.appendText(`${documentName(doc.uri)} — ${r.label} would continue at ▸:`);
+    md.appendMarkdown(`**SeqLab** ${escapeMarkdown(`${documentName(doc.uri)} — ${r.label}`)} would continue at ▸:`);
     md.appendCodeblock(markedContinuation(r.prime, r.continuation), 'text');
     md.appendMarkdown('\n| next | p |\n|---|---:|\n');
     for (const t of r.top)
