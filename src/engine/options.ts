@@ -353,12 +353,15 @@ export const OPTIONS = {
     max: 100000,
     help: 'Step budget of each model in Compare cells (RNN, GRU and LSTM get the same).',
   }),
-  hoverEnabled: toggle({
-    setting: 'hover.enabled',
-    default: true,
-    help:
-      "Show the model's continuation and next-character probabilities when hovering in a file that has a " +
-      'trained model.',
+  hoverShow: choice({
+    setting: 'hover.show',
+    choices: ['always', 'onDemand'],
+    default: 'always',
+    help: "When the hover shows the model's continuation and next-character probabilities in a file that has a trained model.",
+    choiceHelp: [
+      'Whenever the mouse rests over the text',
+      'Only when asked: "SeqLab: Show what the model would write here" (Ctrl+Alt+H) at the cursor',
+    ],
   }),
   hoverPrimerLength: integer({
     setting: 'hover.primerLength',

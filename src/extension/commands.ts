@@ -4,21 +4,18 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { SeqLabError } from '../engine/errors';
 import { defaultLabConfig, LabConfig } from '../engine/lab';
-import { allowedValues, isAllowed, NumberOption, OPTIONS } from '../engine/options';
 import { compareCells } from './compareCells';
 import { diagnoseModel, modelSubject } from './diagnose';
 import { DiagnosticsPanel } from './diagnosticsPanel';
 import { errorText, showError } from './errors';
+import { ModelHoverProvider } from './hoverProvider';
 import { InlineSampleProvider } from './inlineSample';
 import { runLongMemoryLab } from './longMemoryLab';
+import { modelDocumentUri } from './modelDocument';
 import { Runs } from './runs';
+import { sampleText, SampleArgs } from './sampleText';
+import { saveModel } from './saveModel';
 import { setting } from './settings';
-
-export interface SampleArgs {
-  prime?: string;
-  length?: number;
-  temperature?: number;
-}
 
 function activeDocument(): vscode.TextDocument {
   const doc = vscode.window.activeTextEditor?.document;
@@ -26,26 +23,21 @@ function activeDocument(): vscode.TextDocument {
   return doc;
 }
 
-/** The document whose model a command uses: the active editor's when it has one, else the sidebar's run. */
-function modelDocumentUri(runs: Runs): vscode.Uri {
-  const doc = vscode.window.activeTextEditor?.document;
-  if (doc && runs.store.hasModel(doc.uri)) return doc.uri;
-  const shown = runs.shownUri();
-  if (shown && runs.store.hasModel(shown)) return shown;
-  throw new SeqLabError('there is no trained model yet; run "SeqLab: Train char model on this file" first.');
+/** The active editor, whose document has a model (for the commands that work at its cursor). */
+function editorWithModel(runs: Runs): vscode.TextEditor {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) throw new SeqLabError('place the cursor in a text file first.');
+  if (!runs.store.hasModel(editor.document.uri))
+    throw new SeqLabError('this file has no trained model yet; run "SeqLab: Train char model on this file" first.');
+  return editor;
 }
 
-/** Asks for a number the option allows, proposing its setting's value. */
-async function askNumber(prompt: string, value: number, option: NumberOption): Promise<number | undefined> {
-  const s = await vscode.window.showInputBox({
-    prompt,
-    value: String(value),
-    validateInput: (v) => (v.trim() !== '' && isAllowed(option, Number(v)) ? undefined : allowedValues(option)),
-  });
-  return s === undefined ? undefined : Number(s);
-}
-
-export function registerCommands(context: vscode.ExtensionContext, runs: Runs, inline: InlineSampleProvider): void {
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  runs: Runs,
+  inline: InlineSampleProvider,
+  hover: ModelHoverProvider,
+): void {
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R> | R) =>
     async (...args: A): Promise<R | undefined> => {
@@ -71,34 +63,10 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
     return runs.start(doc, runs.view.level, true);
   });
 
-  register('seqlab.sampleText', async (args?: SampleArgs) => {
-    const uri = modelDocumentUri(runs);
-    const prime =
-      args?.prime ??
-      (await vscode.window.showInputBox({ prompt: 'Primer text (empty: start from nothing)', value: '' }));
-    if (prime === undefined) return undefined;
-    const length = args?.length ?? (await askNumber('How many characters?', setting('length'), OPTIONS.length));
-    if (length === undefined) return undefined;
-    const temperature =
-      args?.temperature ??
-      (await askNumber('Temperature (lower: safer, higher: wilder)', setting('temperature'), OPTIONS.temperature));
-    if (temperature === undefined) return undefined;
-    const text = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'SeqLab: sampling…' },
-      () => runs.infer(uri, { kind: 'sample', options: { prime, length, temperature, seed: Date.now() % 1e9 } }),
-    );
-    const doc = await vscode.workspace.openTextDocument({ content: prime + text, language: 'plaintext' });
-    await vscode.window.showTextDocument(doc, { preview: false });
-    return doc;
-  });
+  register('seqlab.sampleText', (args?: SampleArgs) => sampleText(runs, args));
 
-  register('seqlab.sampleFromCursor', async () => {
-    const editor = vscode.window.activeTextEditor;
-    if (!editor) throw new SeqLabError('place the cursor in a text file first.');
-    if (!runs.store.hasModel(editor.document.uri))
-      throw new SeqLabError('this file has no trained model yet; run "SeqLab: Train char model on this file" first.');
-    return inline.sampleAtCursor(editor);
-  });
+  register('seqlab.sampleFromCursor', () => inline.sampleAtCursor(editorWithModel(runs)));
+  register('seqlab.showHover', () => hover.showAtCursor(editorWithModel(runs)));
 
   // The diagnostics of a file's model: the active editor's (or the sidebar's), or args.uri's (the panel's Refresh).
   register('seqlab.openDiagnostics', async (args?: { uri?: vscode.Uri }) => {
@@ -122,18 +90,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: Runs, i
     runLongMemoryLab(context, runs, { ...defaultLabConfig, ...args }),
   );
 
-  register('seqlab.saveModel', async (args?: { to?: vscode.Uri }) => {
-    const uri = modelDocumentUri(runs);
-    const target =
-      args?.to ??
-      (await vscode.window.showSaveDialog({
-        filters: { 'SeqLab checkpoint': ['safetensors'] },
-        saveLabel: 'Save model',
-      }));
-    if (!target) return undefined;
-    await vscode.workspace.fs.copy(vscode.Uri.file(runs.store.checkpointPath(uri)), target, { overwrite: true });
-    return target;
-  });
+  register('seqlab.saveModel', (args?: { to?: vscode.Uri }) => saveModel(runs, args));
 
   register('seqlab.loadModel', async (args?: { from?: vscode.Uri }) => {
     const doc = activeDocument();

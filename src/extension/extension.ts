@@ -26,6 +26,7 @@ export interface SeqLabApi {
 export function activate(context: vscode.ExtensionContext): SeqLabApi {
   const runs = new Runs(context, new ModelStore(context));
   const inline = new InlineSampleProvider(runs);
+  const hover = new ModelHoverProvider(runs);
   const sidebar = new SidebarProvider(context.extensionUri, runs, (m) => {
     if (m.type !== 'command') return;
     const id = {
@@ -52,13 +53,13 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
       DiagnosticsPanel.serializer(context.extensionUri),
     ),
     vscode.window.registerWebviewPanelSerializer(LabPanel.viewType, LabPanel.serializer(context.extensionUri)),
-    vscode.languages.registerHoverProvider(documents, new ModelHoverProvider(runs)),
+    vscode.languages.registerHoverProvider(documents, hover),
     vscode.languages.registerInlineCompletionItemProvider(documents, inline),
     createStatusBar(runs),
     DiagnosticsPanel.watch(runs),
     vscode.window.onDidChangeActiveTextEditor((editor) => editor && runs.warmUp(editor.document.uri)),
   );
-  registerCommands(context, runs, inline);
+  registerCommands(context, runs, inline, hover);
   return { runs, shownErrors };
 }
 

@@ -293,6 +293,13 @@ async function handleRequest(page: Page, req: UiRequest, opts: Options): Promise
       }
       return loc.innerText({ timeout: 5_000 });
     }
+    case 'inputValue': {
+      const loc = page.locator(String(a.selector)).first();
+      if ((await loc.count()) === 0) {
+        return '';
+      }
+      return loc.inputValue({ timeout: 5_000 });
+    }
     default:
       throw new Error(`unknown UI request kind ${req.kind}`);
   }

@@ -17,6 +17,7 @@
 //   palette       { title }             -> F1, type the command title, Enter
 //   pageText      { selector }          -> innerText of a workbench element ('' if none)
 //   pageTexts     { selector }          -> innerText of every matching workbench element
+//   inputValue    { selector }          -> value of a workbench <input> ('' if none)
 //   webviewScroll { selector, index?, text? } -> scrolls an element inside a webview into view
 //
 // Without the runner (desktop VS Code through runElectron.ts) SEQLAB_IT_CONTROL_DIR is
@@ -142,6 +143,11 @@ export function pageText(selector: string): Promise<string> {
 /** innerText of every workbench element (outside webviews) that matches, in DOM order. */
 export function pageTexts(selector: string): Promise<string[]> {
   return uiRequest<string[]>('pageTexts', { selector });
+}
+
+/** The value of a workbench <input> (e.g. '.quick-input-widget input'), '' when absent. */
+export function inputValue(selector: string): Promise<string> {
+  return uiRequest<string>('inputValue', { selector });
 }
 
 /** Opens the editor hover at `at` the way a user's mouse-free command does and returns its text once it contains `needle`. */

@@ -53,6 +53,9 @@ function englishish(chars: number): string {
   return s;
 }
 
+/** A Sample text… document's text under its header (the "#" lines and a blank line; hover-sample.itest.ts checks the header). */
+const sampleBody = (d: vscode.TextDocument) => d.getText().replace(/^(#.*\n)+\n/, '');
+
 async function until(what: string, ok: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!ok()) {
@@ -167,7 +170,7 @@ suite('SeqLab in VS Code', function () {
       temperature: 0.8,
     });
     assert.ok(sampled);
-    const text = sampled.getText();
+    const text = sampleBody(sampled);
     assert.ok(text.startsWith('the '));
     assert.strictEqual(Array.from(text).length, 124);
     const vocab = new Set(Array.from(doc.getText()));
@@ -570,8 +573,7 @@ suite('SeqLab in VS Code', function () {
         .split(/\s+/)
         .map((w) => w.replace(/\.$/, '')),
     );
-    const drawn = sampled
-      .getText()
+    const drawn = sampleBody(sampled)
       .split(/\s+/)
       .map((w) => w.replace(/\.$/, ''))
       .filter(Boolean);

@@ -137,7 +137,7 @@ describe('settings: each command reads and checks only what it uses', () => {
         'invalid SeqLab setting: seqlab.batchSize must be a whole number from 1 to 1024 (got 0). ' +
         'Fix it in Settings (seqlab.*).',
     });
-    assert.equal(readSetting(get, 'hoverEnabled'), true);
+    assert.equal(readSetting(get, 'hoverShow'), 'always');
     assert.equal(readSetting(get, 'hoverPrimerLength'), 200);
     assert.equal(readSetting(get, 'hoverLength'), 40);
     assert.equal(readSetting(get, 'temperature'), 0.8);

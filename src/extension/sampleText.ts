@@ -1,0 +1,130 @@
+// "Sample text…": primer, length and temperature in one titled three-step input (Escape cancels it
+// all), then the model's text in a new untitled document named after the model, under a header that
+// says what drew it (model, primer, temperature, seed, length: the same ones draw the same text).
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { allowedValues, isAllowed, NumberOption, OPTIONS } from '../engine/options';
+import { documentFolder, modelDocumentUri, ModelName, modelName } from './modelDocument';
+import { freeName } from './modelFileNames';
+import { Runs } from './runs';
+import { setting } from './settings';
+
+/** Values that skip their step of the input (the tests pass all three), and whose model (the sidebar's). */
+export interface SampleArgs {
+  uri?: vscode.Uri;
+  prime?: string;
+  length?: number;
+  temperature?: number;
+}
+
+interface Step {
+  step: number;
+  prompt: string;
+  value: string;
+  check: (value: string) => string | undefined; // why the value is refused; undefined: accepted
+}
+
+const STEPS = 3;
+
+/** One step of the input: the accepted value, or undefined when the user pressed Escape. */
+function ask(title: string, s: Step): Promise<string | undefined> {
+  const box = vscode.window.createInputBox();
+  Object.assign(box, { title, step: s.step, totalSteps: STEPS, prompt: s.prompt, value: s.value });
+  return new Promise((resolve) => {
+    let answered = false;
+    const answer = (value: string | undefined) => {
+      if (answered) return;
+      answered = true;
+      resolve(value);
+      box.dispose();
+    };
+    box.onDidChangeValue((v) => (box.validationMessage = s.check(v)));
+    box.onDidAccept(() => {
+      box.validationMessage = s.check(box.value);
+      if (box.validationMessage === undefined) answer(box.value);
+    });
+    box.onDidHide(() => answer(undefined));
+    box.show();
+  });
+}
+
+const numberCheck = (option: NumberOption) => (v: string) =>
+  v.trim() !== '' && isAllowed(option, Number(v)) ? undefined : allowedValues(option);
+
+/** A number the option allows, from its step of the input (proposing `value`), or undefined on Escape. */
+async function askNumber(title: string, step: number, prompt: string, value: number, option: NumberOption) {
+  const s = await ask(title, { step, prompt, value: String(value), check: numberCheck(option) });
+  return s === undefined ? undefined : Number(s);
+}
+
+/** The header of a sample: what drew it, in lines that start with "#", then a blank line. */
+function sampleHeader(model: string, prime: string, temperature: number, seed: number, length: number): string {
+  return (
+    `# SeqLab sample of ${model}\n` +
+    `# primer ${JSON.stringify(prime)} · temperature ${temperature} · seed ${seed} · length ${length}\n\n`
+  );
+}
+
+/** An untitled document named after the model, beside its file: "story.txt.lstm-128.sample.txt" (then -2, -3…). */
+function sampleUri(model: ModelName, source: vscode.Uri): vscode.Uri {
+  const folder = documentFolder(source);
+  const uriOf = (name: string) =>
+    vscode.Uri.from({ scheme: 'untitled', path: folder ? join(folder.path, name) : name });
+  const name = freeName(
+    `${model.stem}.sample`,
+    '.txt',
+    (n) =>
+      vscode.workspace.textDocuments.some((d) => d.uri.toString() === uriOf(n).toString()) ||
+      (folder?.scheme === 'file' && existsSync(join(folder.fsPath, n))),
+  );
+  return uriOf(name);
+}
+
+/** Asks what is not in args, samples, and opens the sample. Undefined when the user cancelled. */
+export async function sampleText(runs: Runs, args: SampleArgs = {}): Promise<vscode.TextDocument | undefined> {
+  const uri = args.uri ?? modelDocumentUri(runs);
+  const model = await modelName(runs, uri);
+  const title = `SeqLab: Sample text from ${model.title}`;
+  const prime =
+    args.prime ??
+    (await ask(title, {
+      step: 1,
+      prompt: 'Primer text (empty: start from nothing)',
+      value: '',
+      check: () => undefined,
+    }));
+  if (prime === undefined) return undefined;
+  const length =
+    args.length ??
+    (await askNumber(
+      title,
+      2,
+      'Length: characters to sample (words, for a word model)',
+      setting('length'),
+      OPTIONS.length,
+    ));
+  if (length === undefined) return undefined;
+  const temperature =
+    args.temperature ??
+    (await askNumber(
+      title,
+      3,
+      'Temperature (lower: safer, higher: wilder)',
+      setting('temperature'),
+      OPTIONS.temperature,
+    ));
+  if (temperature === undefined) return undefined;
+  const seed = Date.now() % 1e9;
+  const text = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `SeqLab: sampling from ${model.title}…` },
+    () => runs.infer(uri, { kind: 'sample', options: { prime, length, temperature, seed } }),
+  );
+  const doc = await vscode.workspace.openTextDocument(sampleUri(model, uri));
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  const header = sampleHeader(model.title, prime, temperature, seed, length);
+  if (!(await editor.edit((b) => b.insert(new vscode.Position(0, 0), header + prime + text))))
+    throw new Error(`could not write the sample into ${doc.uri.path}`);
+  return doc;
+}
