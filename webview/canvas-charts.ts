@@ -186,7 +186,7 @@ export function horizontalBars(rows: BarRow[], legend: { label: string; color: C
       const plotW = Math.max(MIN_PLOT_W, width - left - valueW);
       const xOf = (v: number) => left + ((Math.log10(v) - lo) / (hi - lo)) * plotW;
 
-      let lx = left;
+      let lx = 0;
       for (const item of legendH ? legend : []) {
         ctx.fillStyle = item.color(p);
         ctx.fillRect(lx, 6, 10, 10);

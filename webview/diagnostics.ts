@@ -200,7 +200,7 @@ const vanishing = panel(
     },
   },
 );
-const windowNote = el('p', 'caption window-note');
+const windowNote = el('p', 'window-note');
 vanishing.caption.after(windowNote);
 
 const params = panel(

@@ -130,19 +130,13 @@ export function gradNormSection(background: string): {
   render(reports: DiagnosticsReport[]): void;
 } {
   let runs: GradNormRun[] = [];
-  const view = panel(
-    'gradnorm',
-    TITLE,
-    CAPTION,
-    () => savePng('seqlab-gradient-norm', chart.toPng()),
-    {
-      name: 'seqlab-gradient-norm',
-      data: () => ({
-        header: ['model', 'step', 'gradient norm', 'clipped', 'clip threshold'],
-        rows: runs.flatMap((r) => r.curve.points.map((p) => [r.label, p.step, p.norm, p.clipped ? 1 : 0, r.curve.clip])),
-      }),
-    },
-  );
+  const view = panel('gradnorm', TITLE, CAPTION, () => savePng('seqlab-gradient-norm', chart.toPng()), {
+    name: 'seqlab-gradient-norm',
+    data: () => ({
+      header: ['model', 'step', 'gradient norm', 'clipped', 'clip threshold'],
+      rows: runs.flatMap((r) => r.curve.points.map((p) => [r.label, p.step, p.norm, p.clipped ? 1 : 0, r.curve.clip])),
+    }),
+  });
   const chart = new LineChart('gradnorm', TITLE, view.body, (p) => gradNormOptions(p, runs, true), 260, background);
   const list = el('ul', 'clip-list');
   view.body.append(list);

@@ -22,7 +22,8 @@ export function lossUnit(reports: DiagnosticsReport[]): string {
 /** "T = 50 characters" for one level, "T = 50 words"; "T = 50 tokens (characters or words)" for several. */
 function windowLengths(reports: DiagnosticsReport[]): string {
   const levels = levelsOf(reports);
-  const unit = levels.length === 1 ? TOKEN[levels[0]].many : `tokens (${levels.map((l) => TOKEN[l].many).join(' or ')})`;
+  const unit =
+    levels.length === 1 ? TOKEN[levels[0]].many : `tokens (${levels.map((l) => TOKEN[l].many).join(' or ')})`;
   const Ts = [...new Set(reports.map((r) => r.steps))];
   return `${Ts.map((T) => `T = ${T}`).join(', ')} ${unit}`;
 }
