@@ -13,9 +13,9 @@ export interface HistogramCell {
   label: string; // the gate, e.g. "Γf"
   range: [number, number]; // the gate's axis: [0, 1] for Γ, [−1, 1] for c̃
   histogram: number[]; // fractions per bin, bins of equal width over the range
-  low: number; // fraction near range[0]
-  high: number; // fraction near range[1]
   color: ColorOf;
+  /** The colours of the two end bins (saturated near range[0], near range[1]): what saturation there means. */
+  ends: { low: ColorOf; high: ColorOf };
 }
 
 export interface HistogramGroup {
@@ -25,14 +25,16 @@ export interface HistogramGroup {
 
 const GROUP_TITLE_H = 22;
 const GROUP_GAP = 14;
-const CELL_H = 96;
+const CELL_H = 100;
 const CELL_GAP_X = 18;
 const CELL_GAP_Y = 10;
 const MIN_CELL_W = 150;
 const BARS_TOP = 22;
 const BARS_H = 52;
+const END_BAND_H = 3;
 
-function percent(f: number): string {
+/** A fraction as a whole percentage, "<1%" for a small one that is not 0. */
+export function percent(f: number): string {
   if (!Number.isFinite(f)) return '—';
   const p = f * 100;
   return p > 0 && p < 1 ? '<1%' : `${Math.round(p)}%`;
@@ -49,8 +51,10 @@ function gridColumns(width: number, groups: HistogramGroup[]): number {
 }
 
 /**
- * One block per (report, layer), one small histogram per gate. All histograms share one y scale,
- * so a tall bar means the same fraction everywhere; the saturated end bins are drawn in red.
+ * One block per (report, layer), one small histogram per gate on its own range, its ends labelled.
+ * All histograms share one y scale, so a tall bar means the same fraction everywhere; the saturated
+ * end bins are drawn in their ends' colours, with a band under the axis. The percentages and what
+ * they mean are HTML text beside the chart (gate-saturation.ts).
  */
 export function histogramGrid(groups: HistogramGroup[]): CanvasDrawing {
   const ymax = Math.max(1e-9, ...groups.flatMap((g) => g.cells.flatMap((c) => c.histogram.filter(Number.isFinite))));
@@ -101,23 +105,24 @@ function drawHistogram(
   ctx.fillStyle = c.color(p);
   ctx.textAlign = 'left';
   ctx.fillText(c.label, x, y + 2);
-  ctx.font = p.font;
-  ctx.fillStyle = p.muted;
-  ctx.textAlign = 'right';
   const [lo, hi] = c.range;
-  ctx.fillText(`≈${axisNumber(lo)}: ${percent(c.low)}   ≈${axisNumber(hi)}: ${percent(c.high)}`, x + w, y + 3);
 
   const n = c.histogram.length;
   const bw = w / n;
   const base = y + BARS_TOP + BARS_H;
+  const colorOf = (i: number) => (i === 0 ? c.ends.low(p) : i === n - 1 ? c.ends.high(p) : c.color(p));
   c.histogram.forEach((f, i) => {
     if (!Number.isFinite(f) || f <= 0) return;
     const h = Math.max(1, (f / ymax) * BARS_H);
-    ctx.fillStyle = i === 0 || i === n - 1 ? p.red : c.color(p);
+    ctx.fillStyle = colorOf(i);
     ctx.fillRect(x + i * bw + 0.5, base - h, Math.max(1, bw - 1), h);
   });
   ctx.fillStyle = p.grid;
   ctx.fillRect(x, base, w, 1);
+  for (const i of [0, n - 1]) {
+    ctx.fillStyle = colorOf(i);
+    ctx.fillRect(x + i * bw + 0.5, base + 1, Math.max(1, bw - 1), END_BAND_H);
+  }
   ctx.fillStyle = p.muted;
   ctx.font = p.font;
   ctx.textBaseline = 'top';
@@ -127,7 +132,7 @@ function drawHistogram(
     [1, 'right'],
   ] as const) {
     ctx.textAlign = align;
-    ctx.fillText(axisNumber(lo + at * (hi - lo)), x + at * w, base + 4);
+    ctx.fillText(axisNumber(lo + at * (hi - lo)), x + at * w, base + END_BAND_H + 3);
   }
   ctx.textAlign = 'left';
 }
@@ -144,7 +149,9 @@ const BAR_GAP = 2;
 const ROW_GAP = 7;
 const LEGEND_H = 22;
 const AXIS_H = 22;
-const VALUE_W = 50;
+const LABEL_GAP = 10;
+const VALUE_GAP = 8;
+const MIN_PLOT_W = 40;
 
 /** Decades [lo, hi] (log10) that hold every positive value. */
 function logDomain(values: number[]): [number, number] {
@@ -156,7 +163,10 @@ function logDomain(values: number[]): [number, number] {
   return [lo, hi];
 }
 
-/** One row per label, one bar per series in it, a log x axis at the bottom, a legend on top. */
+/**
+ * One row per label, one bar per series in it, a log x axis at the bottom, a legend on top. The names
+ * and values get the room they measure; a chart too narrow for them draws a shorter plot, not shorter names.
+ */
 export function horizontalBars(rows: BarRow[], legend: { label: string; color: ColorOf }[]): CanvasDrawing {
   const [lo, hi] = logDomain(rows.flatMap((r) => r.bars.map((b) => b.value)));
   const legendH = legend.length > 1 ? LEGEND_H : 0;
@@ -168,12 +178,15 @@ export function horizontalBars(rows: BarRow[], legend: { label: string; color: C
     draw(ctx, width, height, p) {
       ctx.font = p.font;
       ctx.textBaseline = 'middle';
-      const labelW = Math.min(width * 0.4, Math.max(0, ...rows.map((r) => ctx.measureText(r.label).width)) + 10);
+      // Room for every name in full and every value after its bar: the names are measured, never cut.
+      const widest = (texts: string[]) => Math.ceil(Math.max(0, ...texts.map((t) => ctx.measureText(t).width)));
+      const labelW = widest(rows.map((r) => r.label)) + LABEL_GAP;
       const left = labelW;
-      const plotW = Math.max(10, width - left - VALUE_W);
+      const valueW = widest(rows.flatMap((r) => r.bars.map((b) => formatNumber(b.value)))) + VALUE_GAP;
+      const plotW = Math.max(MIN_PLOT_W, width - left - valueW);
       const xOf = (v: number) => left + ((Math.log10(v) - lo) / (hi - lo)) * plotW;
 
-      let lx = left;
+      let lx = 0;
       for (const item of legendH ? legend : []) {
         ctx.fillStyle = item.color(p);
         ctx.fillRect(lx, 6, 10, 10);
@@ -204,7 +217,7 @@ export function horizontalBars(rows: BarRow[], legend: { label: string; color: C
         const h = rowH(r);
         ctx.fillStyle = p.foreground;
         ctx.textAlign = 'right';
-        ctx.fillText(ellipsize(ctx, r.label, labelW - 10), labelW - 10, y + h / 2);
+        ctx.fillText(r.label, labelW - LABEL_GAP, y + h / 2);
         r.bars.forEach((b, i) => {
           const by = y + i * (BAR_H + BAR_GAP);
           const positive = Number.isFinite(b.value) && b.value > 0;
@@ -222,11 +235,4 @@ export function horizontalBars(rows: BarRow[], legend: { label: string; color: C
       ctx.textAlign = 'left';
     },
   };
-}
-
-function ellipsize(ctx: CanvasRenderingContext2D, text: string, max: number): string {
-  if (ctx.measureText(text).width <= max) return text;
-  let s = text;
-  while (s.length > 1 && ctx.measureText(`${s}…`).width > max) s = s.slice(0, -1);
-  return `${s}…`;
 }

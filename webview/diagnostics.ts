@@ -6,15 +6,8 @@
 // model trained (training-diagnostics.ts); and, from the run that trained each model, its gradient
 // norm over training (gradnorm-chart.ts). Every chart saves as PNG and CSV through the host.
 
-import {
-  HISTOGRAM_BINS,
-  parseDiagnosticsView,
-  SATURATION_MARGIN,
-  type ClipEvent,
-  type DiagnosticsReport,
-  type DiagnosticsView,
-} from '../src/protocol';
-import { histogramGrid, horizontalBars, type BarRow, type HistogramGroup } from './canvas-charts';
+import { parseDiagnosticsView, type ClipEvent, type DiagnosticsReport, type DiagnosticsView } from '../src/protocol';
+import { horizontalBars, type BarRow } from './canvas-charts';
 import {
   CanvasChart,
   LineChart,
@@ -31,14 +24,14 @@ import {
 import { diagnosticsHeader } from './diagnostics-header';
 import { el, setText } from './dom';
 import { formatInt, formatNumber } from './format';
-import { GATE_COLORS, gateRank } from './gate-colors';
+import { gateSaturationSection } from './gate-saturation';
 import { gradNormSection } from './gradnorm-chart';
-import { panel } from './panel-section';
+import { panel, type ChartData } from './panel-section';
 import { loadState, onHostMessage, post, saveState } from './host';
-import { saveCsv, savePng, type CsvCell } from './save';
+import { savePng } from './save';
 import { DEFAULT_SMOOTHING, debiasedEma } from './smoothing';
-import { setEnabled } from './toolkit';
 import { trainingSections } from './training-diagnostics';
+import { reportsLossUnit, windowLengths, windowText } from './units';
 
 let state: DiagnosticsView = loadState((v) => parseDiagnosticsView(v, '')) ?? {
   subject: '',
@@ -104,28 +97,6 @@ function gradientData(reports: DiagnosticsReport[]): { xLabel: string; x: number
   return { xLabel: sameT ? `t (T = ${maxT})` : 't − T', x, ys };
 }
 
-function gateGroups(reports: DiagnosticsReport[]): HistogramGroup[] {
-  const groups: HistogramGroup[] = [];
-  for (const r of reports) {
-    const layers = [...new Set(r.gates.map((g) => g.layer))].sort((a, b) => a - b);
-    for (const layer of layers) {
-      const gates = r.gates.filter((g) => g.layer === layer).sort((a, b) => gateRank(a.gate) - gateRank(b.gate));
-      groups.push({
-        title: `${r.label} · layer ${layer + 1}`,
-        cells: gates.map((g) => ({
-          label: g.gate,
-          range: g.range,
-          histogram: g.histogram,
-          low: g.low,
-          high: g.high,
-          color: GATE_COLORS[g.gate] ?? ((p) => p.foreground),
-        })),
-      });
-    }
-  }
-  return groups;
-}
-
 function paramRows(reports: DiagnosticsReport[]): BarRow[] {
   const names = [...new Set(reports.flatMap((r) => r.paramGradNorms.map((p) => p.name)))];
   return names.map((name) => ({
@@ -187,19 +158,26 @@ const emptyEl = el(
   el('p', '', 'Train a model, then run ', el('strong', '', 'SeqLab: Open diagnostics'), ' to look inside it.'),
 );
 
+/** The data of a line chart as a table: x, then one column per series. */
+function columns(header: string[], x: number[], ys: (number | null)[][]): ChartData {
+  return { header, rows: x.map((xi, i) => [xi, ...ys.map((y) => y[i])]) };
+}
+
+const LOSSES_CAPTION = (unit: string) =>
+  `The models of a Compare run trained on the same text with the same budget: smoothed training loss (solid) and validation loss (dots) in ${unit}.`;
+
 const losses = panel(
   'losses',
   'Training curves, overlaid',
-  'The models of a Compare run trained on the same text with the same budget: smoothed training loss (solid) and validation loss (dots) in nats per token.',
+  LOSSES_CAPTION(reportsLossUnit([])),
   () => pngOf(lossesChart, 'seqlab-loss-curves'),
-  () => {
-    const { x, ys } = lossData(state.reports);
-    const header = ['step', ...state.reports.flatMap((r) => [`${r.label} train (smoothed)`, `${r.label} val`])];
-    saveCsv(
-      'seqlab-loss-curves',
-      header,
-      x.map((xi, i) => [xi, ...ys.map((y) => y[i])]),
-    );
+  {
+    name: 'seqlab-loss-curves',
+    data: () => {
+      const { x, ys } = lossData(state.reports);
+      const header = ['step', ...state.reports.flatMap((r) => [`${r.label} train (smoothed)`, `${r.label} val`])];
+      return columns(header, x, ys);
+    },
   },
 );
 
@@ -211,55 +189,30 @@ const vanishing = panel(
     'A GRU keeps its memory in a<t> itself, a<t> = Γu*c̃<t> + (1 − Γu)*a<t−1>, so its line stays flat where Γu ≈ 0. ' +
     'An LSTM keeps it in the memory cell (the dotted "c<t>" lines): c<t> = Γu*c̃<t> + Γf*c<t−1> is additive, so one step back the gradient is multiplied only by Γf, and it survives while Γf ≈ 1.',
   () => pngOf(vanishingChart, 'seqlab-vanishing-gradients'),
-  () => {
-    const { xLabel, x, ys } = gradientData(state.reports);
-    const header = [xLabel.startsWith('t (') ? 't' : 't-T', ...gradientSeries(state.reports).map((s) => s.label)];
-    saveCsv(
-      'seqlab-vanishing-gradients',
-      header,
-      x.map((xi, i) => [xi, ...ys.map((y) => y[i])]),
-    );
+  {
+    name: 'seqlab-vanishing-gradients',
+    data: () => {
+      const { xLabel, x, ys } = gradientData(state.reports);
+      const header = [xLabel.startsWith('t (') ? 't' : 't-T', ...gradientSeries(state.reports).map((s) => s.label)];
+      return columns(header, x, ys);
+    },
   },
 );
-
-const gates = panel(
-  'gates',
-  'Gate saturation',
-  `Distribution of each gate over the window in the course's terms, ${HISTOGRAM_BINS} bins over its own range: ` +
-    "[0, 1] for the gates Γu, Γf, Γo, Γr, [−1, 1] for the candidate c̃ (for PyTorch's GRU, Γu = 1 − z). " +
-    `Red bins are saturated (the outer ${SATURATION_MARGIN * 100}% of the range): a gate stuck there has a near-zero derivative and passes no gradient to its weights. ` +
-    "Γu near 0 keeps a GRU's memory a<t−1>; Γf near 1 keeps an LSTM's memory cell c<t−1>.",
-  () => pngOf(gatesChart, 'seqlab-gate-saturation'),
-  () => {
-    const header = [
-      'report',
-      'cell',
-      'layer',
-      'gate',
-      'range_lo',
-      'range_hi',
-      'low',
-      'high',
-      ...Array.from({ length: HISTOGRAM_BINS }, (_, i) => `bin_${i + 1}`),
-    ];
-    const rows: CsvCell[][] = state.reports.flatMap((r) =>
-      r.gates.map((g) => [r.label, r.cell, g.layer + 1, g.gate, ...g.range, g.low, g.high, ...g.histogram]),
-    );
-    saveCsv('seqlab-gate-saturation', header, rows);
-  },
-);
+const windowNote = el('p', 'window-note');
+vanishing.caption.after(windowNote);
 
 const params = panel(
   'params',
   'Gradient norm per parameter',
   "The size of each weight matrix's gradient on this window (log scale): parameters with tiny gradients barely learn; huge ones are what clipping cuts.",
   () => pngOf(paramsChart, 'seqlab-parameter-gradients'),
-  () =>
-    saveCsv(
-      'seqlab-parameter-gradients',
-      ['report', 'parameter', 'norm'],
-      state.reports.flatMap((r) => r.paramGradNorms.map((p) => [r.label, p.name, p.norm])),
-    ),
+  {
+    name: 'seqlab-parameter-gradients',
+    data: () => ({
+      header: ['report', 'parameter', 'norm'],
+      rows: state.reports.flatMap((r) => r.paramGradNorms.map((p) => [r.label, p.name, p.norm])),
+    }),
+  },
 );
 
 const clips = panel(
@@ -267,16 +220,18 @@ const clips = panel(
   'Gradient clipping events',
   'Training steps whose global gradient norm exceeded the clip threshold and was scaled down: an exploding gradient, contained.',
   () => pngOf(clipsChart, 'seqlab-clip-events'),
-  () =>
-    saveCsv(
-      'seqlab-clip-events',
-      ['report', 'step', 'norm'],
-      state.reports.flatMap((r) => r.clipEvents.map((c) => [r.label, c.step, c.norm])),
-    ),
+  {
+    name: 'seqlab-clip-events',
+    data: () => ({
+      header: ['report', 'step', 'norm'],
+      rows: state.reports.flatMap((r) => r.clipEvents.map((c) => [r.label, c.step, c.norm])),
+    }),
+  },
 );
 
 const gradNorm = gradNormSection(BACKGROUND);
 const training = trainingSections(BACKGROUND);
+const gates = gateSaturationSection(BACKGROUND);
 
 const clipList = el('ul', 'clip-list');
 const content = el(
@@ -353,7 +308,7 @@ function lossOptions(p: Palette): LineOptions {
     ],
     axes: [
       themedAxis(p, { label: 'training step', format: (v) => formatInt(v) }, 'x'),
-      themedAxis(p, { label: 'loss (nats/token)' }, 'y'),
+      themedAxis(p, { label: `loss (${reportsLossUnit(state.reports)})` }, 'y'),
     ],
   };
 }
@@ -389,7 +344,6 @@ const vanishingChart = new LineChart(
   320,
   BACKGROUND,
 );
-const gatesChart = new CanvasChart('gates', 'Gate saturation', gates.body, histogramGrid([]), BACKGROUND);
 const paramsChart = new CanvasChart(
   'params',
   'Gradient norm per parameter',
@@ -410,33 +364,27 @@ function render(): void {
   summaryEl.hidden = reports.length === 0;
   if (!reports.length) return;
 
-  const windows = [...new Set(reports.map((r) => r.steps))];
-  setText(
-    summaryEl,
-    `${reports.map((r) => r.label).join(' · ')} — one window of ${windows.map((t) => `T = ${t}`).join(', ')} characters`,
-  );
+  setText(summaryEl, `${reports.map((r) => r.label).join(' · ')} — one window of ${windowLengths(reports)}`);
 
   const ld = lossData(reports);
   losses.section.hidden = ld.x.length === 0;
   if (ld.x.length) {
+    setText(losses.caption, LOSSES_CAPTION(reportsLossUnit(reports)));
     lossesChart.rebuild();
     lossesChart.setData([ld.x, ...ld.ys]);
+    losses.refreshTable();
   }
 
   gradNorm.render(reports);
 
   const { x, ys } = gradientData(reports);
+  setText(windowNote, windowText(reports));
   vanishingChart.rebuild();
   vanishingChart.setData([x, ...ys]);
+  vanishing.refreshTable();
 
   training.render(reports);
-
-  const groups = gateGroups(reports);
-  gatesChart.setDrawing(histogramGrid(groups));
-  gatesChart.element.hidden = groups.length === 0;
-  setText(gates.note, groups.length ? '' : 'None of these models has gates: a plain RNN has only its tanh state.');
-  gates.note.hidden = groups.length > 0;
-  gates.saveButtons.forEach((b) => setEnabled(b, groups.length > 0));
+  gates.render(reports);
 
   const rows = paramRows(reports);
   paramsChart.setDrawing(
@@ -448,7 +396,8 @@ function render(): void {
   paramsChart.element.hidden = rows.length === 0;
   setText(params.note, rows.length ? '' : 'No parameter gradients in these reports.');
   params.note.hidden = rows.length > 0;
-  params.saveButtons.forEach((b) => setEnabled(b, rows.length > 0));
+  params.setAvailable(rows.length > 0);
+  params.refreshTable();
 
   const cd = clipData(reports);
   const anyClips = cd.x.length > 0;
@@ -457,7 +406,8 @@ function render(): void {
   clipsChart.element.hidden = !anyClips;
   setText(clips.note, anyClips ? '' : 'No clipping events: the gradient norm stayed below the threshold.');
   clips.note.hidden = anyClips;
-  clips.saveButtons.forEach((b) => setEnabled(b, anyClips));
+  clips.setAvailable(anyClips);
+  clips.refreshTable();
   clipList.replaceChildren(
     ...reports.map((r) => {
       const worst = r.clipEvents.reduce<ClipEvent | null>((m, c) => (!m || c.norm > m.norm ? c : m), null);

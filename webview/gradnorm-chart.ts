@@ -17,7 +17,7 @@ import {
 import { el } from './dom';
 import { panel } from './panel-section';
 import { formatInt, formatNumber } from './format';
-import { saveCsv, savePng } from './save';
+import { savePng } from './save';
 
 /** One run's curve as a chart draws it: its name in the legend and its colour. */
 export interface GradNormRun {
@@ -130,18 +130,13 @@ export function gradNormSection(background: string): {
   render(reports: DiagnosticsReport[]): void;
 } {
   let runs: GradNormRun[] = [];
-  const view = panel(
-    'gradnorm',
-    TITLE,
-    CAPTION,
-    () => savePng('seqlab-gradient-norm', chart.toPng()),
-    () =>
-      saveCsv(
-        'seqlab-gradient-norm',
-        ['model', 'step', 'gradient norm', 'clipped', 'clip threshold'],
-        runs.flatMap((r) => r.curve.points.map((p) => [r.label, p.step, p.norm, p.clipped ? 1 : 0, r.curve.clip])),
-      ),
-  );
+  const view = panel('gradnorm', TITLE, CAPTION, () => savePng('seqlab-gradient-norm', chart.toPng()), {
+    name: 'seqlab-gradient-norm',
+    data: () => ({
+      header: ['model', 'step', 'gradient norm', 'clipped', 'clip threshold'],
+      rows: runs.flatMap((r) => r.curve.points.map((p) => [r.label, p.step, p.norm, p.clipped ? 1 : 0, r.curve.clip])),
+    }),
+  });
   const chart = new LineChart('gradnorm', TITLE, view.body, (p) => gradNormOptions(p, runs, true), 260, background);
   const list = el('ul', 'clip-list');
   view.body.append(list);
@@ -155,6 +150,7 @@ export function gradNormSection(background: string): {
     const { x, ys } = gradNormData(runs);
     chart.rebuild();
     chart.setData([x, ...ys]);
+    view.refreshTable();
     list.replaceChildren(
       ...reports.map((r) =>
         el(

@@ -19,10 +19,10 @@ import { axisNumber } from './canvas-charts';
 import { setText } from './dom';
 import { formatInt } from './format';
 import { GATE_COLORS, gateRank } from './gate-colors';
+import { endMeaning, endsText, NO_GATES_RNN, SATURATION_KINDS } from './gate-meanings';
 import { panel } from './panel-section';
 import { heatmapGrid, heatmapLayout, type Heatmap, type HeatmapLayout } from './heatmap';
-import { saveCsv, savePng } from './save';
-import { setEnabled } from './toolkit';
+import { savePng } from './save';
 
 declare global {
   interface Window {
@@ -70,7 +70,7 @@ function reachMaps(reports: DiagnosticsReport[]): ReachMap[] {
 }
 
 interface GateLine {
-  label: string; // e.g. "LSTM-128 · Γf ≈ 1"
+  label: string; // e.g. "LSTM-128 · Γf ≈ 1 (carries memory)"
   gate: string;
   layer: number;
   end: 'low' | 'high';
@@ -92,7 +92,9 @@ function gateData(reports: DiagnosticsReport[]): { x: number[]; lines: GateLine[
       for (const end of ['high', 'low'] as const) {
         const where = layers > 1 ? ` layer ${layer + 1}` : '';
         const near = axisNumber(end === 'high' ? range[1] : range[0]); // the end of the gate's own range
-        lines.push({ label: `${r.label}${where} · ${gate} ≈ ${near}`, gate, layer, end });
+        const meaning = endMeaning(r.cell, gate, end);
+        const what = meaning ? ` (${SATURATION_KINDS[meaning.kind].name})` : '';
+        lines.push({ label: `${r.label}${where} · ${gate} ≈ ${near}${what}`, gate, layer, end });
         const byStep = new Map(
           snaps.map((s) => [s.step, s.gates.find((g) => g.layer === layer && g.gate === gate)?.[end]]),
         );
@@ -113,7 +115,7 @@ function gateData(reports: DiagnosticsReport[]): { x: number[]; lines: GateLine[
 const NO_SNAPSHOTS =
   'No training snapshots for this model. A training records one at every validation step; ' +
   'models trained before this version or loaded from a file have none. Train or resume to see them.';
-const NO_GATES = 'None of these models has gates: a plain RNN has only its tanh state.';
+const NO_GATES = `None of these models has gates: ${NO_GATES_RNN}`;
 
 export function trainingSections(backgroundVar: string): {
   sections: HTMLElement[];
@@ -132,14 +134,15 @@ export function trainingSections(backgroundVar: string): {
       'where it fades towards t = 1 the error signal vanishes before it gets that far back. ' +
       'Watch how far down the bright band reaches as the model learns.',
     () => png(reachChart, 'seqlab-gradient-reach-over-training'),
-    () =>
-      saveCsv(
-        'seqlab-gradient-reach-over-training',
-        ['report', 'layer', 'path', 'step', 't', 'norm'],
-        maps.flatMap((m) =>
+    {
+      name: 'seqlab-gradient-reach-over-training',
+      data: () => ({
+        header: ['report', 'layer', 'path', 'step', 't', 'norm'],
+        rows: maps.flatMap((m) =>
           m.values.flatMap((col, c) => col.map((v, ti) => [m.report, m.layer + 1, m.path, m.steps[c], ti + 1, v])),
         ),
-      ),
+      }),
+    },
   );
 
   const gates = panel(
@@ -147,16 +150,19 @@ export function trainingSections(backgroundVar: string): {
     'Gate saturation over training',
     'The fraction of each gate’s values on the same window that are saturated, at each validation step: within ' +
       '5 % of the upper end of its range (solid: Γ above 0.95, c̃ above 0.9) or of the lower end (dashed: Γ below ' +
-      '0.05, c̃ below −0.9). A saturated gate passes almost no gradient to its ' +
-      'weights; one held open is a path the gradient can travel far along.',
+      '0.05, c̃ below −0.9). Each line names what its end means, as the gate-saturation table says: an end that ' +
+      `carries memory (${endsText('carries')}) is a path the gradient travels far along; one that cuts a path or ` +
+      `blocks learning (${endsText('blocks')}) stops it. Any gate stuck at an end also passes almost no gradient to its own weights.`,
     () => png(gateChart, 'seqlab-gate-saturation-over-training'),
-    () => {
-      const { x, lines, ys } = gateData(reports);
-      saveCsv(
-        'seqlab-gate-saturation-over-training',
-        ['step', ...lines.map((l) => l.label)],
-        x.map((step, i) => [step, ...ys.map((y) => y[i])]),
-      );
+    {
+      name: 'seqlab-gate-saturation-over-training',
+      data: () => {
+        const { x, lines, ys } = gateData(reports);
+        return {
+          header: ['step', ...lines.map((l) => l.label)],
+          rows: x.map((step, i) => [step, ...ys.map((y) => y[i])]),
+        };
+      },
     },
   );
 
@@ -211,7 +217,8 @@ export function trainingSections(backgroundVar: string): {
     reachChart.element.hidden = !any;
     setText(reach.note, any ? '' : NO_SNAPSHOTS);
     reach.note.hidden = any;
-    reach.saveButtons.forEach((b) => setEnabled(b, any));
+    reach.setAvailable(any);
+    reach.refreshTable();
 
     const gd = gateData(reports);
     const anyGates = gd.lines.length > 0;
@@ -219,7 +226,8 @@ export function trainingSections(backgroundVar: string): {
     gateChart.element.hidden = !anyGates;
     setText(gates.note, anyGates ? '' : NO_GATES);
     gates.note.hidden = anyGates;
-    gates.saveButtons.forEach((b) => setEnabled(b, anyGates));
+    gates.setAvailable(anyGates);
+    gates.refreshTable();
     if (anyGates) {
       gateChart.rebuild();
       gateChart.setData([gd.x, ...gd.ys]);

@@ -53,6 +53,7 @@ export function diagnose(
   return {
     label: options.label ?? modelLabel(c),
     cell: c.cell,
+    level: model.tokenizer.spec.level,
     layers: c.layers,
     steps: T,
     gradNorms,

@@ -44,6 +44,8 @@ export interface GateSaturation {
 export interface DiagnosticsReport {
   label: string; // e.g. "LSTM-128"
   cell: string;
+  /** The model's tokens: characters or words (what a step t of the window and a nat of loss are per). */
+  level: 'char' | 'word';
   layers: number;
   steps: number; // T of the window
   /** gradNorms[layer][t-1] = ‖∂L<T>/∂a<t>‖ for t = 1…T */

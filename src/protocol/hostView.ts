@@ -44,9 +44,15 @@ export function formatStartedAt(ms: number): string {
   return new Date(ms).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** The unit of a model's loss, one wording per level. */
+/** What a token is called at each level: one wording per level in every view. */
+export const TOKEN_NAMES: Record<Level, { one: string; many: string }> = {
+  char: { one: 'character', many: 'characters' },
+  word: { one: 'word', many: 'words' },
+};
+
+/** The unit of a model's loss: "nats per character", "nats per word". */
 export function lossUnit(level: Level): string {
-  return level === 'word' ? 'nats per word' : 'nats per character';
+  return `nats per ${TOKEN_NAMES[level].one}`;
 }
 
 /** What the diagnostics panel shows: which models, on which file, and whether that is still the file's model. */

@@ -11,7 +11,7 @@ import {
   type ProgressPoint,
   type TrainingSnapshot,
 } from '../engine/reports';
-import { arrayOf, arrayOfLength, bool, count, fail, Fields, nullable, num, str, type Parse } from './validate';
+import { arrayOf, arrayOfLength, bool, count, fail, Fields, nullable, num, oneOf, str, type Parse } from './validate';
 
 export const parseProgressPoint: Parse<ProgressPoint> = (v, path) => {
   const f = new Fields(v, path);
@@ -94,6 +94,7 @@ export const parseDiagnosticsReport: Parse<DiagnosticsReport> = (v, path) => {
   return {
     label: f.get('label', str(200)),
     cell: f.get('cell', str(50)),
+    level: f.get('level', oneOf(['char', 'word'] as const)),
     layers,
     steps,
     gradNorms: f.get('gradNorms', perLayerAndStep),

@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { ModelConfig } from '../../src/engine/config';
 import { diagnose } from '../../src/engine/diagnostics';
 import { jsBackend } from '../../src/engine/reference';
+import { initParams } from '../../src/engine/params';
 import { HISTOGRAM_BINS } from '../../src/engine/reports';
+import { Rng } from '../../src/engine/rng';
+import { buildWordTokenizer } from '../../src/engine/tokenizer';
 import { stateGradCheck, smallConfig } from '../helpers/gradcheck';
 import { HAND_SET_GATES, HAND_SET_TEXT, handSetModel } from '../helpers/handSet';
 
@@ -39,6 +42,20 @@ describe('diagnostics: gates in the course’s terms, on hand-set weights', () =
     assert.deepEqual(gatesOf({ cell: 'gru', gruForm: 'course' }), gru);
     assert.deepEqual(gatesOf({ cell: 'lstm', gruForm: 'torch' }), ['Γu [0, 1]', 'Γf [0, 1]', 'c̃ [-1, 1]', 'Γo [0, 1]']);
     assert.deepEqual(gatesOf({ cell: 'rnn', gruForm: 'torch' }), []);
+  });
+
+  it('names the level of the model’s tokens, so that the views say "per character" or "per word"', () => {
+    const char = handSetModel(HAND_SET_GATES[0]);
+    const word = { ...char, tokenizer: buildWordTokenizer(HAND_SET_TEXT, 1, false) };
+    word.config = { ...char.config, vocabSize: word.tokenizer.spec.vocab.length };
+    word.params = initParams(word.config, jsBackend('f32'), new Rng(5));
+    for (const [m, level] of [
+      [char, 'char'],
+      [word, 'word'],
+    ] as const) {
+      const r = diagnose(m, jsBackend('f32'), m.tokenizer.encode(HAND_SET_TEXT), { steps: 5 });
+      assert.equal(r.level, level);
+    }
   });
 });
 

@@ -65,6 +65,7 @@ const run: RunView = {
 const report: DiagnosticsReport = {
   label: 'GRU-32',
   cell: 'gru',
+  level: 'word',
   layers: 2,
   steps: 3,
   gradNorms: [

@@ -11,7 +11,7 @@ import { jsBackend } from '../../src/engine/reference';
 import { HAND_SET_GATES, HAND_SET_TEXT, handSetModel } from '../helpers/handSet';
 import { SCREENSHOTS, eachTestOpens, screenshot, settled, type View } from './harness';
 import { diagnosticsMessage, gradNormCurve, reports } from './fixtures';
-import { canvasPixels, parseCsv, pngSize, save } from './probes';
+import { canvasPixels, dataTable, parseCsv, pngSize, sameAsCsv, sameNumber, save } from './probes';
 import { THEMES, type ThemeName } from './themes';
 
 interface VanishingProbe {
@@ -44,47 +44,60 @@ async function vanishing(view: View, series: number): Promise<VanishingProbe> {
   });
 }
 
-/** A call the gate histograms made on their canvas. */
+/** A call a canvas chart made: text with where it starts and ends, or a filled rectangle and its colour. */
 type DrawOp =
-  | { op: 'text'; text: string; x: number; y: number; align: string }
-  | { op: 'rect'; x: number; y: number; w: number; h: number };
+  | { op: 'text'; text: string; x: number; y: number; align: string; left: number; right: number }
+  | { op: 'rect'; x: number; y: number; w: number; h: number; color: string };
 
-/** Records the fillText and fillRect calls of the #gates canvas, afresh at each redraw (its clearRect). */
-async function recordGateDrawing(view: View): Promise<void> {
-  await view.page.evaluate(() => {
+/** Records the fillText and fillRect calls of the canvas in section #id, afresh at each redraw (its clearRect). */
+async function recordDrawing(view: View, id: string): Promise<void> {
+  await view.page.evaluate((section) => {
     const w = window as unknown as { __drawn: unknown[] };
     w.__drawn = [];
     const P = CanvasRenderingContext2D.prototype;
-    const inGates = (ctx: CanvasRenderingContext2D) => ctx.canvas.closest('#gates') !== null;
+    const mine = (ctx: CanvasRenderingContext2D) => ctx.canvas.closest(`#${section}`) !== null;
     const { fillText, fillRect, clearRect } = P;
     P.fillText = function (text: string, x: number, y: number, maxWidth?: number) {
-      if (inGates(this)) w.__drawn.push({ op: 'text', text, x, y, align: this.textAlign });
+      if (mine(this)) {
+        const width = this.measureText(text).width;
+        const left = this.textAlign === 'right' ? x - width : this.textAlign === 'center' ? x - width / 2 : x;
+        w.__drawn.push({ op: 'text', text, x, y, align: this.textAlign, left, right: left + width });
+      }
       return fillText.call(this, text, x, y, maxWidth);
     };
     P.fillRect = function (x: number, y: number, width: number, height: number) {
-      if (inGates(this)) w.__drawn.push({ op: 'rect', x, y, w: width, h: height });
+      if (mine(this)) w.__drawn.push({ op: 'rect', x, y, w: width, h: height, color: String(this.fillStyle) });
       return fillRect.call(this, x, y, width, height);
     };
     P.clearRect = function (x: number, y: number, width: number, height: number) {
-      if (inGates(this)) w.__drawn = [];
+      if (mine(this)) w.__drawn = [];
       return clearRect.call(this, x, y, width, height);
     };
-  });
+  }, id);
 }
 
-/** One drawn histogram: its label, the header with the two ends' fractions, the bars by bin, the axis labels. */
+/** The drawing recorded once it includes the text `last`. */
+async function drawing(view: View, last: string): Promise<DrawOp[]> {
+  await view.page.waitForFunction(
+    (t) => (window as unknown as { __drawn: { text?: string }[] }).__drawn.some((o) => o.text === t),
+    last,
+  );
+  return view.page.evaluate(() => (window as unknown as { __drawn: DrawOp[] }).__drawn);
+}
+
+/** One drawn histogram: its label, the bars by bin with their colours, the bands under the two end bins, the axis labels. */
 interface DrawnHistogram {
   group: string;
   label: string;
-  header: string;
-  bars: { bin: number; height: number }[];
+  bars: { bin: number; height: number; color: string }[];
+  bands: string[];
   axis: string[];
 }
 
 /**
  * Reads the recorded drawing back as histograms. Per group: its title; per gate, in drawing order: the
- * label (left), the header (right-aligned at the cell's right edge), the bars, the base line (a rect of
- * the cell's width, 1 high), three axis labels.
+ * label, the bars, the base line (the widest rectangle: the cell's width, 1 high), the two end bands,
+ * three axis labels.
  */
 function drawnHistograms(ops: DrawOp[], titles: string[]): DrawnHistogram[] {
   const out: DrawnHistogram[] = [];
@@ -96,24 +109,28 @@ function drawnHistograms(ops: DrawOp[], titles: string[]): DrawnHistogram[] {
       group = op.text;
       continue;
     }
-    const header = ops[i + 1];
-    if (op.align !== 'left' || header?.op !== 'text' || header.align !== 'right') continue;
-    const x = op.x,
-      width = header.x - x,
-      bw = width / HISTOGRAM_BINS;
-    const bars: { bin: number; height: number }[] = [];
-    let j = i + 2;
-    for (; j < ops.length; j++) {
-      const r = ops[j];
-      if (r.op !== 'rect') break;
-      if (r.h === 1 && Math.abs(r.w - width) < 1e-9) break; // the base line
-      bars.push({ bin: Math.round((r.x - 0.5 - x) / bw), height: r.h });
-    }
-    const axis = ops.slice(j + 1, j + 4).map((t) => (t.op === 'text' ? t.text : '?'));
-    out.push({ group, label: op.text, header: header.text, bars, axis });
-    i = j + 3;
+    const rects: Extract<DrawOp, { op: 'rect' }>[] = [];
+    let j = i + 1;
+    for (; j < ops.length && ops[j].op === 'rect'; j++) rects.push(ops[j] as Extract<DrawOp, { op: 'rect' }>);
+    const base = rects.reduce((m, r) => (r.w > m.w ? r : m));
+    const at = rects.indexOf(base);
+    const bw = base.w / HISTOGRAM_BINS;
+    const bars = rects
+      .slice(0, at)
+      .map((r) => ({ bin: Math.round((r.x - 0.5 - base.x) / bw), height: r.h, color: r.color }));
+    const bands = rects.slice(at + 1).map((r) => r.color);
+    const axis = ops.slice(j, j + 3).map((t) => (t.op === 'text' ? t.text : '?'));
+    out.push({ group, label: op.text, bars, bands, axis });
+    i = j + 2;
   }
   return out;
+}
+
+/** The gate-saturation table's rows: model · layer, gate, range, and the two ends' texts (or the one note of a model without gates). */
+function saturationRows(view: View): Promise<string[][]> {
+  return view.page
+    .locator('#gates table.saturation tbody tr')
+    .evaluateAll((rows) => rows.map((r) => Array.from(r.children, (c) => (c as HTMLElement).innerText)));
 }
 
 interface GradNormProbe {
@@ -157,6 +174,11 @@ function cornerPixel(view: View, dataUrl: string): Promise<number[]> {
     ctx.drawImage(img, 0, 0);
     return Array.from(ctx.getImageData(1, 1, 1, 1).data);
   }, dataUrl);
+}
+
+/** The gates of a cell in the order the panel shows them. */
+function order(cell: string): string[] {
+  return cell === 'lstm' ? ['Γu', 'Γf', 'Γo', 'c̃'] : ['Γu', 'Γr', 'c̃'];
 }
 
 /** The vanishing chart's series, as the panel orders them: per report its a<t> lines, then its c<t> lines. */
@@ -442,21 +464,16 @@ describe('diagnostics webview (chromium)', function () {
     assert.equal(await view.page.locator('#gradnorm').isVisible(), false);
   });
 
-  it('draws each hand-set gate at the known end of its own axis, labelled in the course’s notation', async () => {
+  it('draws each hand-set gate at the known end of its own axis, coloured and named by what that end means', async () => {
     const handSet = HAND_SET_GATES.map((h, i) => {
       const model = handSetModel(h);
       const tokens = model.tokenizer.encode(HAND_SET_TEXT);
       return diagnose(model, jsBackend('f32'), tokens, { steps: 20, label: `hand-set ${i + 1}` });
     });
-    await recordGateDrawing(view);
+    await recordDrawing(view, 'gates');
     await view.send(diagnosticsMessage(handSet));
     const titles = handSet.map((r) => `${r.label} · layer 1`);
-    await view.page.waitForFunction(
-      (last) => (window as unknown as { __drawn: { text?: string }[] }).__drawn.some((o) => o.text === last),
-      titles[titles.length - 1],
-    );
-    const ops = await view.page.evaluate(() => (window as unknown as { __drawn: DrawOp[] }).__drawn);
-    const drawn = drawnHistograms(ops, titles);
+    const drawn = drawnHistograms(await drawing(view, titles[titles.length - 1]), titles);
     assert.deepEqual(
       drawn.map((d) => `${d.group}: ${d.label}`),
       HAND_SET_GATES.flatMap((h, i) => {
@@ -464,6 +481,15 @@ describe('diagnostics webview (chromium)', function () {
         return order.map((g) => `${titles[i]}: ${g}`);
       }),
     );
+    // The course's equations: GRU c<t> = Γu*c̃<t> + (1 − Γu)*c<t−1>; LSTM c<t> = Γu*c̃<t> + Γf*c<t−1>; c̃ = tanh(…).
+    const v = THEMES.dark.vars;
+    const meaning: Record<string, [string, string]> = {
+      'gru Γu low': ['carries memory', v['--vscode-charts-green']],
+      'gru Γu high': ['cuts a path', v['--vscode-charts-orange']],
+      'lstm Γf high': ['carries memory', v['--vscode-charts-green']],
+      'lstm c̃ low': ['blocks learning', v['--vscode-charts-red']],
+    };
+    const table = await saturationRows(view);
     HAND_SET_GATES.forEach((h, i) => {
       const d = drawn.find((x) => x.group === titles[i] && x.label === h.gate)!;
       const tallest = d.bars.reduce((m, b) => (b.height > m.height ? b : m));
@@ -473,13 +499,186 @@ describe('diagnostics webview (chromium)', function () {
         d.bars.every((b) => b === tallest || b.height <= 1),
         `${h.title}: nothing else above a hairline`,
       );
-      const [lo, hi] = h.range.map((v) => (v < 0 ? `−${-v}` : String(v)));
+      const [lo, hi] = h.range.map((x) => (x < 0 ? `−${-x}` : String(x)));
       assert.deepEqual(d.axis, [lo, h.range[0] < 0 ? '0' : '0.5', hi], `${h.title}: the axis of its own range`);
-      assert.equal(d.header, h.end === 'low' ? `≈${lo}: 100%   ≈${hi}: 0%` : `≈${lo}: 0%   ≈${hi}: 100%`);
+      const [kind, color] = meaning[`${h.model.cell} ${h.gate} ${h.end}`];
+      assert.equal(tallest.color, color, `${h.title}: the end bin in the colour of "${kind}"`);
+      assert.equal(d.bands[h.end === 'low' ? 0 : 1], color, `${h.title}: and the band under it`);
+      // the same, as text: the share at each end and what it means
+      const row = table.find((r) => r[0] === titles[i] && r[1] === h.gate)!;
+      assert.equal(row[2], `${lo} … ${hi}`);
+      const [near, far] = h.end === 'low' ? [row[3], row[4]] : [row[4], row[3]];
+      assert.ok(near.startsWith(`≈${h.end === 'low' ? lo : hi}: 100% `), `${h.title}: ${near}`);
+      assert.ok(near.includes(`${kind}: `), `${h.title}: ${near}`);
+      assert.match(far, /^≈(−?1|0): 0% /);
     });
     const caption = await view.page.locator('#gates .caption').innerText();
     assert.match(caption, /Γu = 1 − z/);
     assert.match(caption, /\[−1, 1\] for the candidate c̃/);
+  });
+
+  it('draws c̃ on −1…1 and the gates on 0…1, and says the shares near each end as text with their meanings', async () => {
+    await recordDrawing(view, 'gates');
+    await view.send(diagnosticsMessage(data));
+    const titles = data.flatMap((r) =>
+      [...new Set(r.gates.map((g) => g.layer))].map((l) => `${r.label} · layer ${l + 1}`),
+    );
+    const drawn = drawnHistograms(await drawing(view, 'LSTM-128 · layer 2'), titles);
+    assert.equal(drawn.length, 14);
+    for (const d of drawn)
+      assert.deepEqual(d.axis, d.label === 'c̃' ? ['−1', '0', '1'] : ['0', '0.5', '1'], `${d.group} ${d.label}`);
+    // nothing but titles, gate names and axis numbers is drawn as text: the shares are HTML
+    const texts = (await drawing(view, 'LSTM-128 · layer 2')).flatMap((o) => (o.op === 'text' ? [o.text] : []));
+    assert.ok(
+      texts.every((t) => !t.includes('%')),
+      texts.join(' | '),
+    );
+
+    const rows = await saturationRows(view);
+    assert.equal(rows.length, 1 + 14, 'the RNN, then a row per layer and gate');
+    assert.equal(rows[0][0], 'RNN-128');
+    assert.match(
+      rows[0][1],
+      /^a plain RNN has no gates: a<t> = tanh\(Waa·a<t−1> \+ Wax·x<t> \+ ba\).*gradient vanishes/,
+    );
+    const expected = data.flatMap((r) =>
+      [...r.gates]
+        .sort((a, b) => a.layer - b.layer || order(r.cell).indexOf(a.gate) - order(r.cell).indexOf(b.gate))
+        .map((g) => ({ r, g })),
+    );
+    expected.forEach(({ r, g }, i) => {
+      const row = rows[i + 1];
+      const [lo, hi] = g.range.map((x) => (x < 0 ? `−${-x}` : String(x)));
+      assert.deepEqual(row.slice(0, 3), [`${r.label} · layer ${g.layer + 1}`, g.gate, `${lo} … ${hi}`]);
+      const pct = (f: number) => (f > 0 && f < 0.01 ? '<1%' : `${Math.round(f * 100)}%`);
+      assert.ok(row[3].startsWith(`≈${lo}: ${pct(g.low)} `), row[3]);
+      assert.ok(row[4].startsWith(`≈${hi}: ${pct(g.high)} `), row[4]);
+    });
+    const text = (label: string, gate: string, end: 3 | 4) => rows.find((r) => r[0] === label && r[1] === gate)![end];
+    assert.match(text('GRU-128 · layer 1', 'Γu', 3), /carries memory: keeps the memory: c<t> ≈ c<t−1>/);
+    assert.match(text('GRU-128 · layer 1', 'Γu', 4), /cuts a path: overwrites: c<t> ≈ c̃<t>/);
+    assert.match(text('GRU-128 · layer 1', 'Γr', 3), /cuts a path: ignores the past in c̃/);
+    assert.match(text('LSTM-128 · layer 1', 'Γf', 4), /carries memory: keeps the memory/);
+    assert.match(text('LSTM-128 · layer 1', 'Γf', 3), /cuts a path: forgets/);
+    assert.match(text('LSTM-128 · layer 1', 'Γo', 3), /cuts a path: hides the cell/);
+    assert.match(text('LSTM-128 · layer 2', 'c̃', 3), /blocks learning: tanh saturated/);
+    assert.match(text('LSTM-128 · layer 2', 'c̃', 4), /blocks learning: tanh saturated/);
+    assert.deepEqual(await view.page.locator('#gates .saturation-legend li').allInnerTexts(), [
+      'carries memory',
+      'lets through',
+      'cuts a path',
+      'blocks learning',
+    ]);
+    // selectable text, not a picture
+    const selected = await view.page.evaluate(() => {
+      const cell = document.querySelector('#gates table.saturation td.end')!;
+      getSelection()!.selectAllChildren(cell);
+      return getSelection()!.toString();
+    });
+    assert.match(selected, /^≈0: \d+%/);
+    assert.match(
+      await view.page.locator('#gates .caption').innerText(),
+      /Γu ≈ 0 \(GRU\), Γf ≈ 1 \(LSTM\) carry memory.*c̃ ≈ ±1 \(GRU, LSTM\) block learning.*σ′ ≈ 0/,
+    );
+  });
+
+  it('explains the window: T from the reports, the diagnostics’ own, not seqlab.seqLength', async () => {
+    await view.send(diagnosticsMessage(data));
+    await vanishing(view, SERIES);
+    const note = await view.page.locator('#vanishing .window-note').innerText();
+    assert.match(note, /^Window: T = 64 characters, the diagnostics' fixed window/);
+    assert.match(note, /It is not the training window seqlab\.seqLength/);
+    await view.send(diagnosticsMessage(data.map((r) => ({ ...r, level: 'word' as const }))));
+    await view.page.waitForFunction(() =>
+      document.querySelector('#vanishing .window-note')!.textContent!.startsWith('Window: T = 64 words,'),
+    );
+  });
+
+  it('names the loss unit by the models’ level: nats per character, nats per word', async () => {
+    const curve = [10, 20].map((step) => ({ step, loss: 3 - step / 10, valLoss: step === 20 ? 1.1 : null }));
+    for (const [level, unit] of [
+      ['char', 'nats per character'],
+      ['word', 'nats per word'],
+    ] as const) {
+      await view.send(diagnosticsMessage(data.map((r) => ({ ...r, level, lossCurve: curve }))));
+      await view.page.waitForFunction(
+        (u) => window.seqlabCharts?.get('losses')?.uplot?.axes[1].label === `loss (${u})`,
+        unit,
+      );
+      const caption = await view.page.locator('#losses .caption').innerText();
+      assert.ok(caption.endsWith(`validation loss (dots) in ${unit}.`), caption);
+      assert.ok(!/nats\/token/.test(await view.page.locator('body').innerText()), 'no "nats/token" anywhere');
+    }
+  });
+
+  it('draws every parameter name in full, inside the chart, even in a narrow panel', async () => {
+    const long = data.map((r) => ({
+      ...r,
+      paramGradNorms: [...r.paramGradNorms, { name: 'rnn.weight_hh_l1_reverse', norm: 0.02 }],
+    }));
+    await recordDrawing(view, 'params');
+    for (const width of [1100, 360]) {
+      await view.page.setViewportSize({ width, height: 900 });
+      await view.send(diagnosticsMessage(long));
+      await view.page.waitForFunction(
+        (w) => Math.abs(parseFloat(document.querySelector<HTMLCanvasElement>('#params canvas')!.style.width) - w) < 80,
+        width,
+      );
+      const ops = await drawing(view, 'rnn.weight_hh_l1_reverse');
+      const canvasWidth = await view.page
+        .locator('#params canvas')
+        .evaluate((c: HTMLCanvasElement) => parseFloat(c.style.width));
+      const names = [...new Set(long.flatMap((r) => r.paramGradNorms.map((p) => p.name)))];
+      const drawnNames = ops.flatMap((o) => (o.op === 'text' && names.includes(o.text) ? [o] : []));
+      assert.deepEqual(
+        drawnNames.map((o) => o.text),
+        names,
+        `${width}: every name drawn whole, none cut to "…"`,
+      );
+      for (const o of ops.filter((x): x is Extract<DrawOp, { op: 'text' }> => x.op === 'text'))
+        assert.ok(
+          o.left >= 0 && o.right <= canvasWidth + 0.5,
+          `${width}: "${o.text}" at ${o.left}…${o.right} of ${canvasWidth}`,
+        );
+    }
+  });
+
+  it('shows each chart’s data as a table on demand, with the numbers of the reports and of Save CSV', async () => {
+    const full = data.map((r, i) => ({
+      ...r,
+      gradNormCurve: gradNormCurve(5, 1 + i / 2, 60),
+      lossCurve: [10, 20].map((step) => ({ step, loss: 3 - step / 10 + i, valLoss: step === 20 ? 1.1 + i : null })),
+    }));
+    await view.send(diagnosticsMessage(full));
+    await vanishing(view, SERIES);
+    await settled(view.page);
+    for (const id of ['losses', 'gradnorm', 'vanishing', 'gates', 'params', 'clips']) {
+      const table = await dataTable(view, id);
+      sameAsCsv(table, parseCsv((await save(view, `${id}-csv`)).data));
+      assert.match(table.caption, /: the data of the chart$/);
+    }
+    // against the reports themselves
+    const vanishingTable = await view.page
+      .locator('details[data-table="vanishing"] table tbody tr')
+      .evaluateAll((rows) => rows.map((r) => Array.from(r.children, (c) => (c as HTMLElement).innerText)));
+    assert.equal(vanishingTable.length, 64);
+    normSeries(data).forEach((s, j) =>
+      s.norms.forEach((n, t) => sameNumber(vanishingTable[t][j + 1], n, `${s.label}, t = ${t + 1}`)),
+    );
+    const params = await view.page
+      .locator('details[data-table="params"] table tbody tr')
+      .evaluateAll((rows) => rows.map((r) => Array.from(r.children, (c) => (c as HTMLElement).innerText)));
+    const expected = data.flatMap((r) => r.paramGradNorms.map((p) => ({ label: r.label, ...p })));
+    assert.equal(params.length, expected.length);
+    expected.forEach((p, i) => {
+      assert.deepEqual(params[i].slice(0, 2), [p.label, p.name]);
+      sameNumber(params[i][2], p.norm, p.name);
+    });
+    // new data refills an open table
+    await view.send(diagnosticsMessage(full.slice(2)));
+    await view.page.waitForFunction(
+      () => document.querySelectorAll('details[data-table="params"] table tbody tr').length === 10,
+    );
   });
 
   it('Save PNG posts a PNG of the chart, with its title, on the theme background', async () => {

@@ -146,6 +146,7 @@ export function reports(T = 64): DiagnosticsReport[] {
     {
       label: 'RNN-128',
       cell: 'rnn',
+      level: 'char',
       layers: 1,
       steps: T,
       gradNorms: [gradNorms(T, 0.9, 0.72, 1)],
@@ -161,6 +162,7 @@ export function reports(T = 64): DiagnosticsReport[] {
     {
       label: 'GRU-128',
       cell: 'gru',
+      level: 'char',
       layers: 2,
       steps: T,
       gradNorms: [gradNorms(T, 0.6, 0.93, 2), gradNorms(T, 0.8, 0.95, 3)],
@@ -175,6 +177,7 @@ export function reports(T = 64): DiagnosticsReport[] {
     {
       label: 'LSTM-128',
       cell: 'lstm',
+      level: 'char',
       layers: 2,
       steps: T,
       gradNorms: [gradNorms(T, 0.5, 0.975, 4), gradNorms(T, 0.7, 0.98, 5)],

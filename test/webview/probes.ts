@@ -66,3 +66,40 @@ export function canvasPixels(view: View, selector: string, hex?: string): Promis
       return n;
     }, target);
 }
+
+/** A section's data table, shown on demand: closed (no table in the page) until its summary is clicked, then read back. */
+export async function dataTable(
+  view: View,
+  id: string,
+): Promise<{ caption: string; header: string[]; rows: string[][] }> {
+  const details = view.page.locator(`details[data-table="${id}"]`);
+  assert.equal(await details.evaluate((d: HTMLDetailsElement) => d.open), false, `${id}: closed at first`);
+  assert.equal(await details.locator('table').count(), 0, `${id}: no table until asked for`);
+  await details.locator('summary').click();
+  await details.locator('table').waitFor();
+  return details.locator('table').evaluate((t: HTMLTableElement) => ({
+    caption: t.caption?.innerText ?? '',
+    header: Array.from(t.tHead!.rows[0].cells, (c) => c.innerText),
+    rows: Array.from(t.tBodies[0].rows, (r) => Array.from(r.cells, (c) => c.innerText)),
+  }));
+}
+
+/** A number as a data table shows it (6 significant digits) is the number, to that precision. */
+export function sameNumber(shown: string, value: number | null, what: string): void {
+  if (value === null) return assert.equal(shown, '', what);
+  const v = Number(shown);
+  assert.ok(shown !== '' && Math.abs(v - value) <= 5e-6 * Math.abs(value), `${what}: ${shown} is not ${value}`);
+}
+
+/** A data table holds what Save CSV writes: the same header, rows and cells (numbers to 6 significant digits). */
+export function sameAsCsv(table: { header: string[]; rows: string[][] }, csv: string[][]): void {
+  assert.deepEqual(table.header, csv[0]);
+  assert.equal(table.rows.length, csv.length - 1);
+  table.rows.forEach((row, i) =>
+    row.forEach((cell, j) => {
+      const c = csv[i + 1][j];
+      if (c !== '' && Number.isFinite(Number(c))) sameNumber(cell, Number(c), `row ${i + 1}, ${csv[0][j]}`);
+      else assert.equal(cell, c, `row ${i + 1}, ${csv[0][j]}`);
+    }),
+  );
+}

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import type { DiagnosticsReport, TrainingSnapshot } from '../../src/protocol';
 import { diagnosticsMessage, reports } from './fixtures';
 import { eachTestOpens, screenshot, settled, type View } from './harness';
-import { parseCsv, pngSize, save } from './probes';
+import { dataTable, parseCsv, pngSize, sameAsCsv, sameNumber, save } from './probes';
 import { THEMES } from './themes';
 
 /** What webview/heatmap.ts lays out (HeatmapLayout), as the page reports it. */
@@ -152,15 +152,25 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
         y: [u.scales.y.min, u.scales.y.max],
       };
     });
-    const order = ['Γu', 'Γf', 'Γo', 'c̃'];
+    // each end of an LSTM gate, named with what saturation there means (the course's equations)
+    const meaning: Record<string, [string, string]> = {
+      Γu: ['lets through', 'cuts a path'],
+      Γf: ['carries memory', 'cuts a path'],
+      Γo: ['lets through', 'cuts a path'],
+      c̃: ['blocks learning', 'blocks learning'],
+    };
     assert.deepEqual(
       chart.labels,
       [1, 2].flatMap((layer) =>
-        order.flatMap((g) => [
-          `LSTM-128 layer ${layer} · ${g} ≈ 1`,
-          `LSTM-128 layer ${layer} · ${g} ≈ ${g === 'c̃' ? '−1' : '0'}`, // the lower end of its own range
+        Object.entries(meaning).flatMap(([g, [high, low]]) => [
+          `LSTM-128 layer ${layer} · ${g} ≈ 1 (${high})`,
+          `LSTM-128 layer ${layer} · ${g} ≈ ${g === 'c̃' ? '−1' : '0'} (${low})`, // the lower end of its own range
         ]),
       ),
+    );
+    assert.match(
+      await view.page.locator('#gates-over-training .caption').innerText(),
+      /carries memory \(Γu ≈ 0 \(GRU\), Γf ≈ 1 \(LSTM\)\).*blocks learning \(c̃ ≈ ±1 \(GRU, LSTM\)\)/,
     );
     assert.deepEqual(chart.x, STEPS);
     assert.deepEqual(chart.y, [0, 1]);
@@ -208,6 +218,22 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
     assert.deepEqual(
       gates.slice(1).map((r) => Number(r[0])),
       STEPS,
+    );
+
+    // the text alternatives: each chart's data as a table, on demand, the numbers of the CSV and the snapshots
+    const reachTable = await dataTable(view, 'reach-over-training');
+    sameAsCsv(reachTable, reach);
+    const row = reachTable.rows.find((r) => r.slice(0, 5).join() === ['LSTM-128', 2, 'a<t>', s3.step, 7].join())!;
+    sameNumber(row[5], s3.gradNorms[1][6], 'layer 2, the 4th snapshot, t = 7');
+    const gateTable = await dataTable(view, 'gates-over-training');
+    sameAsCsv(gateTable, gates);
+    const f = gateTable.header.indexOf('LSTM-128 layer 1 · Γf ≈ 1 (carries memory)');
+    lstmRun.snapshots!.forEach((snap, i) =>
+      sameNumber(
+        gateTable.rows[i][f],
+        snap.gates.find((g) => g.layer === 0 && g.gate === 'Γf')!.high,
+        `step ${snap.step}`,
+      ),
     );
   });
 
@@ -260,7 +286,10 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
 
     await view.send(diagnosticsMessage([rnnRun]));
     await layout(view, 1);
-    assert.match(await view.page.locator('#gates-over-training .panel-note').innerText(), /no.*gates/i);
+    assert.match(
+      await view.page.locator('#gates-over-training .panel-note').innerText(),
+      /^None of these models has gates: a plain RNN has no gates: a<t> = tanh\(Waa·a<t−1> \+ Wax·x<t> \+ ba\).*the gradient vanishes/,
+    );
     assert.equal(await view.page.locator('#gates-over-training .chart').isVisible(), false);
   });
 
@@ -276,5 +305,10 @@ describe('diagnostics webview: training snapshots (chromium)', function () {
       assert.equal(await view.page.locator(`[data-save="${b}"]`).evaluate((e) => e.hasAttribute('disabled')), true, b);
     }
     assert.deepEqual(await view.page.evaluate(() => window.seqlabHeatmapLayout!().maps), []);
+    assert.equal(
+      await view.page.locator('details[data-table="reach-over-training"]').isVisible(),
+      false,
+      'no data, no table',
+    );
   });
 });
