@@ -356,10 +356,14 @@ clips.body.append(clipList);
 
 // ---------- rendering ----------
 
-function render(): void {
+function renderHeader(): void {
   header.render(state);
+  emptyEl.hidden = state.reports.length > 0 || state.status !== ''; // a Compare in progress says so in the header
+}
+
+function render(): void {
+  renderHeader();
   const reports = state.reports;
-  emptyEl.hidden = reports.length > 0 || state.status !== ''; // a Compare in progress says so in the header
   content.hidden = reports.length === 0;
   summaryEl.hidden = reports.length === 0;
   if (!reports.length) return;
@@ -420,10 +424,15 @@ function render(): void {
 }
 
 onHostMessage((m) => {
-  if (m.type !== 'diagnostics') return; // the run messages are for the sidebar
-  state = m.view;
-  saveState(state);
-  render();
+  if (m.type === 'diagnosticsStatus') {
+    state = { ...state, status: m.status, outdated: m.outdated };
+    saveState(state);
+    renderHeader();
+  } else if (m.type === 'diagnostics') {
+    state = m.view;
+    saveState(state);
+    render();
+  } // the run messages are for the sidebar
 });
 
 render();

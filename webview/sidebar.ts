@@ -390,6 +390,7 @@ onHostMessage((m) => {
       return;
     }
     case 'diagnostics':
+    case 'diagnosticsStatus':
       return; // for the diagnostics panel
   }
 });

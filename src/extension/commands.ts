@@ -16,6 +16,7 @@ import { Runs } from './runs';
 import { sampleText, SampleArgs } from './sampleText';
 import { saveModel } from './saveModel';
 import { setting } from './settings';
+import { TrainArgs, trainNewModel } from './trainNewModel';
 
 function activeDocument(): vscode.TextDocument {
   const doc = vscode.window.activeTextEditor?.document;
@@ -51,8 +52,8 @@ export function registerCommands(
   const register = (id: string, fn: (...args: never[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guard(fn as (...a: unknown[]) => unknown)));
 
-  register('seqlab.trainChar', () => runs.start(activeDocument(), 'char'));
-  register('seqlab.trainWord', () => runs.start(activeDocument(), 'word'));
+  register('seqlab.trainChar', (args?: TrainArgs) => trainNewModel(runs, activeDocument(), 'char', args));
+  register('seqlab.trainWord', (args?: TrainArgs) => trainNewModel(runs, activeDocument(), 'word', args));
   register('seqlab.stop', () => runs.stop());
   register('seqlab.resume', async () => {
     const uri = runs.shownUri();

@@ -32,9 +32,12 @@ export async function compareCells(
     for (const [i, cell] of CELLS.entries()) {
       const comparison = { index: i + 1, count: CELLS.length };
       await runs.start(doc, 'char', false, { cell, steps, clip, tag: cell, comparison });
+      let shownAt = 0; // the header changes at most 4 times a second, however fast the steps
       const live = runs.onDidChange((m) => {
         const p = m.type === 'progress' ? m.points[m.points.length - 1] : undefined;
-        if (p) DiagnosticsPanel.update(doc.uri, false, view(`Training ${place(i)}, step ${p.step}/${p.totalSteps}`));
+        if (!p || performance.now() - shownAt < 250) return;
+        shownAt = performance.now();
+        DiagnosticsPanel.setStatus(doc.uri, `Training ${place(i)}, step ${p.step}/${p.totalSteps}`);
       });
       await runs.waitForEnd().finally(() => live.dispose());
       const state = runs.view?.state;

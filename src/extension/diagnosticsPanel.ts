@@ -46,6 +46,17 @@ export class DiagnosticsPanel {
     DiagnosticsPanel.panel.update({ uri: uri.toString(), ownModel, view });
   }
 
+  /** A new header line for the open panel of `uri` (a Compare's progress), its charts left as they are. */
+  static setStatus(uri: vscode.Uri, status: string): void {
+    const s = DiagnosticsPanel.panel.state;
+    if (s?.uri === uri.toString()) DiagnosticsPanel.setHeader(s, status, s.view.outdated);
+  }
+
+  private static setHeader(s: Shown, status: string, outdated: string): void {
+    const view = { ...s.view, status, outdated };
+    DiagnosticsPanel.panel.update({ ...s, view }, { type: 'diagnosticsStatus', status, outdated });
+  }
+
   /** Marks the panel out of date when the model it shows is replaced or trained further. */
   static watch(runs: Runs): vscode.Disposable {
     return runs.onDidChangeModel(({ uri, tag }) => {
@@ -53,7 +64,7 @@ export class DiagnosticsPanel {
       if (!s || !s.ownModel || tag !== '' || s.uri !== uri) return;
       const now = runs.modelRun(vscode.Uri.parse(uri))?.view.title ?? 'a new model';
       const outdated = `The file's model changed since (now ${now}): these charts show the one before. Refresh to see the new one.`;
-      DiagnosticsPanel.panel.update({ ...s, view: { ...s.view, outdated } });
+      DiagnosticsPanel.setHeader(s, s.view.status, outdated);
     });
   }
 

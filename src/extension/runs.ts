@@ -31,6 +31,7 @@ export interface StartOptions {
   clip?: number; // the gradient-clipping threshold instead of seqlab.clip's (0: off)
   tag?: string; // a separate checkpoint beside the file's own model (Compare cells)
   comparison?: { index: number; count: number }; // a model of Compare cells: its place among them (1-based)
+  confirm?: () => Promise<boolean>; // asked once the training could start (it would replace a model); false: cancel
 }
 
 /** What is now continuing a run's checkpoint with: the steps or seconds, and its name on the button. */
@@ -143,6 +144,10 @@ export class Runs implements vscode.Disposable {
     const checkpointPath = this.store.checkpointPath(doc.uri, tag);
     if (resume && !existsSync(checkpointPath))
       throw new SeqLabError('there is no saved model for this file to resume; train one first.');
+    if (options.confirm) {
+      if (!(await options.confirm())) return;
+      this.checkSlotFree(doc.uri); // taken while the user was asked
+    }
     const previous = resume ? this.store.load(doc.uri, tag) : null;
     if (previous) {
       const { steps, seconds } = continuation(previous.view, settings.train);

@@ -31,9 +31,13 @@ export async function saveModel(runs: Runs, args: { to?: vscode.Uri } = {}): Pro
     }));
   if (!target) return undefined;
   await vscode.workspace.fs.copy(vscode.Uri.file(runs.store.checkpointPath(uri)), target, { overwrite: true });
-  // Not awaited: the command ends when the file is written, whether or not the user clicks.
-  void vscode.window
-    .showInformationMessage(`SeqLab: saved ${model.title} to ${target.fsPath}`, 'Reveal')
-    .then((choice) => (choice === 'Reveal' ? reveal(target) : undefined));
+  announceSaved(`saved ${model.title} to ${target.fsPath}`, target);
   return target;
+}
+
+/** Says where a model file went, with a "Reveal" button; not awaited: a command ends whether or not the user clicks. */
+export function announceSaved(message: string, target: vscode.Uri): void {
+  void vscode.window
+    .showInformationMessage(`SeqLab: ${message}`, 'Reveal')
+    .then((choice) => (choice === 'Reveal' ? reveal(target) : undefined));
 }

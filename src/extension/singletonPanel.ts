@@ -61,13 +61,16 @@ export class SingletonPanel<T> {
     return this.current?.state;
   }
 
-  /** The new state, for the panel when it is open (a closed panel stays closed). */
-  update(state: T): void {
+  /**
+   * The new state, for the panel when it is open (a closed panel stays closed). `change`: a message
+   * that carries what changed to a webview that has the rest (a webview not yet ready gets the whole state).
+   */
+  update(state: T, change?: HostToView): void {
     const open = this.current;
     if (!open) return;
     open.state = state;
     open.panel.title = this.spec.tabTitle?.(state) ?? this.spec.title;
-    if (open.ready) this.post(open, state);
+    if (open.ready) void open.panel.webview.postMessage(change ?? this.spec.message(state));
   }
 
   /** Restores a panel after a window reload; its webview draws the state it kept. */

@@ -84,6 +84,7 @@ export type HostToView =
   | { type: 'state'; runId: string; state: RunState; message: string; canResume: boolean; resumeLabel: string }
   | { type: 'sample'; runId: string; text: string }
   | { type: 'diagnostics'; view: DiagnosticsView }
+  | { type: 'diagnosticsStatus'; status: string; outdated: string } // the panel's header alone: its charts stay
   | { type: 'lab'; lab: LabView };
 
 // ---------- sidebar / panel → host ----------
@@ -166,6 +167,8 @@ export function parseHostToView(message: unknown): HostToView {
       return { type: 'sample', runId: f.get('runId', runId), text: f.get('text', str()) };
     case 'diagnostics':
       return { type: 'diagnostics', view: f.get('view', parseDiagnosticsView) };
+    case 'diagnosticsStatus':
+      return { type: 'diagnosticsStatus', status: f.get('status', str(1000)), outdated: f.get('outdated', str(1000)) };
     case 'lab':
       return { type: 'lab', lab: f.get('lab', parseLabView) };
     default:

@@ -216,9 +216,15 @@ describe('diagnostics webview (chromium)', function () {
     assert.equal(await view.page.locator('.empty').isVisible(), false, 'no "No diagnostics yet" while models train');
     assert.equal(await view.page.locator('[data-role="outdated"]').isVisible(), false);
 
-    const outdated = "The file's model changed since (now story.txt — GRU-128).";
-    await view.send(diagnosticsMessage(data.slice(2), { subject: 'story.txt — LSTM-128', outdated }));
+    await view.send(diagnosticsMessage(data.slice(2), { subject: 'story.txt — LSTM-128' }));
     await settled(view.page);
+    assert.equal(await view.page.locator('[data-role="outdated"]').isVisible(), false);
+    // The header alone changes: the charts stay as they are.
+    const outdated = "The file's model changed since (now story.txt — GRU-128).";
+    await view.send({ type: 'diagnosticsStatus', status: '', outdated });
+    await settled(view.page);
+    assert.ok(await view.page.locator('#vanishing').isVisible(), 'the charts stay');
+    assert.equal(await view.page.locator('[data-role="subject"]').innerText(), 'story.txt — LSTM-128');
     assert.equal(await view.page.locator('[data-role="status"]').isVisible(), false);
     assert.match(await view.page.locator('[data-role="outdated"]').innerText(), /model changed since/);
     await view.page.locator('[data-role="outdated"] [data-command="refresh"]').click();
