@@ -15,6 +15,7 @@ import {
   InferenceKind,
   InferenceResults,
   lossUnit,
+  ProgressPoint,
   RunView,
   TaskOf,
   TrainingSnapshot,
@@ -47,6 +48,7 @@ interface ActiveRun {
   comparison: StartOptions['comparison'];
   progressTitle: string; // what the progress notification says the run is, e.g. "Compare cells: model 2 of 3 (GRU)"
   elapsedBefore: number; // seconds the run's earlier segments took: its points' elapsed time goes on from there
+  savedAt: number; // when its run record was last saved (performance.now())
   worker: WorkerClient;
   finished: Promise<void>;
   finish: () => void;
@@ -90,6 +92,10 @@ export class Runs implements vscode.Disposable {
   private shown: StoredRun | null;
   private inference: WorkerClient | null = null;
   private stopTimer: NodeJS.Timeout | undefined;
+  /** Points the views have not had yet: they go out at most 10 times a second, however often the worker reports. */
+  private unsent: ProgressPoint[] = [];
+  private sendTimer: NodeJS.Timeout | undefined;
+  private sentAt = 0;
   /** What holds the one training slot instead of a run (the long-memory lab), and how to stop it. */
   private reserved: { what: string; stop: () => void } | null = null;
 
@@ -179,6 +185,7 @@ export class Runs implements vscode.Disposable {
         clip: previous ? previous.view.clip : settings.train.clip,
       },
     };
+    this.unsent = [];
     let finish!: () => void;
     const finished = new Promise<void>((r) => (finish = r));
     const worker = new WorkerClient(
@@ -196,6 +203,7 @@ export class Runs implements vscode.Disposable {
         ? `SeqLab Compare cells: model ${options.comparison.index} of ${options.comparison.count} (${cell})`
         : 'SeqLab',
       elapsedBefore: points[points.length - 1]?.elapsedSeconds ?? 0,
+      savedAt: 0,
       worker,
       finished,
       finish,
@@ -263,7 +271,10 @@ export class Runs implements vscode.Disposable {
         const from = points[0]?.step ?? Infinity;
         while (v.points.length && v.points[v.points.length - 1].step >= from) v.points.pop();
         v.points.push(...points);
-        this.changed.fire({ type: 'progress', runId: v.runId, points });
+        this.unsent.push(...points);
+        const wait = 100 - (performance.now() - this.sentAt);
+        if (wait <= 0) this.sendPoints(v.runId);
+        else this.sendTimer ??= setTimeout(() => this.sendPoints(v.runId), wait);
         break;
       }
       case 'sample':
@@ -276,7 +287,12 @@ export class Runs implements vscode.Disposable {
       case 'checkpoint':
         run.clipEvents = m.clipEvents;
         v.canResume = true;
-        this.store.save(run);
+        // The record follows the checkpoint at most once a second (a small model checkpoints hundreds of
+        // times a second, and the record grows with its curve); the run's end always saves it.
+        if (performance.now() - (this.active?.savedAt ?? 0) >= 1000) {
+          this.store.save(run);
+          if (this.active) this.active.savedAt = performance.now();
+        }
         break;
       case 'finished':
         this.end(
@@ -293,6 +309,16 @@ export class Runs implements vscode.Disposable {
     }
   }
 
+  private sendPoints(runId: string): void {
+    clearTimeout(this.sendTimer);
+    this.sendTimer = undefined;
+    if (!this.unsent.length) return;
+    const points = this.unsent;
+    this.unsent = [];
+    this.sentAt = performance.now();
+    this.changed.fire({ type: 'progress', runId, points });
+  }
+
   private onCrash(runId: string, why: string): void {
     if (!this.active || this.shown?.view.runId !== runId) return;
     const kept = existsSync(this.active.checkpointPath) ? ' The last checkpoint is intact; resume to continue.' : '';
@@ -307,6 +333,7 @@ export class Runs implements vscode.Disposable {
     const run = this.shown;
     if (run) {
       const v = run.view;
+      this.sendPoints(v.runId); // every point before the end
       v.state = state;
       v.message = message;
       v.canResume = active ? existsSync(active.checkpointPath) : v.canResume;
@@ -479,6 +506,7 @@ export class Runs implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.stopTimer);
+    clearTimeout(this.sendTimer);
     void this.active?.worker.terminate();
     void this.inference?.terminate();
     this.changed.dispose();
