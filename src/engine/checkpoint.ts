@@ -97,7 +97,8 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string, backend: Backe
   const stored = parseJson<Partial<ModelConfig>>(meta, 'config', bad);
   if (typeof stored !== 'object' || stored === null) throw bad('its config is not an object');
   // Checkpoints from before peephole connections have no "peephole": a plain LSTM (or GRU, RNN).
-  const config = { peephole: false, ...stored } as ModelConfig;
+  // Checkpoints from before tasks are language models: their head predicts the vocabulary.
+  const config = { peephole: false, task: 'lm', pool: 'last', classes: stored.vocabSize, ...stored } as ModelConfig;
   try {
     validateModelConfig(config);
   } catch (e) {

@@ -23,6 +23,9 @@ export interface ModelConfig {
   forgetBias: number; // LSTM Γf bias at initialisation
   peephole: boolean; // LSTM with peephole connections (cells/lstm-peephole.ts)
   initState: Choices<'initState'>;
+  task: Choices<'task'>; // lm: ŷ<t> over the vocabulary; tag: ŷ<t> over the tags; classify: one ŷ per sequence
+  classes: number; // the head's outputs: vocabSize for a language model, the number of tags or labels otherwise
+  pool: Choices<'pool'>; // classify: the read-out of the sequence (last state or mean over time)
 }
 
 export interface TrainConfig {
@@ -57,6 +60,8 @@ export const MODEL_KEYS = [
   'forgetBias',
   'peephole',
   'initState',
+  'task',
+  'pool',
 ] as const satisfies readonly (keyof ModelConfig & OptionKey)[];
 export const TRAIN_KEYS = [
   'level',
@@ -82,7 +87,7 @@ function defaultsOf<K extends OptionKey>(keys: readonly K[]): Record<K, unknown>
   return Object.fromEntries(keys.map((k) => [k, (OPTIONS[k] as OptionSpec).default])) as Record<K, unknown>;
 }
 
-export const defaultModelConfig = defaultsOf(MODEL_KEYS) as Omit<ModelConfig, 'vocabSize'>;
+export const defaultModelConfig = defaultsOf(MODEL_KEYS) as Omit<ModelConfig, 'vocabSize' | 'classes'>;
 
 export const defaultTrainConfig = defaultsOf(TRAIN_KEYS) as TrainConfig;
 
@@ -116,6 +121,14 @@ export function validateModelConfig(c: ModelConfig): ModelConfig {
     throw new SeqLabError(
       `the vocabulary needs at least 2 distinct tokens (got ${c.vocabSize}); ` +
         'a model cannot learn anything from a text of one repeated token',
+    );
+  }
+  if (c.task === 'lm' && c.classes !== c.vocabSize)
+    throw new SeqLabError(`a language model predicts its vocabulary: classes must be ${c.vocabSize}, got ${c.classes}`);
+  if (!(Number.isInteger(c.classes) && c.classes >= 2)) {
+    throw new SeqLabError(
+      `a ${c.task === 'tag' ? 'tagger needs at least 2 distinct tags' : 'classifier needs at least 2 distinct labels'} ` +
+        `in its training file (got ${c.classes})`,
     );
   }
   return c;

@@ -34,6 +34,8 @@ export class RecurrentLayer {
   readonly dirs: Direction[] = [];
   readonly out: Vec; // [T·B·D·H] (bidirectional only; one direction exposes its h directly)
   readonly dIn: Vec; // [T·B·In] ∂L/∂input (empty when the input is one-hot)
+  /** The streams of the current window, at most maxB (the buffers' size); the network sets it per window. */
+  B: number;
   private readonly ops: CellOps;
 
   constructor(
@@ -46,9 +48,11 @@ export class RecurrentLayer {
     readonly H: number,
     readonly D: number,
     readonly maxT: number,
-    readonly B: number,
+    readonly maxB: number,
   ) {
+    this.B = maxB;
     const G = cell.gates * H,
+      B = maxB,
       TB = maxT * B;
     this.ops = k.cells[cell.name];
     for (let d = 0; d < D; d++) {

@@ -1,8 +1,10 @@
-// A language model over a window: input (one-hot or embedding) → N recurrent layers (dropout
+// A recurrent network over a window: input (one-hot or embedding) → N recurrent layers (dropout
 // between them) → linear head → softmax cross-entropy. Buffers are sized once for a window of
-// at most maxT steps and B streams; the hidden state a<T> is carried to the next window.
+// at most maxT steps and B streams (a window may use fewer); a language model carries a<T> to the
+// next window.
 //
-//   ŷ<t> = softmax(Wy·a<t> + by)          L = (1/TB) Σ_t Σ_b −log ŷ<t>[y<t>]   (nats per token)
+//   lm, tag:   ŷ<t> = softmax(Wy·a<t> + by)    L = (1/TB) Σ_t Σ_b −log ŷ<t>[y<t>]   (many-to-many)
+//   classify:  ŷ = softmax(Wy·r + by)          L = (1/B) Σ_b −log ŷ[y]              (many-to-one; r: readout.ts)
 //
 // The cell is chosen here, once: every layer runs the backend's operations for it (k.cells[cell.name]).
 
@@ -11,6 +13,7 @@ import { ModelConfig } from './config';
 import { Backend } from './backend';
 import { RecurrentLayer } from './layer';
 import { Params } from './params';
+import { poolBackward, poolForward } from './readout';
 import { Rng } from './rng';
 import { Vec } from './types';
 
@@ -22,8 +25,11 @@ export class Network {
   private readonly embedded: Vec;
   private readonly masks: Vec[] = []; // dropout masks on layer l's output (l < layers − 1)
   private readonly dropped: Vec[] = [];
+  private readonly pooled: Vec; // classify: the read-out r of each sequence [B·D·H]
+  private readonly dPooled: Vec;
   private ids: Int32Array = new Int32Array(0);
   private T = 0;
+  private b = 0; // the streams of the last window (≤ B)
   private train = false;
 
   constructor(
@@ -49,9 +55,17 @@ export class Network {
       }
     }
     this.embedded = k.alloc(c.input === 'embedding' ? TB * c.embedSize : 0);
-    this.logits = k.alloc(TB * V);
-    this.dLogits = k.alloc(TB * V);
+    this.logits = k.alloc(TB * c.classes);
+    this.dLogits = k.alloc(TB * c.classes);
     this.dTop = k.alloc(TB * D * c.hidden);
+    const pooledSize = c.task === 'classify' ? B * D * c.hidden : 0;
+    this.pooled = k.alloc(pooledSize);
+    this.dPooled = k.alloc(pooledSize);
+  }
+
+  /** Rows of logits of the last window: one per step and stream, or (classify) one per stream. */
+  private get rows(): number {
+    return this.config.task === 'classify' ? this.b : this.T * this.b;
   }
 
   /**
@@ -74,7 +88,7 @@ export class Network {
 
   /** Carries a<T> (and c<T>) of the last window into a<0> of the next (truncated BPTT: no gradient flows back). */
   carryState(): void {
-    const BH = this.B * this.config.hidden,
+    const BH = this.b * this.config.hidden,
       T = this.T;
     for (const layer of this.layers) {
       // A bidirectional layer's backward direction starts every window afresh.
@@ -94,16 +108,19 @@ export class Network {
     );
   }
 
-  /** ids: [T·B] token indices, time-major (−1: a zero input vector). Returns logits [T·B·V]. */
-  forward(ids: Int32Array, T: number, train: boolean): Vec {
+  /**
+   * ids: [T·B] token indices, time-major (−1: a zero input vector), for B ≤ the network's streams.
+   * Returns logits [T·B·classes], or [B·classes] for a classifier.
+   */
+  forward(ids: Int32Array, T: number, train: boolean, B = this.B): Vec {
     const c = this.config,
       k = this.k,
-      B = this.B,
-      TB = T * B,
-      V = c.vocabSize;
+      TB = T * B;
     this.ids = ids;
     this.T = T;
+    this.b = B;
     this.train = train;
+    for (const layer of this.layers) layer.B = B;
     let x: Vec | null = null;
     if (c.input === 'embedding') {
       const E = c.embedSize,
@@ -121,11 +138,18 @@ export class Network {
       if (l < this.masks.length && train) out = this.dropout(l, out);
       x = out;
     }
-    const top = x!,
-      Hout = this.layers[this.layers.length - 1].D * c.hidden;
-    const logits = this.logits.subarray(0, TB * V);
-    for (let r = 0; r < TB; r++) logits.set(this.params.value('head.bias'), r * V);
-    k.gemmNT(logits, top, this.params.value('head.weight'), TB, V, Hout);
+    const D = this.layers[this.layers.length - 1].D,
+      Hout = D * c.hidden,
+      C = c.classes,
+      rows = this.rows;
+    let top = x!;
+    if (c.task === 'classify') {
+      poolForward(c.pool, top, this.pooled, T, B, D, c.hidden);
+      top = this.pooled.subarray(0, B * Hout);
+    }
+    const logits = this.logits.subarray(0, rows * C);
+    for (let r = 0; r < rows; r++) logits.set(this.params.value('head.bias'), r * C);
+    k.gemmNT(logits, top, this.params.value('head.weight'), rows, C, Hout);
     return logits;
   }
 
@@ -148,11 +172,11 @@ export class Network {
   }
 
   /**
-   * Softmax cross-entropy of the last forward pass: mean nats per token.
-   * Turns this.logits into probabilities ŷ and leaves ∂L/∂logits ready for backward.
+   * Softmax cross-entropy of the last forward pass: mean nats per row (token, or sequence for a classifier).
+   * targets: one class per row. Turns this.logits into probabilities ŷ and leaves ∂L/∂logits ready for backward.
    */
   loss(targets: Int32Array): number {
-    return this.k.softmaxCrossEntropy(this.logits, this.dLogits, targets, this.T * this.B, this.config.vocabSize);
+    return this.k.softmaxCrossEntropy(this.logits, this.dLogits, targets, this.rows, this.config.classes);
   }
 
   /**
@@ -164,22 +188,27 @@ export class Network {
     const c = this.config,
       k = this.k,
       T = this.T,
-      B = this.B,
+      B = this.b,
       TB = T * B,
-      V = c.vocabSize;
+      V = c.classes,
+      rows = this.rows;
     const top = this.layers.length - 1,
-      Hout = this.layers[top].D * c.hidden;
-    const dLogits = this.dLogits.subarray(0, TB * V);
-    if (options.onlyLastStep) {
+      D = this.layers[top].D,
+      Hout = D * c.hidden;
+    const dLogits = this.dLogits.subarray(0, rows * V);
+    if (options.onlyLastStep && c.task !== 'classify') {
       dLogits.fill(0, 0, (T - 1) * B * V);
       for (let i = (T - 1) * B * V; i < TB * V; i++) dLogits[i] *= T;
     }
-    const topOut = this.layerOutput(top);
-    k.gemmTN(this.params.gradient('head.weight'), dLogits, topOut, V, Hout, TB);
-    k.sumRows(this.params.gradient('head.bias'), dLogits, TB, V);
+    const classify = c.task === 'classify';
+    const headIn = classify ? this.pooled.subarray(0, B * Hout) : this.layerOutput(top);
+    k.gemmTN(this.params.gradient('head.weight'), dLogits, headIn, V, Hout, rows);
+    k.sumRows(this.params.gradient('head.bias'), dLogits, rows, V);
     let dOut = this.dTop.subarray(0, TB * Hout);
-    dOut.fill(0);
-    k.gemmNN(dOut, dLogits, this.params.value('head.weight'), TB, Hout, V);
+    const dHeadIn = classify ? this.dPooled.subarray(0, B * Hout) : dOut;
+    dHeadIn.fill(0);
+    k.gemmNN(dHeadIn, dLogits, this.params.value('head.weight'), rows, Hout, V);
+    if (classify) poolBackward(c.pool, dHeadIn, dOut, T, B, D, c.hidden);
     for (let l = top; l >= 0; l--) {
       const layer = this.layers[l];
       const x =

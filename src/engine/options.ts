@@ -147,6 +147,21 @@ export const OPTIONS = {
     default: false,
     help: 'LSTM only: peephole connections, c<t-1> feeding Γu and Γf and c<t> feeding Γo (not exportable to PyTorch).',
   }),
+  task: choice({
+    flag: 'task',
+    verbs: ['train'],
+    choices: ['lm', 'tag', 'classify'],
+    default: 'lm',
+    whenAbsent: 'from the file: .conll/.tags tag, .tsv classify, anything else lm',
+    help: 'What the model learns: a language model (lm), a tag per token (tag: token<TAB>tag lines), or a label per line (classify: text<TAB>label).',
+  }),
+  pool: choice({
+    flag: 'pool',
+    verbs: ['train'],
+    choices: ['last', 'mean'],
+    default: 'last',
+    help: "Classification read-out: the last state (both directions' final states when bidirectional) or the mean over time.",
+  }),
   initState: choice({
     flag: 'init-state',
     verbs: ['train'],

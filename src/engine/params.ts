@@ -73,7 +73,7 @@ export function paramSpecs(c: ModelConfig): TensorSpec[] {
       if (cell.peephole) list.push([`rnn.weight_peephole${sfx}`, [3 * H]]); // p_u ‖ p_f ‖ p_o
     }
   }
-  list.push(['head.weight', [c.vocabSize, D * H]], ['head.bias', [c.vocabSize]]);
+  list.push(['head.weight', [c.classes, D * H]], ['head.bias', [c.classes]]);
   let offset = 0;
   return list.map(([name, shape]) => {
     const size = shape.reduce((a, b) => a * b, 1);

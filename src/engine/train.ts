@@ -133,7 +133,10 @@ export class Trainer {
         `the text has a vocabulary of ${tokenizer.size} token (${JSON.stringify(tokenizer.spec.vocab[0] ?? '')}); a model needs at least 2 distinct tokens to learn anything`,
       );
     }
-    const config = validateModelConfig({ ...defaultModelConfig, ...modelOptions, vocabSize: tokenizer.size });
+    const V = tokenizer.size;
+    const config = validateModelConfig({ ...defaultModelConfig, ...modelOptions, vocabSize: V, classes: V });
+    if (config.task !== 'lm')
+      throw new SeqLabError(`a ${config.task} model trains on its task's file (taskTrainer.ts)`);
     if (config.bidirectional) {
       throw new SeqLabError(
         'a bidirectional network cannot be a left-to-right language model (it would see the next token); use it for tagging or classification',

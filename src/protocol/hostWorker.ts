@@ -129,6 +129,9 @@ const MODEL_CONFIG_TYPES: FieldTypes<ModelConfig> = {
   forgetBias: 'number',
   peephole: 'boolean',
   initState: 'string',
+  task: 'string',
+  classes: 'number',
+  pool: 'string',
 };
 
 const TRAIN_CONFIG_TYPES: FieldTypes<TrainConfig> = {

@@ -13,10 +13,20 @@ export interface GradCheckResult {
 }
 
 export function smallConfig(over: Partial<ModelConfig>): ModelConfig {
-  return { ...defaultModelConfig, hidden: 4, vocabSize: 5, embedSize: 3, ...over };
+  const vocabSize = over.vocabSize ?? 5;
+  return { ...defaultModelConfig, hidden: 4, vocabSize, classes: vocabSize, embedSize: 3, ...over };
 }
 
-export function gradCheck(config: ModelConfig, T = 5, B = 2, opts: { onlyLastStep?: boolean } = {}): GradCheckResult {
+/**
+ * opts.window: the streams of the checked window when fewer than the network's B (a length bucket
+ * that does not fill a batch); the rest of the network's buffers must not matter.
+ */
+export function gradCheck(
+  config: ModelConfig,
+  T = 5,
+  B = 2,
+  opts: { onlyLastStep?: boolean; window?: number } = {},
+): GradCheckResult {
   const k = jsBackend('f64');
   const params = initParams(config, k, new Rng(7));
   // Peephole weights start at zero (params.ts), where the terms they enter would vanish: draw them.
@@ -27,13 +37,15 @@ export function gradCheck(config: ModelConfig, T = 5, B = 2, opts: { onlyLastSte
     for (let i = 0; i < v.length; i++) v[i] = peep.uniform(-0.8, 0.8);
   }
   const data = new Rng(11);
-  const ids = Int32Array.from({ length: T * B }, () => Math.floor(data.next() * config.vocabSize));
-  const targets = Int32Array.from({ length: T * B }, () => Math.floor(data.next() * config.vocabSize));
+  const b = opts.window ?? B;
+  const ids = Int32Array.from({ length: T * b }, () => Math.floor(data.next() * config.vocabSize));
+  const rows = config.task === 'classify' ? b : T * b;
+  const targets = Int32Array.from({ length: rows }, () => Math.floor(data.next() * config.classes));
   // A fresh network per evaluation: same initial state, same dropout masks.
   const lossAt = (p: Params): number => {
     const net = new Network(config, p, k, T, B, new Rng(3));
     net.resetState();
-    net.forward(ids, T, true);
+    net.forward(ids, T, true, b);
     const probs = net.loss(targets);
     if (!opts.onlyLastStep) return probs;
     const V = config.vocabSize;
@@ -46,7 +58,7 @@ export function gradCheck(config: ModelConfig, T = 5, B = 2, opts: { onlyLastSte
   };
   const net = new Network(config, params, k, T, B, new Rng(3));
   net.resetState();
-  net.forward(ids, T, true);
+  net.forward(ids, T, true, b);
   net.loss(targets);
   params.grad.fill(0);
   net.backward({ onlyLastStep: opts.onlyLastStep });

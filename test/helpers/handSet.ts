@@ -79,6 +79,7 @@ export function handSetModel(h: HandSetGate): Model {
     ...h.model,
     hidden: 8,
     vocabSize: tokenizer.spec.vocab.length,
+    classes: tokenizer.spec.vocab.length,
   };
   const params = initParams(config, jsBackend('f32'), new Rng(5));
   const H = config.hidden;

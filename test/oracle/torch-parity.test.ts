@@ -31,7 +31,7 @@ interface Case {
 }
 
 function prepare(over: Partial<ModelConfig>, dir: string, i: number): Case {
-  const config: ModelConfig = { ...defaultModelConfig, hidden: 16, embedSize: 6, vocabSize: V, ...over };
+  const config: ModelConfig = { ...defaultModelConfig, hidden: 16, embedSize: 6, vocabSize: V, classes: V, ...over };
   const k = jsBackend('f32');
   const params = initParams(config, k, new Rng(5 + i));
   const rng = new Rng(9 + i);

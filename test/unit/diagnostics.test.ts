@@ -47,7 +47,8 @@ describe('diagnostics: gates in the course’s terms, on hand-set weights', () =
   it('names the level of the model’s tokens, so that the views say "per character" or "per word"', () => {
     const char = handSetModel(HAND_SET_GATES[0]);
     const word = { ...char, tokenizer: buildWordTokenizer(HAND_SET_TEXT, 1, false) };
-    word.config = { ...char.config, vocabSize: word.tokenizer.spec.vocab.length };
+    const V = word.tokenizer.spec.vocab.length;
+    word.config = { ...char.config, vocabSize: V, classes: V };
     word.params = initParams(word.config, jsBackend('f32'), new Rng(5));
     for (const [m, level] of [
       [char, 'char'],

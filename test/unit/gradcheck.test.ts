@@ -37,6 +37,42 @@ describe('gradient check: analytic BPTT equals central finite differences (float
   }
 });
 
+describe('gradient check of the task heads: tagging (many-to-many) and classification read-outs (float64)', () => {
+  for (const cell of cells) {
+    const name = `${cell.cell}${cell.gruForm && cell.cell === 'gru' ? `/${cell.gruForm}` : ''}`;
+    it(`${name}: tagging head (3 tags over a vocabulary of 5), 2 bidirectional layers, embedding input`, () => {
+      const config = smallConfig({
+        ...cell,
+        task: 'tag',
+        classes: 3,
+        layers: 2,
+        bidirectional: true,
+        input: 'embedding',
+      });
+      const r = gradCheck(config);
+      assert.ok(r.worstRelError < TOL, `${r.worstName}: relative error ${r.worstRelError.toExponential(2)}`);
+    });
+    for (const pool of ['last', 'mean'] as const) {
+      for (const bidirectional of [false, true]) {
+        it(`${name}: classification, ${pool} read-out, ${bidirectional ? 'bidirectional' : 'one direction'}, 2 layers`, () => {
+          const config = smallConfig({ ...cell, task: 'classify', classes: 3, pool, layers: 2, bidirectional });
+          const r = gradCheck(config, 6, 3);
+          assert.ok(r.worstRelError < TOL, `${r.worstName}: relative error ${r.worstRelError.toExponential(2)}`);
+        });
+      }
+    }
+  }
+  it('a window of fewer streams than the network holds (a length bucket that does not fill a batch)', () => {
+    const config = smallConfig({ cell: 'lstm', task: 'classify', classes: 2, bidirectional: true, pool: 'last' });
+    const r = gradCheck(config, 5, 4, { window: 2 });
+    assert.ok(r.worstRelError < TOL, `${r.worstName}: relative error ${r.worstRelError.toExponential(2)}`);
+    const t = gradCheck(smallConfig({ cell: 'gru', task: 'tag', classes: 4, bidirectional: true }), 5, 4, {
+      window: 3,
+    });
+    assert.ok(t.worstRelError < TOL, `${t.worstName}: relative error ${t.worstRelError.toExponential(2)}`);
+  });
+});
+
 describe('gradient check of the peephole LSTM, peephole weights p_u, p_f, p_o included (float64)', () => {
   const peephole: Partial<ModelConfig> = { cell: 'lstm', peephole: true };
   for (const layers of [1, 2]) {

@@ -201,7 +201,7 @@ describe('settings: each command reads and checks only what it uses', () => {
   });
 
   it('an embedding input of size 0 is refused by the engine (0 means one-hot)', () => {
-    const config = { ...defaultModelConfig, vocabSize: 10, input: 'embedding' as const, embedSize: 0 };
+    const config = { ...defaultModelConfig, vocabSize: 10, classes: 10, input: 'embedding' as const, embedSize: 0 };
     assert.throws(() => validateModelConfig(config), /embedding input needs embedSize ≥ 1/);
     assert.equal(validateModelConfig({ ...config, embedSize: 1 }).embedSize, 1);
   });

@@ -39,7 +39,7 @@ function windowLoss(config: ModelConfig, params: ReturnType<typeof initParams>):
 }
 
 describe('peephole LSTM', () => {
-  const config: ModelConfig = { ...defaultModelConfig, ...PEEPHOLE, hidden: 6, layers: 2, vocabSize: 11 };
+  const config: ModelConfig = { ...defaultModelConfig, ...PEEPHOLE, hidden: 6, layers: 2, vocabSize: 11, classes: 11 };
 
   it('has one [3·H] peephole vector per layer, starting at zero, and otherwise the LSTM of the same seed', () => {
     const peep = initParams(config, k, new Rng(5)),

@@ -133,7 +133,7 @@ wasmSuite('wasm-simd backend in a whole network: same loss and gradients as the 
   ];
   for (const [name, over, T, Bsz] of cases) {
     it(name, () => {
-      const config = { ...defaultModelConfig, vocabSize: 2, ...over } as ModelConfig;
+      const config = { ...defaultModelConfig, vocabSize: 2, ...over, classes: over.vocabSize ?? 2 } as ModelConfig;
       const js = lossAndGrad(config, jsBackend('f32'), T, Bsz);
       const wa = lossAndGrad(config, wasmBackend(), T, Bsz);
       assert.ok(Math.abs(wa.loss - js.loss) <= LOSS_TOL * Math.abs(js.loss), `loss ${wa.loss} vs ${js.loss}`);

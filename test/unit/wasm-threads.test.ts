@@ -67,7 +67,7 @@ wasmSuite('wasm-simd backend on several threads: bit-for-bit the one-thread resu
   for (const [name, over, T, B] of cases) {
     it(name, async function () {
       this.timeout(60000);
-      const config = { ...defaultModelConfig, ...over } as ModelConfig;
+      const config = { ...defaultModelConfig, ...over, classes: over.vocabSize } as ModelConfig;
       const one = run(config, wasmBackend({ threads: 1 }), T, B);
       for (const threads of [2, 3]) {
         const k = wasmBackend({ threads });
@@ -97,7 +97,7 @@ wasmSuite('wasm-simd backend on several threads: bit-for-bit the one-thread resu
       { cell: 'gru', hidden: 9 },
       { cell: 'rnn', hidden: 6, layers: 2 },
     ] as Partial<ModelConfig>[]) {
-      const config = { ...defaultModelConfig, vocabSize: 11, ...over } as ModelConfig;
+      const config = { ...defaultModelConfig, vocabSize: 11, ...over, classes: over.vocabSize ?? 11 } as ModelConfig;
       const one = run(config, wasmBackend({ threads: 1 }), 5, 5);
       for (const threads of [2, 3]) {
         const k = wasmBackend({ threads, splitWork: 1 });
@@ -119,7 +119,7 @@ wasmSuite('wasm-simd backend on several threads: bit-for-bit the one-thread resu
 
   it('does not start helpers for calls too small to split', async () => {
     const k = wasmBackend({ threads: 2 });
-    run({ ...defaultModelConfig, hidden: 8, vocabSize: 5 } as ModelConfig, k, 4, 2);
+    run({ ...defaultModelConfig, hidden: 8, vocabSize: 5, classes: 5 }, k, 4, 2);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(k.threadsInUse(), 1);
   });
