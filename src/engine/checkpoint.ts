@@ -19,6 +19,7 @@ export interface Model {
   config: ModelConfig;
   tokenizer: Tokenizer;
   params: Params;
+  labels?: string[]; // a tagger's tags or a classifier's labels, in the head's order (config.classes of them)
 }
 
 /** Everything needed to continue a training run exactly where it stopped. */
@@ -47,6 +48,7 @@ export function encodeCheckpoint(ck: Checkpoint): Uint8Array {
     config: JSON.stringify(model.config),
     vocab: JSON.stringify(model.tokenizer.spec.vocab),
     tokenizer: JSON.stringify({ level: model.tokenizer.spec.level, lowercase: model.tokenizer.spec.lowercase }),
+    ...(model.labels ? { labels: JSON.stringify(model.labels) } : {}),
   };
   if (training) {
     const o = training.optimizer;
@@ -128,6 +130,12 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string, backend: Backe
     params.value(s.name).set(t.data);
   }
   const model: Model = { config, tokenizer, params };
+  if (config.task !== 'lm') {
+    const labels = parseJson<unknown>(meta, 'labels', bad);
+    if (!Array.isArray(labels) || !labels.every((t) => typeof t === 'string') || labels.length !== config.classes)
+      throw bad(`its ${config.task === 'tag' ? 'tags are' : 'labels are'} not a list of ${config.classes} strings`);
+    model.labels = labels as string[];
+  }
   if (!('train' in meta)) return { model, training: null };
 
   const train = { ...defaultTrainConfig, ...parseJson<TrainConfig>(meta, 'train', bad) };

@@ -57,6 +57,11 @@ export class Tokenizer {
     return ids;
   }
 
+  /** The id of one given token (a tagged word): <UNK> when the vocabulary does not know it, −1 without <UNK>. */
+  id(token: string): number {
+    return this.index.get(this.spec.lowercase ? token.toLowerCase() : token) ?? this.unk;
+  }
+
   /** Ids of the text's pieces that the vocabulary knows (unknown characters are dropped: for primers). */
   encodeKnown(text: string): Int32Array {
     const ids: number[] = [];

@@ -1,0 +1,267 @@
+// Training a tagger (many-to-many, one tag per token) or a classifier (many-to-one, one label per
+// line) on a task file. Batches are length buckets: up to B examples of one length, so no step is
+// padding and a batch's loss is exactly the mean of its examples' losses. The loop reports through
+// the language model's hooks (train.ts): the CLI and the tests listen to the same events.
+
+import { Checkpoint, Model } from '../checkpoint';
+import { ModelConfig, TrainConfig, defaultModelConfig, validateModelConfig, validateTrainConfig } from '../config';
+import { SeqLabError } from '../errors';
+import { Backend } from '../backend';
+import { Network } from '../network';
+import { applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, OptimizerState } from '../optim';
+import { initParams } from '../params';
+import { ProgressPoint } from '../reports';
+import { Rng } from '../rng';
+import { buildCharTokenizer, buildWordTokenizer, Tokenizer, UNK } from '../tokenizer';
+import { DivergedError, RunHooks } from '../train';
+import { buildVocab, LabelledText, TaggedSentence } from './taskData';
+
+/** One example, encoded: its token ids and its classes (one per token for a tagger, one for a classifier). */
+export interface TaskExample {
+  ids: Int32Array;
+  targets: Int32Array;
+  line: number; // where it starts in its file (1-based), for messages
+}
+
+export type TaskRecords = { task: 'tag'; items: TaggedSentence[] } | { task: 'classify'; items: LabelledText[] };
+
+/** The input vocabulary of a task's training examples: words for a tagger; characters or words for a classifier. */
+function inputTokenizer(records: TaskRecords, train: TrainConfig): Tokenizer {
+  if (records.task === 'tag') {
+    const words = records.items.flatMap((s) => s.tokens.map((t) => (train.lowercase ? t.toLowerCase() : t)));
+    return new Tokenizer({ level: 'word', vocab: buildVocab(words, train.minCount, [UNK]), lowercase: train.lowercase });
+  }
+  const text = records.items.map((x) => x.text).join('\n');
+  return train.level === 'char' ? buildCharTokenizer(text) : buildWordTokenizer(text, train.minCount, train.lowercase);
+}
+
+/** The gold classes of the records, in the order they appear: what a tagger's tags or a classifier's labels are. */
+export function goldLabels(records: TaskRecords): string[] {
+  return records.task === 'tag'
+    ? records.items.flatMap((s) => s.tags ?? [])
+    : records.items.flatMap((x) => (x.label === null ? [] : [x.label]));
+}
+
+/** Encodes records with a model's vocabularies; a class the model does not know is an error naming its line. */
+export function encodeRecords(model: Model, records: TaskRecords, name: string): TaskExample[] {
+  const labels = new Map((model.labels ?? []).map((l, i) => [l, i]));
+  const classOf = (label: string | null, line: number): number => {
+    if (label === null) return -1;
+    const c = labels.get(label);
+    if (c === undefined) {
+      throw new SeqLabError(
+        `${name}, line ${line}: "${label}" is not one of the model's ${model.config.task === 'tag' ? 'tags' : 'labels'} (${[...labels.keys()].join(', ')})`,
+      );
+    }
+    return c;
+  };
+  const tok = model.tokenizer;
+  if (records.task === 'tag') {
+    return records.items.map((s) => ({
+      ids: Int32Array.from(s.tokens, (t) => tok.id(t)),
+      targets: Int32Array.from(s.tokens, (_, i) => classOf(s.tags?.[i] ?? null, s.line + i)),
+      line: s.line,
+    }));
+  }
+  return records.items.map((x) => {
+    const ids = tok.encodeKnown(x.text);
+    if (ids.length === 0)
+      throw new SeqLabError(`${name}, line ${x.line}: the text has no token the model knows; give it some text`);
+    return { ids, targets: Int32Array.of(classOf(x.label, x.line)), line: x.line };
+  });
+}
+
+/** The examples cut into batches of one length each (at most B per batch), in a random order. */
+export function lengthBatches(examples: TaskExample[], B: number, rng: Rng): TaskExample[][] {
+  const byLength = new Map<number, TaskExample[]>();
+  for (const e of examples) byLength.set(e.ids.length, [...(byLength.get(e.ids.length) ?? []), e]);
+  const batches: TaskExample[][] = [];
+  for (const group of byLength.values()) {
+    rng.shuffle(group);
+    for (let i = 0; i < group.length; i += B) batches.push(group.slice(i, i + B));
+  }
+  rng.shuffle(batches);
+  return batches;
+}
+
+/** Fills the time-major ids [T·b] and targets ([T·b] for a tagger, [b] for a classifier) of a batch. */
+function fillBatch(batch: TaskExample[], task: ModelConfig['task'], ids: Int32Array, targets: Int32Array): number {
+  const T = batch[0].ids.length,
+    b = batch.length;
+  batch.forEach((e, j) => {
+    for (let t = 0; t < T; t++) ids[t * b + j] = e.ids[t];
+    if (task === 'classify') targets[j] = e.targets[0];
+    else for (let t = 0; t < T; t++) targets[t * b + j] = e.targets[t];
+  });
+  return T;
+}
+
+/**
+ * The model's predicted classes for every example (argmax), and the mean loss in nats per token
+ * (tagger) or per example (classifier) over the examples that have gold classes.
+ */
+export function predictExamples(
+  model: Model,
+  k: Backend,
+  examples: TaskExample[],
+  B: number,
+): { predicted: Int32Array[]; loss: number | null } {
+  const longest = Math.max(1, ...examples.map((e) => e.ids.length));
+  const net = new Network(model.config, model.params, k, longest, B, new Rng(0));
+  const ids = new Int32Array(longest * B),
+    targets = new Int32Array(longest * B);
+  const C = model.config.classes,
+    task = model.config.task;
+  const predicted = new Map<TaskExample, Int32Array>();
+  let total = 0,
+    rows = 0;
+  for (const batch of lengthBatches(examples, B, new Rng(0))) {
+    const T = fillBatch(batch, task, ids, targets),
+      b = batch.length;
+    net.resetState();
+    const logits = net.forward(ids, T, false, b);
+    const out = batch.map((e) => new Int32Array(task === 'classify' ? 1 : T));
+    const n = task === 'classify' ? b : T * b;
+    for (let r = 0; r < n; r++) {
+      let best = 0;
+      for (let c = 1; c < C; c++) if (logits[r * C + c] > logits[r * C + best]) best = c;
+      if (task === 'classify') out[r][0] = best;
+      else out[r % b][Math.floor(r / b)] = best;
+    }
+    batch.forEach((e, j) => predicted.set(e, out[j]));
+    if (batch.every((e) => e.targets[0] >= 0)) {
+      total += net.loss(targets.subarray(0, n)) * n;
+      rows += n;
+    }
+  }
+  return { predicted: examples.map((e) => predicted.get(e)!), loss: rows > 0 ? total / rows : null };
+}
+
+export class TaskTrainer {
+  step = 0;
+  private readonly net: Network;
+  private readonly ids: Int32Array;
+  private readonly targets: Int32Array;
+  private queue: TaskExample[][] = [];
+
+  private constructor(
+    readonly model: Model,
+    readonly train: TrainConfig,
+    readonly k: Backend,
+    private readonly examples: TaskExample[],
+    readonly val: TaskExample[],
+    private readonly rng: Rng,
+    private readonly optimizer: OptimizerState,
+  ) {
+    const longest = Math.max(...examples.map((e) => e.ids.length));
+    this.net = new Network(model.config, model.params, k, longest, train.batchSize, rng);
+    this.ids = new Int32Array(longest * train.batchSize);
+    this.targets = new Int32Array(longest * train.batchSize);
+  }
+
+  /** A new model for a task's training records (and held-out records to validate on). */
+  static create(
+    records: TaskRecords,
+    val: TaskRecords | null,
+    modelOptions: Partial<ModelConfig>,
+    train: TrainConfig,
+    k: Backend,
+    name: string,
+  ): TaskTrainer {
+    validateTrainConfig(train);
+    const tokenizer = inputTokenizer(records, train);
+    const labels = buildVocab(goldLabels(records), 1, []);
+    const config = validateModelConfig({
+      ...defaultModelConfig,
+      ...modelOptions,
+      task: records.task,
+      vocabSize: tokenizer.size,
+      classes: labels.length,
+    });
+    const rng = new Rng(train.seed);
+    const model: Model = { config, tokenizer, params: initParams(config, k, rng), labels };
+    const examples = encodeRecords(model, records, name);
+    const held = val ? encodeRecords(model, val, name) : [];
+    return new TaskTrainer(model, train, k, examples, held, rng, createOptimizerState(train.optimizer, model.params.size, k));
+  }
+
+  lr(): number {
+    return learningRate(this.train.lr, this.train.lrDecay, this.train.lrDecayEvery, this.step);
+  }
+
+  /** One batch: forward, loss, BPTT, clip, update. Throws DivergedError (weights untouched) on NaN/Inf. */
+  trainStep(): { loss: number; gradNorm: number; clipped: boolean; lr: number; tokens: number } {
+    if (this.queue.length === 0) this.queue = lengthBatches(this.examples, this.train.batchSize, this.rng);
+    const batch = this.queue.pop()!;
+    const T = fillBatch(batch, this.model.config.task, this.ids, this.targets),
+      b = batch.length;
+    const { net, model } = this;
+    net.resetState();
+    net.forward(this.ids, T, true, b);
+    const loss = net.loss(this.targets);
+    const g = model.params.grad;
+    g.fill(0);
+    net.backward();
+    const gradNorm = globalNorm(g);
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new DivergedError(this.step + 1, loss);
+    const clipped = clipGradients(g, gradNorm, this.train.clip);
+    const lr = this.lr();
+    applyUpdate(this.optimizer, model.params.data, g, lr, this.train.momentum, this.k);
+    this.step++;
+    return { loss, gradNorm, clipped, lr, tokens: T * b };
+  }
+
+  /** Validation loss over the held-out examples, or null without any. */
+  validate(): number | null {
+    return this.val.length ? predictExamples(this.model, this.k, this.val, this.train.batchSize).loss : null;
+  }
+
+  /** Trains until the step or time budget is spent or shouldStop() says so. */
+  async run(hooks: RunHooks = {}): Promise<{ steps: number; stopped: boolean; valLoss: number | null }> {
+    const { train } = this;
+    const start = performance.now(),
+      firstStep = this.step,
+      totalSteps = train.steps > 0 ? firstStep + train.steps : 0;
+    const done = () =>
+      (totalSteps > 0 && this.step >= totalSteps) ||
+      (train.seconds > 0 && (performance.now() - start) / 1000 >= train.seconds);
+    let valLoss: number | null = null,
+      stopped = false,
+      tokens = 0;
+    while (!done()) {
+      if (hooks.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+      const r = this.trainStep();
+      tokens += r.tokens;
+      const elapsed = (performance.now() - start) / 1000;
+      const v = done() || this.step % train.evalEvery === 0 ? this.validate() : null;
+      if (v !== null) valLoss = v;
+      const rate = (this.step - firstStep) / Math.max(elapsed, 1e-9);
+      const point: ProgressPoint = {
+        step: this.step,
+        totalSteps,
+        loss: r.loss,
+        valLoss: v,
+        charsPerSec: tokens / Math.max(elapsed, 1e-9),
+        etaSeconds: totalSteps > 0 ? (totalSteps - this.step) / rate : Math.max(0, train.seconds - elapsed),
+        lr: r.lr,
+        gradNorm: r.gradNorm,
+        clipped: r.clipped,
+        elapsedSeconds: elapsed,
+      };
+      hooks.onProgress?.(point);
+      if (hooks.onCheckpoint && hooks.checkpointEvery && this.step % hooks.checkpointEvery === 0)
+        hooks.onCheckpoint(this.checkpoint());
+      if (hooks.yieldBetweenSteps) await new Promise((resolve) => setImmediate(resolve));
+    }
+    hooks.onCheckpoint?.(this.checkpoint());
+    return { steps: this.step - firstStep, stopped, valLoss };
+  }
+
+  /** The model, for sampling-free use (eval, predict); a task run is not resumable yet. */
+  checkpoint(): Checkpoint {
+    return { model: this.model, training: null };
+  }
+}
