@@ -97,7 +97,12 @@ export function makeTagData(opts: { seed: number; sentences?: number }): string 
   checkCount('the number of sentences', n, 1);
   const rng = new Rng(opts.seed);
   const blocks: string[] = [];
-  for (let i = 0; i < n; i++) blocks.push(taggedSentence(rng).map(([w, t]) => `${w}\t${t}`).join('\n'));
+  for (let i = 0; i < n; i++)
+    blocks.push(
+      taggedSentence(rng)
+        .map(([w, t]) => `${w}\t${t}`)
+        .join('\n'),
+    );
   return `# seqlab make-data tag --seed ${opts.seed}: the tag of teddy, rose, jack, … depends on the next word\n${blocks.join('\n\n')}\n`;
 }
 
@@ -117,7 +122,7 @@ function filler(rng: Rng, length: number): string {
     // A word that would leave fewer than 3 characters (a space and a 2-letter word) takes them too.
     let w = 2 + (rng.nextU32() % 6);
     if (w >= room - 2) w = room;
-    for (let i = 0; i < w; i++) s += pick(rng, LETTERS);
+    for (let i = 0; i < w; i++) s += LETTERS[rng.nextU32() % LETTERS.length];
   }
   return s;
 }

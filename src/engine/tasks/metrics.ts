@@ -32,7 +32,11 @@ function checkSameLength(what: string, gold: unknown[], predicted: unknown[]): v
  * tp = #{i: gold_i = k ∧ pred_i = k}, fp = #{i: gold_i ≠ k ∧ pred_i = k}, fn = #{i: gold_i = k ∧ pred_i ≠ k}.
  * macroF1 = the mean F1 over the classes that occur in gold (support > 0).
  */
-function perClass(gold: string[], predicted: string[], classes: string[]): { scores: Record<string, PRF>; macroF1: number } {
+function perClass(
+  gold: string[],
+  predicted: string[],
+  classes: string[],
+): { scores: Record<string, PRF>; macroF1: number } {
   const tp = new Map<string, number>();
   const fp = new Map<string, number>();
   const fn = new Map<string, number>();

@@ -112,11 +112,7 @@ export function parseTagFile(text: string, name: string, opts: { requireTags?: b
  * requireLabels): a file has labels on every line or on none. The text is kept as written, the
  * label trimmed of surrounding spaces.
  */
-export function parseClassifyFile(
-  text: string,
-  name: string,
-  opts: { requireLabels?: boolean } = {},
-): LabelledText[] {
+export function parseClassifyFile(text: string, name: string, opts: { requireLabels?: boolean } = {}): LabelledText[] {
   const examples: LabelledText[] = [];
   const checkGold = goldColumnChecker(name, 'label', 'line', opts.requireLabels ?? false);
   for (const { text: raw, line } of numberedLines(text)) {
@@ -152,12 +148,7 @@ export function splitValidation<T>(items: T[], valFraction: number, seed: number
   const n = items.length;
   if (valFraction === 0 || n < 2) return { train: items.slice(), val: [] };
   const nVal = Math.min(n - 1, Math.max(1, Math.round(n * valFraction)));
-  const order = Array.from({ length: n }, (_, i) => i);
-  const rng = new Rng(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.nextU32() % (i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = new Rng(seed).shuffle(Array.from({ length: n }, (_, i) => i));
   const held = new Set(order.slice(0, nVal));
   return { train: items.filter((_, i) => !held.has(i)), val: items.filter((_, i) => held.has(i)) };
 }

@@ -29,7 +29,11 @@ export type TaskRecords = { task: 'tag'; items: TaggedSentence[] } | { task: 'cl
 function inputTokenizer(records: TaskRecords, train: TrainConfig): Tokenizer {
   if (records.task === 'tag') {
     const words = records.items.flatMap((s) => s.tokens.map((t) => (train.lowercase ? t.toLowerCase() : t)));
-    return new Tokenizer({ level: 'word', vocab: buildVocab(words, train.minCount, [UNK]), lowercase: train.lowercase });
+    return new Tokenizer({
+      level: 'word',
+      vocab: buildVocab(words, train.minCount, [UNK]),
+      lowercase: train.lowercase,
+    });
   }
   const text = records.items.map((x) => x.text).join('\n');
   return train.level === 'char' ? buildCharTokenizer(text) : buildWordTokenizer(text, train.minCount, train.lowercase);
@@ -120,7 +124,7 @@ export function predictExamples(
       b = batch.length;
     net.resetState();
     const logits = net.forward(ids, T, false, b);
-    const out = batch.map((e) => new Int32Array(task === 'classify' ? 1 : T));
+    const out = batch.map(() => new Int32Array(task === 'classify' ? 1 : T));
     const n = task === 'classify' ? b : T * b;
     for (let r = 0; r < n; r++) {
       let best = 0;
@@ -182,7 +186,15 @@ export class TaskTrainer {
     const model: Model = { config, tokenizer, params: initParams(config, k, rng), labels };
     const examples = encodeRecords(model, records, name);
     const held = val ? encodeRecords(model, val, name) : [];
-    return new TaskTrainer(model, train, k, examples, held, rng, createOptimizerState(train.optimizer, model.params.size, k));
+    return new TaskTrainer(
+      model,
+      train,
+      k,
+      examples,
+      held,
+      rng,
+      createOptimizerState(train.optimizer, model.params.size, k),
+    );
   }
 
   lr(): number {
