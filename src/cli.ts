@@ -27,6 +27,9 @@ import { Sampler } from './engine/sample';
 import { readTextFile } from './engine/text';
 import { DivergedError, Trainer } from './engine/train';
 import { Given, parseVerb, usage, UsageError, VERBS, verbUsage } from './cliArgs';
+import { evaluateTask, trainTask } from './cliTasks';
+import { makeClassifyData, makeTagData } from './engine/tasks/makeData';
+import { taskOfFile } from './engine/tasks/taskData';
 import { OPTIONS, Verb } from './engine/options';
 import { enableRelaxedSimd } from './engine/wasm/backend';
 
@@ -46,6 +49,8 @@ function progressLine(p: ProgressPoint, lastVal: number | null): string {
 }
 
 async function train(file: string, given: Given): Promise<void> {
+  const task = given.choice('task') ?? taskOfFile(file);
+  if (task !== 'lm') return trainTask(file, task, given, defaultBackend({ threads: given.number('threads') }));
   const trainOptions = given.pick<TrainConfig>(TRAIN_KEYS);
   const text = readTextFile(file, given.number('maxFileSizeMB') * 1048576);
   const k = defaultBackend({ threads: given.number('threads') });
@@ -136,6 +141,10 @@ function sample(ckpt: string, given: Given): void {
 function evaluate(ckpt: string, file: string, given: Given): void {
   const k = defaultBackend({ threads: given.number('threads') });
   const { model, training } = loadCheckpoint(ckpt, k);
+  if (model.config.task !== 'lm') {
+    process.stdout.write(JSON.stringify(evaluateTask(model, file, k)) + '\n');
+    return;
+  }
   const tokens = model.tokenizer.encode(readTextFile(file));
   if (tokens.length < 2) throw new SeqLabError(`${file} has ${tokens.length} token; eval needs at least 2`);
   const r = evaluateTokens(model, k, tokens, 1, training?.train.seqLength ?? defaultTrainConfig.seqLength);
@@ -238,6 +247,16 @@ async function lab(given: Given): Promise<void> {
   process.stdout.write(given.on('json') ? JSON.stringify(results) + '\n' : labTable(config, results));
 }
 
+/** seqlab make-data tag|classify: the synthetic sets that show what each architecture is for. */
+function makeData(kind: string, given: Given): void {
+  const seed = given.number('seed');
+  if (kind !== 'tag' && kind !== 'classify') throw new UsageError(`make-data makes "tag" or "classify", not "${kind}"`);
+  const text = kind === 'tag' ? makeTagData({ seed }) : makeClassifyData({ seed });
+  const out = given.text('dataOut');
+  if (out) writeFileSync(out, text);
+  else process.stdout.write(text);
+}
+
 /** Runs a verb on its parsed command line; --help prints the verb's options. */
 async function runVerb(verb: Verb, argv: string[]): Promise<void> {
   const parsed = parseVerb(verb, argv);
@@ -262,6 +281,8 @@ async function runVerb(verb: Verb, argv: string[]): Promise<void> {
       return runExport(first, given);
     case 'lab':
       return lab(given);
+    case 'make-data':
+      return makeData(first, given);
   }
 }
 
@@ -276,6 +297,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'diagnose':
       case 'export':
       case 'lab':
+      case 'make-data':
         await runVerb(command, rest);
         break;
       case undefined:

@@ -28,6 +28,7 @@ export const VERBS: Record<Verb, { args: string[]; summary: string }> = {
   diagnose: { args: ['CKPT', 'FILE'], summary: 'vanishing-gradient and gate diagnostics' },
   export: { args: ['CKPT'], summary: 'write the model for PyTorch (state_dict names, safetensors)' },
   lab: { args: [], summary: 'the long-memory lab: accuracy of each cell across a gap of N tokens' },
+  'make-data': { args: ['tag|classify'], summary: 'write a small synthetic tagging or classification set' },
 };
 
 /** The flags a command line gave, checked against the schema; absent ones read as their defaults. */
@@ -75,12 +76,20 @@ export function parseVerb(verb: Verb, argv: string[]): { positionals: string[]; 
   const options = Object.fromEntries(
     specs.map(([, o]) => [o.flag!, { type: o.kind === 'switch' ? 'boolean' : 'string' }] as const),
   );
+  // A switch is turned off by --no-FLAG (e.g. --no-bidirectional where a task turns it on).
+  const switches = new Set(specs.filter(([, o]) => o.kind === 'switch').map(([, o]) => o.flag!));
+  const negated = new Set(argv.filter((a) => a.startsWith('--no-') && switches.has(a.slice(5))).map((a) => a.slice(5)));
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     const all = { ...options, help: { type: 'boolean', short: 'h' } } as const;
-    parsed = parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
+    const args = argv.filter((a) => !(a.startsWith('--no-') && negated.has(a.slice(5))));
+    parsed = parseArgs({ args, options: all, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
+  }
+  for (const flag of negated) {
+    if (parsed.values[flag] !== undefined) throw new UsageError(`--${flag} and --no-${flag} contradict each other`);
+    parsed.values[flag] = false;
   }
   if (parsed.values.help) return null;
   const names = VERBS[verb].args;
@@ -128,7 +137,7 @@ function details(o: OptionSpec): string {
       if (o.required) return 'required';
       return o.whenAbsent || o.default ? `default: ${o.whenAbsent ?? o.default}` : '';
     case 'choice':
-      return o.required ? 'required' : `default: ${o.default}`;
+      return o.required ? 'required' : `default: ${o.whenAbsent ?? o.default}`;
     default:
       return `default: ${o.whenAbsent ?? o.default}; ${allowedValues(o)}`;
   }

@@ -7,7 +7,7 @@
 import { SeqLabError } from './errors';
 import { CELL_KINDS, GRU_FORMS } from './types';
 
-export type Verb = 'train' | 'sample' | 'eval' | 'diagnose' | 'export' | 'lab';
+export type Verb = 'train' | 'sample' | 'eval' | 'diagnose' | 'export' | 'lab' | 'make-data';
 
 interface OptionBase {
   help: string;
@@ -33,6 +33,7 @@ export interface ChoiceOption<T extends string = string> extends OptionBase {
   choiceHelp?: readonly string[]; // one line per choice, in the same order
   default?: T;
   required?: true;
+  whenAbsent?: string; // what an absent flag means, where that is not "the default"
 }
 
 export interface SwitchOption extends OptionBase {
@@ -57,7 +58,7 @@ const choice = <const O extends Omit<ChoiceOption, 'kind'>>(o: O) => ({ kind: 'c
 const toggle = <const O extends Omit<SwitchOption, 'kind'>>(o: O) => ({ kind: 'switch' as const, ...o });
 const text = <const O extends Omit<TextOption, 'kind'>>(o: O) => ({ kind: 'text' as const, ...o });
 
-const ALL_VERBS: readonly Verb[] = ['train', 'sample', 'eval', 'diagnose', 'export', 'lab'];
+const ALL_VERBS: readonly Verb[] = ['train', 'sample', 'eval', 'diagnose', 'export', 'lab', 'make-data'];
 
 export const OPTIONS = {
   // ---------- the model (ModelConfig) ----------
@@ -303,7 +304,7 @@ export const OPTIONS = {
   }),
   seed: integer({
     flag: 'seed',
-    verbs: ['train', 'sample', 'lab'],
+    verbs: ['train', 'sample', 'lab', 'make-data'],
     default: 1,
     help: 'Seed of the random numbers (same seed, same result).',
   }),
@@ -321,6 +322,20 @@ export const OPTIONS = {
     verbs: ['train'],
     placeholder: 'CKPT',
     help: 'Continue the training saved in this checkpoint.',
+  }),
+  dataOut: text({
+    flag: 'out',
+    verbs: ['make-data'],
+    placeholder: 'FILE',
+    whenAbsent: 'standard output',
+    help: 'Where to write the generated set.',
+  }),
+  valFile: text({
+    flag: 'val',
+    verbs: ['train'],
+    placeholder: 'FILE',
+    whenAbsent: 'a held-out --val-fraction of the sentences or lines',
+    help: 'Tagging or classification: validate on this file instead of a held-out part of the training file.',
   }),
   log: text({
     flag: 'log',

@@ -57,7 +57,10 @@ describe('tasks: tagging files', () => {
       { tokens: ['the', 'cat'], tags: null, line: 2 },
       { tokens: ['sat'], tags: null, line: 5 },
     ]);
-    throwsSeqLab(() => parseTagFile(text, 'a.tags', { requireTags: true }), /^a\.tags line 2: no tag; write token<TAB>tag/);
+    throwsSeqLab(
+      () => parseTagFile(text, 'a.tags', { requireTags: true }),
+      /^a\.tags line 2: no tag; write token<TAB>tag/,
+    );
   });
 
   it('a file mixing tagged and untagged lines is refused with both line numbers', () => {
@@ -129,9 +132,18 @@ describe('tasks: validation split', () => {
     const a = splitValidation(items, 0.1, 7);
     assert.equal(a.val.length, 10);
     assert.equal(a.train.length, 90);
-    assert.deepEqual([...a.train, ...a.val].sort((x, y) => x - y), items);
-    assert.deepEqual(a.val, [...a.val].sort((x, y) => x - y));
-    assert.deepEqual(a.train, [...a.train].sort((x, y) => x - y));
+    assert.deepEqual(
+      [...a.train, ...a.val].sort((x, y) => x - y),
+      items,
+    );
+    assert.deepEqual(
+      a.val,
+      [...a.val].sort((x, y) => x - y),
+    );
+    assert.deepEqual(
+      a.train,
+      [...a.train].sort((x, y) => x - y),
+    );
     assert.deepEqual(splitValidation(items, 0.1, 7), a);
     assert.notDeepEqual(splitValidation(items, 0.1, 8).val, a.val, 'another seed holds out other items');
   });
@@ -169,11 +181,14 @@ describe('tasks: vocabularies', () => {
   });
 
   it('indexOf maps each entry to its position and refuses duplicates', () => {
-    assert.deepEqual([...indexOf(['<UNK>', 'z', 'y'])], [
-      ['<UNK>', 0],
-      ['z', 1],
-      ['y', 2],
-    ]);
+    assert.deepEqual(
+      [...indexOf(['<UNK>', 'z', 'y'])],
+      [
+        ['<UNK>', 0],
+        ['z', 1],
+        ['y', 2],
+      ],
+    );
     assert.throws(() => indexOf(['a', 'b', 'a']), /"a" appears twice/);
   });
 

@@ -54,7 +54,7 @@ export function encodeRecords(model: Model, records: TaskRecords, name: string):
     const c = labels.get(label);
     if (c === undefined) {
       throw new SeqLabError(
-        `${name}, line ${line}: "${label}" is not one of the model's ${model.config.task === 'tag' ? 'tags' : 'labels'} (${[...labels.keys()].join(', ')})`,
+        `${name} line ${line}: "${label}" is not one of the model's ${model.config.task === 'tag' ? 'tags' : 'labels'} (${[...labels.keys()].join(', ')})`,
       );
     }
     return c;
@@ -70,7 +70,7 @@ export function encodeRecords(model: Model, records: TaskRecords, name: string):
   return records.items.map((x) => {
     const ids = tok.encodeKnown(x.text);
     if (ids.length === 0)
-      throw new SeqLabError(`${name}, line ${x.line}: the text has no token the model knows; give it some text`);
+      throw new SeqLabError(`${name} line ${x.line}: the text has no token the model knows; give it some text`);
     return { ids, targets: Int32Array.of(classOf(x.label, x.line)), line: x.line };
   });
 }
