@@ -27,7 +27,7 @@ import { Sampler } from './engine/sample';
 import { readTextFile } from './engine/text';
 import { DivergedError, Trainer } from './engine/train';
 import { Given, parseVerb, usage, UsageError, VERBS, verbUsage } from './cliArgs';
-import { evaluateTask, trainTask } from './cliTasks';
+import { evaluateTask, predictTask, trainTask } from './cliTasks';
 import { makeClassifyData, makeTagData } from './engine/tasks/makeData';
 import { taskOfFile } from './engine/tasks/taskData';
 import { OPTIONS, Verb } from './engine/options';
@@ -247,6 +247,14 @@ async function lab(given: Given): Promise<void> {
   process.stdout.write(given.on('json') ? JSON.stringify(results) + '\n' : labTable(config, results));
 }
 
+function predict(ckpt: string, file: string, given: Given): void {
+  const k = defaultBackend({ threads: given.number('threads') });
+  const text = predictTask(loadCheckpoint(ckpt, k).model, file, k);
+  const out = given.text('dataOut');
+  if (out) writeFileSync(out, text);
+  else process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}
+
 /** seqlab make-data tag|classify: the synthetic sets that show what each architecture is for. */
 function makeData(kind: string, given: Given): void {
   const seed = given.number('seed');
@@ -283,6 +291,8 @@ async function runVerb(verb: Verb, argv: string[]): Promise<void> {
       return lab(given);
     case 'make-data':
       return makeData(first, given);
+    case 'predict':
+      return predict(first, second, given);
   }
 }
 
@@ -298,6 +308,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'export':
       case 'lab':
       case 'make-data':
+      case 'predict':
         await runVerb(command, rest);
         break;
       case undefined:

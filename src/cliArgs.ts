@@ -24,7 +24,8 @@ export class UsageError extends Error {}
 export const VERBS: Record<Verb, { args: string[]; summary: string }> = {
   train: { args: ['FILE'], summary: 'train on a text file, write a checkpoint' },
   sample: { args: ['CKPT'], summary: 'print text sampled from a checkpoint' },
-  eval: { args: ['CKPT', 'FILE'], summary: 'loss per token on FILE, as JSON' },
+  eval: { args: ['CKPT', 'FILE'], summary: "loss per token on FILE, or a task model's metrics, as JSON" },
+  predict: { args: ['CKPT', 'FILE'], summary: "FILE with a tagger's tags or a classifier's labels" },
   diagnose: { args: ['CKPT', 'FILE'], summary: 'vanishing-gradient and gate diagnostics' },
   export: { args: ['CKPT'], summary: 'write the model for PyTorch (state_dict names, safetensors)' },
   lab: { args: [], summary: 'the long-memory lab: accuracy of each cell across a gap of N tokens' },

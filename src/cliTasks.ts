@@ -18,6 +18,7 @@ import { SeqLabError } from './engine/errors';
 import { classifyMetrics, tagMetrics } from './engine/tasks/metrics';
 import { parseClassifyFile, parseTagFile, splitValidation } from './engine/tasks/taskData';
 import { encodeRecords, predictExamples, TaskRecords, TaskTrainer } from './engine/tasks/taskTrainer';
+import { withPredictions } from './engine/tasks/predictions';
 import { readTextFile } from './engine/text';
 import { Given } from './cliArgs';
 
@@ -131,6 +132,19 @@ export function taskMetrics(model: Model, k: Backend, examples: ReturnType<typeo
     confusion: m.confusion,
     examples: m.examples,
   };
+}
+
+/** seqlab predict CKPT FILE: the file with the model's tags or labels in place of its gold column. */
+export function predictTask(model: Model, file: string, k: Backend): string {
+  const task = model.config.task;
+  if (task === 'lm') throw new SeqLabError('predict is for taggers and classifiers; sample from a language model');
+  const text = readTextFile(file);
+  const examples = encodeRecords(model, readTaskFile(file, task, false), basename(file));
+  const { predicted } = predictExamples(model, k, examples, 32);
+  return withPredictions(
+    text,
+    predicted.map((p) => Array.from(p, (c) => model.labels![c])),
+  );
 }
 
 /** seqlab eval CKPT FILE for a tagger or classifier. */

@@ -7,7 +7,7 @@
 import { SeqLabError } from './errors';
 import { CELL_KINDS, GRU_FORMS } from './types';
 
-export type Verb = 'train' | 'sample' | 'eval' | 'diagnose' | 'export' | 'lab' | 'make-data';
+export type Verb = 'train' | 'sample' | 'eval' | 'predict' | 'diagnose' | 'export' | 'lab' | 'make-data';
 
 interface OptionBase {
   help: string;
@@ -58,7 +58,7 @@ const choice = <const O extends Omit<ChoiceOption, 'kind'>>(o: O) => ({ kind: 'c
 const toggle = <const O extends Omit<SwitchOption, 'kind'>>(o: O) => ({ kind: 'switch' as const, ...o });
 const text = <const O extends Omit<TextOption, 'kind'>>(o: O) => ({ kind: 'text' as const, ...o });
 
-const ALL_VERBS: readonly Verb[] = ['train', 'sample', 'eval', 'diagnose', 'export', 'lab', 'make-data'];
+const ALL_VERBS: readonly Verb[] = ['train', 'sample', 'eval', 'predict', 'diagnose', 'export', 'lab', 'make-data'];
 
 export const OPTIONS = {
   // ---------- the model (ModelConfig) ----------
@@ -325,10 +325,10 @@ export const OPTIONS = {
   }),
   dataOut: text({
     flag: 'out',
-    verbs: ['make-data'],
+    verbs: ['make-data', 'predict'],
     placeholder: 'FILE',
     whenAbsent: 'standard output',
-    help: 'Where to write the generated set.',
+    help: 'Where to write the generated set, or the predictions.',
   }),
   valFile: text({
     flag: 'val',

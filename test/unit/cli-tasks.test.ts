@@ -75,6 +75,25 @@ describe('seqlab CLI: tagging and classification', function () {
     assert.ok(acc.rnn < acc.lstm - 0.2, `RNN ${acc.rnn} against LSTM ${acc.lstm}`);
   });
 
+  it("predict writes the file back with the model's tags (appended where it has no gold column)", () => {
+    const raw = join(dir, 'raw.tags');
+    writeFileSync(raw, '# no gold\njack\nknife\n\nteddy\nroosevelt\nsaid\n');
+    const model = join(dir, 'bi.safetensors');
+    const r = seqlab('predict', model, raw);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, '# no gold\njack\tO\nknife\tO\n\nteddy\tB-PER\nroosevelt\tI-PER\nsaid\tO\n');
+    const out = join(dir, 'predicted.conll');
+    assert.equal(seqlab('predict', model, tags, '--out', out).code, 0);
+    const gold = readFileSync(tags, 'utf8').split('\n'),
+      predicted = readFileSync(out, 'utf8').split('\n');
+    assert.equal(predicted.length, gold.length);
+    const same = gold.filter((l, i) => l === predicted[i]).length;
+    assert.ok(same / gold.length > 0.98, `${same} of ${gold.length} lines as gold`);
+    const lm = seqlab('predict', join(dir, 'cls-lstm.safetensors'), cues);
+    assert.equal(lm.code, 0, lm.err);
+    assert.match(lm.out.split('\n')[1], /\t(pos|neg)$/);
+  });
+
   it('mean pooling and a separate --val file train too; the summary carries the validation metrics', () => {
     const val = join(dir, 'val.tsv');
     assert.equal(seqlab('make-data', 'classify', '--seed', '9', '--out', val).code, 0);

@@ -11,6 +11,7 @@ import {
 } from '../../src/engine/tasks/taskData';
 import { classifyMetrics, tagMetrics } from '../../src/engine/tasks/metrics';
 import { makeClassifyData, makeTagData } from '../../src/engine/tasks/makeData';
+import { withPredictions } from '../../src/engine/tasks/predictions';
 
 /** Asserts that fn throws a SeqLabError whose message matches every pattern. */
 function throwsSeqLab(fn: () => unknown, ...patterns: RegExp[]): void {
@@ -394,5 +395,16 @@ describe('tasks: generated classification set', () => {
   it('refuses too few lines or too short a line', () => {
     throwsSeqLab(() => makeClassifyData({ seed: 1, lines: 1 }), /number of lines must be a whole number ≥ 2/);
     throwsSeqLab(() => makeClassifyData({ seed: 1, length: 5 }), /line length must be a whole number ≥ 8/);
+  });
+});
+
+describe('predictions written into a task file', () => {
+  it('replaces the last column, appends where there is none, keeps comments, blank lines, middle columns and CRLF', () => {
+    assert.equal(
+      withPredictions('# c\nA\tNNP\tB-PER\nb\n\nc\tO\n', [['I-PER', 'O'], ['B-LOC']]),
+      '# c\nA\tNNP\tI-PER\nb\tO\n\nc\tB-LOC\n',
+    );
+    assert.equal(withPredictions('one\tpos\r\ntwo\r\n', [['neg'], ['pos']]), 'one\tneg\r\ntwo\tpos\r\n');
+    assert.throws(() => withPredictions('a\nb\n', [['x']]), /predictions for 1 rows, the file has 2/);
   });
 });

@@ -35,12 +35,12 @@ export interface LabelledText {
 }
 
 /** The lines of a file with their 1-based numbers; CRLF and LF both end a line. */
-function numberedLines(text: string): { text: string; line: number }[] {
+export function numberedLines(text: string): { text: string; line: number }[] {
   return text.split(/\r?\n/).map((t, i) => ({ text: t, line: i + 1 }));
 }
 
-const isBlank = (s: string) => s.trim() === '';
-const isComment = (s: string) => s.startsWith('#');
+export const isBlank = (s: string) => s.trim() === '';
+export const isComment = (s: string) => s.startsWith('#');
 
 /**
  * Every content line of a file must agree on having the gold column: the first content line decides.
