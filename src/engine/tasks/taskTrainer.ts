@@ -152,7 +152,7 @@ export class TaskTrainer {
     readonly model: Model,
     readonly train: TrainConfig,
     readonly k: Backend,
-    private readonly examples: TaskExample[],
+    readonly examples: TaskExample[],
     readonly val: TaskExample[],
     private readonly rng: Rng,
     private readonly optimizer: OptimizerState,
