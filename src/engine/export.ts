@@ -1,7 +1,7 @@
 // Export for PyTorch: a safetensors file whose keys are the state_dict of
 //   embed = nn.Embedding(V, E)                       (embedding input only)
 //   rnn   = nn.RNN|GRU|LSTM(In, H, num_layers, batch_first=True, bidirectional)
-//   head  = nn.Linear(D·H, V)
+//   head  = nn.Linear(D·H, C)                       (C = classes: V, or the tags / labels)
 // With one-hot input, rnn.weight_ih_l0 is [G·H, V]: feed F.one_hot(x, V).float().
 
 import { Model } from './checkpoint';
@@ -35,7 +35,7 @@ export function encodeTorchExport(model: Model): Uint8Array {
         batch_first: true,
       },
       embed: c.input === 'embedding' ? { num_embeddings: c.vocabSize, embedding_dim: c.embedSize } : null,
-      head: { in_features: (c.bidirectional ? 2 : 1) * c.hidden, out_features: c.vocabSize },
+      head: { in_features: (c.bidirectional ? 2 : 1) * c.hidden, out_features: c.classes },
     }),
   });
 }

@@ -1,7 +1,9 @@
 """PyTorch oracle: loads a SeqLab torch export into nn.RNN/GRU/LSTM + nn.Linear, runs the same
 input, and prints logits, loss and every parameter's gradient as JSON.
 Usage: /usr/bin/python3 torch_oracle.py EXPORT.safetensors CASE.json [EXPORT2 CASE2 ...]
-(CASE: ids, targets as [B][T]). Prints one JSON list, a result per pair."""
+CASE: ids as [B][T]; task ("lm", "tag" or "classify") and pool ("last" or "mean");
+targets as [B][T] (lm, tag: one per token) or [B] (classify: one per sequence).
+Prints one JSON list, a result per pair."""
 import json
 import struct
 import sys
@@ -25,6 +27,24 @@ def load_safetensors(path):
     return tensors, meta
 
 
+def readout(out, h_n, pool, bidirectional, H):
+    """r: one row per sequence from the top layer's outputs out [B, T, D·H] (batch_first).
+    last, one direction:  r = a<T>                = out[:, -1, :]
+    last, bidirectional:  r = a→<T> ‖ a←<1>       = out[:, -1, :H] ‖ out[:, 0, H:]
+                          (each direction's final state: the backward one ends at t = 1)
+    mean:                 r = (1/T) Σ_t a<t>      = out.mean(dim=1)"""
+    if pool == "mean":
+        return out.mean(dim=1)
+    if bidirectional:
+        r = torch.cat([out[:, -1, :H], out[:, 0, H:]], dim=1)
+        # the same as the top layer's h_n of both directions
+        assert torch.equal(r, torch.cat([h_n[-2], h_n[-1]], dim=1))
+        return r
+    r = out[:, -1, :]
+    assert torch.equal(r, h_n[-1])
+    return r
+
+
 def run(export_path, case_path):
     tensors, meta = load_safetensors(export_path)
     case = json.load(open(case_path))
@@ -34,8 +54,11 @@ def run(export_path, case_path):
     r = module["rnn"]
     cls = {"RNN": torch.nn.RNN, "GRU": torch.nn.GRU, "LSTM": torch.nn.LSTM}[r["class"]]
     in_size = module["embed"]["embedding_dim"] if meta["input"] == "embedding" else V
-    rnn = cls(in_size, r["hidden_size"], num_layers=r["num_layers"], batch_first=True, bidirectional=r["bidirectional"])
-    head = torch.nn.Linear(module["head"]["in_features"], module["head"]["out_features"])
+    H = r["hidden_size"]
+    rnn = cls(in_size, H, num_layers=r["num_layers"], batch_first=True, bidirectional=r["bidirectional"])
+    # C = classes: V for a language model, the number of tags or labels otherwise
+    C = module["head"]["out_features"]
+    head = torch.nn.Linear(module["head"]["in_features"], C)
     named = {}
     for n, p in rnn.named_parameters():
         named["rnn." + n] = p
@@ -53,9 +76,16 @@ def run(export_path, case_path):
     ids = torch.tensor(case["ids"], dtype=torch.long)
     targets = torch.tensor(case["targets"], dtype=torch.long)
     x = embed(ids) if embed is not None else F.one_hot(ids, V).float()
-    out, _ = rnn(x)
-    logits = head(out)
-    loss = F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))
+    out, state = rnn(x)
+    h_n = state[0] if r["class"] == "LSTM" else state
+    if case["task"] == "classify":
+        # many-to-one: ŷ = softmax(Wy·r + by), L = (1/B) Σ_b −log ŷ[y]
+        logits = head(readout(out, h_n, case["pool"], r["bidirectional"], H))
+        loss = F.cross_entropy(logits, targets)
+    else:
+        # many-to-many: ŷ<t> = softmax(Wy·a<t> + by), L = (1/TB) Σ_t Σ_b −log ŷ<t>[y<t>]
+        logits = head(out)
+        loss = F.cross_entropy(logits.reshape(-1, C), targets.reshape(-1))
     loss.backward()
     return {
         "torch": torch.__version__,
