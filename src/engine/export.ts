@@ -2,7 +2,10 @@
 //   embed = nn.Embedding(V, E)                       (embedding input only)
 //   rnn   = nn.RNN|GRU|LSTM(In, H, num_layers, batch_first=True, bidirectional)
 //   head  = nn.Linear(D·H, C)                       (C = classes: V, or the tags / labels)
-// With one-hot input, rnn.weight_ih_l0 is [G·H, V]: feed F.one_hot(x, V).float().
+// With one-hot input, rnn.weight_ih_l0 is [G·H, V]: feed F.one_hot(x, V).float(). A tagger's or
+// classifier's metadata says its task, its labels (the head's outputs, in order) and, for a
+// classifier, the read-out: "last" = out[:, -1] (bidirectional: out[:, -1, :H] ‖ out[:, 0, H:]),
+// "mean" = out.mean(dim=1).
 
 import { Model } from './checkpoint';
 import { SeqLabError } from './errors';
@@ -26,6 +29,9 @@ export function encodeTorchExport(model: Model): Uint8Array {
     format: 'pt',
     vocab: JSON.stringify(model.tokenizer.spec.vocab),
     input: c.input,
+    task: c.task,
+    ...(c.task === 'classify' ? { pool: c.pool } : {}),
+    ...(model.labels ? { labels: JSON.stringify(model.labels) } : {}),
     module: JSON.stringify({
       rnn: {
         class: { rnn: 'RNN', gru: 'GRU', lstm: 'LSTM' }[c.cell],

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { decodeSafetensors } from '../../src/engine/safetensors';
 
 const CLI = join(resolve(__dirname, '../../..'), 'dist', 'cli.js');
 
@@ -92,6 +93,13 @@ describe('seqlab CLI: tagging and classification', function () {
     const lm = seqlab('predict', join(dir, 'cls-lstm.safetensors'), cues);
     assert.equal(lm.code, 0, lm.err);
     assert.match(lm.out.split('\n')[1], /\t(pos|neg)$/);
+  });
+
+  it("export for PyTorch says a classifier's task, labels and read-out", () => {
+    const out = join(dir, 'cls.torch.safetensors');
+    assert.equal(seqlab('export', join(dir, 'cls-lstm.safetensors'), '--format', 'torch', '--out', out).code, 0);
+    const meta = decodeSafetensors(readFileSync(out), 'export').metadata;
+    assert.deepEqual([meta.task, meta.pool, meta.labels], ['classify', 'last', '["neg","pos"]']);
   });
 
   it('mean pooling and a separate --val file train too; the summary carries the validation metrics', () => {
