@@ -119,7 +119,7 @@ smoothingLabel.htmlFor = 'smoothing';
 const smoothingRow = el('div', 'smoothing', smoothingLabel, smoothingInput, smoothingValue);
 
 const gradBox = el('div', 'chart-box grad-box');
-const gradNote = el('p', 'chart-note');
+const gradNote = el('p', 'chart-note grad-note');
 
 const sampleText = el('pre', 'sample-text');
 const sampleSection = el('div', 'sample', el('div', 'section-title', 'Latest sample'), sampleText);
@@ -127,7 +127,12 @@ const sampleSection = el('div', 'sample', el('div', 'section-title', 'Latest sam
 const scoresBox = el('div', 'chart-box scores-box');
 const scoresNote = el('p', 'chart-note scores-note');
 const confusionBox = el('div', 'confusion-box');
-const confusionSection = el('div', '', el('div', 'section-title', 'Confusion matrix (latest validation)'), confusionBox);
+const confusionSection = el(
+  'div',
+  '',
+  el('div', 'section-title', 'Confusion matrix (latest validation)'),
+  confusionBox,
+);
 const scoresSection = el(
   'div',
   'task-scores',
