@@ -119,7 +119,8 @@ async function trainLanguageModel(job: TrainJob): Promise<void> {
  * sentences or lines held out (seqlab.* settings, the CLI's defaults), its scores after each validation.
  */
 async function trainTaskModel(job: TrainJob, task: 'tag' | 'classify'): Promise<void> {
-  if (job.resume) throw new SeqLabError(`a ${task === 'tag' ? 'tagger' : 'classifier'}'s training does not resume; train a new one`);
+  if (job.resume)
+    throw new SeqLabError(`a ${task === 'tag' ? 'tagger' : 'classifier'}'s training does not resume; train a new one`);
   const [records, val] = splitRecords(
     parseTaskText(job.text, task, job.name, true),
     job.train.valFraction,

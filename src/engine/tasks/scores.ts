@@ -19,10 +19,7 @@ export function scoreExamples(model: Model, gold: Int32Array[], predicted: Int32
   if (model.config.task === 'tag') {
     return {
       task: 'tag',
-      metrics: tagMetrics(
-        gold.map(name),
-        predicted.map(name),
-      ),
+      metrics: tagMetrics(gold.map(name), predicted.map(name)),
     };
   }
   return {
