@@ -15,8 +15,8 @@ import {
   TrainConfig,
 } from './engine/config';
 import { SeqLabError } from './engine/errors';
-import { classifyMetrics, tagMetrics } from './engine/tasks/metrics';
-import { parseClassifyFile, parseTagFile, splitValidation } from './engine/tasks/taskData';
+import { scoreExamples } from './engine/tasks/scores';
+import { parseTaskText, splitRecords, taskOptions } from './engine/tasks/taskSetup';
 import { encodeRecords, predictExamples, TaskRecords, TaskTrainer } from './engine/tasks/taskTrainer';
 import { withPredictions } from './engine/tasks/predictions';
 import { readTextFile } from './engine/text';
@@ -24,25 +24,7 @@ import { Given } from './cliArgs';
 
 /** The records of a task file (gold column required when `gold`). */
 export function readTaskFile(path: string, task: 'tag' | 'classify', gold: boolean): TaskRecords {
-  const text = readTextFile(path);
-  return task === 'tag'
-    ? { task, items: parseTagFile(text, basename(path), { requireTags: gold }) }
-    : { task, items: parseClassifyFile(text, basename(path), { requireLabels: gold }) };
-}
-
-function split(records: TaskRecords, valFraction: number, seed: number): [TaskRecords, TaskRecords] {
-  if (records.task === 'tag') {
-    const { train, val } = splitValidation(records.items, valFraction, seed);
-    return [
-      { task: 'tag', items: train },
-      { task: 'tag', items: val },
-    ];
-  }
-  const { train, val } = splitValidation(records.items, valFraction, seed);
-  return [
-    { task: 'classify', items: train },
-    { task: 'classify', items: val },
-  ];
+  return parseTaskText(readTextFile(path), task, basename(path), gold);
 }
 
 export async function trainTask(file: string, task: 'tag' | 'classify', given: Given, k: Backend): Promise<void> {
@@ -50,20 +32,20 @@ export async function trainTask(file: string, task: 'tag' | 'classify', given: G
     throw new SeqLabError(
       `--resume continues language models only; train the ${task === 'tag' ? 'tagger' : 'classifier'} anew`,
     );
-  const train: TrainConfig = { ...defaultTrainConfig, ...given.pick<TrainConfig>(TRAIN_KEYS) };
-  if (given.has('seconds') && !given.has('steps')) train.steps = 0;
-  // A tagger reads words by default; a classifier characters unless --level word.
-  if (task === 'tag') train.level = 'word';
+  const givenTrain: TrainConfig = { ...defaultTrainConfig, ...given.pick<TrainConfig>(TRAIN_KEYS) };
+  if (given.has('seconds') && !given.has('steps')) givenTrain.steps = 0;
+  // A tagger reads words through an embedding and is bidirectional unless --no-bidirectional; a
+  // classifier reads characters unless --level word.
+  const { model, train } = taskOptions(
+    task,
+    { ...given.pick<ModelConfig>(MODEL_KEYS), input: inputFor(given.number('embedSize')) },
+    givenTrain,
+  );
   const all = readTaskFile(file, task, true);
   const valFile = given.text('valFile');
-  const [records, val] = valFile ? [all, readTaskFile(valFile, task, true)] : split(all, train.valFraction, train.seed);
-  // Tagging is bidirectional unless --no-bidirectional... the schema's default (off) holds unless given.
-  const model: Partial<ModelConfig> = {
-    ...given.pick<ModelConfig>(MODEL_KEYS),
-    input: inputFor(given.number('embedSize')),
-  };
-  if (task === 'tag' && !given.has('bidirectional')) model.bidirectional = true;
-  if (task === 'tag' && model.input === 'onehot') Object.assign(model, { input: 'embedding', embedSize: 64 });
+  const [records, val] = valFile
+    ? [all, readTaskFile(valFile, task, true)]
+    : splitRecords(all, train.valFraction, train.seed);
   const trainer = TaskTrainer.create(records, val, model, train, k, basename(file));
   const c = trainer.model.config;
   const out = given.text('out') ?? `${basename(file).replace(/\.[^.]*$/, '')}.${c.cell}.safetensors`;
@@ -101,13 +83,13 @@ export async function trainTask(file: string, task: 'tag' | 'classify', given: G
 /** eval's JSON for a task model on its examples (the contract in docs/cli.md). */
 export function taskMetrics(model: Model, k: Backend, examples: ReturnType<typeof encodeRecords>, B: number): object {
   const { predicted } = predictExamples(model, k, examples, B);
-  const labels = model.labels!;
-  const name = (ids: ArrayLike<number>) => Array.from(ids, (i) => labels[i]);
-  if (model.config.task === 'tag') {
-    const m = tagMetrics(
-      examples.map((e) => name(e.targets)),
-      predicted.map(name),
-    );
+  const scored = scoreExamples(
+    model,
+    examples.map((e) => e.targets),
+    predicted,
+  );
+  if (scored.task === 'tag') {
+    const m = scored.metrics;
     return {
       task: 'tag',
       accuracy: m.accuracy,
@@ -119,16 +101,12 @@ export function taskMetrics(model: Model, k: Backend, examples: ReturnType<typeo
       ...(m.entityF1 !== null ? { entity_f1: m.entityF1 } : {}),
     };
   }
-  const m = classifyMetrics(
-    examples.map((e) => labels[e.targets[0]]),
-    predicted.map((p) => labels[p[0]]),
-    labels,
-  );
+  const m = scored.metrics;
   return {
     task: 'classify',
     accuracy: m.accuracy,
     macro_f1: m.macroF1,
-    labels,
+    labels: scored.labels,
     confusion: m.confusion,
     examples: m.examples,
   };

@@ -1,7 +1,8 @@
 // The SeqLab sidebar: one training run at a glance. Live loss chart (raw, TensorBoard-smoothed,
 // validation, clipping events), a compact chart of the gradient norm before clipping (log axis,
 // clip threshold, clipped steps) under it on the same steps, the run's numbers, its latest
-// sample, and the run's commands.
+// sample (a language model) or its validation scores and confusion matrix (a tagger or a
+// classifier: task-scores.ts), and the run's commands.
 // State: the run as the host last described it plus the smoothing weight, saved with setState so
 // the view comes back as it was when hidden and shown again.
 
@@ -21,6 +22,7 @@ import { clippingSummary, gradNormData, gradNormOptions, type GradNormRun } from
 import { formatDuration, formatInt, formatNumber, formatRate } from './format';
 import { flushState, loadState, onHostMessage, post, saveState } from './host';
 import { DEFAULT_SMOOTHING, MAX_SMOOTHING, debiasedEma } from './smoothing';
+import { confusionTable, scoreSeries, scoresChartOptions, scoresData, scoresSummary } from './task-scores';
 import { badge, button, progressRing, setAppearance, setEnabled } from './toolkit';
 
 interface SidebarState {
@@ -58,14 +60,14 @@ function commandButton(command: ViewCommand, label: string, title: string): HTML
 
 const emptyTrain = button('Train', () => post({ type: 'command', command: 'train' }), {
   appearance: 'primary',
-  title: 'Train a character-level model on the active text file',
+  title: 'Train a model on the active file: a language model, or a tagger (.conll, .tags) or classifier (.tsv)',
   data: { command: 'train' },
 });
 const emptyView = el(
   'section',
   'empty',
   el('h2', 'empty-title', 'No training run yet'),
-  el('p', '', 'Open a text file and run ', el('strong', '', 'SeqLab: Train char model on this file'), '.'),
+  el('p', '', 'Open a text file and run ', el('strong', '', 'SeqLab: Train model on this file'), '.'),
   emptyTrain,
 );
 
@@ -117,9 +119,29 @@ smoothingLabel.htmlFor = 'smoothing';
 const smoothingRow = el('div', 'smoothing', smoothingLabel, smoothingInput, smoothingValue);
 
 const gradBox = el('div', 'chart-box grad-box');
-const gradNote = el('p', 'chart-note');
+const gradNote = el('p', 'chart-note grad-note');
 
 const sampleText = el('pre', 'sample-text');
+const sampleSection = el('div', 'sample', el('div', 'section-title', 'Latest sample'), sampleText);
+
+const scoresBox = el('div', 'chart-box scores-box');
+const scoresNote = el('p', 'chart-note scores-note');
+const confusionBox = el('div', 'confusion-box');
+const confusionSection = el(
+  'div',
+  '',
+  el('div', 'section-title', 'Confusion matrix (latest validation)'),
+  confusionBox,
+);
+const scoresSection = el(
+  'div',
+  'task-scores',
+  el('div', 'section-title', 'Validation scores'),
+  scoresBox,
+  scoresNote,
+  confusionSection,
+);
+
 const lossTitle = el('div', 'section-title');
 const runView = el(
   'section',
@@ -135,8 +157,8 @@ const runView = el(
   el('div', 'section-title', 'Gradient norm before clipping'),
   gradBox,
   gradNote,
-  el('div', 'section-title', 'Latest sample'),
-  sampleText,
+  scoresSection,
+  sampleSection,
 );
 
 root.append(emptyView, runView);
@@ -238,6 +260,33 @@ const gradChart = new LineChart(
   120,
 );
 
+// ---------- a task model's scores ----------
+
+/** The curves of the data last given to the scores chart: its series are built from these. */
+let scoresPlotted = scoreSeries([]);
+const scoresChart = new LineChart(
+  'scores',
+  'SeqLab validation scores',
+  scoresBox,
+  (p) => scoresChartOptions(p, scoresPlotted, CURSOR_SYNC),
+  150,
+);
+
+function renderScores(run: RunView, chart: boolean): void {
+  const isTask = run.task !== 'lm';
+  scoresSection.hidden = !isTask;
+  sampleSection.hidden = isTask;
+  if (!isTask) return;
+  setText(scoresNote, scoresSummary(run.scores));
+  const table = confusionTable(run);
+  confusionSection.hidden = table === null;
+  confusionBox.replaceChildren(...(table ? [table] : []));
+  if (chart) {
+    scoresPlotted = scoreSeries(run.scores);
+    scoresChart.setData(scoresData(run.scores, scoresPlotted));
+  }
+}
+
 // ---------- rendering ----------
 
 let renderScheduled = false;
@@ -267,7 +316,7 @@ function render(): void {
   titleEl.title = run.title;
   setText(startedEl, run.startedAt ? `Run started ${formatStartedAt(run.startedAt)}` : '');
   startedEl.hidden = run.startedAt === 0;
-  setText(lossTitle, `Loss (${lossUnit(run.level)})`);
+  setText(lossTitle, `Loss (${lossUnit(run.level, run.task)})`);
   setText(buttons.resume, run.resumeLabel || 'Resume');
   setText(stateBadge, STATE_LABELS[run.state]);
   stateBadge.dataset.state = run.state;
@@ -281,7 +330,7 @@ function render(): void {
   setEnabled(buttons.train, !active);
   setEnabled(buttons.stop, run.state === 'training');
   setEnabled(buttons.resume, run.canResume && !active);
-  setEnabled(buttons.sample, hasModel && run.state !== 'stopping');
+  setEnabled(buttons.sample, run.task === 'lm' && hasModel && run.state !== 'stopping');
   setEnabled(buttons.diagnostics, hasModel && run.state !== 'stopping');
   const primary: ViewCommand =
     run.state === 'training' ? 'stop' : run.canResume && !active && run.state !== 'done' ? 'resume' : 'train';
@@ -291,6 +340,7 @@ function render(): void {
   setText(sampleText, run.sample || 'No sample yet.');
   sampleText.classList.toggle('placeholder', run.sample === '');
 
+  renderScores(run, chartDirty);
   const grad = gradRuns();
   const summary = clippingSummary(grad[0].curve);
   setText(gradNote, `${summary[0].toUpperCase()}${summary.slice(1)}.`);
@@ -387,6 +437,13 @@ onHostMessage((m) => {
       if (!run) return;
       run.sample = m.text;
       changed(false);
+      return;
+    }
+    case 'scores': {
+      const run = currentRun(m.runId, 'scores');
+      if (!run) return;
+      run.scores.push(m.scores);
+      changed(true);
       return;
     }
     case 'diagnostics':

@@ -13,6 +13,20 @@ export interface ProgressPoint {
   elapsedSeconds: number;
 }
 
+/**
+ * A tagger's or a classifier's scores on its validation examples at a step of its training (fractions
+ * in [0, 1]; metrics.ts defines them): token or line accuracy, macro-F1, CoNLL entity F1 (a tagger
+ * whose tags are B-/I-, else null) and a classifier's confusion matrix (else null), confusion[i][j] =
+ * the validation lines of gold label i predicted as label j, in the model's label order.
+ */
+export interface TaskScores {
+  step: number;
+  accuracy: number;
+  macroF1: number;
+  entityF1: number | null;
+  confusion: number[][] | null;
+}
+
 /** A training step whose gradient was clipped, and its global norm before clipping. */
 export interface ClipEvent {
   step: number;

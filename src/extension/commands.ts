@@ -29,7 +29,7 @@ function editorWithModel(runs: Runs): vscode.TextEditor {
   const editor = vscode.window.activeTextEditor;
   if (!editor) throw new SeqLabError('place the cursor in a text file first.');
   if (!runs.store.hasModel(editor.document.uri))
-    throw new SeqLabError('this file has no trained model yet; run "SeqLab: Train char model on this file" first.');
+    throw new SeqLabError('this file has no trained model yet; run "SeqLab: Train model on this file" first.');
   return editor;
 }
 
@@ -52,12 +52,16 @@ export function registerCommands(
   const register = (id: string, fn: (...args: never[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guard(fn as (...a: unknown[]) => unknown)));
 
+  // "Train model on this file": what the file is for (a language model of characters, a tagger, a
+  // classifier of characters); "Train word model": the same, reading words.
   register('seqlab.trainChar', (args?: TrainArgs) => trainNewModel(runs, activeDocument(), 'char', args));
   register('seqlab.trainWord', (args?: TrainArgs) => trainNewModel(runs, activeDocument(), 'word', args));
   register('seqlab.stop', () => runs.stop());
   register('seqlab.resume', async () => {
     const uri = runs.shownUri();
-    if (!uri || !runs.view?.canResume) throw new SeqLabError('there is no stopped training to resume.');
+    // A task model's run never resumes: start() refuses it, naming the model.
+    if (!uri || !runs.view || (runs.view.task === 'lm' && !runs.view.canResume))
+      throw new SeqLabError('there is no stopped training to resume.');
     const doc = await vscode.workspace.openTextDocument(uri).then(undefined, () => {
       throw new SeqLabError('the file this model was trained on is gone; train a new model instead.');
     });

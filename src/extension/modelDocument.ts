@@ -12,7 +12,7 @@ export function modelDocumentUri(runs: Runs): vscode.Uri {
   if (doc && runs.store.hasModel(doc.uri)) return doc.uri;
   const shown = runs.shownUri();
   if (shown && runs.store.hasModel(shown)) return shown;
-  throw new SeqLabError('there is no trained model yet; run "SeqLab: Train char model on this file" first.');
+  throw new SeqLabError('there is no trained model yet; run "SeqLab: Train model on this file" first.');
 }
 
 /** The folder a file made from a document's model goes into: the document's; for an untitled one, the workspace's. */

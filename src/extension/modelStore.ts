@@ -102,8 +102,11 @@ export class ModelStore {
       return {
         uri: run.uri,
         tag: typeof run.tag === 'string' ? run.tag : '',
-        // Runs saved before these were recorded: no clip threshold, characters, no start time, no label.
-        view: parseRunView({ clip: null, level: 'char', startedAt: 0, resumeLabel: '', ...run.view }, 'view'),
+        // Runs saved before these were recorded: no clip threshold, characters, no start time, no label, a language model.
+        view: parseRunView(
+          { clip: null, level: 'char', startedAt: 0, resumeLabel: '', task: 'lm', labels: [], scores: [], ...run.view },
+          'view',
+        ),
         clipEvents: arrayOf(parseClipEvent)(run.clipEvents ?? [], 'clipEvents'),
         snapshots: readSnapshots(run.snapshots),
       };

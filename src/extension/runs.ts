@@ -4,10 +4,12 @@
 import { copyFileSync, existsSync, renameSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { defaultModelConfig, modelLabel } from '../engine/config';
+import { defaultModelConfig } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
 import { binaryError } from '../engine/text';
 import { addSnapshot } from '../engine/reports';
+import { Task, taskOfFile } from '../engine/tasks/taskData';
+import { taskModelLabel, taskOptions } from '../engine/tasks/taskSetup';
 import {
   ClipEvent,
   GradNormCurve,
@@ -61,6 +63,14 @@ export function documentName(uri: vscode.Uri): string {
   return uri.scheme === 'untitled' ? uri.path : basename(uri.fsPath);
 }
 
+/** What a document trains: a tagger for .conll/.tags, a classifier for .tsv, else (untitled too) a language model. */
+export function documentTask(doc: vscode.TextDocument): Task {
+  return doc.isUntitled ? 'lm' : taskOfFile(doc.uri.path);
+}
+
+/** What a task model is called in messages. */
+const TASK_MODEL_NAMES: Record<'tag' | 'classify', string> = { tag: 'tagger', classify: 'classifier' };
+
 /**
  * The title of a run in the sidebar, e.g. "README.md — LSTM-128", or for a model of Compare cells
  * "README.md — GRU-128 (Compare cells, model 2 of 3)": the one place it is built.
@@ -106,9 +116,15 @@ export class Runs implements vscode.Disposable {
     this.shown = store.latest();
     if (this.shown && ['training', 'stopping'].includes(this.shown.view.state)) {
       // The window was reloaded mid-training: the checkpoint on disk is the last good state.
-      this.shown.view.state = 'stopped';
-      this.shown.view.message = 'The window was reloaded during training; resume to continue from the last checkpoint.';
-      this.shown.view.resumeLabel = 'Resume';
+      const v = this.shown.view;
+      v.state = 'stopped';
+      if (v.task === 'lm') {
+        v.message = 'The window was reloaded during training; resume to continue from the last checkpoint.';
+        v.resumeLabel = 'Resume';
+      } else {
+        v.message = `The window was reloaded during training; the last checkpoint is the ${TASK_MODEL_NAMES[v.task]}.`;
+        Object.assign(v, { canResume: false, resumeLabel: '' });
+      }
     }
   }
 
@@ -141,8 +157,14 @@ export class Runs implements vscode.Disposable {
     resume = false,
     options: StartOptions = {},
   ): Promise<void> {
+    const task = documentTask(doc);
     const settings = readTrainingSettings(level, options.cell);
+    if (task !== 'lm') Object.assign(settings, taskOptions(task, settings.model, settings.train));
     const tag = options.tag ?? (resume ? (this.shown?.tag ?? '') : '');
+    if (resume && task !== 'lm')
+      throw new SeqLabError(
+        `SeqLab continues language models only: train a new ${TASK_MODEL_NAMES[task]} (SeqLab: Train model on this file).`,
+      );
     if (options.steps) Object.assign(settings.train, { steps: options.steps, seconds: 0 });
     if (options.clip !== undefined) settings.train.clip = options.clip;
     const text = Runs.trainableText(doc, settings.maxFileSizeMB);
@@ -163,7 +185,7 @@ export class Runs implements vscode.Disposable {
     // Until the worker reports the model it built: the resumed run's title, or the model the settings ask for.
     const title =
       previous?.view.title ??
-      runTitle(doc.uri, modelLabel({ ...defaultModelConfig, ...settings.model }), options.comparison);
+      runTitle(doc.uri, taskModelLabel({ ...defaultModelConfig, ...settings.model }), options.comparison);
     const points = previous?.view.points ?? [];
     this.shown = {
       uri: doc.uri.toString(),
@@ -183,6 +205,9 @@ export class Runs implements vscode.Disposable {
         resumeLabel: '',
         // Until the worker reports the threshold it trains with: the resumed run's, or the settings'.
         clip: previous ? previous.view.clip : settings.train.clip,
+        task,
+        labels: [], // the worker names them once it has read the file
+        scores: [],
       },
     };
     this.unsent = [];
@@ -210,7 +235,17 @@ export class Runs implements vscode.Disposable {
     };
     worker.post({
       type: 'train',
-      job: { runId, text, model: settings.model, train: settings.train, checkpointPath, resume, sampleEvery: 100 },
+      job: {
+        runId,
+        text,
+        name: documentName(doc.uri),
+        task,
+        model: settings.model,
+        train: settings.train,
+        checkpointPath,
+        resume,
+        sampleEvery: 100,
+      },
     });
     this.changed.fire({ type: 'run', run: this.shown.view });
     this.showProgress(runId);
@@ -261,6 +296,7 @@ export class Runs implements vscode.Disposable {
       case 'started':
         v.title = runTitle(vscode.Uri.parse(run.uri), m.label, this.active?.comparison);
         v.clip = m.clip;
+        v.labels = m.labels;
         this.changed.fire({ type: 'run', run: v });
         break;
       case 'progress': {
@@ -284,9 +320,14 @@ export class Runs implements vscode.Disposable {
       case 'snapshot':
         run.snapshots = addSnapshot(run.snapshots, m.snapshot);
         break;
+      case 'scores':
+        this.sendPoints(v.runId); // the views have the validation's point before its scores
+        v.scores.push(m.scores);
+        this.changed.fire({ type: 'scores', runId: v.runId, scores: m.scores });
+        break;
       case 'checkpoint':
         run.clipEvents = m.clipEvents;
-        v.canResume = true;
+        v.canResume = v.task === 'lm'; // a task model's training does not resume
         // The record follows the checkpoint at most once a second (a small model checkpoints hundreds of
         // times a second, and the record grows with its curve); the run's end always saves it.
         if (performance.now() - (this.active?.savedAt ?? 0) >= 1000) {
@@ -299,7 +340,7 @@ export class Runs implements vscode.Disposable {
           m.stopped ? 'stopped' : 'done',
           m.stopped
             ? `Stopped at step ${m.step}.`
-            : `Finished: ${m.step} steps${m.valLoss !== null ? `, val loss ${m.valLoss.toFixed(3)} ${lossUnit(v.level)}` : ''}.`,
+            : `Finished: ${m.step} steps${m.valLoss !== null ? `, val loss ${m.valLoss.toFixed(3)} ${lossUnit(v.level, v.task)}` : ''}.`,
         );
         break;
       case 'failed':
@@ -336,7 +377,7 @@ export class Runs implements vscode.Disposable {
       this.sendPoints(v.runId); // every point before the end
       v.state = state;
       v.message = message;
-      v.canResume = active ? existsSync(active.checkpointPath) : v.canResume;
+      v.canResume = v.task === 'lm' && (active ? existsSync(active.checkpointPath) : v.canResume);
       v.resumeLabel = v.canResume ? this.continuationLabel(v) : '';
       this.store.save(run);
       const { resumeLabel, canResume } = v;
@@ -411,7 +452,7 @@ export class Runs implements vscode.Disposable {
   infer<K extends InferenceKind>(uri: vscode.Uri, task: TaskOf<K>, tag = ''): Promise<InferenceResults[K]> {
     if (!this.store.hasModel(uri, tag))
       throw new SeqLabError(
-        'there is no trained model for this file yet; run "SeqLab: Train char model on this file" first.',
+        'there is no trained model for this file yet; run "SeqLab: Train model on this file" first.',
       );
     return this.inferOn<K>(this.store.checkpointPath(uri, tag), task);
   }
@@ -445,6 +486,9 @@ export class Runs implements vscode.Disposable {
         canResume: false,
         resumeLabel: '',
         clip: null,
+        task: documentTask(doc), // the task of the file it was loaded into: what its loss is per
+        labels: [],
+        scores: [],
       },
     };
     this.store.save(this.shown);

@@ -28,7 +28,7 @@ export function createStatusBar(runs: Runs): vscode.Disposable {
     const loss = statusLoss(v);
     const icon = v.state === 'training' ? '$(sync~spin)' : v.state === 'failed' ? '$(error)' : '$(graph-line)';
     item.text = `${icon} SeqLab ${v.state}: ${v.title}${loss ? ` · ${loss}` : ''}`;
-    const unit = loss ? `\n${loss} (${lossUnit(v.level)})` : '';
+    const unit = loss ? `\n${loss} (${lossUnit(v.level, v.task)})` : '';
     item.tooltip = `${v.title}${v.message ? `\n${v.message}` : ''}${unit}\nClick to open the SeqLab view`;
     item.show();
   };

@@ -1,4 +1,4 @@
-// "Train char/word model on this file" when the file already has a model: SeqLab asks first
+// "Train model on this file" (and its word twin) when the file already has a model: SeqLab asks first
 // (Replace / Keep both / Cancel) and never drops the previous checkpoint without consent. Keep
 // both saves it beside the file as "<file>.<cell>-<size>.safetensors" (Load model… brings it back).
 

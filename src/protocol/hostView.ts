@@ -1,7 +1,8 @@
 // The edge between the extension host and its webviews (the sidebar and the diagnostics panel).
 
-import type { DiagnosticsReport, LabResult, ProgressPoint } from '../engine/reports';
-import { parseDiagnosticsReport, parseLabResult, parseProgressPoint } from './reports';
+import type { DiagnosticsReport, LabResult, ProgressPoint, TaskScores } from '../engine/reports';
+import type { Task } from '../engine/tasks/taskData';
+import { parseDiagnosticsReport, parseLabResult, parseProgressPoint, parseTaskScores } from './reports';
 import {
   arrayOf,
   arrayOfLength,
@@ -24,6 +25,9 @@ export const LEVELS = ['char', 'word'] as const;
 /** What a model's tokens are: characters or words (the unit of its loss: nats per character / per word). */
 export type Level = (typeof LEVELS)[number];
 
+export const TASKS = ['lm', 'tag', 'classify'] as const satisfies readonly Task[];
+export type { Task };
+
 /** Everything the sidebar shows for one training run. */
 export interface RunView {
   runId: string;
@@ -37,6 +41,9 @@ export interface RunView {
   canResume: boolean; // a checkpoint to continue from exists
   resumeLabel: string; // what continuing does, e.g. "Resume to step 400" or "Train 400 more steps"; '' when it cannot
   clip: number | null; // the run's gradient-clipping threshold (TrainConfig.clip); 0: off; null: not recorded
+  task: Task; // lm: a language model; tag: a tagger; classify: a classifier (taskOfFile of the document)
+  labels: string[]; // a task model's tags or labels, in its order (its confusion matrix's); [] for a language model
+  scores: TaskScores[]; // a task model's validation scores, in step order; [] for a language model
 }
 
 /** When a run started, as every view writes it: "2 Dec 2026, 09:41". */
@@ -50,8 +57,13 @@ export const TOKEN_NAMES: Record<Level, { one: string; many: string }> = {
   word: { one: 'word', many: 'words' },
 };
 
-/** The unit of a model's loss: "nats per character", "nats per word". */
-export function lossUnit(level: Level): string {
+/**
+ * The unit of a model's loss: a language model's is per token ("nats per character", "nats per
+ * word"), a tagger's per tag (one per token) and a classifier's per line (one label per line).
+ */
+export function lossUnit(level: Level, task: Task): string {
+  if (task === 'tag') return 'nats per tag';
+  if (task === 'classify') return 'nats per line';
   return `nats per ${TOKEN_NAMES[level].one}`;
 }
 
@@ -83,6 +95,7 @@ export type HostToView =
   | { type: 'progress'; runId: string; points: ProgressPoint[] }
   | { type: 'state'; runId: string; state: RunState; message: string; canResume: boolean; resumeLabel: string }
   | { type: 'sample'; runId: string; text: string }
+  | { type: 'scores'; runId: string; scores: TaskScores } // a task model's validation: appended to RunView.scores
   | { type: 'diagnostics'; view: DiagnosticsView }
   | { type: 'diagnosticsStatus'; status: string; outdated: string } // the panel's header alone: its charts stay
   | { type: 'lab'; lab: LabView };
@@ -119,8 +132,21 @@ export const parseRunView: Parse<RunView> = (v, path) => {
     canResume: f.get('canResume', bool),
     resumeLabel: f.get('resumeLabel', resumeLabel),
     clip: f.get('clip', nullable(num)),
+    ...taskFields(f, path),
   };
 };
+
+/** A run's task, its labels and its validation scores, whose confusion matrices are labels × labels. */
+function taskFields(f: Fields, path: string): Pick<RunView, 'task' | 'labels' | 'scores'> {
+  const task = f.get('task', oneOf(TASKS));
+  const labels = f.get('labels', arrayOf(str(1000)));
+  const scores = f.get('scores', arrayOf(parseTaskScores));
+  scores.forEach((s, i) => {
+    if (s.confusion && s.confusion.length !== labels.length)
+      fail(`${path ? `${path}.` : ''}scores[${i}].confusion`, `${labels.length} rows and columns, one per label`);
+  });
+  return { task, labels, scores };
+}
 
 export const parseDiagnosticsView: Parse<DiagnosticsView> = (v, path) => {
   const f = new Fields(v, path);
@@ -165,6 +191,8 @@ export function parseHostToView(message: unknown): HostToView {
       };
     case 'sample':
       return { type: 'sample', runId: f.get('runId', runId), text: f.get('text', str()) };
+    case 'scores':
+      return { type: 'scores', runId: f.get('runId', runId), scores: f.get('scores', parseTaskScores) };
     case 'diagnostics':
       return { type: 'diagnostics', view: f.get('view', parseDiagnosticsView) };
     case 'diagnosticsStatus':

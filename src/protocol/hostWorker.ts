@@ -9,16 +9,18 @@ import type {
   LabProgress,
   LabResult,
   ProgressPoint,
+  TaskScores,
   TrainingSnapshot,
 } from '../engine/reports';
 import type { SampleOptions } from '../engine/sample';
-import { LEVELS, type Level } from './hostView';
+import { LEVELS, TASKS, type Level, type Task } from './hostView';
 import {
   parseClipEvent,
   parseDiagnosticsReport,
   parseLabProgress,
   parseLabResult,
   parseProgressPoint,
+  parseTaskScores,
   parseTrainingSnapshot,
 } from './reports';
 import {
@@ -42,6 +44,8 @@ import {
 export interface TrainJob {
   runId: string;
   text: string;
+  name: string; // the document's name, in the messages about its lines
+  task: Task; // lm: a language model of the text; tag, classify: a task model of the task file it is
   model: Partial<ModelConfig>;
   train: TrainConfig;
   checkpointPath: string;
@@ -101,11 +105,13 @@ export interface InferenceResults {
 }
 
 export type WorkerToHost =
-  | { type: 'started'; runId: string; label: string; params: number; vocabSize: number; clip: number } // label: modelLabel(); clip: TrainConfig.clip
+  // label: taskModelLabel(); clip: TrainConfig.clip; labels: a task model's tags or labels ([] for a language model)
+  | { type: 'started'; runId: string; label: string; params: number; vocabSize: number; clip: number; labels: string[] }
   | { type: 'progress'; runId: string; points: ProgressPoint[] }
   | { type: 'sample'; runId: string; text: string }
   | { type: 'checkpoint'; runId: string; step: number; clipEvents: ClipEvent[] }
   | { type: 'snapshot'; runId: string; snapshot: TrainingSnapshot } // after each validation pass
+  | { type: 'scores'; runId: string; scores: TaskScores } // a task model's, after each validation pass
   | { type: 'finished'; runId: string; stopped: boolean; step: number; valLoss: number | null }
   | { type: 'failed'; runId: string; message: string } // a training's or the lab's
   | { type: 'labProgress'; runId: string; progress: LabProgress }
@@ -173,6 +179,8 @@ const parseTrainJob: Parse<TrainJob> = (v, at) => {
   return {
     runId: f.get('runId', runId),
     text: f.get('text', str()),
+    name: f.get('name', str(1000)),
+    task: f.get('task', oneOf(TASKS)),
     model: f.get('model', partialConfig(MODEL_CONFIG_TYPES)),
     train: f.get('train', config(TRAIN_CONFIG_TYPES)),
     checkpointPath: f.get('checkpointPath', filePath),
@@ -291,6 +299,7 @@ export function parseWorkerToHost(message: unknown): WorkerToHost {
         params: f.get('params', count),
         vocabSize: f.get('vocabSize', count),
         clip: f.get('clip', num),
+        labels: f.get('labels', arrayOf(str(1000))),
       };
     case 'progress':
       return { type: 'progress', runId: f.get('runId', runId), points: f.get('points', arrayOf(parseProgressPoint)) };
@@ -305,6 +314,8 @@ export function parseWorkerToHost(message: unknown): WorkerToHost {
       };
     case 'snapshot':
       return { type: 'snapshot', runId: f.get('runId', runId), snapshot: f.get('snapshot', parseTrainingSnapshot) };
+    case 'scores':
+      return { type: 'scores', runId: f.get('runId', runId), scores: f.get('scores', parseTaskScores) };
     case 'finished':
       return {
         type: 'finished',

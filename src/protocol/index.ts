@@ -10,6 +10,7 @@ export type {
   LabProgress,
   LabResult,
   ProgressPoint,
+  TaskScores,
   TrainingSnapshot,
 } from '../engine/reports';
 export { HISTOGRAM_BINS, SATURATION_MARGIN } from '../engine/reports';

@@ -9,6 +9,7 @@ import {
   type LabProgress,
   type LabResult,
   type ProgressPoint,
+  type TaskScores,
   type TrainingSnapshot,
 } from '../engine/reports';
 import { arrayOf, arrayOfLength, bool, count, fail, Fields, nullable, num, oneOf, str, type Parse } from './validate';
@@ -26,6 +27,27 @@ export const parseProgressPoint: Parse<ProgressPoint> = (v, path) => {
     gradNorm: f.get('gradNorm', num),
     clipped: f.get('clipped', bool),
     elapsedSeconds: f.get('elapsedSeconds', num),
+  };
+};
+
+/** A square matrix of counts (a confusion matrix): as many rows as columns in each row. */
+const squareCounts: Parse<number[][]> = (v, path) => {
+  const rows = arrayOf(arrayOf(count))(v, path);
+  return rows.every((r) => r.length === rows.length) ? rows : fail(path, 'a square matrix of counts');
+};
+
+/** A score: a fraction in [0, 1]. */
+const fraction: Parse<number> = (v, path) =>
+  typeof v === 'number' && v >= 0 && v <= 1 ? v : fail(path, 'a number from 0 to 1');
+
+export const parseTaskScores: Parse<TaskScores> = (v, path) => {
+  const f = new Fields(v, path);
+  return {
+    step: f.get('step', count),
+    accuracy: f.get('accuracy', fraction),
+    macroF1: f.get('macroF1', fraction),
+    entityF1: f.get('entityF1', nullable(fraction)),
+    confusion: f.get('confusion', nullable(squareCounts)),
   };
 };
 

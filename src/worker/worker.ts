@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { defaultBackend } from '../engine/defaultBackend';
 import { Checkpoint, loadCheckpoint, Model, saveCheckpoint } from '../engine/checkpoint';
 import { modelLabel } from '../engine/config';
+import { SeqLabError } from '../engine/errors';
 import { diagnose } from '../engine/diagnostics';
 import { exportTorch } from '../engine/export';
 import { runLab } from '../engine/lab';
@@ -13,6 +14,8 @@ import { checkOption, OPTIONS } from '../engine/options';
 import { ProgressPoint } from '../engine/reports';
 import { Sampler } from '../engine/sample';
 import { Trainer } from '../engine/train';
+import { parseTaskText, splitRecords, taskModelLabel } from '../engine/tasks/taskSetup';
+import { TaskTrainer } from '../engine/tasks/taskTrainer';
 import {
   HostToWorker,
   HoverResult,
@@ -37,8 +40,28 @@ function send(m: WorkerToHost): void {
   port.postMessage(m);
 }
 
-async function train(job: TrainJob): Promise<void> {
+/** Progress points go out at most 10 times a second (flush sends those held at once). */
+function progressSender(runId: string) {
+  let pending: ProgressPoint[] = [],
+    lastFlush = 0;
+  const flush = () => {
+    if (pending.length) send({ type: 'progress', runId, points: pending });
+    pending = [];
+    lastFlush = performance.now();
+  };
+  const push = (p: ProgressPoint) => {
+    pending.push(p);
+    if (performance.now() - lastFlush >= 100) flush();
+  };
+  return { push, flush };
+}
+
+function train(job: TrainJob): Promise<void> {
   stopRequested = false;
+  return job.task === 'lm' ? trainLanguageModel(job) : trainTaskModel(job, job.task);
+}
+
+async function trainLanguageModel(job: TrainJob): Promise<void> {
   const trainer = job.resume
     ? Trainer.resume(
         loadCheckpoint(job.checkpointPath, k),
@@ -51,22 +74,17 @@ async function train(job: TrainJob): Promise<void> {
   send({
     type: 'started',
     runId: job.runId,
-    label: modelLabel(config),
+    label: taskModelLabel(config),
     params: params.size,
     vocabSize: config.vocabSize,
     clip: trainer.train.clip,
+    labels: [],
   });
   const sampler = new Sampler(trainer.model, k);
-  let pending: ProgressPoint[] = [],
-    lastFlush = 0;
-  const flush = () => {
-    if (pending.length) send({ type: 'progress', runId: job.runId, points: pending });
-    pending = [];
-    lastFlush = performance.now();
-  };
+  const progress = progressSender(job.runId);
   const save = (ck: Checkpoint) => {
     saveCheckpoint(job.checkpointPath, ck);
-    flush(); // the host holds every point up to the checkpoint before it hears of it (a crash loses none)
+    progress.flush(); // the host holds every point up to the checkpoint before it hears of it (a crash loses none)
     send({ type: 'checkpoint', runId: job.runId, step: trainer.step, clipEvents: trainer.clipEvents.slice(-500) });
   };
   const result = await trainer.run({
@@ -76,24 +94,66 @@ async function train(job: TrainJob): Promise<void> {
     onCheckpoint: save,
     onSnapshot: (snapshot) => send({ type: 'snapshot', runId: job.runId, snapshot }),
     onProgress: (p) => {
-      pending.push(p);
       if (job.sampleEvery > 0 && p.step % job.sampleEvery === 0) {
-        flush();
+        progress.push(p);
+        progress.flush();
         send({
           type: 'sample',
           runId: job.runId,
           text: sampler.generate({ length: 200, temperature: 0.8, seed: p.step }),
         });
-      }
-      if (performance.now() - lastFlush >= 100) flush(); // at most 10 updates a second
+      } else progress.push(p);
     },
   });
-  flush();
+  progress.flush();
   send({
     type: 'sample',
     runId: job.runId,
     text: sampler.generate({ length: 300, temperature: 0.8, seed: trainer.step }),
   });
+  send({ type: 'finished', runId: job.runId, stopped: result.stopped, step: trainer.step, valLoss: result.valLoss });
+}
+
+/**
+ * A tagger or a classifier of the job's task file: its gold column required, a fraction of its
+ * sentences or lines held out (seqlab.* settings, the CLI's defaults), its scores after each validation.
+ */
+async function trainTaskModel(job: TrainJob, task: 'tag' | 'classify'): Promise<void> {
+  if (job.resume)
+    throw new SeqLabError(`a ${task === 'tag' ? 'tagger' : 'classifier'}'s training does not resume; train a new one`);
+  const [records, val] = splitRecords(
+    parseTaskText(job.text, task, job.name, true),
+    job.train.valFraction,
+    job.train.seed,
+  );
+  const trainer = TaskTrainer.create(records, val, job.model, job.train, k, job.name);
+  const { config, params, labels } = trainer.model;
+  send({
+    type: 'started',
+    runId: job.runId,
+    label: taskModelLabel(config),
+    params: params.size,
+    vocabSize: config.vocabSize,
+    clip: trainer.train.clip,
+    labels: labels!,
+  });
+  const progress = progressSender(job.runId);
+  const result = await trainer.run({
+    yieldBetweenSteps: true,
+    shouldStop: () => stopRequested,
+    checkpointEvery: job.train.evalEvery,
+    onCheckpoint: (ck) => {
+      saveCheckpoint(job.checkpointPath, ck);
+      progress.flush();
+      send({ type: 'checkpoint', runId: job.runId, step: trainer.step, clipEvents: [] });
+    },
+    onProgress: progress.push,
+    onValidation: (scores) => {
+      progress.flush(); // the validation's point before its scores
+      send({ type: 'scores', runId: job.runId, scores });
+    },
+  });
+  progress.flush();
   send({ type: 'finished', runId: job.runId, stopped: result.stopped, step: trainer.step, valLoss: result.valLoss });
 }
 

@@ -58,7 +58,7 @@ suite('README tour', function () {
   test('train from the palette: the live sidebar', async () => {
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
-    await runFromPalette('SeqLab: Train char model on this file');
+    await runFromPalette('SeqLab: Train model on this file');
     await until('half of the training', () => (api.runs.view?.points.at(-1)?.step ?? 0) >= 400, 600_000);
     await waitForWebviewText(/chars\/s/i);
     await screenshot('tour-training');

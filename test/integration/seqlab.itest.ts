@@ -124,7 +124,7 @@ suite('SeqLab in VS Code', function () {
   });
 
   test('the palette command trains, the loss decreases, and the sidebar shows the finished run', async () => {
-    if (uiBridgeAvailable()) await runFromPalette('SeqLab: Train char model on this file');
+    if (uiBridgeAvailable()) await runFromPalette('SeqLab: Train model on this file');
     else await vscode.commands.executeCommand('seqlab.trainChar');
     await until('the training to start', () => api.runs.view !== null);
     await api.runs.waitForEnd();
@@ -636,7 +636,7 @@ suite('SeqLab in VS Code', function () {
       return;
     }
     await vscode.commands.executeCommand('notifications.clearAll');
-    await runFromPalette('SeqLab: Train char model on this file');
+    await runFromPalette('SeqLab: Train model on this file');
     await until('the error', () => api.shownErrors().length > before, 20_000);
     await sleep(2_000); // time for a second notification, were there one
     // The suite's workbench runs in smoke-test mode, which shows no toasts: the notification centre lists them all.

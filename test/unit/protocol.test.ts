@@ -7,6 +7,7 @@ import { defaultModelConfig, defaultTrainConfig } from '../../src/engine/config'
 import { defaultSampleOptions } from '../../src/engine/sample';
 import {
   HISTOGRAM_BINS,
+  lossUnit,
   parseHostToView,
   parseHostToWorker,
   parseInferenceResult,
@@ -22,6 +23,7 @@ import {
   type InferenceTask,
   type ProgressPoint,
   type RunView,
+  type TaskScores,
   type ViewToHost,
   type WorkerToHost,
 } from '../../src/protocol';
@@ -61,6 +63,47 @@ const run: RunView = {
   level: 'char',
   startedAt: 1764668460000,
   clip: 5,
+  task: 'lm',
+  labels: [],
+  scores: [],
+};
+const classifierScores: TaskScores = {
+  step: 20,
+  accuracy: 0.75,
+  macroF1: 0.7,
+  entityF1: null,
+  confusion: [
+    [3, 1],
+    [1, 3],
+  ],
+};
+const taggerScores: TaskScores = { step: 20, accuracy: 0.9, macroF1: 0.8, entityF1: 0.6, confusion: null };
+const classifierRun: RunView = {
+  ...run,
+  title: 'reviews.tsv — classifier LSTM-32',
+  task: 'classify',
+  labels: ['neg', 'pos'],
+  scores: [
+    classifierScores,
+    {
+      step: 40,
+      accuracy: 1,
+      macroF1: 1,
+      entityF1: null,
+      confusion: [
+        [4, 0],
+        [0, 4],
+      ],
+    },
+  ],
+};
+const taggerRun: RunView = {
+  ...run,
+  title: 'names.conll — tagger LSTM-32 (bidirectional)',
+  level: 'word',
+  task: 'tag',
+  labels: ['B-PER', 'I-PER', 'O'],
+  scores: [taggerScores],
 };
 const report: DiagnosticsReport = {
   label: 'GRU-32',
@@ -143,6 +186,10 @@ const toView: HostToView[] = [
   { type: 'diagnosticsStatus', status: 'Training GRU-32: model 2 of 3, step 107/150', outdated: '' },
   { type: 'diagnostics', view: diagnosticsView([report]) },
   { type: 'run', run: { ...run, clip: null } }, // a run saved before its threshold was recorded
+  { type: 'run', run: classifierRun },
+  { type: 'run', run: taggerRun },
+  { type: 'scores', runId: 'r1', scores: classifierScores },
+  { type: 'scores', runId: 'r1', scores: taggerScores },
   { type: 'diagnostics', view: { ...diagnosticsView([report, lstmReport]), status: 'Training LSTM: model 2 of 3' } },
   {
     type: 'lab',
@@ -174,8 +221,24 @@ const toWorker: HostToWorker[] = [
     job: {
       runId: 'r1',
       text: 'the cat sat',
+      name: 'story.txt',
+      task: 'lm',
       model: { ...defaultModelConfig, vocabSize: 9 },
       train: { ...defaultTrainConfig },
+      checkpointPath: '/m/model.safetensors',
+      resume: false,
+      sampleEvery: 100,
+    },
+  },
+  {
+    type: 'train',
+    job: {
+      runId: 'r2',
+      text: 'Teddy\tB-PER\nRoosevelt\tI-PER\n',
+      name: 'names.conll',
+      task: 'tag',
+      model: { ...defaultModelConfig, bidirectional: true, task: 'tag' },
+      train: { ...defaultTrainConfig, level: 'word' },
       checkpointPath: '/m/model.safetensors',
       resume: false,
       sampleEvery: 100,
@@ -197,7 +260,18 @@ const toWorker: HostToWorker[] = [
   infer(6, { kind: 'load' }),
 ];
 const fromWorker: WorkerToHost[] = [
-  { type: 'started', runId: 'r1', label: 'LSTM-32', params: 12345, vocabSize: 40, clip: 5 },
+  { type: 'started', runId: 'r1', label: 'LSTM-32', params: 12345, vocabSize: 40, clip: 5, labels: [] },
+  {
+    type: 'started',
+    runId: 'r2',
+    label: 'tagger LSTM-32 (bidirectional)',
+    params: 12345,
+    vocabSize: 40,
+    clip: 5,
+    labels: ['B-PER', 'I-PER', 'O'],
+  },
+  { type: 'scores', runId: 'r2', scores: taggerScores },
+  { type: 'scores', runId: 'r3', scores: classifierScores },
   { type: 'progress', runId: 'r1', points: [point] },
   { type: 'sample', runId: 'r1', text: 'the cat' },
   { type: 'checkpoint', runId: 'r1', step: 20, clipEvents: [{ step: 7, norm: 9.5 }] },
@@ -365,7 +439,11 @@ describe('protocol validation', () => {
     refuses(parseHostToView, { ...toView[3], state: 'paused' }, /field "state": expected one of idle, training/);
     const halfStep = { type: 'progress', runId: 'r1', points: [{ ...point, step: 2.5 }] };
     refuses(parseHostToView, halfStep, /field "points\[0\]\.step": expected a whole number/);
-    refuses(parseWorkerToHost, { ...fromWorker[6], requestId: -1 }, /field "requestId": expected a whole number/);
+    refuses(
+      parseWorkerToHost,
+      { ...fromWorker.find((m) => m.type === 'result'), requestId: -1 },
+      /field "requestId": expected a whole number/,
+    );
   });
 
   it('diagnostics: a histogram has HISTOGRAM_BINS bins and gradNorms one row of `steps` per layer', () => {
@@ -443,6 +521,36 @@ describe('protocol validation', () => {
         (parseHostToView(toView.find((m) => m.type === 'diagnostics')) as { view: DiagnosticsView }).view.reports[0],
       false,
     );
+  });
+
+  it("task scores: fractions in [0, 1], a square confusion matrix of counts, one row and column per run's label", () => {
+    const scores = (s: object) => ({ type: 'scores', runId: 'r1', scores: { ...classifierScores, ...s } });
+    refuses(parseWorkerToHost, scores({ accuracy: 1.5 }), /field "scores\.accuracy": expected a number from 0 to 1/);
+    refuses(parseHostToView, scores({ macroF1: -0.1 }), /field "scores\.macroF1": expected a number from 0 to 1/);
+    refuses(parseHostToView, scores({ entityF1: NaN }), /field "scores\.entityF1": expected a number from 0 to 1/);
+    refuses(parseHostToView, scores({ confusion: [[1, 2]] }), /field "scores\.confusion": expected a square matrix/);
+    refuses(parseHostToView, scores({ confusion: [[1.5]] }), /field "scores\.confusion\[0\]\[0\]": expected a whole/);
+    const threeLabels = { type: 'run', run: { ...classifierRun, labels: ['neg', 'pos', 'mixed'] } };
+    refuses(
+      parseHostToView,
+      threeLabels,
+      /field "run\.scores\[0\]\.confusion": expected 3 rows and columns, one per label/,
+    );
+    refuses(
+      parseHostToView,
+      { type: 'run', run: { ...run, task: 'translate' } },
+      /field "run\.task": expected one of lm, tag, classify/,
+    );
+    const job = (toWorker[1] as Extract<HostToWorker, { type: 'train' }>).job;
+    refuses(parseHostToWorker, { type: 'train', job: { ...job, task: 'ner' } }, /field "job\.task": expected one of/);
+  });
+
+  it('the loss is per token for a language model, per tag for a tagger, per line for a classifier', () => {
+    assert.equal(lossUnit('char', 'lm'), 'nats per character');
+    assert.equal(lossUnit('word', 'lm'), 'nats per word');
+    assert.equal(lossUnit('word', 'tag'), 'nats per tag');
+    assert.equal(lossUnit('char', 'classify'), 'nats per line');
+    assert.equal(lossUnit('word', 'classify'), 'nats per line');
   });
 
   it('a diverging loss is an observation: NaN and Infinity are numbers', () => {

@@ -83,6 +83,9 @@ export function run(extra: Partial<RunView> = {}): RunView {
     level: 'char',
     startedAt: Date.UTC(2026, 11, 2, 9, 41),
     clip: 5,
+    task: 'lm',
+    labels: [],
+    scores: [],
     ...extra,
   };
 }

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { parseViewToHost } from '../../src/protocol';
 import { NONCE, eachTestOpens, screenshot, settled, type View } from './harness';
 import { SAMPLE, lossCurve, point, run } from './fixtures';
+import type { TaskScores } from '../../src/protocol';
 import { THEMES, type ThemeName } from './themes';
 
 /** What the tests read of the loss chart: uPlot's data and resolved series colours. */
@@ -130,6 +131,54 @@ async function pixelsOfColor(view: View, hex: string, chart = 'loss'): Promise<n
   );
 }
 
+/** What the tests read of the validation-scores chart: its series, data, colours and y range. */
+interface ScoresProbe {
+  labels: string[];
+  strokes: string[];
+  x: number[];
+  ys: (number | null)[][];
+  yMin: number;
+  yMax: number;
+}
+
+/** Waits until the scores chart has n series besides x and shows k validations. */
+async function scoresChart(view: View, n: number, k: number): Promise<ScoresProbe> {
+  await view.page.waitForFunction(
+    ([series, points]) => {
+      const u = window.seqlabCharts?.get('scores')?.uplot;
+      return u?.series.length === series + 1 && u.data[0].length === points;
+    },
+    [n, k],
+  );
+  return view.page.evaluate(() => {
+    const u = window.seqlabCharts!.get('scores')!.uplot;
+    return {
+      labels: u.series.slice(1).map((s) => s.label),
+      strokes: u.series.slice(1).map((s, i) => s.stroke(u, i + 1)),
+      x: Array.from(u.data[0] as ArrayLike<number>),
+      ys: u.data.slice(1).map((s) => Array.from(s)),
+      yMin: u.scales.y.min,
+      yMax: u.scales.y.max,
+    };
+  });
+}
+
+/** The confusion matrix as the user reads it: the header row, then each row's cells. */
+function confusionCells(view: View): Promise<string[][]> {
+  return view.page
+    .locator('.confusion tr')
+    .evaluateAll((rows) => rows.map((r) => Array.from(r.children, (c) => (c as HTMLElement).innerText)));
+}
+
+const scores = (step: number, accuracy: number, macroF1: number, extra: Partial<TaskScores> = {}): TaskScores => ({
+  step,
+  accuracy,
+  macroF1,
+  entityF1: null,
+  confusion: null,
+  ...extra,
+});
+
 describe('sidebar webview (chromium)', function () {
   this.timeout(60_000);
   let view: View;
@@ -145,7 +194,7 @@ describe('sidebar webview (chromium)', function () {
     await settled(view.page);
     const empty = view.page.locator('.empty');
     assert.ok(await empty.isVisible());
-    assert.match(await empty.innerText(), /Open a text file and run SeqLab: Train char model on this file/);
+    assert.match(await empty.innerText(), /Open a text file and run SeqLab: Train model on this file/);
     assert.equal(await view.page.locator('.run').isVisible(), false);
     await empty.locator('[data-command="train"]').click();
     assert.deepEqual(await commands(view), [{ type: 'command', command: 'train' }]);
@@ -242,7 +291,7 @@ describe('sidebar webview (chromium)', function () {
     const v = THEMES.dark.vars;
     assert.deepEqual(chart.strokes, [v['--vscode-charts-purple'], v['--vscode-charts-red'], v['--vscode-charts-red']]);
     assert.equal(
-      await view.page.locator('.chart-note').innerText(),
+      await view.page.locator('.grad-note').innerText(),
       'Clip threshold 5: 2 of 5 steps clipped; largest ‖g‖ 12.0 at step 4.',
     );
     // The live run goes on: a new point joins the curve, and a spike above the threshold is marked.
@@ -263,12 +312,12 @@ describe('sidebar webview (chromium)', function () {
     ]);
     assert.ok(chart.yMin <= 0.02 && chart.yMax >= 30);
     assert.equal(
-      await view.page.locator('.chart-note').innerText(),
+      await view.page.locator('.grad-note').innerText(),
       'Clipping off: every update applied in full; largest ‖g‖ 30.0 at step 1.',
     );
     await view.send({ type: 'run', run: run({ points, clip: null }) });
     await view.page.waitForFunction(() =>
-      document.querySelector('.chart-note')?.textContent?.startsWith('Clip threshold not'),
+      document.querySelector('.grad-note')?.textContent?.startsWith('Clip threshold not'),
     );
     assert.deepEqual((await gradChart(view, 2, 2)).labels, ['norm', 'clipped']);
     await view.send({ type: 'run', run: run({ points, clip: 1 }) });
@@ -324,6 +373,113 @@ describe('sidebar webview (chromium)', function () {
     await settled(view.page);
     assert.ok(await view.page.getByText('Loss (nats per word)').isVisible());
     assert.equal(await view.page.locator('.run-started').isVisible(), false, 'a loaded model has no start time');
+  });
+
+  it("a classifier's run: accuracy and macro-F1 over the steps on a 0–100 % axis, and the latest confusion matrix", async () => {
+    const first = scores(20, 0.5, 0.4, {
+      confusion: [
+        [3, 1, 0],
+        [2, 2, 0],
+        [1, 1, 0],
+      ],
+    });
+    const second = scores(40, 0.8, 0.75, {
+      confusion: [
+        [4, 0, 0],
+        [1, 3, 0],
+        [0, 1, 1],
+      ],
+    });
+    await view.send({
+      type: 'run',
+      run: run({
+        title: 'reviews.tsv — classifier LSTM-32',
+        task: 'classify',
+        labels: ['neg', 'pos', 'mixed'],
+        scores: [first, second],
+        points: [point(20, 1.1, { valLoss: 1.0 }), point(40, 0.6, { valLoss: 0.5 })],
+      }),
+    });
+    let chart = await scoresChart(view, 2, 2);
+    assert.deepEqual(chart.labels, ['accuracy', 'macro-F1']);
+    assert.deepEqual(chart.x, [20, 40]);
+    assert.deepEqual(chart.ys, [
+      [0.5, 0.8],
+      [0.4, 0.75],
+    ]);
+    assert.deepEqual([chart.yMin, chart.yMax], [0, 1], 'scores on their whole range, whatever the data');
+    const v = THEMES.dark.vars;
+    assert.deepEqual(chart.strokes, [v['--vscode-charts-blue'], v['--vscode-charts-orange']]);
+    assert.equal(await view.page.locator('.scores-note').innerText(), 'Step 40: accuracy 80.0%, macro-F1 75.0%.');
+    assert.deepEqual(await confusionCells(view), [
+      ['gold \\ predicted', 'neg', 'pos', 'mixed'],
+      ['neg', '4', '0', '0'],
+      ['pos', '1', '3', '0'],
+      ['mixed', '0', '1', '1'],
+    ]);
+    const diagonal = await view.page.locator('.confusion td.hit').allInnerTexts();
+    assert.deepEqual(diagonal, ['4', '3', '1']);
+    assert.ok(await view.page.getByText('Loss (nats per line)').isVisible());
+    assert.equal(await view.page.locator('.sample').isVisible(), false, 'a classifier has no sample');
+    assert.equal(await isDisabled(view, 'sample'), true);
+
+    // The next validation joins the curves and replaces the matrix.
+    const third = scores(60, 1, 1, {
+      confusion: [
+        [4, 0, 0],
+        [0, 4, 0],
+        [0, 0, 2],
+      ],
+    });
+    await view.send({ type: 'scores', runId: 'run-1', scores: third });
+    chart = await scoresChart(view, 2, 3);
+    assert.deepEqual(chart.ys, [
+      [0.5, 0.8, 1],
+      [0.4, 0.75, 1],
+    ]);
+    await view.page.waitForFunction(() => document.querySelector('.scores-note')?.textContent?.startsWith('Step 60'));
+    assert.deepEqual((await confusionCells(view)).slice(1), [
+      ['neg', '4', '0', '0'],
+      ['pos', '0', '4', '0'],
+      ['mixed', '0', '0', '2'],
+    ]);
+    assert.equal(await view.page.locator('.confusion td.miss').count(), 0, 'no error left off the diagonal');
+  });
+
+  it("a tagger's run: entity F1 joins the curves when its tags are B-/I-; no confusion matrix; loss per tag", async () => {
+    const tagger = run({
+      title: 'names.conll — tagger LSTM-32 (bidirectional)',
+      level: 'word',
+      task: 'tag',
+      labels: ['B-PER', 'I-PER', 'O'],
+      scores: [scores(10, 0.7, 0.3, { entityF1: 0.1 }), scores(20, 0.95, 0.9, { entityF1: 0.85 })],
+      points: [point(10, 0.9), point(20, 0.2)],
+    });
+    await view.send({ type: 'run', run: tagger });
+    const chart = await scoresChart(view, 3, 2);
+    assert.deepEqual(chart.labels, ['accuracy', 'macro-F1', 'entity F1']);
+    assert.deepEqual(chart.ys, [
+      [0.7, 0.95],
+      [0.3, 0.9],
+      [0.1, 0.85],
+    ]);
+    assert.equal(chart.strokes[2], THEMES.dark.vars['--vscode-charts-green']);
+    assert.equal(
+      await view.page.locator('.scores-note').innerText(),
+      'Step 20: accuracy 95.0%, macro-F1 90.0%, entity F1 85.0%.',
+    );
+    assert.equal(await view.page.locator('.confusion').count(), 0);
+    assert.ok(await view.page.getByText('Loss (nats per tag)').isVisible());
+    assert.equal(await view.page.locator('.run-title').innerText(), 'names.conll — tagger LSTM-32 (bidirectional)');
+    // Tags without B-/I- have no entities: two curves.
+    await view.send({ type: 'run', run: { ...tagger, scores: [scores(10, 0.6, 0.5)] } });
+    assert.deepEqual((await scoresChart(view, 2, 1)).labels, ['accuracy', 'macro-F1']);
+    assert.equal(await view.page.locator('.scores-note').innerText(), 'Step 10: accuracy 60.0%, macro-F1 50.0%.');
+    // A language model shows its sample, not scores.
+    await view.send({ type: 'run', run: run({ sample: SAMPLE }) });
+    await settled(view.page);
+    assert.equal(await view.page.locator('.task-scores').isVisible(), false);
+    assert.equal(await view.page.locator('.sample-text').innerText(), SAMPLE);
   });
 
   it('shows the latest sample in a monospace block', async () => {
@@ -487,7 +643,7 @@ describe('sidebar webview (chromium)', function () {
     await settled(view.page);
     assert.ok(await view.page.locator('.empty [data-command="train"]').isVisible(), 'the empty state offers Train');
     const empty = await view.page.locator('.empty').innerText();
-    assert.match(empty, /Open a text file and run SeqLab: Train char model on this file/);
+    assert.match(empty, /Open a text file and run SeqLab: Train model on this file/);
     assert.equal(await view.page.locator('.run').isVisible(), false, 'no run, no chart');
     await screenshot(view.page, 'sidebar-empty-dark.png', false);
   });

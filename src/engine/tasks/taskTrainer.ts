@@ -10,10 +10,11 @@ import { Backend } from '../backend';
 import { Network } from '../network';
 import { applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, OptimizerState } from '../optim';
 import { initParams } from '../params';
-import { ProgressPoint } from '../reports';
+import { ProgressPoint, TaskScores } from '../reports';
 import { Rng } from '../rng';
 import { buildCharTokenizer, buildWordTokenizer, Tokenizer, UNK } from '../tokenizer';
 import { DivergedError, RunHooks } from '../train';
+import { scoreExamples, validationScores } from './scores';
 import { buildVocab, LabelledText, TaggedSentence } from './taskData';
 
 /** One example, encoded: its token ids and its classes (one per token for a tagger, one for a classifier). */
@@ -223,13 +224,20 @@ export class TaskTrainer {
     return { loss, gradNorm, clipped, lr, tokens: T * b };
   }
 
-  /** Validation loss over the held-out examples, or null without any. */
-  validate(): number | null {
-    return this.val.length ? predictExamples(this.model, this.k, this.val, this.train.batchSize).loss : null;
+  /** The loss over the held-out examples and the classes predicted for them, or null without any. */
+  validate(): { loss: number; predicted: Int32Array[] } | null {
+    if (!this.val.length) return null;
+    const { loss, predicted } = predictExamples(this.model, this.k, this.val, this.train.batchSize);
+    return loss === null ? null : { loss, predicted };
   }
 
-  /** Trains until the step or time budget is spent or shouldStop() says so. */
-  async run(hooks: RunHooks = {}): Promise<{ steps: number; stopped: boolean; valLoss: number | null }> {
+  /**
+   * Trains until the step or time budget is spent or shouldStop() says so. onValidation: the scores
+   * on the held-out examples after each validation pass (none are computed without it).
+   */
+  async run(
+    hooks: RunHooks & { onValidation?(scores: TaskScores): void } = {},
+  ): Promise<{ steps: number; stopped: boolean; valLoss: number | null }> {
     const { train } = this;
     const start = performance.now(),
       firstStep = this.step,
@@ -248,7 +256,8 @@ export class TaskTrainer {
       const r = this.trainStep();
       tokens += r.tokens;
       const elapsed = (performance.now() - start) / 1000;
-      const v = done() || this.step % train.evalEvery === 0 ? this.validate() : null;
+      const validation = done() || this.step % train.evalEvery === 0 ? this.validate() : null;
+      const v = validation?.loss ?? null;
       if (v !== null) valLoss = v;
       const rate = (this.step - firstStep) / Math.max(elapsed, 1e-9);
       const point: ProgressPoint = {
@@ -264,6 +273,10 @@ export class TaskTrainer {
         elapsedSeconds: elapsed,
       };
       hooks.onProgress?.(point);
+      if (validation && hooks.onValidation) {
+        const gold = this.val.map((e) => e.targets);
+        hooks.onValidation(validationScores(this.step, scoreExamples(this.model, gold, validation.predicted)));
+      }
       if (hooks.onCheckpoint && hooks.checkpointEvery && this.step % hooks.checkpointEvery === 0)
         hooks.onCheckpoint(this.checkpoint());
       if (hooks.yieldBetweenSteps) await new Promise((resolve) => setImmediate(resolve));

@@ -1,0 +1,62 @@
+// What the CLI and the editor share when they train a tagger or a classifier: reading the task file,
+// holding out its validation part, the task's model and level defaults, and the model's name.
+
+import { ModelConfig, modelLabel, TrainConfig } from '../config';
+import { parseClassifyFile, parseTagFile, splitValidation } from './taskData';
+import { TaskRecords } from './taskTrainer';
+
+/** The records of a task file's text (gold column required when `gold`); name: the file's, for line-numbered errors. */
+export function parseTaskText(text: string, task: 'tag' | 'classify', name: string, gold: boolean): TaskRecords {
+  return task === 'tag'
+    ? { task, items: parseTagFile(text, name, { requireTags: gold }) }
+    : { task, items: parseClassifyFile(text, name, { requireLabels: gold }) };
+}
+
+/** The records split into training and held-out validation records (splitValidation's rules). */
+export function splitRecords(records: TaskRecords, valFraction: number, seed: number): [TaskRecords, TaskRecords] {
+  if (records.task === 'tag') {
+    const { train, val } = splitValidation(records.items, valFraction, seed);
+    return [
+      { task: 'tag', items: train },
+      { task: 'tag', items: val },
+    ];
+  }
+  const { train, val } = splitValidation(records.items, valFraction, seed);
+  return [
+    { task: 'classify', items: train },
+    { task: 'classify', items: val },
+  ];
+}
+
+/**
+ * A task's defaults over the options given: a tagger reads words, through a learned embedding of 64
+ * unless one is given, and is bidirectional unless `bidirectional` is given; a classifier reads the
+ * level given (characters unless words are asked for).
+ */
+export function taskOptions(
+  task: 'tag' | 'classify',
+  model: Partial<ModelConfig>,
+  train: TrainConfig,
+): { model: Partial<ModelConfig>; train: TrainConfig } {
+  if (task === 'classify') return { model: { ...model, task }, train };
+  const embedding = model.input === 'embedding' ? {} : { input: 'embedding' as const, embedSize: 64 };
+  return {
+    model: { ...model, ...embedding, task, bidirectional: model.bidirectional ?? true },
+    train: { ...train, level: 'word' },
+  };
+}
+
+/**
+ * A model's name in titles: a language model's modelLabel ("LSTM-128"); a task model's with its role
+ * and what sets it apart, e.g. "tagger LSTM-32 (bidirectional)", "classifier GRU-64 (mean over time)".
+ */
+export function taskModelLabel(
+  c: Pick<ModelConfig, 'cell' | 'gruForm' | 'peephole' | 'hidden' | 'layers' | 'task' | 'bidirectional' | 'pool'>,
+): string {
+  if (c.task === 'lm') return modelLabel(c);
+  const notes = [
+    ...(c.bidirectional ? ['bidirectional'] : []),
+    ...(c.task === 'classify' && c.pool === 'mean' ? ['mean over time'] : []),
+  ];
+  return `${c.task === 'tag' ? 'tagger' : 'classifier'} ${modelLabel(c)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+}
