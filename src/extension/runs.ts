@@ -37,8 +37,9 @@ export interface StartOptions {
   confirm?: () => Promise<boolean>; // asked once the training could start (it would replace a model); false: cancel
 }
 
-/** What is now continuing a run's checkpoint with: the steps or seconds, and its name on the button. */
+/** What continuing a run's checkpoint does: until a step (the rest of its budget), or for the steps or seconds given; its name on the button. */
 interface Continuation {
+  untilStep: number; // 0: none
   steps: number;
   seconds: number;
   label: string;
@@ -87,9 +88,9 @@ function runTitle(uri: vscode.Uri, label: string, comparison?: StartOptions['com
 function continuation(view: RunView, settings: { steps: number; seconds: number }): Continuation {
   const last = view.points[view.points.length - 1];
   if (view.state !== 'done' && last && last.totalSteps > last.step)
-    return { steps: last.totalSteps - last.step, seconds: 0, label: `Resume to step ${last.totalSteps}` };
-  if (settings.steps > 0) return { ...settings, label: `Train ${settings.steps} more steps` };
-  return { ...settings, label: `Train ${settings.seconds} more seconds` };
+    return { untilStep: last.totalSteps, steps: 0, seconds: 0, label: `Resume to step ${last.totalSteps}` };
+  if (settings.steps > 0) return { untilStep: 0, ...settings, label: `Train ${settings.steps} more steps` };
+  return { untilStep: 0, ...settings, label: `Train ${settings.seconds} more seconds` };
 }
 
 export class Runs implements vscode.Disposable {
@@ -177,10 +178,12 @@ export class Runs implements vscode.Disposable {
       this.checkSlotFree(doc.uri); // taken while the user was asked
     }
     const previous = resume ? this.store.load(doc.uri, tag) : null;
-    if (previous) {
-      const { steps, seconds } = continuation(previous.view, settings.train);
-      Object.assign(settings.train, { steps, seconds });
-    }
+    // The checkpoint may be older than the last point (a crash between checkpoints): the worker counts
+    // the rest of a stopped run's budget from the checkpoint's own step.
+    const { untilStep, ...budget } = previous
+      ? continuation(previous.view, settings.train)
+      : { untilStep: 0, steps: settings.train.steps, seconds: settings.train.seconds };
+    if (!untilStep) Object.assign(settings.train, { steps: budget.steps, seconds: budget.seconds });
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     // Until the worker reports the model it built: the resumed run's title, or the model the settings ask for.
     const title =
@@ -244,6 +247,7 @@ export class Runs implements vscode.Disposable {
         train: settings.train,
         checkpointPath,
         resume,
+        untilStep,
         sampleEvery: 100,
       },
     });

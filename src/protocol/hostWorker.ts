@@ -50,6 +50,7 @@ export interface TrainJob {
   train: TrainConfig;
   checkpointPath: string;
   resume: boolean; // continue the checkpoint at checkpointPath
+  untilStep: number; // resume: train until this step (the rest of a stopped run's budget); 0: train.steps more
   sampleEvery: number; // steps between samples shown in the sidebar
 }
 
@@ -185,6 +186,7 @@ const parseTrainJob: Parse<TrainJob> = (v, at) => {
     train: f.get('train', config(TRAIN_CONFIG_TYPES)),
     checkpointPath: f.get('checkpointPath', filePath),
     resume: f.get('resume', bool),
+    untilStep: f.get('untilStep', count),
     sampleEvery: f.get('sampleEvery', count),
   };
 };

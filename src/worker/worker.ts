@@ -61,15 +61,21 @@ function train(job: TrainJob): Promise<void> {
   return job.task === 'lm' ? trainLanguageModel(job) : trainTaskModel(job, job.task);
 }
 
+/** The checkpoint's run, going on until job.untilStep (counted from the checkpoint's step), or for job.train's budget. */
+function resumed(job: TrainJob): Trainer {
+  const ck = loadCheckpoint(job.checkpointPath, k);
+  const from = ck.training?.step ?? 0;
+  const steps = job.untilStep > 0 ? Math.max(1, job.untilStep - from) : job.train.steps;
+  return Trainer.resume(
+    ck,
+    job.text,
+    { steps, seconds: job.untilStep > 0 ? 0 : job.train.seconds, lr: job.train.lr },
+    k,
+  );
+}
+
 async function trainLanguageModel(job: TrainJob): Promise<void> {
-  const trainer = job.resume
-    ? Trainer.resume(
-        loadCheckpoint(job.checkpointPath, k),
-        job.text,
-        { steps: job.train.steps, seconds: job.train.seconds, lr: job.train.lr },
-        k,
-      )
-    : Trainer.create(job.text, job.model, job.train, k, { fit: true });
+  const trainer = job.resume ? resumed(job) : Trainer.create(job.text, job.model, job.train, k, { fit: true });
   const { config, params } = trainer.model;
   send({
     type: 'started',
