@@ -12,6 +12,8 @@ import type {
   TrainingSnapshot,
 } from '../engine/reports';
 import type { SampleOptions } from '../engine/sample';
+import type { PredictedExample, RankedClass } from '../engine/tasks/predictions';
+import type { Task } from '../engine/tasks/taskData';
 import { LEVELS, type Level } from './hostView';
 import {
   parseClipEvent,
@@ -58,7 +60,8 @@ export interface LabJob {
 export type InferenceTask =
   | { kind: 'sample'; options: Partial<SampleOptions> }
   | { kind: 'hover'; prime: string; length: number; topK: number; temperature: number }
-  | { kind: 'diagnose'; text: string; steps: number; clipEvents: ClipEvent[] }
+  | { kind: 'diagnose'; text: string; name: string; steps: number; clipEvents: ClipEvent[] } // name: the file's, for messages
+  | { kind: 'predict'; text: string; name: string; topK: number } // a tagger's or classifier's predictions for a task file's text
   | { kind: 'export'; outPath: string }
   | { kind: 'describe' }
   | { kind: 'load' }; // read the checkpoint into the worker's cache, so that the next hover is instant
@@ -83,11 +86,19 @@ export interface HoverResult {
   millis: number;
 }
 
-/** What a checkpoint holds, in a line: its model's label and the step it was saved at. */
+/** What a checkpoint holds, in a line: its model's label, the step it was saved at, its tokens and its task. */
 export interface ModelDescription {
   label: string;
   step: number;
   level: Level;
+  task: Task;
+}
+
+/** A tagger's or classifier's predictions for a task file's text (engine/tasks/predictions.ts). */
+export interface TaskPrediction {
+  label: string; // the model's, e.g. "LSTM-64 bidirectional"
+  examples: PredictedExample[];
+  millis: number;
 }
 
 /** The value each kind of inference task answers with. */
@@ -98,6 +109,7 @@ export interface InferenceResults {
   export: string; // the path written
   describe: ModelDescription;
   load: string; // the label of the model now cached
+  predict: TaskPrediction;
 }
 
 export type WorkerToHost =
@@ -216,6 +228,37 @@ const parseHoverResult: Parse<HoverResult> = (v, at) => {
   };
 };
 
+const TASKS: readonly Task[] = ['lm', 'tag', 'classify'];
+
+const parseRankedClass: Parse<RankedClass> = (v, at) => {
+  const f = new Fields(v, at);
+  return { label: f.get('label', str(1000)), p: f.get('p', num) };
+};
+
+const parseTaskPrediction: Parse<TaskPrediction> = (v, at) => {
+  const f = new Fields(v, at);
+  return {
+    label: f.get('label', str(200)),
+    examples: f.get(
+      'examples',
+      arrayOf((e, exampleAt) => {
+        const g = new Fields(e, exampleAt);
+        return {
+          line: g.get('line', count),
+          rows: g.get(
+            'rows',
+            arrayOf((r, rowAt) => {
+              const h = new Fields(r, rowAt);
+              return { text: h.get('text', str()), top: h.get('top', arrayOf(parseRankedClass)) };
+            }),
+          ),
+        };
+      }),
+    ),
+    millis: f.get('millis', num),
+  };
+};
+
 const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
   sample: str(),
   hover: parseHoverResult,
@@ -223,9 +266,15 @@ const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
   export: filePath,
   describe: (v, at) => {
     const f = new Fields(v, at);
-    return { label: f.get('label', str(200)), step: f.get('step', count), level: f.get('level', oneOf(LEVELS)) };
+    return {
+      label: f.get('label', str(200)),
+      step: f.get('step', count),
+      level: f.get('level', oneOf(LEVELS)),
+      task: f.get('task', oneOf(TASKS)),
+    };
   },
   load: str(200),
+  predict: parseTaskPrediction,
 };
 
 const parseTask: Parse<InferenceTask> = (v, at) => {
@@ -246,9 +295,12 @@ const parseTask: Parse<InferenceTask> = (v, at) => {
       return {
         kind,
         text: f.get('text', str()),
+        name: f.get('name', str(1000)),
         steps: f.get('steps', count),
         clipEvents: f.get('clipEvents', arrayOf(parseClipEvent)),
       };
+    case 'predict':
+      return { kind, text: f.get('text', str()), name: f.get('name', str(1000)), topK: f.get('topK', count) };
     case 'export':
       return { kind, outPath: f.get('outPath', filePath) };
     case 'describe':

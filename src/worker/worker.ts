@@ -1,5 +1,5 @@
 // The worker thread: owns at most one training run (or the long-memory lab) and answers inference
-// requests (sampling, hover, diagnostics, export) from checkpoints. The extension host never runs the engine itself.
+// requests (sampling, hover, diagnostics, a task model's predictions, export) from checkpoints. The extension host never runs the engine itself.
 
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -7,6 +7,8 @@ import { defaultBackend } from '../engine/defaultBackend';
 import { Checkpoint, loadCheckpoint, Model, saveCheckpoint } from '../engine/checkpoint';
 import { modelLabel } from '../engine/config';
 import { diagnose } from '../engine/diagnostics';
+import { predictText } from '../engine/tasks/predictions';
+import { diagnoseTask } from '../engine/tasks/taskDiagnostics';
 import { exportTorch } from '../engine/export';
 import { runLab } from '../engine/lab';
 import { checkOption, OPTIONS } from '../engine/options';
@@ -130,7 +132,12 @@ function load(path: string) {
 function infer(path: string, task: InferenceTask): InferenceResults[InferenceKind] {
   if (task.kind === 'describe') {
     const { model, training } = loadCheckpoint(path, k);
-    return { label: modelLabel(model.config), step: training?.step ?? 0, level: model.tokenizer.spec.level };
+    return {
+      label: modelLabel(model.config),
+      step: training?.step ?? 0,
+      level: model.tokenizer.spec.level,
+      task: model.config.task,
+    };
   }
   const { model, sampler } = load(path);
   switch (task.kind) {
@@ -146,11 +153,17 @@ function infer(path: string, task: InferenceTask): InferenceResults[InferenceKin
       const r: HoverResult = { continuation, top, label: modelLabel(model.config), millis: performance.now() - t0 };
       return r;
     }
-    case 'diagnose':
-      return diagnose(model, k, model.tokenizer.encodeKnown(task.text), {
-        steps: task.steps,
-        clipEvents: task.clipEvents,
-      });
+    case 'diagnose': {
+      const options = { steps: task.steps, clipEvents: task.clipEvents };
+      return model.config.task === 'lm'
+        ? diagnose(model, k, model.tokenizer.encodeKnown(task.text), options)
+        : diagnoseTask(model, k, task.text, task.name, options);
+    }
+    case 'predict': {
+      const t0 = performance.now();
+      const examples = predictText(model, k, task.text, task.name, task.topK);
+      return { label: modelLabel(model.config), examples, millis: performance.now() - t0 };
+    }
     case 'export':
       exportTorch(model, task.outPath);
       return task.outPath;
