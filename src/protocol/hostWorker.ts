@@ -94,6 +94,8 @@ export interface ModelDescription {
   task: Task;
 }
 
+export type { PredictedExample, RankedClass };
+
 /** A tagger's or classifier's predictions for a task file's text (engine/tasks/predictions.ts). */
 export interface TaskPrediction {
   label: string; // the model's, e.g. "LSTM-64 bidirectional"
