@@ -16,7 +16,8 @@ const percent = (p: number) => `${(p * 100).toFixed(p >= 0.9995 || p < 0.0005 ? 
 
 /**
  * A tagged sentence as aligned rows: tokens, their predicted tags, the tags' probabilities, and a ▲
- * under the token at `marked` (the hovered line's); wrapped into groups of at most BLOCK_WIDTH columns.
+ * under the token at `marked` (the hovered line's); wrapped into groups of at most BLOCK_WIDTH columns,
+ * a blank line between them.
  */
 export function alignedTags(example: PredictedExample, marked: number): string {
   const cells = example.rows.map((r, i) => {
@@ -36,7 +37,17 @@ export function alignedTags(example: PredictedExample, marked: number): string {
     used += width;
   }
   return groups
-    .map((g) => [0, 1, 2, 3].map((row) => g.map((cell) => cell[row]).join('  ').trimEnd()).join('\n'))
+    .map((g) =>
+      [0, 1, 2, 3]
+        .map((row) =>
+          g
+            .map((cell) => cell[row])
+            .join('  ')
+            .trimEnd(),
+        )
+        .filter((text, row) => row < 3 || text !== '') // the ▲ row only under the group that has it
+        .join('\n'),
+    )
     .join('\n\n');
 }
 
