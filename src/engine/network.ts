@@ -185,7 +185,9 @@ export class Network {
    * (a backward direction's mirror of it); a classifier's one loss is left as it is. dhNorms[layer][direction][t−1] receives
    * ‖∂L/∂a<t>‖, and cellNorms[layer][direction][t−1] (with dhNorms; LSTM) ‖∂L/∂c<t>‖.
    */
-  backward(options: { onlyStep?: 'first' | 'last'; dhNorms?: Float64Array[][]; cellNorms?: Float64Array[][] } = {}): void {
+  backward(
+    options: { onlyStep?: 'first' | 'last'; dhNorms?: Float64Array[][]; cellNorms?: Float64Array[][] } = {},
+  ): void {
     const c = this.config,
       k = this.k,
       T = this.T,

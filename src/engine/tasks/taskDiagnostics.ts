@@ -41,4 +41,3 @@ export function diagnoseTask(
   }
   return diagnoseWindows(model, k, { ids, targets, B, T }, options);
 }
-
