@@ -55,7 +55,7 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     if (!this.runs.store.hasModel(doc.uri)) return undefined;
     const asked = this.takeRequest(doc, position);
     if (!asked && setting('hoverShow') !== 'always') return undefined;
-    const { task } = await this.runs.infer(doc.uri, { kind: 'describe' });
+    const { task } = await this.runs.infer(doc.uri, { kind: 'load' });
     if (task !== 'lm') return taskHover(this.runs, doc, position.line, task, token);
     const primerLength = setting('hoverPrimerLength'),
       length = setting('hoverLength');

@@ -64,7 +64,7 @@ export type InferenceTask =
   | { kind: 'predict'; text: string; name: string; topK: number } // a tagger's or classifier's predictions for a task file's text
   | { kind: 'export'; outPath: string }
   | { kind: 'describe' }
-  | { kind: 'load' }; // read the checkpoint into the worker's cache, so that the next hover is instant
+  | { kind: 'load' }; // read the checkpoint into the worker's cache, so that the next hover is instant; says what it is
 
 export type InferenceKind = InferenceTask['kind'];
 
@@ -96,6 +96,12 @@ export interface ModelDescription {
 
 export type { PredictedExample, RankedClass };
 
+/** The model a checkpoint holds, from the worker's cache: its label and its task (which hover it has). */
+export interface LoadedModel {
+  label: string;
+  task: Task;
+}
+
 /** A tagger's or classifier's predictions for a task file's text (engine/tasks/predictions.ts). */
 export interface TaskPrediction {
   label: string; // the model's, e.g. "LSTM-64 bidirectional"
@@ -110,7 +116,7 @@ export interface InferenceResults {
   diagnose: DiagnosticsReport;
   export: string; // the path written
   describe: ModelDescription;
-  load: string; // the label of the model now cached
+  load: LoadedModel; // the model now cached
   predict: TaskPrediction;
 }
 
@@ -275,7 +281,10 @@ const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
       task: f.get('task', oneOf(TASKS)),
     };
   },
-  load: str(200),
+  load: (v, at) => {
+    const f = new Fields(v, at);
+    return { label: f.get('label', str(200)), task: f.get('task', oneOf(TASKS)) };
+  },
   predict: parseTaskPrediction,
 };
 

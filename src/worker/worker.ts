@@ -118,29 +118,36 @@ async function lab(job: LabJob): Promise<void> {
 }
 
 // Inference: checkpoints are cached by path and modification time.
-const cache = new Map<string, { mtimeMs: number; model: Model; sampler: Sampler; step: number }>();
+const cache = new Map<string, { mtimeMs: number; model: Model; sampler: Sampler }>();
 
 function load(path: string) {
   const mtimeMs = statSync(path).mtimeMs;
   const hit = cache.get(path);
   if (hit && hit.mtimeMs === mtimeMs) return hit;
-  const { model, training } = loadCheckpoint(path, k);
-  const entry = { mtimeMs, model, sampler: new Sampler(model, k), step: training?.step ?? 0 };
+  const { model } = loadCheckpoint(path, k);
+  const entry = { mtimeMs, model, sampler: new Sampler(model, k) };
   cache.set(path, entry);
   return entry;
 }
 
 function infer(path: string, task: InferenceTask): InferenceResults[InferenceKind] {
-  const { model, sampler, step } = load(path);
+  if (task.kind === 'describe') {
+    const { model, training } = loadCheckpoint(path, k);
+    return {
+      label: modelLabel(model.config),
+      step: training?.step ?? 0,
+      level: model.tokenizer.spec.level,
+      task: model.config.task,
+    };
+  }
+  const { model, sampler } = load(path);
   if ((task.kind === 'sample' || task.kind === 'hover') && model.config.task !== 'lm')
     throw new SeqLabError(
       `this model is a ${model.config.task === 'tag' ? 'tagger' : 'classifier'}: it predicts ${model.config.task === 'tag' ? 'tags' : 'labels'} and writes no text; run "SeqLab: Predict file"`,
     );
   switch (task.kind) {
-    case 'describe': // asked before every hover (which hover a model has): from the cache
-      return { label: modelLabel(model.config), step, level: model.tokenizer.spec.level, task: model.config.task };
-    case 'load':
-      return modelLabel(model.config);
+    case 'load': // asked before every hover (which hover the model has): from the cache
+      return { label: modelLabel(model.config), task: model.config.task };
     case 'sample':
       return sampler.generate(task.options);
     case 'hover': {

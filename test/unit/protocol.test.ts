@@ -244,7 +244,7 @@ const results: { [K in InferenceKind]: InferenceResults[K] } = {
   diagnose: report,
   export: '/out/torch.safetensors',
   describe: { label: 'LSTM-32', step: 80, level: 'char', task: 'tag' },
-  load: 'LSTM-32',
+  load: { label: 'LSTM-32', task: 'lm' },
   predict: {
     label: 'LSTM-32 bidirectional',
     examples: [
