@@ -17,6 +17,7 @@ import {
   TrainConfig,
 } from './engine/config';
 import { diagnose } from './engine/diagnostics';
+import { diagnoseTask } from './engine/tasks/taskDiagnostics';
 import { SeqLabError } from './engine/errors';
 import { evaluateTokens } from './engine/evaluate';
 import { exportTorch } from './engine/export';
@@ -156,23 +157,38 @@ function evaluate(ckpt: string, file: string, given: Given): void {
 function runDiagnose(ckpt: string, file: string, given: Given): void {
   const k = defaultBackend({ threads: given.number('threads') });
   const { model } = loadCheckpoint(ckpt, k);
-  const tokens = model.tokenizer.encode(readTextFile(file));
-  const r = diagnose(model, k, tokens, { steps: given.number('diagnoseSteps') });
+  const text = readTextFile(file),
+    options = { steps: given.number('diagnoseSteps') };
+  const r =
+    model.config.task === 'lm'
+      ? diagnose(model, k, model.tokenizer.encode(text), options)
+      : diagnoseTask(model, k, text, basename(file), options);
   if (given.on('json')) {
     process.stdout.write(JSON.stringify(r) + '\n');
     return;
   }
   const lines = [`${r.label}: how far back the gradient reaches over a window of T = ${r.steps} steps`];
-  const curve = (name: string, norms: number[]) => {
+  // from: the step whose loss reaches back (T; 1 for a backward direction's), the marks counted away from it.
+  const curve = (name: string, norms: number[], from: 'T' | '1' = 'T') => {
     const T = norms.length,
       at = (t: number) => norms[t - 1].toExponential(2);
-    const marks = [T, T - 1, T - 5, T - 10, T - 25, 1].filter((t, i, a) => t >= 1 && a.indexOf(t) === i);
-    return `${name}: ${marks.map((t) => `t=${t}: ${at(t)}`).join('  ')}   ratio t=1/t=T: ${(norms[0] / norms[T - 1]).toExponential(2)}`;
+    const [near, far] = from === 'T' ? [T, 1] : [1, T];
+    const marks = [0, 1, 5, 10, 25, T - 1]
+      .filter((d, i, a) => d < T && a.indexOf(d) === i)
+      .map((d) => (from === 'T' ? T - d : 1 + d));
+    return `${name}: ${marks.map((t) => `t=${t}: ${at(t)}`).join('  ')}   ratio t=${far}/t=${near}: ${(norms[far - 1] / norms[near - 1]).toExponential(2)}`;
   };
+  const direction = r.backwardGradNorms ? ' →' : '';
   r.gradNorms.forEach((norms, l) => {
-    lines.push(curve(`  layer ${l} ‖∂L<T>/∂a<t>‖ (hidden state)`, norms));
+    lines.push(curve(`  layer ${l}${direction} ‖∂L<T>/∂a<t>‖ (hidden state)`, norms));
     const cell = r.cellGradNorms?.[l];
-    if (cell) lines.push(curve(`  layer ${l} ‖∂L<T>/∂c<t>‖ (memory cell)`, cell));
+    if (cell) lines.push(curve(`  layer ${l}${direction} ‖∂L<T>/∂c<t>‖ (memory cell)`, cell));
+  });
+  // The backward direction reads from T down to 1: its reach is measured from t = 1 (see gradientReach).
+  r.backwardGradNorms?.forEach((norms, l) => {
+    lines.push(curve(`  layer ${l} ← ‖∂L/∂a←<t>‖ (hidden state)`, norms, '1'));
+    const cell = r.backwardCellGradNorms?.[l];
+    if (cell) lines.push(curve(`  layer ${l} ← ‖∂L/∂c←<t>‖ (memory cell)`, cell, '1'));
   });
   if (r.gates.length)
     lines.push(

@@ -16,9 +16,10 @@ import {
 } from './engine/config';
 import { SeqLabError } from './engine/errors';
 import { scoreExamples } from './engine/tasks/scores';
-import { parseTaskText, splitRecords, taskOptions } from './engine/tasks/taskSetup';
-import { encodeRecords, predictExamples, TaskRecords, TaskTrainer } from './engine/tasks/taskTrainer';
-import { withPredictions } from './engine/tasks/predictions';
+import { parseTaskText, TaskRecords } from './engine/tasks/taskData';
+import { splitRecords, taskOptions } from './engine/tasks/taskSetup';
+import { encodeRecords, predictExamples, TaskTrainer } from './engine/tasks/taskTrainer';
+import { predictedLabels, predictText, withPredictions } from './engine/tasks/predictions';
 import { readTextFile } from './engine/text';
 import { Given } from './cliArgs';
 
@@ -114,15 +115,8 @@ export function taskMetrics(model: Model, k: Backend, examples: ReturnType<typeo
 
 /** seqlab predict CKPT FILE: the file with the model's tags or labels in place of its gold column. */
 export function predictTask(model: Model, file: string, k: Backend): string {
-  const task = model.config.task;
-  if (task === 'lm') throw new SeqLabError('predict is for taggers and classifiers; sample from a language model');
   const text = readTextFile(file);
-  const examples = encodeRecords(model, readTaskFile(file, task, false), basename(file));
-  const { predicted } = predictExamples(model, k, examples, 32);
-  return withPredictions(
-    text,
-    predicted.map((p) => Array.from(p, (c) => model.labels![c])),
-  );
+  return withPredictions(text, predictedLabels(predictText(model, k, text, basename(file), 1)));
 }
 
 /** seqlab eval CKPT FILE for a tagger or classifier. */

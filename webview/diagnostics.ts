@@ -41,38 +41,57 @@ let state: DiagnosticsView = loadState((v) => parseDiagnosticsView(v, '')) ?? {
 };
 
 const BACKGROUND = '--vscode-editor-background';
-/** The hidden state's ‖∂L<T>/∂a<t>‖ lines per layer: solid, dashed, long-dashed, dash-dotted (dotted is c<t>). */
+/** The hidden state's ‖∂L<T>/∂a<t>‖ lines per layer (and direction): solid, dashed, long-dashed, dash-dotted (dotted is c<t>). */
 const LAYER_DASH: number[][] = [[], [7, 4], [14, 4], [9, 3, 2, 3]];
-/** The memory cell's ‖∂L<T>/∂c<t>‖ lines: dotted (layer 1), dot-dashed (layer 2). */
+/** The memory cell's ‖∂L<T>/∂c<t>‖ lines: dotted (layer 1, or its → direction), dot-dashed (layer 2, or layer 1 ←). */
 const CELL_DASH: number[][] = [
   [2, 4],
   [2, 4, 8, 4],
 ];
+
+/** What a bidirectional model's two lines per layer are. */
+const DIRECTIONS_NOTE =
+  'A bidirectional layer has two lines: → the forward direction a→<t>, reached back from the loss at T; ' +
+  '← the backward direction a←<t>, which reads the sequence from T down to 1 and is reached from t = 1 ' +
+  "(a tagger's loss of its first tag, L<1>; a classifier's loss of its label).";
 
 // ---------- data of each chart (shared by drawing and CSV) ----------
 
 interface GradientSeries {
   label: string;
   report: number;
-  layer: number;
   /** a: ‖∂L<T>/∂a<t>‖ through the hidden state; c: ‖∂L<T>/∂c<t>‖ through the LSTM's memory cell. */
   path: 'a' | 'c';
+  /** Its place among the lines of its path in the report: the layer, or for bidirectional layers 2·layer + direction. */
+  dash: number;
   norms: number[]; // [t − 1]
 }
 
-/** Per report: its layers' a<t> lines, then (LSTM) its layers' c<t> lines. */
+/**
+ * Per report: its layers' a<t> lines, then (LSTM) its layers' c<t> lines; a bidirectional model's
+ * layers each have two of each, the forward direction's ("layer 1 →") and the backward one's ("layer 1 ←").
+ */
 function gradientSeries(reports: DiagnosticsReport[]): GradientSeries[] {
   return reports.flatMap((r, ri) => {
-    const name = (l: number) => (r.layers > 1 ? `${r.label} layer ${l + 1}` : r.label);
+    const both = r.backwardGradNorms !== undefined;
+    const name = (l: number, arrow: string) =>
+      both ? `${r.label} layer ${l + 1} ${arrow}` : r.layers > 1 ? `${r.label} layer ${l + 1}` : r.label;
+    const lines = (path: 'a' | 'c', rows: number[][] | undefined, direction: 0 | 1): GradientSeries[] =>
+      (rows ?? []).map((norms, l) => {
+        const label = name(l, direction === 0 ? '→' : '←');
+        return {
+          label: path === 'c' ? `${label} c<t>` : label,
+          report: ri,
+          path,
+          dash: both ? 2 * l + direction : l,
+          norms,
+        };
+      });
     return [
-      ...r.gradNorms.map((norms, l): GradientSeries => ({ label: name(l), report: ri, layer: l, path: 'a', norms })),
-      ...(r.cellGradNorms ?? []).map((norms, l): GradientSeries => ({
-        label: `${name(l)} c<t>`,
-        report: ri,
-        layer: l,
-        path: 'c',
-        norms,
-      })),
+      ...lines('a', r.gradNorms, 0),
+      ...lines('a', r.backwardGradNorms, 1),
+      ...lines('c', r.cellGradNorms, 0),
+      ...lines('c', r.backwardCellGradNorms, 1),
     ];
   });
 }
@@ -264,7 +283,7 @@ function vanishingOptions(p: Palette): LineOptions {
         label: s.label,
         stroke: seriesColor(p, s.report),
         width: 2,
-        dash: s.path === 'a' ? LAYER_DASH[s.layer % LAYER_DASH.length] : CELL_DASH[s.layer % CELL_DASH.length],
+        dash: s.path === 'a' ? LAYER_DASH[s.dash % LAYER_DASH.length] : CELL_DASH[s.dash % CELL_DASH.length],
         value: legendValue(formatNumber),
         points: { show: false },
       })),
@@ -382,7 +401,7 @@ function render(): void {
   gradNorm.render(reports);
 
   const { x, ys } = gradientData(reports);
-  setText(windowNote, windowText(reports));
+  setText(windowNote, windowText(reports) + (reports.some((r) => r.backwardGradNorms) ? ` ${DIRECTIONS_NOTE}` : ''));
   vanishingChart.rebuild();
   vanishingChart.setData([x, ...ys]);
   vanishing.refreshTable();

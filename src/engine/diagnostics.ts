@@ -22,19 +22,37 @@ export interface DiagnoseOptions {
   clipEvents?: ClipEvent[];
 }
 
+/** B windows of T steps, time-major [T·B]: the inputs and, per row, the class the loss scores ([B] for a classifier). */
+export interface DiagnosticWindows {
+  ids: Int32Array;
+  targets: Int32Array;
+  B: number;
+  T: number;
+}
+
+/** The diagnostics of a language model on windows of its text (targets: the next token). */
 export function diagnose(
   model: Model,
   k: Backend,
   tokens: Int32Array,
   options: Partial<DiagnoseOptions> = {},
 ): DiagnosticsReport {
-  const c = model.config;
   const T = checkOption(OPTIONS.diagnoseSteps, options.steps ?? OPTIONS.diagnoseSteps.default, 'steps');
   if (tokens.length < T + 1)
     throw new SeqLabError(
       `the text has ${tokens.length} tokens; diagnostics need at least ${T + 1} (a window of ${T} steps)`,
     );
-  const { ids, targets, B } = diagnosticWindows(tokens, T, options.streams ?? 8);
+  return diagnoseWindows(model, k, { ...diagnosticWindows(tokens, T, options.streams ?? 8), T }, options);
+}
+
+/** The diagnostics of a model on given windows (the loss of their targets). */
+export function diagnoseWindows(
+  model: Model,
+  k: Backend,
+  { ids, targets, B, T }: DiagnosticWindows,
+  options: Partial<DiagnoseOptions>,
+): DiagnosticsReport {
+  const c = model.config;
   const net = new Network({ ...c, dropout: 0 }, model.params, k, T, B, new Rng(0));
   net.resetState();
   const g = model.params.grad;
@@ -49,15 +67,13 @@ export function diagnose(
     norm: globalNorm(g.subarray(s.offset, s.offset + s.size)),
   }));
 
-  const { gradNorms, cellGradNorms } = gradientReach(net, ids, targets, T);
   return {
     label: options.label ?? modelLabel(c),
     cell: c.cell,
     level: model.tokenizer.spec.level,
     layers: c.layers,
     steps: T,
-    gradNorms,
-    ...(cellGradNorms ? { cellGradNorms } : {}),
+    ...gradientReach(net, ids, targets, T),
     gates: gateSaturation(net, T),
     paramGradNorms,
     clipEvents: options.clipEvents ?? [],
@@ -83,29 +99,59 @@ export function diagnosticWindows(
   return { ids, targets, B };
 }
 
+/** How far back the error signal reaches, per layer and t = 1…T (see gradientReach). */
+export interface GradientReach {
+  gradNorms: number[][];
+  cellGradNorms?: number[][];
+  backwardGradNorms?: number[][];
+  backwardCellGradNorms?: number[][];
+}
+
 /**
  * ‖∂L<T>/∂a<t>‖ per layer for t = 1…T and, for cells with a memory cell, ‖∂L<T>/∂c<t>‖: the loss of the
- * last step alone, back through time, on a network sized for the window (dropout 0). Its parameter
- * gradients are scratch (zeroed after); the window's forward pass stays in the network for gateSaturation.
+ * last step alone, back through time, on a network sized for the window (dropout 0). For a
+ * bidirectional network the same of the backward direction a←<t>, which reads the sequence from T down
+ * to 1: for a tagger from the loss of the first step alone, L<1> (the mirror of L<T>: the loss a←<t>
+ * carries furthest), for a classifier from its one loss L. Its parameter gradients are scratch (zeroed
+ * after); the window's forward pass stays in the network for gateSaturation.
  */
-export function gradientReach(
+export function gradientReach(net: Network, ids: Int32Array, targets: Int32Array, T: number): GradientReach {
+  const fromLast = reachFrom(net, ids, targets, T, 'last');
+  const forward = (norms: Float64Array[][]) => norms.map((dirs) => Array.from(dirs[0]));
+  const reach: GradientReach = {
+    gradNorms: forward(fromLast.dh),
+    ...(fromLast.cell ? { cellGradNorms: forward(fromLast.cell) } : {}),
+  };
+  if (!net.config.bidirectional) return reach;
+  const fromFirst = net.config.task === 'classify' ? fromLast : reachFrom(net, ids, targets, T, 'first');
+  // The backward direction records its steps in its own order (t = T first): back to t = 1…T.
+  const backward = (norms: Float64Array[][]) => norms.map((dirs) => Array.from(dirs[1]).reverse());
+  return {
+    ...reach,
+    backwardGradNorms: backward(fromFirst.dh),
+    ...(fromFirst.cell ? { backwardCellGradNorms: backward(fromFirst.cell) } : {}),
+  };
+}
+
+/** ‖∂L/∂a<t>‖ (and ‖∂L/∂c<t>‖) [layer][direction][step] of the loss of one step alone (a classifier: its loss). */
+function reachFrom(
   net: Network,
   ids: Int32Array,
   targets: Int32Array,
   T: number,
-): { gradNorms: number[][]; cellGradNorms?: number[][] } {
+  step: 'first' | 'last',
+): { dh: Float64Array[][]; cell?: Float64Array[][] } {
   const D = net.config.bidirectional ? 2 : 1,
     g = net.params.grad;
   net.forward(ids, T, false);
   net.loss(targets);
   g.fill(0);
   const perStep = () => net.layers.map(() => Array.from({ length: D }, () => new Float64Array(T)));
-  const dhNorms = perStep();
-  const cellNorms = net.layers[0].cell.hasCellState ? perStep() : undefined;
-  net.backward({ onlyLastStep: true, dhNorms, cellNorms });
+  const dh = perStep();
+  const cell = net.layers[0].cell.hasCellState ? perStep() : undefined;
+  net.backward({ onlyStep: step, dhNorms: dh, cellNorms: cell });
   g.fill(0);
-  const forward = (norms: Float64Array[][]) => norms.map((dirs) => Array.from(dirs[0]));
-  return { gradNorms: forward(dhNorms), ...(cellNorms ? { cellGradNorms: forward(cellNorms) } : {}) };
+  return { dh, ...(cell ? { cell } : {}) };
 }
 
 /** How saturated each gate of each layer was in the network's last forward pass (T steps of its B streams). */

@@ -181,10 +181,13 @@ export class Network {
 
   /**
    * Backpropagation through time over the last window; adds into params.grad.
-   * onlyLastStep: the loss is L<T> alone (diagnostics: ∂L<T>/∂a<t>); dhNorms[layer][direction][t−1] receives
+   * onlyStep: the loss is that of the last step alone, L<T> (diagnostics: ∂L<T>/∂a<t>), or of the first, L<1>
+   * (a backward direction's mirror of it); a classifier's one loss is left as it is. dhNorms[layer][direction][t−1] receives
    * ‖∂L/∂a<t>‖, and cellNorms[layer][direction][t−1] (with dhNorms; LSTM) ‖∂L/∂c<t>‖.
    */
-  backward(options: { onlyLastStep?: boolean; dhNorms?: Float64Array[][]; cellNorms?: Float64Array[][] } = {}): void {
+  backward(
+    options: { onlyStep?: 'first' | 'last'; dhNorms?: Float64Array[][]; cellNorms?: Float64Array[][] } = {},
+  ): void {
     const c = this.config,
       k = this.k,
       T = this.T,
@@ -196,9 +199,12 @@ export class Network {
       D = this.layers[top].D,
       Hout = D * c.hidden;
     const dLogits = this.dLogits.subarray(0, rows * V);
-    if (options.onlyLastStep && c.task !== 'classify') {
-      dLogits.fill(0, 0, (T - 1) * B * V);
-      for (let i = (T - 1) * B * V; i < TB * V; i++) dLogits[i] *= T;
+    if (options.onlyStep && c.task !== 'classify') {
+      // ∂L<t>/∂logits = T·∂L/∂logits on step t's rows (L is their mean over the T steps), 0 elsewhere
+      const t = options.onlyStep === 'last' ? T - 1 : 0;
+      dLogits.fill(0, 0, t * B * V);
+      dLogits.fill(0, (t + 1) * B * V, TB * V);
+      for (let i = t * B * V; i < (t + 1) * B * V; i++) dLogits[i] *= T;
     }
     const classify = c.task === 'classify';
     const headIn = classify ? this.pooled.subarray(0, B * Hout) : this.layerOutput(top);

@@ -387,7 +387,7 @@ export const OPTIONS = {
     setting: 'hover.show',
     choices: ['always', 'onDemand'],
     default: 'always',
-    help: "When the hover shows the model's continuation and next-character probabilities in a file that has a trained model.",
+    help: "When the hover shows the model's continuation and next-character probabilities (a tagger's or classifier's prediction for the line) in a file that has a trained model.",
     choiceHelp: [
       'Whenever the mouse rests over the text',
       'Only when asked: "SeqLab: Show what the model would write here" (Ctrl+Alt+H) at the cursor',

@@ -66,6 +66,14 @@ export interface DiagnosticsReport {
   gradNorms: number[][];
   /** LSTM only: cellGradNorms[layer][t-1] = ‖∂L<T>/∂c<t>‖ for t = 1…T, the memory cell's path */
   cellGradNorms?: number[][];
+  /**
+   * Bidirectional only: gradNorms (and cellGradNorms) are then the forward direction's, and these the
+   * backward direction's, backwardGradNorms[layer][t-1] = ‖∂L/∂a←<t>‖ for t = 1…T, where L is a tagger's
+   * L<1> (the backward direction reads from T down to 1: the mirror of L<T>) or a classifier's one loss.
+   */
+  backwardGradNorms?: number[][];
+  /** Bidirectional LSTM only: ‖∂L/∂c←<t>‖ of the backward direction, as backwardGradNorms. */
+  backwardCellGradNorms?: number[][];
   gates: GateSaturation[];
   paramGradNorms: { name: string; norm: number }[];
   clipEvents: ClipEvent[];

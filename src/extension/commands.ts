@@ -12,6 +12,7 @@ import { ModelHoverProvider } from './hoverProvider';
 import { InlineSampleProvider } from './inlineSample';
 import { runLongMemoryLab } from './longMemoryLab';
 import { modelDocumentUri } from './modelDocument';
+import { predictFile } from './predictFile';
 import { Runs } from './runs';
 import { sampleText, SampleArgs } from './sampleText';
 import { saveModel } from './saveModel';
@@ -69,6 +70,8 @@ export function registerCommands(
   });
 
   register('seqlab.sampleText', (args?: SampleArgs) => sampleText(runs, args));
+
+  register('seqlab.predictFile', () => predictFile(runs, activeDocument()));
 
   register('seqlab.sampleFromCursor', () => inline.sampleAtCursor(editorWithModel(runs)));
   register('seqlab.showHover', () => hover.showAtCursor(editorWithModel(runs)));

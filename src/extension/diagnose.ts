@@ -6,6 +6,14 @@ import { OPTIONS } from '../engine/options';
 import { DiagnosticsReport, formatStartedAt } from '../protocol';
 import { documentName, Runs } from './runs';
 
+/** Characters of a document the diagnostics read: its start, cut at a line end (a task file's rows stay whole). */
+const DIAGNOSED_CHARS = 200000;
+
+/** The start of a text up to `max` characters, ending at the end of a line when it is cut. */
+export function leadingLines(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, text.lastIndexOf('\n', max) + 1 || max);
+}
+
 /**
  * The diagnostics of a document's model (tag: a Compare cell's) on the start of its text, with
  * the schema's window length, and the gradient norms, snapshots and clip events of the run that
@@ -18,7 +26,8 @@ export async function diagnoseModel(runs: Runs, uri: vscode.Uri, tag = ''): Prom
     uri,
     {
       kind: 'diagnose',
-      text: doc.getText().slice(0, 200000),
+      text: leadingLines(doc.getText(), DIAGNOSED_CHARS),
+      name: documentName(uri),
       steps: OPTIONS.diagnoseSteps.default,
       clipEvents: training?.clipEvents ?? [],
     },

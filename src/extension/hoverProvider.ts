@@ -1,6 +1,7 @@
-// The inline hover: over a file with a trained model, what the model would write next at the
-// cursor (sampled with the text before it as primer) and its top-5 next tokens. It shows the end of
-// the primer and a ▸ where the model takes over, and names the model (file — cell-size).
+// The inline hover: over a file with a trained language model, what the model would write next at
+// the cursor (sampled with the text before it as primer) and its top-5 next tokens. It shows the end
+// of the primer and a ▸ where the model takes over, and names the model (file — cell-size). Over a
+// file with a tagger or classifier, the model's prediction for the line (taskHover.ts).
 // seqlab.hover.show: "always" (on every mouse rest) or "onDemand": only at the position that
 // "Show what the model would write here" asks for. A hover provider cannot tell a mouse rest from
 // editor.action.showHover (VS Code passes it no trigger), so that command marks the one position
@@ -10,6 +11,8 @@ import * as vscode from 'vscode';
 import { HoverResult } from '../protocol';
 import { documentName, Runs } from './runs';
 import { setting } from './settings';
+import { taskHover } from './taskHover';
+import { escapeMarkdown } from './hoverText';
 
 /** Characters of primer shown before the ▸. */
 const PRIMER_SHOWN = 20;
@@ -19,11 +22,6 @@ function markedContinuation(prime: string, continuation: string): string {
   const chars = Array.from(prime);
   const end = chars.slice(-PRIMER_SHOWN).join('');
   return `${chars.length > PRIMER_SHOWN ? '…' : ''}${end}▸${continuation}`;
-}
-
-/** Text shown as itself in markdown: its punctuation backslash-escaped (MarkdownString.appendText would also turn spaces into &nbsp;). */
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 }
 
 export class ModelHoverProvider implements vscode.HoverProvider {
@@ -57,6 +55,8 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     if (!this.runs.store.hasModel(doc.uri)) return undefined;
     const asked = this.takeRequest(doc, position);
     if (!asked && setting('hoverShow') !== 'always') return undefined;
+    const { task } = await this.runs.infer(doc.uri, { kind: 'load' });
+    if (task !== 'lm') return taskHover(this.runs, doc, position.line, task, token);
     const primerLength = setting('hoverPrimerLength'),
       length = setting('hoverLength');
     const r = await continuationAt(this.runs, doc, position, primerLength, length, setting('temperature'));

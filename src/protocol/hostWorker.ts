@@ -13,6 +13,7 @@ import type {
   TrainingSnapshot,
 } from '../engine/reports';
 import type { SampleOptions } from '../engine/sample';
+import type { PredictedExample, RankedClass } from '../engine/tasks/predictions';
 import { LEVELS, TASKS, type Level, type Task } from './hostView';
 import {
   parseClipEvent,
@@ -63,10 +64,11 @@ export interface LabJob {
 export type InferenceTask =
   | { kind: 'sample'; options: Partial<SampleOptions> }
   | { kind: 'hover'; prime: string; length: number; topK: number; temperature: number }
-  | { kind: 'diagnose'; text: string; steps: number; clipEvents: ClipEvent[] }
+  | { kind: 'diagnose'; text: string; name: string; steps: number; clipEvents: ClipEvent[] } // name: the file's, for messages
+  | { kind: 'predict'; text: string; name: string; topK: number } // a tagger's or classifier's predictions for a task file's text
   | { kind: 'export'; outPath: string }
   | { kind: 'describe' }
-  | { kind: 'load' }; // read the checkpoint into the worker's cache, so that the next hover is instant
+  | { kind: 'load' }; // read the checkpoint into the worker's cache, so that the next hover is instant; says what it is
 
 export type InferenceKind = InferenceTask['kind'];
 
@@ -88,11 +90,27 @@ export interface HoverResult {
   millis: number;
 }
 
-/** What a checkpoint holds, in a line: its model's label and the step it was saved at. */
+/** What a checkpoint holds, in a line: its model's label, the step it was saved at, its tokens and its task. */
 export interface ModelDescription {
   label: string;
   step: number;
   level: Level;
+  task: Task;
+}
+
+export type { PredictedExample, RankedClass };
+
+/** The model a checkpoint holds, from the worker's cache: its label and its task (which hover it has). */
+export interface LoadedModel {
+  label: string;
+  task: Task;
+}
+
+/** A tagger's or classifier's predictions for a task file's text (engine/tasks/predictions.ts). */
+export interface TaskPrediction {
+  label: string; // the model's, e.g. "LSTM-64 bidirectional"
+  examples: PredictedExample[];
+  millis: number;
 }
 
 /** The value each kind of inference task answers with. */
@@ -102,7 +120,8 @@ export interface InferenceResults {
   diagnose: DiagnosticsReport;
   export: string; // the path written
   describe: ModelDescription;
-  load: string; // the label of the model now cached
+  load: LoadedModel; // the model now cached
+  predict: TaskPrediction;
 }
 
 export type WorkerToHost =
@@ -226,6 +245,35 @@ const parseHoverResult: Parse<HoverResult> = (v, at) => {
   };
 };
 
+const parseRankedClass: Parse<RankedClass> = (v, at) => {
+  const f = new Fields(v, at);
+  return { label: f.get('label', str(1000)), p: f.get('p', num) };
+};
+
+const parseTaskPrediction: Parse<TaskPrediction> = (v, at) => {
+  const f = new Fields(v, at);
+  return {
+    label: f.get('label', str(200)),
+    examples: f.get(
+      'examples',
+      arrayOf((e, exampleAt) => {
+        const g = new Fields(e, exampleAt);
+        return {
+          line: g.get('line', count),
+          rows: g.get(
+            'rows',
+            arrayOf((r, rowAt) => {
+              const h = new Fields(r, rowAt);
+              return { text: h.get('text', str()), top: h.get('top', arrayOf(parseRankedClass)) };
+            }),
+          ),
+        };
+      }),
+    ),
+    millis: f.get('millis', num),
+  };
+};
+
 const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
   sample: str(),
   hover: parseHoverResult,
@@ -233,9 +281,18 @@ const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
   export: filePath,
   describe: (v, at) => {
     const f = new Fields(v, at);
-    return { label: f.get('label', str(200)), step: f.get('step', count), level: f.get('level', oneOf(LEVELS)) };
+    return {
+      label: f.get('label', str(200)),
+      step: f.get('step', count),
+      level: f.get('level', oneOf(LEVELS)),
+      task: f.get('task', oneOf(TASKS)),
+    };
   },
-  load: str(200),
+  load: (v, at) => {
+    const f = new Fields(v, at);
+    return { label: f.get('label', str(200)), task: f.get('task', oneOf(TASKS)) };
+  },
+  predict: parseTaskPrediction,
 };
 
 const parseTask: Parse<InferenceTask> = (v, at) => {
@@ -256,9 +313,12 @@ const parseTask: Parse<InferenceTask> = (v, at) => {
       return {
         kind,
         text: f.get('text', str()),
+        name: f.get('name', str(1000)),
         steps: f.get('steps', count),
         clipEvents: f.get('clipEvents', arrayOf(parseClipEvent)),
       };
+    case 'predict':
+      return { kind, text: f.get('text', str()), name: f.get('name', str(1000)), topK: f.get('topK', count) };
     case 'export':
       return { kind, outPath: f.get('outPath', filePath) };
     case 'describe':

@@ -121,6 +121,8 @@ export const parseDiagnosticsReport: Parse<DiagnosticsReport> = (v, path) => {
     steps,
     gradNorms: f.get('gradNorms', perLayerAndStep),
     ...f.optional('cellGradNorms', perLayerAndStep),
+    ...f.optional('backwardGradNorms', perLayerAndStep),
+    ...f.optional('backwardCellGradNorms', perLayerAndStep),
     gates: f.get('gates', arrayOf(parseGate)),
     paramGradNorms: f.get(
       'paramGradNorms',

@@ -1,20 +1,23 @@
 // The worker thread: owns at most one training run (or the long-memory lab) and answers inference
-// requests (sampling, hover, diagnostics, export) from checkpoints. The extension host never runs the engine itself.
+// requests (sampling, hover, diagnostics, a task model's predictions, export) from checkpoints. The extension host never runs the engine itself.
 
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { defaultBackend } from '../engine/defaultBackend';
 import { Checkpoint, loadCheckpoint, Model, saveCheckpoint } from '../engine/checkpoint';
 import { modelLabel } from '../engine/config';
-import { SeqLabError } from '../engine/errors';
 import { diagnose } from '../engine/diagnostics';
+import { SeqLabError } from '../engine/errors';
+import { predictText } from '../engine/tasks/predictions';
+import { diagnoseTask } from '../engine/tasks/taskDiagnostics';
 import { exportTorch } from '../engine/export';
 import { runLab } from '../engine/lab';
 import { checkOption, OPTIONS } from '../engine/options';
 import { ProgressPoint } from '../engine/reports';
 import { Sampler } from '../engine/sample';
 import { Trainer } from '../engine/train';
-import { parseTaskText, splitRecords, taskModelLabel } from '../engine/tasks/taskSetup';
+import { parseTaskText } from '../engine/tasks/taskData';
+import { splitRecords, taskModelLabel } from '../engine/tasks/taskSetup';
 import { TaskTrainer } from '../engine/tasks/taskTrainer';
 import {
   HostToWorker,
@@ -196,12 +199,21 @@ function load(path: string) {
 function infer(path: string, task: InferenceTask): InferenceResults[InferenceKind] {
   if (task.kind === 'describe') {
     const { model, training } = loadCheckpoint(path, k);
-    return { label: modelLabel(model.config), step: training?.step ?? 0, level: model.tokenizer.spec.level };
+    return {
+      label: modelLabel(model.config),
+      step: training?.step ?? 0,
+      level: model.tokenizer.spec.level,
+      task: model.config.task,
+    };
   }
   const { model, sampler } = load(path);
+  if ((task.kind === 'sample' || task.kind === 'hover') && model.config.task !== 'lm')
+    throw new SeqLabError(
+      `this model is a ${model.config.task === 'tag' ? 'tagger' : 'classifier'}: it predicts ${model.config.task === 'tag' ? 'tags' : 'labels'} and writes no text; run "SeqLab: Predict file"`,
+    );
   switch (task.kind) {
-    case 'load':
-      return modelLabel(model.config);
+    case 'load': // asked before every hover (which hover the model has): from the cache
+      return { label: modelLabel(model.config), task: model.config.task };
     case 'sample':
       return sampler.generate(task.options);
     case 'hover': {
@@ -212,11 +224,17 @@ function infer(path: string, task: InferenceTask): InferenceResults[InferenceKin
       const r: HoverResult = { continuation, top, label: modelLabel(model.config), millis: performance.now() - t0 };
       return r;
     }
-    case 'diagnose':
-      return diagnose(model, k, model.tokenizer.encodeKnown(task.text), {
-        steps: task.steps,
-        clipEvents: task.clipEvents,
-      });
+    case 'diagnose': {
+      const options = { steps: task.steps, clipEvents: task.clipEvents };
+      return model.config.task === 'lm'
+        ? diagnose(model, k, model.tokenizer.encodeKnown(task.text), options)
+        : diagnoseTask(model, k, task.text, task.name, options);
+    }
+    case 'predict': {
+      const t0 = performance.now();
+      const examples = predictText(model, k, task.text, task.name, task.topK);
+      return { label: modelLabel(model.config), examples, millis: performance.now() - t0 };
+    }
     case 'export':
       exportTorch(model, task.outPath);
       return task.outPath;

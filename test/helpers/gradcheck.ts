@@ -61,7 +61,7 @@ export function gradCheck(
   net.forward(ids, T, true, b);
   net.loss(targets);
   params.grad.fill(0);
-  net.backward({ onlyLastStep: opts.onlyLastStep });
+  net.backward({ onlyStep: opts.onlyLastStep ? 'last' : undefined });
   const analytic = Float64Array.from(params.grad);
   const eps = 1e-5;
   let worst = 0,
@@ -107,7 +107,7 @@ export interface StateGradients {
 }
 
 /**
- * The diagnostics' curves (Network.backward with onlyLastStep, dhNorms and cellNorms) against finite
+ * The diagnostics' curves (Network.backward with onlyStep 'last', dhNorms and cellNorms) against finite
  * differences of L<T> = (1/B) Σ_b −log ŷ<T>[y<T>] with respect to the top layer's a<t> or c<t>, for
  * 1 ≤ t < T. L<T> as a function of the state at step t: the window's steps t+1 … T run afresh from the
  * stored states at step t, the top layer's replaced. Perturbing c<t> also changes a<t> = Γo<t> * tanh(c<t>)
@@ -133,7 +133,7 @@ export function stateGradCheck(config: ModelConfig, T: number, B: number, steps:
   const perStep = () => net.layers.map(() => [new Float64Array(T)]);
   const dhNorms = perStep();
   const cellNorms = net.layers[top].cell.hasCellState ? perStep() : undefined;
-  net.backward({ onlyLastStep: true, dhNorms, cellNorms });
+  net.backward({ onlyStep: 'last', dhNorms, cellNorms });
   const states = net.layers.map((l) => ({ h: Float64Array.from(l.dirs[0].s.h), c: Float64Array.from(l.dirs[0].s.c) }));
   const G = net.layers[top].cell.gates * H,
     gates = Float64Array.from(net.layers[top].dirs[0].s.gates);

@@ -102,6 +102,24 @@ describe('seqlab CLI: tagging and classification', function () {
     assert.deepEqual([meta.task, meta.pool, meta.labels], ['classify', 'last', '["neg","pos"]']);
   });
 
+  it("diagnose reads a task checkpoint's file: the gold tags' loss, each direction of a bidirectional layer", () => {
+    const bi = join(dir, 'bi.safetensors');
+    const r = json(seqlab('diagnose', bi, tags, '--json'));
+    const T = r.steps as number;
+    assert.ok(T > 3 && T < 50, `T = ${T}: the longest sentence, below the default 50`);
+    for (const field of ['gradNorms', 'backwardGradNorms']) {
+      const rows = r[field] as number[][];
+      assert.equal(rows.length, 1, field);
+      assert.equal(rows[0].length, T, field);
+    }
+    const text = seqlab('diagnose', bi, tags).out;
+    assert.match(text, /layer 0 → ‖∂L<T>\/∂a<t>‖/);
+    assert.match(text, /layer 0 ← ‖∂L\/∂a←<t>‖ \(hidden state\): t=1: /);
+    const cls = json(seqlab('diagnose', join(dir, 'cls-lstm.safetensors'), cues, '--json'));
+    assert.equal(cls.backwardGradNorms, undefined);
+    assert.equal((cls.gradNorms as number[][])[0].length, 40, 'a whole line of the classification set');
+  });
+
   it('mean pooling and a separate --val file train too; the summary carries the validation metrics', () => {
     const val = join(dir, 'val.tsv');
     assert.equal(seqlab('make-data', 'classify', '--seed', '9', '--out', val).code, 0);

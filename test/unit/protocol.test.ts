@@ -163,6 +163,20 @@ const lstmReport: DiagnosticsReport = {
   gates: [{ ...structuredClone(report.gates[0]), gate: 'c̃', range: [-1, 1] }],
 };
 
+/** A bidirectional LSTM tagger's: each direction's reach, the backward one in its own series. */
+const bidirectionalReport: DiagnosticsReport = {
+  ...structuredClone(lstmReport),
+  label: 'LSTM-32 bidirectional',
+  backwardGradNorms: [
+    [0.9, 0.5, 0.2],
+    [0.8, 0.4, 0.1],
+  ],
+  backwardCellGradNorms: [
+    [0.7, 0.6, 0.5],
+    [0.6, 0.5, 0.4],
+  ],
+};
+
 const diagnosticsView = (reports: DiagnosticsReport[]): DiagnosticsView => ({
   subject: 'story.txt — LSTM-32, trained 2 Dec 2026, 09:41',
   status: '',
@@ -191,6 +205,7 @@ const toView: HostToView[] = [
   { type: 'scores', runId: 'r1', scores: classifierScores },
   { type: 'scores', runId: 'r1', scores: taggerScores },
   { type: 'diagnostics', view: { ...diagnosticsView([report, lstmReport]), status: 'Training LSTM: model 2 of 3' } },
+  { type: 'diagnostics', view: diagnosticsView([bidirectionalReport]) },
   {
     type: 'lab',
     lab: {
@@ -256,7 +271,8 @@ const toWorker: HostToWorker[] = [
   { type: 'stop' },
   infer(1, { kind: 'sample', options: { ...defaultSampleOptions } }),
   infer(2, { kind: 'hover', prime: 'the ca', length: 40, topK: 5, temperature: 0.8 }),
-  infer(3, { kind: 'diagnose', text: 'abc', steps: 50, clipEvents: [{ step: 7, norm: 9.5 }] }),
+  infer(3, { kind: 'diagnose', text: 'abc', name: 'story.txt', steps: 50, clipEvents: [{ step: 7, norm: 9.5 }] }),
+  infer(7, { kind: 'predict', text: 'Teddy\tB-PER\nbears\tO\n', name: 'names.conll', topK: 2 }),
   infer(4, { kind: 'export', outPath: '/out/torch.safetensors' }),
   infer(5, { kind: 'describe' }),
   infer(6, { kind: 'load' }),
@@ -303,8 +319,27 @@ const results: { [K in InferenceKind]: InferenceResults[K] } = {
   },
   diagnose: report,
   export: '/out/torch.safetensors',
-  describe: { label: 'LSTM-32', step: 80, level: 'char' },
-  load: 'LSTM-32',
+  describe: { label: 'LSTM-32', step: 80, level: 'char', task: 'tag' },
+  load: { label: 'LSTM-32', task: 'lm' },
+  predict: {
+    label: 'LSTM-32 bidirectional',
+    examples: [
+      {
+        line: 2,
+        rows: [
+          {
+            text: 'Teddy',
+            top: [
+              { label: 'B-PER', p: 0.9 },
+              { label: 'O', p: 0.1 },
+            ],
+          },
+          { text: 'bears', top: [{ label: 'O', p: 0.8 }] },
+        ],
+      },
+    ],
+    millis: 1.5,
+  },
 };
 
 // ---------- every field, broken one at a time ----------
@@ -377,7 +412,8 @@ describe('protocol validation', () => {
   it('host → webview: every message round-trips; every field missing or of the wrong type is refused by name', () => {
     for (const m of toView)
       checkEveryField(parseHostToView, m, {
-        optional: /^view\.reports\[\d+\]\.(lossCurve|gradNormCurve|snapshots|cellGradNorms)$/,
+        optional:
+          /^view\.reports\[\d+\]\.(lossCurve|gradNormCurve|snapshots|cellGradNorms|backwardGradNorms|backwardCellGradNorms)$/,
       });
   });
 
@@ -553,6 +589,25 @@ describe('protocol validation', () => {
     assert.equal(lossUnit('word', 'tag'), 'nats per tag');
     assert.equal(lossUnit('char', 'classify'), 'nats per line');
     assert.equal(lossUnit('word', 'classify'), 'nats per line');
+  });
+
+  it("diagnostics: a bidirectional layer's backward series have the shape of gradNorms", () => {
+    for (const field of ['backwardGradNorms', 'backwardCellGradNorms']) {
+      const withRows = (rows: number[][]) => ({
+        type: 'diagnostics',
+        view: diagnosticsView([{ ...bidirectionalReport, [field]: rows }]),
+      });
+      refuses(
+        parseHostToView,
+        withRows([[0.1, 0.2, 0.3]]),
+        new RegExp(`field "view.reports\\[0\\]\\.${field}": expected 2 layers, got 1`),
+      );
+      refuses(
+        parseHostToView,
+        withRows([[0.1, 0.2, 0.3], [0.4]]),
+        new RegExp(`field "view.reports\\[0\\]\\.${field}\\[1\\]": expected 3 time steps, got 1`),
+      );
+    }
   });
 
   it('a diverging loss is an observation: NaN and Infinity are numbers', () => {

@@ -7,7 +7,8 @@ import { jsBackend } from '../../src/engine/reference';
 import type { TaskScores } from '../../src/engine/reports';
 import { makeClassifyData, makeTagData } from '../../src/engine/tasks/makeData';
 import { classifyMetrics } from '../../src/engine/tasks/metrics';
-import { parseTaskText, splitRecords, taskModelLabel, taskOptions } from '../../src/engine/tasks/taskSetup';
+import { parseTaskText } from '../../src/engine/tasks/taskData';
+import { splitRecords, taskModelLabel, taskOptions } from '../../src/engine/tasks/taskSetup';
 import { predictExamples, TaskTrainer } from '../../src/engine/tasks/taskTrainer';
 
 describe('task setup and validation scores', () => {

@@ -8,8 +8,8 @@ import { defaultTrainConfig } from '../../src/engine/config';
 import { jsBackend } from '../../src/engine/reference';
 import { Rng } from '../../src/engine/rng';
 import { makeClassifyData, makeTagData } from '../../src/engine/tasks/makeData';
-import { parseClassifyFile, parseTagFile } from '../../src/engine/tasks/taskData';
-import { lengthBatches, predictExamples, TaskRecords, TaskTrainer } from '../../src/engine/tasks/taskTrainer';
+import { parseClassifyFile, parseTagFile, TaskRecords } from '../../src/engine/tasks/taskData';
+import { lengthBatches, predictExamples, TaskTrainer } from '../../src/engine/tasks/taskTrainer';
 import { wasmBackend } from '../../src/engine/wasm/backend';
 
 const train = { ...defaultTrainConfig, level: 'word' as const, steps: 30, batchSize: 8, evalEvery: 10, lr: 0.01 };

@@ -6,7 +6,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HISTOGRAM_BINS, type DiagnosticsReport } from '../../src/protocol';
+import { defaultTrainConfig } from '../../src/engine/config';
 import { diagnose } from '../../src/engine/diagnostics';
+import { makeTagData } from '../../src/engine/tasks/makeData';
+import { diagnoseTask } from '../../src/engine/tasks/taskDiagnostics';
+import { parseTaskText } from '../../src/engine/tasks/taskData';
+import { TaskTrainer } from '../../src/engine/tasks/taskTrainer';
 import { jsBackend } from '../../src/engine/reference';
 import { HAND_SET_GATES, HAND_SET_TEXT, handSetModel } from '../helpers/handSet';
 import { SCREENSHOTS, eachTestOpens, screenshot, settled, type View } from './harness';
@@ -286,6 +291,46 @@ describe('diagnostics webview (chromium)', function () {
     const chart = await vanishing(view, 3);
     assert.deepEqual(chart.labels, ['RNN-128', 'GRU-128 layer 1', 'GRU-128 layer 2']);
     assert.equal(chart.yLabel, '‖∂L<T>/∂a<t>‖');
+  });
+
+  it('draws each direction of a bidirectional tagger\'s layers: "layer 1 →" and "layer 1 ←", a<t> and c<t>', async () => {
+    const trainer = TaskTrainer.create(
+      parseTaskText(makeTagData({ seed: 2, sentences: 30 }), 'tag', 'names.conll', true),
+      null,
+      { cell: 'lstm', hidden: 8, bidirectional: true, input: 'embedding', embedSize: 4 },
+      { ...defaultTrainConfig, level: 'word' },
+      jsBackend('f32'),
+      'names.conll',
+    );
+    const r = diagnoseTask(trainer.model, jsBackend('f32'), makeTagData({ seed: 2, sentences: 30 }), 'names.conll');
+    await view.send(diagnosticsMessage([r]));
+    const chart = await vanishing(view, 4);
+    const name = r.label;
+    assert.deepEqual(chart.labels, [
+      `${name} layer 1 →`,
+      `${name} layer 1 ←`,
+      `${name} layer 1 → c<t>`,
+      `${name} layer 1 ← c<t>`,
+    ]);
+    assert.deepEqual(chart.ys, [
+      r.gradNorms[0],
+      r.backwardGradNorms![0],
+      r.cellGradNorms![0],
+      r.backwardCellGradNorms![0],
+    ]);
+    assert.deepEqual(
+      chart.dashes.map((d) => JSON.stringify(d)),
+      ['[]', '[7,4]', '[2,4]', '[2,4,8,4]'],
+      'each direction its own pattern',
+    );
+    assert.deepEqual(
+      chart.x,
+      Array.from({ length: r.steps }, (_, i) => i + 1),
+    );
+    assert.match(
+      await view.page.locator('.window-note').innerText(),
+      /← the backward direction a←<t>.*reached from t = 1/,
+    );
   });
 
   it('aligns reports with different window lengths at the loss step (x = t − T)', async () => {

@@ -34,6 +34,16 @@ export interface LabelledText {
   line: number;
 }
 
+/** A task file's examples: a tagger's sentences or a classifier's lines. */
+export type TaskRecords = { task: 'tag'; items: TaggedSentence[] } | { task: 'classify'; items: LabelledText[] };
+
+/** Reads a task file's text as the task says (gold column required when `gold`; see parseTagFile, parseClassifyFile). */
+export function parseTaskText(text: string, task: 'tag' | 'classify', name: string, gold: boolean): TaskRecords {
+  return task === 'tag'
+    ? { task, items: parseTagFile(text, name, { requireTags: gold }) }
+    : { task, items: parseClassifyFile(text, name, { requireLabels: gold }) };
+}
+
 /** The lines of a file with their 1-based numbers; CRLF and LF both end a line. */
 export function numberedLines(text: string): { text: string; line: number }[] {
   return text.split(/\r?\n/).map((t, i) => ({ text: t, line: i + 1 }));

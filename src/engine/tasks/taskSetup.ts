@@ -1,16 +1,8 @@
-// What the CLI and the editor share when they train a tagger or a classifier: reading the task file,
-// holding out its validation part, the task's model and level defaults, and the model's name.
+// What the CLI and the editor share when they train a tagger or a classifier: holding out the task
+// file's validation part, the task's model and level defaults, and the model's name.
 
 import { ModelConfig, modelLabel, TrainConfig } from '../config';
-import { parseClassifyFile, parseTagFile, splitValidation } from './taskData';
-import { TaskRecords } from './taskTrainer';
-
-/** The records of a task file's text (gold column required when `gold`); name: the file's, for line-numbered errors. */
-export function parseTaskText(text: string, task: 'tag' | 'classify', name: string, gold: boolean): TaskRecords {
-  return task === 'tag'
-    ? { task, items: parseTagFile(text, name, { requireTags: gold }) }
-    : { task, items: parseClassifyFile(text, name, { requireLabels: gold }) };
-}
+import { splitValidation, TaskRecords } from './taskData';
 
 /** The records split into training and held-out validation records (splitValidation's rules). */
 export function splitRecords(records: TaskRecords, valFraction: number, seed: number): [TaskRecords, TaskRecords] {

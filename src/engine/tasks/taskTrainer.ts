@@ -15,7 +15,7 @@ import { Rng } from '../rng';
 import { buildCharTokenizer, buildWordTokenizer, Tokenizer, UNK } from '../tokenizer';
 import { DivergedError, RunHooks } from '../train';
 import { scoreExamples, validationScores } from './scores';
-import { buildVocab, LabelledText, TaggedSentence } from './taskData';
+import { buildVocab, TaskRecords } from './taskData';
 
 /** One example, encoded: its token ids and its classes (one per token for a tagger, one for a classifier). */
 export interface TaskExample {
@@ -23,8 +23,6 @@ export interface TaskExample {
   targets: Int32Array;
   line: number; // where it starts in its file (1-based), for messages
 }
-
-export type TaskRecords = { task: 'tag'; items: TaggedSentence[] } | { task: 'classify'; items: LabelledText[] };
 
 /** The input vocabulary of a task's training examples: words for a tagger; characters or words for a classifier. */
 function inputTokenizer(records: TaskRecords, train: TrainConfig): Tokenizer {
@@ -102,44 +100,59 @@ function fillBatch(batch: TaskExample[], task: ModelConfig['task'], ids: Int32Ar
 }
 
 /**
- * The model's predicted classes for every example (argmax), and the mean loss in nats per token
- * (tagger) or per example (classifier) over the examples that have gold classes.
+ * The model's predictions for every example: per row (token of a tagger, line of a classifier) the
+ * probabilities ŷ [rows·classes] and the most probable class (argmax ŷ); and the mean loss in nats per
+ * token (tagger) or per example (classifier) over the examples that have gold classes, else null.
  */
 export function predictExamples(
   model: Model,
   k: Backend,
   examples: TaskExample[],
   B: number,
-): { predicted: Int32Array[]; loss: number | null } {
+): { predicted: Int32Array[]; probabilities: Float32Array[]; loss: number | null } {
   const longest = Math.max(1, ...examples.map((e) => e.ids.length));
   const net = new Network(model.config, model.params, k, longest, B, new Rng(0));
   const ids = new Int32Array(longest * B),
     targets = new Int32Array(longest * B);
   const C = model.config.classes,
     task = model.config.task;
-  const predicted = new Map<TaskExample, Int32Array>();
+  const predicted = new Map<TaskExample, { classes: Int32Array; p: Float32Array }>();
   let total = 0,
     rows = 0;
   for (const batch of lengthBatches(examples, B, new Rng(0))) {
     const T = fillBatch(batch, task, ids, targets),
-      b = batch.length;
+      b = batch.length,
+      perExample = task === 'classify' ? 1 : T,
+      n = b * perExample;
     net.resetState();
-    const logits = net.forward(ids, T, false, b);
-    const out = batch.map(() => new Int32Array(task === 'classify' ? 1 : T));
-    const n = task === 'classify' ? b : T * b;
-    for (let r = 0; r < n; r++) {
-      let best = 0;
-      for (let c = 1; c < C; c++) if (logits[r * C + c] > logits[r * C + best]) best = c;
-      if (task === 'classify') out[r][0] = best;
-      else out[r % b][Math.floor(r / b)] = best;
-    }
-    batch.forEach((e, j) => predicted.set(e, out[j]));
-    if (batch.every((e) => e.targets[0] >= 0)) {
-      total += net.loss(targets.subarray(0, n)) * n;
+    net.forward(ids, T, false, b);
+    // ŷ = softmax(logits) is the loss's own (net.loss turns the logits into ŷ): without gold classes
+    // class 0 stands in for the targets and that loss is not counted.
+    const gold = batch.every((e) => e.targets[0] >= 0);
+    if (!gold) targets.fill(0, 0, n);
+    const loss = net.loss(targets.subarray(0, n));
+    if (gold) {
+      total += loss * n;
       rows += n;
     }
+    const p = net.logits;
+    const out = batch.map(() => ({ classes: new Int32Array(perExample), p: new Float32Array(perExample * C) }));
+    for (let r = 0; r < n; r++) {
+      // rows are time-major: row r is step ⌊r/b⌋ of example r mod b (a classifier: example r)
+      const e = out[r % b],
+        t = Math.floor(r / b);
+      let best = 0;
+      for (let c = 1; c < C; c++) if (p[r * C + c] > p[r * C + best]) best = c;
+      e.classes[t] = best;
+      e.p.set(p.subarray(r * C, (r + 1) * C), t * C);
+    }
+    batch.forEach((e, j) => predicted.set(e, out[j]));
   }
-  return { predicted: examples.map((e) => predicted.get(e)!), loss: rows > 0 ? total / rows : null };
+  return {
+    predicted: examples.map((e) => predicted.get(e)!.classes),
+    probabilities: examples.map((e) => predicted.get(e)!.p),
+    loss: rows > 0 ? total / rows : null,
+  };
 }
 
 export class TaskTrainer {
