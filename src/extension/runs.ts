@@ -490,7 +490,7 @@ export class Runs implements vscode.Disposable {
         canResume: false,
         resumeLabel: '',
         clip: null,
-        task: documentTask(doc), // the task of the file it was loaded into: what its loss is per
+        task: model.task, // the checkpoint's own task (describe reads it)
         labels: [],
         scores: [],
       },
