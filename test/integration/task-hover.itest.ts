@@ -58,12 +58,12 @@ suite('Taggers and classifiers: hover, Predict file, diagnostics', function () {
 
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<SeqLabApi>('seqlab.seqlab')!.activate();
-    writeFileSync(file('names.conll'), makeTagData({ seed: 1, sentences: 80 }));
-    writeFileSync(file('cues.tsv'), makeClassifyData({ seed: 2, lines: 80, length: 24 }));
+    writeFileSync(file('hover-names.conll'), makeTagData({ seed: 1, sentences: 80 }));
+    writeFileSync(file('hover-cues.tsv'), makeClassifyData({ seed: 2, lines: 80, length: 24 }));
     writeFileSync(file('plain.txt'), 'the cat sat on the mat and the dog ran to the park.\n'.repeat(20));
     const small = ['--hidden', '16', '--eval-every', '100'];
-    seqlab('train', file('names.conll'), ...small, '--steps', '200', '--out', file('tagger.safetensors'));
-    seqlab('train', file('cues.tsv'), ...small, '--steps', '200', '--out', file('classifier.safetensors'));
+    seqlab('train', file('hover-names.conll'), ...small, '--steps', '200', '--out', file('tagger.safetensors'));
+    seqlab('train', file('hover-cues.tsv'), ...small, '--steps', '200', '--out', file('classifier.safetensors'));
     seqlab(
       'train',
       file('plain.txt'),
@@ -84,8 +84,8 @@ suite('Taggers and classifiers: hover, Predict file, diagnostics', function () {
   });
 
   test("a tagger's hover: the hovered sentence's tokens with the predicted tags under them, as seqlab predict tags them", async () => {
-    const doc = await withModel('names.conll', file('tagger.safetensors'));
-    const cli = predicted(file('tagger.safetensors'), 'names.conll').split('\n');
+    const doc = await withModel('hover-names.conll', file('tagger.safetensors'));
+    const cli = predicted(file('tagger.safetensors'), 'hover-names.conll').split('\n');
     // The second sentence: the lines after the first blank one.
     const lines = doc.getText().split('\n');
     const start = lines.indexOf('') + 1;
@@ -93,7 +93,9 @@ suite('Taggers and classifiers: hover, Predict file, diagnostics', function () {
     const hovered = start + 1;
     const markdown = unescaped(await hoverMarkdown(doc.uri, new vscode.Position(hovered, 1)));
     assert.ok(
-      markdown.includes(`names.conll — LSTM-16 tags the sentence of lines ${start + 1}–${end} (▲ line ${hovered + 1})`),
+      markdown.includes(
+        `hover-names.conll — LSTM-16 tags the sentence of lines ${start + 1}–${end} (▲ line ${hovered + 1})`,
+      ),
       markdown,
     );
     const block = /```text\n([\s\S]*?)\n```/.exec(markdown)?.[1];
@@ -124,8 +126,8 @@ suite('Taggers and classifiers: hover, Predict file, diagnostics', function () {
   });
 
   test("a classifier's hover: the line's label with its probability and the runner-up; onDemand waits to be asked", async () => {
-    const doc = await withModel('cues.tsv', file('classifier.safetensors'));
-    const cli = predicted(file('classifier.safetensors'), 'cues.tsv').split('\n');
+    const doc = await withModel('hover-cues.tsv', file('classifier.safetensors'));
+    const cli = predicted(file('classifier.safetensors'), 'hover-cues.tsv').split('\n');
     const line = 4;
     const markdown = unescaped(await hoverMarkdown(doc.uri, new vscode.Position(line, 3)));
     const m =
@@ -142,13 +144,13 @@ suite('Taggers and classifiers: hover, Predict file, diagnostics', function () {
   });
 
   test('Predict file opens the predictions in a document named after the model; a language model gets a message', async () => {
-    const doc = await withModel('names.conll', file('tagger.safetensors'));
+    const doc = await withModel('hover-names.conll', file('tagger.safetensors'));
     const out = await vscode.commands.executeCommand<vscode.TextDocument>('seqlab.predictFile');
     assert.ok(out, `no document; errors: ${JSON.stringify(api.shownErrors())}`);
     assert.strictEqual(out.uri.scheme, 'untitled');
-    assert.strictEqual(path.basename(out.uri.path), 'names.conll.lstm-16.predicted.conll');
+    assert.strictEqual(path.basename(out.uri.path), 'hover-names.conll.lstm-16.predicted.conll');
     assert.strictEqual(path.dirname(out.uri.path), path.dirname(doc.uri.path), 'beside the file');
-    assert.strictEqual(out.getText(), predicted(file('tagger.safetensors'), 'names.conll'));
+    assert.strictEqual(out.getText(), predicted(file('tagger.safetensors'), 'hover-names.conll'));
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 
     await withModel('plain.txt', file('lm.safetensors'));
@@ -160,7 +162,7 @@ suite('Taggers and classifiers: hover, Predict file, diagnostics', function () {
   });
 
   test("the diagnostics of a bidirectional tagger: each direction's reach over its sentences", async () => {
-    const doc = await withModel('names.conll', file('tagger.safetensors'));
+    const doc = await withModel('hover-names.conll', file('tagger.safetensors'));
     const [report] = (await vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.openDiagnostics', {
       uri: doc.uri,
     }))!;
