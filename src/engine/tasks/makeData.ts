@@ -5,11 +5,13 @@
 import { SeqLabError } from '../errors';
 import { Rng } from '../rng';
 
-function pick<T>(rng: Rng, items: readonly T[]): T {
+/** A uniformly drawn item of a non-empty list. */
+export function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[rng.nextU32() % items.length];
 }
 
-function checkCount(what: string, n: number, min: number): void {
+/** Refuses a count that is not a whole number ≥ min, naming `what`. */
+export function checkCount(what: string, n: number, min: number): void {
   if (!(Number.isInteger(n) && n >= min)) throw new SeqLabError(`${what} must be a whole number ≥ ${min} (got ${n})`);
 }
 

@@ -53,12 +53,12 @@ export const isBlank = (s: string) => s.trim() === '';
 export const isComment = (s: string) => s.startsWith('#');
 
 /**
- * Every content line of a file must agree on having the gold column: the first content line decides.
- * Returns a checker called with each line's answer; it throws at the first line that disagrees.
+ * Every content line of a file must agree on having the gold column (a tag, label or target, each
+ * `unit` written as `format`): the first content line decides, and a line without it is refused when
+ * `required`. Returns a checker called with each line's answer; it throws at the first line that disagrees.
  */
-function goldColumnChecker(name: string, column: 'tag' | 'label', unit: string, required: boolean) {
+export function goldColumnChecker(name: string, column: string, unit: string, format: string, required: boolean) {
   let first: { has: boolean; line: number } | null = null;
-  const format = column === 'tag' ? 'token<TAB>tag' : 'text<TAB>label';
   return (has: boolean, line: number) => {
     if (!has && required) {
       throw new SeqLabError(`${name} line ${line}: no ${column}; write ${format} (columns separated by a tab)`);
@@ -81,7 +81,7 @@ function goldColumnChecker(name: string, column: 'tag' | 'label', unit: string, 
  */
 export function parseTagFile(text: string, name: string, opts: { requireTags?: boolean } = {}): TaggedSentence[] {
   const sentences: TaggedSentence[] = [];
-  const checkGold = goldColumnChecker(name, 'tag', 'token', opts.requireTags ?? false);
+  const checkGold = goldColumnChecker(name, 'tag', 'token', 'token<TAB>tag', opts.requireTags ?? false);
   let current: TaggedSentence | null = null;
   for (const { text: raw, line } of numberedLines(text)) {
     if (isBlank(raw)) {
@@ -124,7 +124,7 @@ export function parseTagFile(text: string, name: string, opts: { requireTags?: b
  */
 export function parseClassifyFile(text: string, name: string, opts: { requireLabels?: boolean } = {}): LabelledText[] {
   const examples: LabelledText[] = [];
-  const checkGold = goldColumnChecker(name, 'label', 'line', opts.requireLabels ?? false);
+  const checkGold = goldColumnChecker(name, 'label', 'line', 'text<TAB>label', opts.requireLabels ?? false);
   for (const { text: raw, line } of numberedLines(text)) {
     if (isBlank(raw) || isComment(raw)) continue;
     const columns = raw.split('\t');
