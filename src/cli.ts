@@ -29,6 +29,7 @@ import { readTextFile } from './engine/text';
 import { DivergedError, Trainer } from './engine/train';
 import { Given, parseVerb, usage, UsageError, VERBS, verbUsage } from './cliArgs';
 import { evaluateTask, predictTask, trainTask } from './cliTasks';
+import { makeConditionalData, makeDateData } from './engine/seq2seq/makeSeq2Seq';
 import { makeClassifyData, makeTagData } from './engine/tasks/makeData';
 import { taskOfFile } from './engine/tasks/taskData';
 import { OPTIONS, Verb } from './engine/options';
@@ -274,9 +275,20 @@ function predict(ckpt: string, file: string, given: Given): void {
 /** seqlab make-data tag|classify: the synthetic sets that show what each architecture is for. */
 function makeData(kind: string, given: Given): void {
   const seed = given.number('seed');
-  if (kind !== 'tag' && kind !== 'classify') throw new UsageError(`make-data makes "tag" or "classify", not "${kind}"`);
-  const text = kind === 'tag' ? makeTagData({ seed }) : makeClassifyData({ seed });
   const out = given.text('dataOut');
+  if (kind === 'seq2seq') {
+    // Two files: the training set at --out (default dates.tsv) and its held-out dates beside it.
+    const { train, heldOut } = makeDateData({ seed });
+    const trainPath = out ?? 'dates.tsv';
+    const heldOutPath = trainPath.replace(/(\.[^./]*)?$/, (ext) => `.heldout${ext || '.tsv'}`);
+    writeFileSync(trainPath, train);
+    writeFileSync(heldOutPath, heldOut);
+    process.stdout.write(JSON.stringify({ train: trainPath, heldOut: heldOutPath }) + '\n');
+    return;
+  }
+  const make = { tag: makeTagData, classify: makeClassifyData, conditional: makeConditionalData }[kind];
+  if (!make) throw new UsageError(`make-data makes "tag", "classify", "seq2seq" or "conditional", not "${kind}"`);
+  const text = make({ seed });
   if (out) writeFileSync(out, text);
   else process.stdout.write(text);
 }

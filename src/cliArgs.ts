@@ -29,7 +29,10 @@ export const VERBS: Record<Verb, { args: string[]; summary: string }> = {
   diagnose: { args: ['CKPT', 'FILE'], summary: 'vanishing-gradient and gate diagnostics' },
   export: { args: ['CKPT'], summary: 'write the model for PyTorch (state_dict names, safetensors)' },
   lab: { args: [], summary: 'the long-memory lab: accuracy of each cell across a gap of N tokens' },
-  'make-data': { args: ['tag|classify'], summary: 'write a small synthetic tagging or classification set' },
+  'make-data': {
+    args: ['tag|classify|seq2seq|conditional'],
+    summary: 'write a small synthetic tagging, classification, date-normalisation or two-style set',
+  },
 };
 
 /** The flags a command line gave, checked against the schema; absent ones read as their defaults. */

@@ -34,10 +34,38 @@ describe('seqlab CLI: tagging and classification', function () {
     assert.equal(seqlab('make-data', 'classify', '--seed', '2', '--out', cues).code, 0);
   });
 
+  it('make-data seq2seq writes a training set and its held-out dates beside it; conditional writes label<TAB>text lines', () => {
+    const out = join(dir, 'dates.tsv');
+    const r = json(seqlab('make-data', 'seq2seq', '--seed', '3', '--out', out));
+    assert.deepEqual(r, { train: out, heldOut: join(dir, 'dates.heldout.tsv') });
+    const rows = (f: string) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('\t'))
+        .map((l) => l.split('\t'));
+    const train = rows(out),
+      held = rows(join(dir, 'dates.heldout.tsv'));
+    assert.ok(train.length > 1000 && held.length > 100, `${train.length} / ${held.length}`);
+    const seen = new Set(train.map(([, iso]) => iso));
+    assert.ok(
+      held.every(([, iso]) => /^\d{4}-\d\d-\d\d$/.test(iso) && !seen.has(iso)),
+      'held-out dates are new',
+    );
+    const cond = seqlab('make-data', 'conditional', '--seed', '3');
+    assert.equal(cond.out, seqlab('make-data', 'conditional', '--seed', '3').out);
+    const labels = new Set(
+      cond.out
+        .split('\n')
+        .filter((l) => l.includes('\t'))
+        .map((l) => l.split('\t')[0]),
+    );
+    assert.deepEqual([...labels].sort(), ['consonantal', 'vowelish']);
+  });
+
   it('make-data is deterministic by seed and writes stdout without --out', () => {
     assert.equal(seqlab('make-data', 'tag', '--seed', '1').out, readFileSync(tags, 'utf8'));
     assert.notEqual(seqlab('make-data', 'tag', '--seed', '2').out, readFileSync(tags, 'utf8'));
-    assert.match(seqlab('make-data', 'words').err, /make-data makes "tag" or "classify"/);
+    assert.match(seqlab('make-data', 'words').err, /make-data makes "tag", "classify", "seq2seq" or "conditional"/);
   });
 
   it('a bidirectional tagger (the default for .conll) beats a left-to-right one on right-context tags', () => {
