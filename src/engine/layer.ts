@@ -49,6 +49,7 @@ export class RecurrentLayer {
     readonly D: number,
     readonly maxT: number,
     readonly maxB: number,
+    prefix = '', // before the PyTorch names, e.g. "encoder." for "encoder.rnn.weight_ih_l0"
   ) {
     this.B = maxB;
     const G = cell.gates * H,
@@ -56,20 +57,21 @@ export class RecurrentLayer {
       TB = maxT * B;
     this.ops = k.cells[cell.name];
     for (let d = 0; d < D; d++) {
-      const sfx = `_l${index}${directionSuffix(d)}`;
+      const sfx = `_l${index}${directionSuffix(d)}`,
+        rnn = `${prefix}rnn`;
       this.dirs.push({
         w: {
-          whh: params.value(`rnn.weight_hh${sfx}`),
-          bhh: params.value(`rnn.bias_hh${sfx}`),
-          dwhh: params.gradient(`rnn.weight_hh${sfx}`),
-          dbhh: params.gradient(`rnn.bias_hh${sfx}`),
-          peep: cell.peephole ? params.value(`rnn.weight_peephole${sfx}`) : k.alloc(0),
-          dpeep: cell.peephole ? params.gradient(`rnn.weight_peephole${sfx}`) : k.alloc(0),
+          whh: params.value(`${rnn}.weight_hh${sfx}`),
+          bhh: params.value(`${rnn}.bias_hh${sfx}`),
+          dwhh: params.gradient(`${rnn}.weight_hh${sfx}`),
+          dbhh: params.gradient(`${rnn}.bias_hh${sfx}`),
+          peep: cell.peephole ? params.value(`${rnn}.weight_peephole${sfx}`) : k.alloc(0),
+          dpeep: cell.peephole ? params.gradient(`${rnn}.weight_peephole${sfx}`) : k.alloc(0),
         },
-        wih: params.value(`rnn.weight_ih${sfx}`),
-        dwih: params.gradient(`rnn.weight_ih${sfx}`),
-        bih: params.value(`rnn.bias_ih${sfx}`),
-        dbih: params.gradient(`rnn.bias_ih${sfx}`),
+        wih: params.value(`${rnn}.weight_ih${sfx}`),
+        dwih: params.gradient(`${rnn}.weight_ih${sfx}`),
+        bih: params.value(`${rnn}.bias_ih${sfx}`),
+        dbih: params.gradient(`${rnn}.bias_ih${sfx}`),
         s: {
           h: k.alloc((maxT + 1) * B * H),
           c: k.alloc(cell.hasCellState ? (maxT + 1) * B * H : 0),

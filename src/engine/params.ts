@@ -52,28 +52,38 @@ export class Params {
 
 export const directionSuffix = (d: number) => (d === 0 ? '' : '_reverse');
 
-/** The parameter list of a model, in PyTorch names and shapes. */
-export function paramSpecs(c: ModelConfig): TensorSpec[] {
+/**
+ * The tensors of a stack of recurrent layers as nn.RNN/GRU/LSTM names them, under `prefix` (e.g. "rnn",
+ * "encoder.rnn"): layer 0 reads inSize inputs, layer l > 0 the D·H outputs of the layer below.
+ */
+export function recurrentTensors(
+  prefix: string,
+  c: Pick<ModelConfig, 'cell' | 'gruForm' | 'peephole' | 'hidden' | 'layers'>,
+  inSize: number,
+  D: number,
+): [string, number[]][] {
   const cell = cellFor(c),
     G = cell.gates,
-    H = c.hidden,
-    D = c.bidirectional ? 2 : 1;
+    H = c.hidden;
   const list: [string, number[]][] = [];
-  if (c.input === 'embedding') list.push(['embed.weight', [c.vocabSize, c.embedSize]]);
   for (let l = 0; l < c.layers; l++) {
-    const inSize = l === 0 ? (c.input === 'embedding' ? c.embedSize : c.vocabSize) : D * H;
+    const In = l === 0 ? inSize : D * H;
     for (let d = 0; d < D; d++) {
       const sfx = `_l${l}${directionSuffix(d)}`;
       list.push(
-        [`rnn.weight_ih${sfx}`, [G * H, inSize]],
-        [`rnn.weight_hh${sfx}`, [G * H, H]],
-        [`rnn.bias_ih${sfx}`, [G * H]],
-        [`rnn.bias_hh${sfx}`, [G * H]],
+        [`${prefix}.weight_ih${sfx}`, [G * H, In]],
+        [`${prefix}.weight_hh${sfx}`, [G * H, H]],
+        [`${prefix}.bias_ih${sfx}`, [G * H]],
+        [`${prefix}.bias_hh${sfx}`, [G * H]],
       );
-      if (cell.peephole) list.push([`rnn.weight_peephole${sfx}`, [3 * H]]); // p_u ‖ p_f ‖ p_o
+      if (cell.peephole) list.push([`${prefix}.weight_peephole${sfx}`, [3 * H]]); // p_u ‖ p_f ‖ p_o
     }
   }
-  list.push(['head.weight', [c.classes, D * H]], ['head.bias', [c.classes]]);
+  return list;
+}
+
+/** Lays named shapes out one after another in the flat buffer. */
+export function layOut(list: [string, number[]][]): TensorSpec[] {
   let offset = 0;
   return list.map(([name, shape]) => {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -81,6 +91,16 @@ export function paramSpecs(c: ModelConfig): TensorSpec[] {
     offset += size;
     return spec;
   });
+}
+
+/** The parameter list of a model, in PyTorch names and shapes. */
+export function paramSpecs(c: ModelConfig): TensorSpec[] {
+  const D = c.bidirectional ? 2 : 1;
+  const list: [string, number[]][] = [];
+  if (c.input === 'embedding') list.push(['embed.weight', [c.vocabSize, c.embedSize]]);
+  list.push(...recurrentTensors('rnn', c, c.input === 'embedding' ? c.embedSize : c.vocabSize, D));
+  list.push(['head.weight', [c.classes, D * c.hidden]], ['head.bias', [c.classes]]);
+  return layOut(list);
 }
 
 /**
