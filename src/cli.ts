@@ -32,6 +32,9 @@ import { evaluateTask, predictTask, trainTask } from './cliTasks';
 import { makeConditionalData, makeDateData } from './engine/seq2seq/makeSeq2Seq';
 import { makeClassifyData, makeTagData } from './engine/tasks/makeData';
 import { taskOfFile } from './engine/tasks/taskData';
+import { seq2seqTaskOfTsv } from './engine/seq2seq/seq2seqData';
+import { isSeq2SeqCheckpoint } from './engine/seq2seq/seq2seqTrainer';
+import { evaluateSeq2Seq, predictSeq2Seq, trainSeq2Seq } from './cliSeq2Seq';
 import { OPTIONS, Verb } from './engine/options';
 import { enableRelaxedSimd } from './engine/wasm/backend';
 
@@ -50,8 +53,15 @@ function progressLine(p: ProgressPoint, lastVal: number | null): string {
   return `${bar}step ${p.step}${total} loss ${p.loss.toFixed(3)}${val} ${Math.round(p.charsPerSec).toLocaleString('en-US')} chars/s ETA ${formatSeconds(p.etaSeconds)}`;
 }
 
+/** The task a file's name and content ask for: .tsv files hold labels or, with many distinct targets, pairs. */
+function fileTask(file: string): ReturnType<typeof taskOfFile> | 'seq2seq' {
+  const task = taskOfFile(file);
+  return task === 'classify' ? seq2seqTaskOfTsv(readTextFile(file)) : task;
+}
+
 async function train(file: string, given: Given): Promise<void> {
-  const task = given.choice('task') ?? taskOfFile(file);
+  const task = given.choice('task') ?? fileTask(file);
+  if (task === 'seq2seq') return trainSeq2Seq(file, given, defaultBackend({ threads: given.number('threads') }));
   if (task !== 'lm') return trainTask(file, task, given, defaultBackend({ threads: given.number('threads') }));
   const trainOptions = given.pick<TrainConfig>(TRAIN_KEYS);
   const text = readTextFile(file, given.number('maxFileSizeMB') * 1048576);
@@ -141,6 +151,12 @@ function sample(ckpt: string, given: Given): void {
 }
 
 function evaluate(ckpt: string, file: string, given: Given): void {
+  if (isSeq2SeqCheckpoint(ckpt)) {
+    process.stdout.write(
+      JSON.stringify(evaluateSeq2Seq(ckpt, file, given, defaultBackend({ threads: given.number('threads') }))) + '\n',
+    );
+    return;
+  }
   const k = defaultBackend({ threads: given.number('threads') });
   const { model, training } = loadCheckpoint(ckpt, k);
   if (model.config.task !== 'lm') {
@@ -265,6 +281,8 @@ async function lab(given: Given): Promise<void> {
 }
 
 function predict(ckpt: string, file: string, given: Given): void {
+  if (isSeq2SeqCheckpoint(ckpt))
+    return predictSeq2Seq(ckpt, file, given, defaultBackend({ threads: given.number('threads') }));
   const k = defaultBackend({ threads: given.number('threads') });
   const text = predictTask(loadCheckpoint(ckpt, k).model, file, k);
   const out = given.text('dataOut');

@@ -23,7 +23,7 @@ export interface ModelConfig {
   forgetBias: number; // LSTM Γf bias at initialisation
   peephole: boolean; // LSTM with peephole connections (cells/lstm-peephole.ts)
   initState: Choices<'initState'>;
-  task: Choices<'task'>; // lm: ŷ<t> over the vocabulary; tag: ŷ<t> over the tags; classify: one ŷ per sequence
+  task: Exclude<Choices<'task'>, 'seq2seq'>; // lm: ŷ<t> over the vocabulary; tag: ŷ<t> over the tags; classify: one ŷ per sequence (an encoder–decoder is seq2seq/, not a Network)
   classes: number; // the head's outputs: vocabSize for a language model, the number of tags or labels otherwise
   pool: Choices<'pool'>; // classify: the read-out of the sequence (last state or mean over time)
 }
@@ -109,6 +109,8 @@ export function inputFor(embedSize: number): InputKind {
 
 export function validateModelConfig(c: ModelConfig): ModelConfig {
   for (const key of MODEL_KEYS) checkOption(OPTIONS[key], c[key], key);
+  if ((c.task as string) === 'seq2seq')
+    throw new SeqLabError('an encoder–decoder is built by seq2seq/, not as one network');
   if (c.peephole && c.cell !== 'lstm') {
     throw new SeqLabError(
       `peephole connections are an LSTM option, and this model's cell is ${c.cell}: ` +

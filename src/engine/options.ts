@@ -151,10 +151,11 @@ export const OPTIONS = {
   task: choice({
     flag: 'task',
     verbs: ['train'],
-    choices: ['lm', 'tag', 'classify'],
+    choices: ['lm', 'tag', 'classify', 'seq2seq'],
     default: 'lm',
-    whenAbsent: 'from the file: .conll/.tags tag, .tsv classify, anything else lm',
-    help: 'What the model learns: a language model (lm), a tag per token (tag: token<TAB>tag lines), or a label per line (classify: text<TAB>label).',
+    whenAbsent:
+      'from the file: .conll/.tags tag; .tsv classify, or seq2seq when its second column has more than 20 distinct values, most of them once; anything else lm',
+    help: 'What the model learns: a language model (lm), a tag per token (tag: token<TAB>tag lines), a label per line (classify: text<TAB>label), or an output sequence per input (seq2seq: source<TAB>target, an encoder–decoder).',
   }),
   pool: choice({
     flag: 'pool',
@@ -329,6 +330,14 @@ export const OPTIONS = {
     placeholder: 'FILE',
     whenAbsent: 'standard output',
     help: 'Where to write the generated set, or the predictions.',
+  }),
+  beam: integer({
+    flag: 'beam',
+    verbs: ['eval', 'predict'],
+    default: 1,
+    min: 1,
+    max: 32,
+    help: 'Encoder–decoder: beam search with this many beams (length-normalised, α = 0.7); 1: greedy decoding.',
   }),
   valFile: text({
     flag: 'val',

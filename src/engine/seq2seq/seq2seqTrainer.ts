@@ -1,0 +1,298 @@
+// Training an encoder–decoder on `source<TAB>target` pairs (character level), its checkpoints, and
+// decoding a file with it. Batches are buckets of one source length and one target length (no
+// padding); the loop reports through the same hooks as the other trainers (train.ts RunHooks).
+//
+//   seqlab train dates.tsv --task seq2seq      →  a checkpoint with format "seqlab-seq2seq"
+//   eval: exact match and character error rate of greedy (or beam) outputs on held-out pairs
+
+import { Backend } from '../backend';
+import { TrainConfig, validateTrainConfig, ModelConfig, defaultModelConfig } from '../config';
+import { SeqLabError } from '../errors';
+import { checkOption, OPTIONS } from '../options';
+import { applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, OptimizerState } from '../optim';
+import { Params } from '../params';
+import { ProgressPoint } from '../reports';
+import { Rng } from '../rng';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  NamedTensor,
+  readCheckpointBytes,
+  writeFileAtomic,
+} from '../safetensors';
+import { buildCharTokenizer, Tokenizer } from '../tokenizer';
+import { DivergedError, RunHooks } from '../train';
+import { beamDecode, greedyDecode } from './decode';
+import { characterErrorRate, exactMatch } from './metrics';
+import { Seq2Seq, teacherForcing } from './seq2seq';
+import { Seq2SeqConfig, initSeq2SeqParams, seq2seqParamSpecs } from './seq2seqParams';
+
+export const SEQ2SEQ_FORMAT = 'seqlab-seq2seq';
+export const BOS = '<BOS>';
+export const EOS = '<EOS>';
+
+/** A trained encoder–decoder: its config, the source characters, the target characters (with <BOS>, <EOS>) and weights. */
+export interface Seq2SeqModel {
+  config: Seq2SeqConfig;
+  source: Tokenizer;
+  target: Tokenizer;
+  params: Params;
+}
+
+export interface Pair {
+  source: Int32Array;
+  target: Int32Array; // without <EOS>
+}
+
+/** The pairs' ids; source characters the model does not know are dropped (its vocabulary has no <UNK>). */
+export function encodePairs(model: Seq2SeqModel, pairs: { source: string; target: string | null }[]): Pair[] {
+  return pairs.map((p) => ({
+    source: model.source.encodeKnown(p.source),
+    target: p.target === null ? new Int32Array(0) : model.target.encodeKnown(p.target),
+  }));
+}
+
+/** Pairs cut into batches of one source length and one target length (at most B each), in a random order. */
+function buckets(pairs: Pair[], B: number, rng: Rng): Pair[][] {
+  const groups = new Map<string, Pair[]>();
+  for (const p of pairs) {
+    const key = `${p.source.length}:${p.target.length}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const batches: Pair[][] = [];
+  for (const g of groups.values()) {
+    rng.shuffle(g);
+    for (let i = 0; i < g.length; i += B) batches.push(g.slice(i, i + B));
+  }
+  return rng.shuffle(batches);
+}
+
+/** The model's outputs for the sources (greedy when beam is 1, else beam search with that many beams), as text. */
+export function decodeSources(
+  model: Seq2SeqModel,
+  k: Backend,
+  sources: Int32Array[],
+  beam: number,
+  maxLen: number,
+): string[] {
+  const longest = Math.max(1, ...sources.map((s) => s.length));
+  const net = new Seq2Seq(model.config, model.params, k, longest, maxLen + 1, Math.max(beam, 1));
+  const bos = model.target.id(BOS),
+    eos = model.target.id(EOS);
+  return sources.map((src) => {
+    if (src.length === 0) return '';
+    const options = { bos, eos, maxLen: maxLen + 1 };
+    const best =
+      beam > 1 ? beamDecode(net, src, src.length, beam, options)[0] : greedyDecode(net, src, src.length, 1, options)[0];
+    return model.target.decode(best.tokens);
+  });
+}
+
+/** Exact match and character error rate of the model's outputs against the gold targets. */
+export function seq2seqMetrics(gold: string[], predicted: string[]): { exactMatch: number; cer: number } {
+  return { exactMatch: exactMatch(gold, predicted), cer: characterErrorRate(gold, predicted) };
+}
+
+export class Seq2SeqTrainer {
+  step = 0;
+  private readonly net: Seq2Seq;
+  private readonly src: Int32Array;
+  private readonly tgtIn: Int32Array;
+  private readonly tgtOut: Int32Array;
+  private queue: Pair[][] = [];
+
+  private constructor(
+    readonly model: Seq2SeqModel,
+    readonly train: TrainConfig,
+    readonly k: Backend,
+    readonly pairs: Pair[],
+    readonly val: { pairs: Pair[]; targets: string[] },
+    readonly maxLen: number,
+    private readonly rng: Rng,
+    private readonly optimizer: OptimizerState,
+  ) {
+    const S = Math.max(...pairs.map((p) => p.source.length)),
+      T = Math.max(...pairs.map((p) => p.target.length)) + 1;
+    this.net = new Seq2Seq(model.config, model.params, k, S, T, train.batchSize);
+    this.src = new Int32Array(S * train.batchSize);
+    this.tgtIn = new Int32Array(T * train.batchSize);
+    this.tgtOut = new Int32Array(T * train.batchSize);
+  }
+
+  static create(
+    pairs: { source: string; target: string | null }[],
+    val: { source: string; target: string | null }[],
+    modelOptions: Partial<ModelConfig>,
+    train: TrainConfig,
+    k: Backend,
+  ): Seq2SeqTrainer {
+    validateTrainConfig(train);
+    const c = { ...defaultModelConfig, ...modelOptions };
+    for (const key of ['cell', 'gruForm', 'hidden', 'layers', 'bidirectional', 'embedSize', 'forgetBias'] as const)
+      checkOption(OPTIONS[key], c[key], key);
+    const all = [...pairs, ...val];
+    const source = buildCharTokenizer(all.map((p) => p.source).join(''));
+    const targetChars = buildCharTokenizer(all.map((p) => p.target ?? '').join('')).spec.vocab;
+    const target = new Tokenizer({ level: 'char', vocab: [BOS, EOS, ...targetChars], lowercase: false });
+    if (source.size < 2) throw new SeqLabError('the sources need at least 2 distinct characters');
+    const config: Seq2SeqConfig = {
+      cell: c.cell,
+      gruForm: c.gruForm,
+      peephole: c.peephole,
+      hidden: c.hidden,
+      layers: c.layers,
+      bidirectional: c.bidirectional,
+      input: c.embedSize > 0 ? 'embedding' : 'onehot',
+      embedSize: c.embedSize,
+      forgetBias: c.forgetBias,
+      sourceVocab: source.size,
+      targetVocab: target.size,
+    };
+    const rng = new Rng(train.seed);
+    const model: Seq2SeqModel = { config, source, target, params: initSeq2SeqParams(config, k, rng) };
+    const encoded = encodePairs(model, pairs);
+    const maxLen = Math.max(...encoded.map((p) => p.target.length));
+    return new Seq2SeqTrainer(
+      model,
+      train,
+      k,
+      encoded,
+      { pairs: encodePairs(model, val), targets: val.map((p) => p.target ?? '') },
+      maxLen,
+      rng,
+      createOptimizerState(train.optimizer, model.params.size, k),
+    );
+  }
+
+  /** One batch: forward with teacher forcing, loss, BPTT through the bridge, clip, update. */
+  trainStep(): { loss: number; gradNorm: number; clipped: boolean; lr: number; tokens: number } {
+    if (this.queue.length === 0) this.queue = buckets(this.pairs, this.train.batchSize, this.rng);
+    const batch = this.queue.pop()!;
+    const { S, T } = teacherForcing(
+      batch,
+      this.model.target.id(BOS),
+      this.model.target.id(EOS),
+      this.src,
+      this.tgtIn,
+      this.tgtOut,
+    );
+    const b = batch.length;
+    this.net.forward(this.src.subarray(0, S * b), S, this.tgtIn.subarray(0, T * b), T, b);
+    const loss = this.net.loss(this.tgtOut.subarray(0, T * b));
+    const g = this.model.params.grad;
+    g.fill(0);
+    this.net.backward();
+    const gradNorm = globalNorm(g);
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new DivergedError(this.step + 1, loss);
+    const clipped = clipGradients(g, gradNorm, this.train.clip);
+    const lr = learningRate(this.train.lr, this.train.lrDecay, this.train.lrDecayEvery, this.step);
+    applyUpdate(this.optimizer, this.model.params.data, g, lr, this.train.momentum, this.k);
+    this.step++;
+    return { loss, gradNorm, clipped, lr, tokens: T * b };
+  }
+
+  /** Exact match and CER of greedy outputs on the held-out pairs, or null without any. */
+  validate(): { exactMatch: number; cer: number } | null {
+    if (!this.val.pairs.length) return null;
+    const out = decodeSources(
+      this.model,
+      this.k,
+      this.val.pairs.map((p) => p.source),
+      1,
+      this.maxLen + 10,
+    );
+    return seq2seqMetrics(this.val.targets, out);
+  }
+
+  async run(hooks: RunHooks & { onValidation?(m: { step: number; exactMatch: number; cer: number }): void } = {}) {
+    const { train } = this;
+    const start = performance.now(),
+      totalSteps = train.steps > 0 ? this.step + train.steps : 0;
+    const done = () =>
+      (totalSteps > 0 && this.step >= totalSteps) ||
+      (train.seconds > 0 && (performance.now() - start) / 1000 >= train.seconds);
+    let tokens = 0,
+      last: { exactMatch: number; cer: number } | null = null,
+      stopped = false;
+    while (!done()) {
+      if (hooks.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+      const r = this.trainStep();
+      tokens += r.tokens;
+      const elapsed = (performance.now() - start) / 1000;
+      const v = done() || this.step % train.evalEvery === 0 ? this.validate() : null;
+      if (v) {
+        last = v;
+        hooks.onValidation?.({ step: this.step, ...v });
+      }
+      const point: ProgressPoint = {
+        step: this.step,
+        totalSteps,
+        loss: r.loss,
+        valLoss: null,
+        charsPerSec: tokens / Math.max(elapsed, 1e-9),
+        etaSeconds:
+          totalSteps > 0 ? ((totalSteps - this.step) * elapsed) / this.step : Math.max(0, train.seconds - elapsed),
+        lr: r.lr,
+        gradNorm: r.gradNorm,
+        clipped: r.clipped,
+        elapsedSeconds: elapsed,
+      };
+      hooks.onProgress?.(point);
+      if (hooks.yieldBetweenSteps) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { steps: this.step, stopped, val: last };
+  }
+}
+
+/** Writes an encoder–decoder checkpoint: its tensors, config and vocabularies (atomically). */
+export function saveSeq2Seq(path: string, model: Seq2SeqModel): void {
+  const tensors = new Map<string, NamedTensor>();
+  for (const s of model.params.specs) tensors.set(s.name, { shape: s.shape, data: model.params.value(s.name) });
+  writeFileAtomic(
+    path,
+    encodeSafetensors(tensors, {
+      format: SEQ2SEQ_FORMAT,
+      config: JSON.stringify(model.config),
+      source: JSON.stringify(model.source.spec.vocab),
+      target: JSON.stringify(model.target.spec.vocab),
+    }),
+  );
+}
+
+/** Whether a checkpoint file holds an encoder–decoder (its metadata's format). */
+export function isSeq2SeqCheckpoint(path: string): boolean {
+  return decodeSafetensors(readCheckpointBytes(path), path).metadata.format === SEQ2SEQ_FORMAT;
+}
+
+export function loadSeq2Seq(path: string, k: Backend): Seq2SeqModel {
+  const bad = (why: string) => new SeqLabError(`${path} is not a valid SeqLab encoder–decoder checkpoint: ${why}`);
+  const file = decodeSafetensors(readCheckpointBytes(path), path);
+  const meta = file.metadata;
+  if (meta.format !== SEQ2SEQ_FORMAT) throw bad('its format is not seqlab-seq2seq');
+  const json = <T>(key: string): T => {
+    try {
+      return JSON.parse(meta[key]) as T;
+    } catch {
+      throw bad(`its metadata "${key}" is missing or not JSON`);
+    }
+  };
+  const config = json<Seq2SeqConfig>('config');
+  const vocab = (key: string, size: number) => {
+    const v = json<unknown>(key);
+    if (!Array.isArray(v) || v.length !== size || !v.every((t) => typeof t === 'string'))
+      throw bad(`its ${key} vocabulary is invalid`);
+    return new Tokenizer({ level: 'char', vocab: v as string[], lowercase: false });
+  };
+  const source = vocab('source', config.sourceVocab),
+    target = vocab('target', config.targetVocab);
+  const params = new Params(seq2seqParamSpecs(config), k);
+  for (const s of params.specs) {
+    const t = file.tensors.get(s.name);
+    if (!t || t.shape.join() !== s.shape.join()) throw bad(`tensor "${s.name}" is missing or has the wrong shape`);
+    params.value(s.name).set(t.data);
+  }
+  return { config, source, target, params };
+}
