@@ -51,7 +51,8 @@ function progressLine(p: ProgressPoint, lastVal: number | null): string {
 
 async function train(file: string, given: Given): Promise<void> {
   const task = given.choice('task') ?? taskOfFile(file);
-  if (task !== 'lm') return trainTask(file, task, given, defaultBackend({ threads: given.number('threads') }));
+  if (task === 'tag' || task === 'classify')
+    return trainTask(file, task, given, defaultBackend({ threads: given.number('threads') }));
   const trainOptions = given.pick<TrainConfig>(TRAIN_KEYS);
   const text = readTextFile(file, given.number('maxFileSizeMB') * 1048576);
   const k = defaultBackend({ threads: given.number('threads') });

@@ -151,10 +151,10 @@ export const OPTIONS = {
   task: choice({
     flag: 'task',
     verbs: ['train'],
-    choices: ['lm', 'tag', 'classify'],
+    choices: ['lm', 'tag', 'classify', 'conditional'],
     default: 'lm',
     whenAbsent: 'from the file: .conll/.tags tag, .tsv classify, anything else lm',
-    help: 'What the model learns: a language model (lm), a tag per token (tag: token<TAB>tag lines), or a label per line (classify: text<TAB>label).',
+    help: "What the model learns: a language model (lm), a tag per token (tag: token<TAB>tag lines), a label per line (classify: text<TAB>label), or text in a label's style (conditional: label<TAB>text).",
   }),
   pool: choice({
     flag: 'pool',

@@ -74,6 +74,11 @@ export function paramSpecs(c: ModelConfig): TensorSpec[] {
     }
   }
   list.push(['head.weight', [c.classes, D * H]], ['head.bias', [c.classes]]);
+  if (c.task === 'conditional') {
+    // v = cond.embed.weight[label]; a<0> of layer l = tanh(cond.weight_l{l}·v + cond.bias_l{l})
+    list.push(['cond.embed.weight', [c.labelCount!, H]]);
+    for (let l = 0; l < c.layers; l++) list.push([`cond.weight_l${l}`, [H, H]], [`cond.bias_l${l}`, [H]]);
+  }
   let offset = 0;
   return list.map(([name, shape]) => {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -85,7 +90,7 @@ export function paramSpecs(c: ModelConfig): TensorSpec[] {
 
 /**
  * PyTorch's initialisation: U(−1/√H, 1/√H) for the recurrent layers, U(−1/√fan_in, …) for the
- * head, N(0, 1) for an embedding; then the LSTM forget-gate bias b_if is set to forgetBias (b_hf = 0).
+ * head, N(0, 1) for an embedding (of the tokens, or of a conditional model's labels); then the LSTM forget-gate bias b_if is set to forgetBias (b_hf = 0).
  * Peephole weights start at zero and draw no random numbers: a peephole LSTM starts as the very
  * LSTM of the same seed (every other weight the same), so a comparison shows what the peepholes
  * learn; their gradient at zero is not zero (∂L/∂p_u = Σ ∂L/∂(Γu's pre-activation)·c<t-1>), so they do learn.
@@ -96,7 +101,7 @@ export function initParams(c: ModelConfig, backend: Backend, rng: Rng): Params {
   for (const s of p.specs) {
     const v = p.value(s.name);
     if (s.name.startsWith('rnn.weight_peephole')) continue;
-    if (s.name === 'embed.weight') {
+    if (s.name === 'embed.weight' || s.name === 'cond.embed.weight') {
       for (let i = 0; i < v.length; i++) v[i] = rng.normal();
       continue;
     }
