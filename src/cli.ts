@@ -34,7 +34,8 @@ import { makeClassifyData, makeTagData } from './engine/tasks/makeData';
 import { taskOfFile } from './engine/tasks/taskData';
 import { seq2seqTaskOfTsv } from './engine/seq2seq/seq2seqData';
 import { isSeq2SeqCheckpoint } from './engine/seq2seq/seq2seqTrainer';
-import { evaluateSeq2Seq, predictSeq2Seq, trainSeq2Seq } from './cliSeq2Seq';
+import { evaluateSeq2Seq, predictSeq2Seq, trainConditional, trainSeq2Seq } from './cliSeq2Seq';
+import { sampleConditional } from './engine/conditional/sampleConditional';
 import { OPTIONS, Verb } from './engine/options';
 import { enableRelaxedSimd } from './engine/wasm/backend';
 
@@ -62,7 +63,10 @@ function fileTask(file: string): ReturnType<typeof taskOfFile> | 'seq2seq' {
 async function train(file: string, given: Given): Promise<void> {
   const task = given.choice('task') ?? fileTask(file);
   if (task === 'seq2seq') return trainSeq2Seq(file, given, defaultBackend({ threads: given.number('threads') }));
-  if (task !== 'lm') return trainTask(file, task, given, defaultBackend({ threads: given.number('threads') }));
+  if (task === 'conditional')
+    return trainConditional(file, given, defaultBackend({ threads: given.number('threads') }));
+  if (task === 'tag' || task === 'classify')
+    return trainTask(file, task, given, defaultBackend({ threads: given.number('threads') }));
   const trainOptions = given.pick<TrainConfig>(TRAIN_KEYS);
   const text = readTextFile(file, given.number('maxFileSizeMB') * 1048576);
   const k = defaultBackend({ threads: given.number('threads') });
@@ -135,6 +139,20 @@ async function train(file: string, given: Given): Promise<void> {
 function sample(ckpt: string, given: Given): void {
   const k = defaultBackend({ threads: given.number('threads') });
   const { model } = loadCheckpoint(ckpt, k);
+  const label = given.text('label');
+  if (label !== undefined || model.config.task === 'conditional') {
+    if (label === undefined)
+      throw new SeqLabError(
+        `a conditional model writes in a label's style: give --label (${model.labels!.join(', ')})`,
+      );
+    const line = sampleConditional(model, k, label, {
+      length: given.number('length'),
+      temperature: given.number('temperature'),
+      seed: given.number('seed'),
+    });
+    process.stdout.write(line + '\n');
+    return;
+  }
   const prime = given.text('prime') ?? '';
   const text = new Sampler(model, k).generate({
     prime,

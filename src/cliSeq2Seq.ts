@@ -1,5 +1,7 @@
-// The CLI's encoder–decoder verbs (docs/cli.md): train on `source<TAB>target` pairs, eval's JSON
-// (exact match, character error rate) and predict's `source<TAB>output` lines, greedy or with a beam.
+// The CLI's verbs for the course's last two architectures (docs/cli.md): the encoder–decoder (train on
+// `source<TAB>target` pairs, eval's JSON — exact match, character error rate — and predict's
+// `source<TAB>output` lines, greedy or with a beam) and the conditioned language model (train on
+// `label<TAB>text` lines; seqlab sample --label writes in a label's style).
 
 import { basename } from 'node:path';
 import { writeFileSync } from 'node:fs';
@@ -22,6 +24,9 @@ import {
   Seq2SeqTrainer,
   seq2seqMetrics,
 } from './engine/seq2seq/seq2seqTrainer';
+import { saveCheckpoint } from './engine/checkpoint';
+import { parseConditionalFile } from './engine/conditional/conditionalData';
+import { ConditionalTrainer } from './engine/conditional/conditionalTrainer';
 import { SeqLabError } from './engine/errors';
 import { splitValidation } from './engine/tasks/taskData';
 import { readTextFile } from './engine/text';
@@ -104,4 +109,46 @@ export function predictSeq2Seq(ckpt: string, file: string, given: Given, k: Back
   const out = given.text('dataOut');
   if (out) writeFileSync(out, text);
   else process.stdout.write(text);
+}
+
+/** seqlab train FILE --task conditional: a language model whose a<0> a label sets (label<TAB>text lines). */
+export async function trainConditional(file: string, given: Given, k: Backend): Promise<void> {
+  if (given.text('resume'))
+    throw new SeqLabError('--resume continues language models only; train the conditional model anew');
+  const train: TrainConfig = { ...defaultTrainConfig, ...given.pick<TrainConfig>(TRAIN_KEYS) };
+  if (given.has('seconds') && !given.has('steps')) train.steps = 0;
+  const records = parseConditionalFile(readTextFile(file), basename(file));
+  const valFile = given.text('valFile');
+  const { train: trainRecords, val } = valFile
+    ? { train: records, val: parseConditionalFile(readTextFile(valFile), basename(valFile)) }
+    : splitValidation(records, train.valFraction, train.seed);
+  const model: Partial<ModelConfig> = {
+    ...given.pick<ModelConfig>(MODEL_KEYS),
+    input: inputFor(given.number('embedSize')),
+  };
+  const trainer = ConditionalTrainer.create(trainRecords, val, model, train, k, basename(file));
+  const c = trainer.model.config;
+  const out = given.text('out') ?? `${basename(file).replace(/\.[^.]*$/, '')}.${c.cell}.safetensors`;
+  process.stderr.write(
+    `seqlab: conditional ${modelLabel(c)}, ${c.vocabSize} characters, labels ${trainer.model.labels!.join(', ')}, backend ${k.name}\n`,
+  );
+  const result = await trainer.run({
+    checkpointEvery: train.evalEvery,
+    onCheckpoint: (ck) => saveCheckpoint(out, ck),
+    onProgress: (p) => {
+      if (p.valLoss !== null || p.step === 1)
+        process.stderr.write(
+          `step ${p.step}${p.totalSteps ? `/${p.totalSteps}` : ''} loss ${p.loss.toFixed(3)}${p.valLoss !== null ? ` val ${p.valLoss.toFixed(3)}` : ''}\n`,
+        );
+    },
+  });
+  process.stdout.write(
+    JSON.stringify({
+      task: 'conditional',
+      steps: trainer.step,
+      valLoss: result.valLoss,
+      labels: trainer.model.labels,
+      checkpoint: out,
+    }) + '\n',
+  );
 }

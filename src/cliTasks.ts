@@ -122,7 +122,10 @@ export function predictTask(model: Model, file: string, k: Backend): string {
 /** seqlab eval CKPT FILE for a tagger or classifier. */
 export function evaluateTask(model: Model, file: string, k: Backend): object {
   const task = model.config.task;
-  if (task === 'lm') throw new SeqLabError('a language model is evaluated by its loss, not by task metrics');
+  if (task !== 'tag' && task !== 'classify')
+    throw new SeqLabError(
+      `a ${task === 'lm' ? 'language' : 'conditional'} model is evaluated by its loss, not by task metrics`,
+    );
   const examples = encodeRecords(model, readTaskFile(file, task, true), basename(file));
   return taskMetrics(model, k, examples, 32);
 }

@@ -19,7 +19,7 @@ export interface Model {
   config: ModelConfig;
   tokenizer: Tokenizer;
   params: Params;
-  labels?: string[]; // a tagger's tags or a classifier's labels, in the head's order (config.classes of them)
+  labels?: string[]; // a tagger's tags or a classifier's labels, in the head's order (config.classes of them); a conditional model's labels (config.labelCount)
 }
 
 /** Everything needed to continue a training run exactly where it stopped. */
@@ -132,8 +132,9 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string, backend: Backe
   const model: Model = { config, tokenizer, params };
   if (config.task !== 'lm') {
     const labels = parseJson<unknown>(meta, 'labels', bad);
-    if (!Array.isArray(labels) || !labels.every((t) => typeof t === 'string') || labels.length !== config.classes)
-      throw bad(`its ${config.task === 'tag' ? 'tags are' : 'labels are'} not a list of ${config.classes} strings`);
+    const count = config.task === 'conditional' ? config.labelCount! : config.classes;
+    if (!Array.isArray(labels) || !labels.every((t) => typeof t === 'string') || labels.length !== count)
+      throw bad(`its ${config.task === 'tag' ? 'tags are' : 'labels are'} not a list of ${count} strings`);
     model.labels = labels as string[];
   }
   if (!('train' in meta)) return { model, training: null };

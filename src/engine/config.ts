@@ -23,8 +23,10 @@ export interface ModelConfig {
   forgetBias: number; // LSTM Γf bias at initialisation
   peephole: boolean; // LSTM with peephole connections (cells/lstm-peephole.ts)
   initState: Choices<'initState'>;
-  task: Exclude<Choices<'task'>, 'seq2seq'>; // lm: ŷ<t> over the vocabulary; tag: ŷ<t> over the tags; classify: one ŷ per sequence (an encoder–decoder is seq2seq/, not a Network)
-  classes: number; // the head's outputs: vocabSize for a language model, the number of tags or labels otherwise
+  task: Exclude<Choices<'task'>, 'seq2seq'>; // lm: ŷ<t> over the vocabulary; tag: ŷ<t> over the tags; classify: one ŷ per sequence;
+  // conditional: ŷ<t> over the vocabulary, a<0> set by a label (conditional/conditionalNetwork.ts). An encoder–decoder is seq2seq/, not a Network.
+  classes: number; // the head's outputs: vocabSize for a (conditioned) language model, the number of tags or labels otherwise
+  labelCount?: number; // conditional only: the labels, rows of the label embedding (from the file, like vocabSize)
   pool: Choices<'pool'>; // classify: the read-out of the sequence (last state or mean over time)
 }
 
@@ -125,8 +127,11 @@ export function validateModelConfig(c: ModelConfig): ModelConfig {
         'a model cannot learn anything from a text of one repeated token',
     );
   }
-  if (c.task === 'lm' && c.classes !== c.vocabSize)
+  if ((c.task === 'lm' || c.task === 'conditional') && c.classes !== c.vocabSize)
     throw new SeqLabError(`a language model predicts its vocabulary: classes must be ${c.vocabSize}, got ${c.classes}`);
+  if (c.task === 'conditional') validateConditional(c);
+  else if (c.labelCount !== undefined)
+    throw new SeqLabError(`labelCount is a conditional model's setting, and this model's task is ${c.task}`);
   if (!(Number.isInteger(c.classes) && c.classes >= 2)) {
     throw new SeqLabError(
       `a ${c.task === 'tag' ? 'tagger needs at least 2 distinct tags' : 'classifier needs at least 2 distinct labels'} ` +
@@ -134,6 +139,17 @@ export function validateModelConfig(c: ModelConfig): ModelConfig {
     );
   }
   return c;
+}
+
+/** A conditioned language model writes left to right from a<0>: one direction, and at least 2 labels to tell apart. */
+function validateConditional(c: ModelConfig): void {
+  if (c.bidirectional)
+    throw new SeqLabError('a conditional model writes text left to right: it cannot be bidirectional');
+  if (!(Number.isInteger(c.labelCount) && c.labelCount! >= 2)) {
+    throw new SeqLabError(
+      `a conditional model needs at least 2 distinct labels in its training file (got ${c.labelCount ?? 'none'})`,
+    );
+  }
 }
 
 export function validateTrainConfig(c: TrainConfig): TrainConfig {

@@ -5,7 +5,9 @@
 // With one-hot input, rnn.weight_ih_l0 is [G·H, V]: feed F.one_hot(x, V).float(). A tagger's or
 // classifier's metadata says its task, its labels (the head's outputs, in order) and, for a
 // classifier, the read-out: "last" = out[:, -1] (bidirectional: out[:, -1, :H] ‖ out[:, 0, H:]),
-// "mean" = out.mean(dim=1).
+// "mean" = out.mean(dim=1). A conditional model adds cond.embed.weight [L, H] and, per layer l,
+// cond.weight_l{l} [H, H], cond.bias_l{l} [H]: h0[l] = tanh(cond.weight_l{l} @ v + cond.bias_l{l}) with
+// v = cond.embed.weight[label] (conditional/conditionalNetwork.ts), and input 0 at the first step.
 
 import { Model } from './checkpoint';
 import { SeqLabError } from './errors';

@@ -151,11 +151,11 @@ export const OPTIONS = {
   task: choice({
     flag: 'task',
     verbs: ['train'],
-    choices: ['lm', 'tag', 'classify', 'seq2seq'],
+    choices: ['lm', 'tag', 'classify', 'seq2seq', 'conditional'],
     default: 'lm',
     whenAbsent:
       'from the file: .conll/.tags tag; .tsv classify, or seq2seq when its second column has more than 20 distinct values, most of them once; anything else lm',
-    help: 'What the model learns: a language model (lm), a tag per token (tag: token<TAB>tag lines), a label per line (classify: text<TAB>label), or an output sequence per input (seq2seq: source<TAB>target, an encoder–decoder).',
+    help: "What the model learns: a language model (lm), a tag per token (tag: token<TAB>tag lines), a label per line (classify: text<TAB>label), an output sequence per input (seq2seq: source<TAB>target, an encoder–decoder), or text in a label's style (conditional: label<TAB>text).",
   }),
   pool: choice({
     flag: 'pool',
@@ -330,6 +330,12 @@ export const OPTIONS = {
     placeholder: 'FILE',
     whenAbsent: 'standard output',
     help: 'Where to write the generated set, or the predictions.',
+  }),
+  label: text({
+    flag: 'label',
+    verbs: ['sample'],
+    placeholder: 'LABEL',
+    help: "A conditional model: write one line in this label's style.",
   }),
   beam: integer({
     flag: 'beam',

@@ -100,12 +100,18 @@ export function paramSpecs(c: ModelConfig): TensorSpec[] {
   if (c.input === 'embedding') list.push(['embed.weight', [c.vocabSize, c.embedSize]]);
   list.push(...recurrentTensors('rnn', c, c.input === 'embedding' ? c.embedSize : c.vocabSize, D));
   list.push(['head.weight', [c.classes, D * c.hidden]], ['head.bias', [c.classes]]);
+  if (c.task === 'conditional') {
+    // v = cond.embed.weight[label]; a<0> of layer l = tanh(cond.weight_l{l}·v + cond.bias_l{l})
+    list.push(['cond.embed.weight', [c.labelCount!, c.hidden]]);
+    for (let l = 0; l < c.layers; l++)
+      list.push([`cond.weight_l${l}`, [c.hidden, c.hidden]], [`cond.bias_l${l}`, [c.hidden]]);
+  }
   return layOut(list);
 }
 
 /**
  * PyTorch's initialisation: U(−1/√H, 1/√H) for the recurrent layers, U(−1/√fan_in, …) for the
- * head, N(0, 1) for an embedding; then the LSTM forget-gate bias b_if is set to forgetBias (b_hf = 0).
+ * head, N(0, 1) for an embedding (of the tokens, or of a conditional model's labels); then the LSTM forget-gate bias b_if is set to forgetBias (b_hf = 0).
  * Peephole weights start at zero and draw no random numbers: a peephole LSTM starts as the very
  * LSTM of the same seed (every other weight the same), so a comparison shows what the peepholes
  * learn; their gradient at zero is not zero (∂L/∂p_u = Σ ∂L/∂(Γu's pre-activation)·c<t-1>), so they do learn.
@@ -116,7 +122,7 @@ export function initParams(c: ModelConfig, backend: Backend, rng: Rng): Params {
   for (const s of p.specs) {
     const v = p.value(s.name);
     if (s.name.startsWith('rnn.weight_peephole')) continue;
-    if (s.name === 'embed.weight') {
+    if (s.name === 'embed.weight' || s.name === 'cond.embed.weight') {
       for (let i = 0; i < v.length; i++) v[i] = rng.normal();
       continue;
     }

@@ -151,7 +151,7 @@ function filter(p: Float64Array, topK: number, topP: number): Float64Array {
 }
 
 /** Draws an index with probability proportional to w. */
-function draw(w: Float64Array, rng: Rng): number {
+export function draw(w: Float64Array, rng: Rng): number {
   let total = 0;
   for (let i = 0; i < w.length; i++) total += w[i];
   let u = rng.next() * total;

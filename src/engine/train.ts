@@ -134,9 +134,10 @@ export class Trainer {
       );
     }
     const V = tokenizer.size;
+    const task = modelOptions.task ?? defaultModelConfig.task;
+    if (task !== 'lm')
+      throw new SeqLabError(`a ${task} model trains on its task's file (taskTrainer.ts, conditional/)`);
     const config = validateModelConfig({ ...defaultModelConfig, ...modelOptions, vocabSize: V, classes: V });
-    if (config.task !== 'lm')
-      throw new SeqLabError(`a ${config.task} model trains on its task's file (taskTrainer.ts)`);
     if (config.bidirectional) {
       throw new SeqLabError(
         'a bidirectional network cannot be a left-to-right language model (it would see the next token); use it for tagging or classification',

@@ -157,6 +157,7 @@ const MODEL_CONFIG_TYPES: FieldTypes<ModelConfig> = {
   initState: 'string',
   task: 'string',
   classes: 'number',
+  labelCount: 'number',
   pool: 'string',
 };
 

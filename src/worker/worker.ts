@@ -16,7 +16,7 @@ import { checkOption, OPTIONS } from '../engine/options';
 import { ProgressPoint } from '../engine/reports';
 import { Sampler } from '../engine/sample';
 import { Trainer } from '../engine/train';
-import { parseTaskText } from '../engine/tasks/taskData';
+import { parseTaskText, Task } from '../engine/tasks/taskData';
 import { splitRecords, taskModelLabel } from '../engine/tasks/taskSetup';
 import { TaskTrainer } from '../engine/tasks/taskTrainer';
 import {
@@ -196,6 +196,16 @@ function load(path: string) {
   return entry;
 }
 
+/** The model's task as the editor knows it; a conditional model (conditional/) is not opened in the editor yet. */
+function editorTask(model: Model): Task {
+  const task = model.config.task;
+  if (task === 'conditional')
+    throw new SeqLabError(
+      'this model is a conditional language model (label<TAB>text); the editor does not open it yet',
+    );
+  return task;
+}
+
 function infer(path: string, task: InferenceTask): InferenceResults[InferenceKind] {
   if (task.kind === 'describe') {
     const { model, training } = loadCheckpoint(path, k);
@@ -203,7 +213,7 @@ function infer(path: string, task: InferenceTask): InferenceResults[InferenceKin
       label: modelLabel(model.config),
       step: training?.step ?? 0,
       level: model.tokenizer.spec.level,
-      task: model.config.task,
+      task: editorTask(model),
     };
   }
   const { model, sampler } = load(path);
@@ -213,7 +223,7 @@ function infer(path: string, task: InferenceTask): InferenceResults[InferenceKin
     );
   switch (task.kind) {
     case 'load': // asked before every hover (which hover the model has): from the cache
-      return { label: modelLabel(model.config), task: model.config.task };
+      return { label: modelLabel(model.config), task: editorTask(model) };
     case 'sample':
       return sampler.generate(task.options);
     case 'hover': {

@@ -10,6 +10,7 @@ export interface GradCheckResult {
   worstName: string;
   worstRelError: number; // max over tensors of ‖analytic − numeric‖ / (‖analytic‖ + ‖numeric‖)
   checked: number;
+  errors: Map<string, number>; // each tensor's relative error
 }
 
 export function smallConfig(over: Partial<ModelConfig>): ModelConfig {
@@ -62,11 +63,20 @@ export function gradCheck(
   net.loss(targets);
   params.grad.fill(0);
   net.backward({ onlyStep: opts.onlyLastStep ? 'last' : undefined });
-  const analytic = Float64Array.from(params.grad);
+  return compareWithDifferences(params, Float64Array.from(params.grad), lossAt);
+}
+
+/** The worst relative error over tensors of an analytic gradient against central differences of lossAt. */
+export function compareWithDifferences(
+  params: Params,
+  analytic: Float64Array,
+  lossAt: (p: Params) => number,
+): GradCheckResult {
   const eps = 1e-5;
   let worst = 0,
     worstName = '',
     checked = 0;
+  const errors = new Map<string, number>();
   for (const spec of params.specs) {
     let dd = 0,
       aa = 0,
@@ -85,12 +95,13 @@ export function gradCheck(
       checked++;
     }
     const rel = Math.sqrt(dd) / Math.max(Math.sqrt(aa) + Math.sqrt(nn), 1e-12);
+    errors.set(spec.name, rel);
     if (rel > worst) {
       worst = rel;
       worstName = spec.name;
     }
   }
-  return { worstName, worstRelError: worst, checked };
+  return { worstName, worstRelError: worst, checked, errors };
 }
 
 /** One norm of ∂L<T>/∂(a state at step t): as backpropagation measures it, and by central differences. */

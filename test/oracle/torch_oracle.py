@@ -1,8 +1,9 @@
 """PyTorch oracle: loads a SeqLab torch export into nn.RNN/GRU/LSTM + nn.Linear, runs the same
 input, and prints logits, loss and every parameter's gradient as JSON.
 Usage: /usr/bin/python3 torch_oracle.py EXPORT.safetensors CASE.json [EXPORT2 CASE2 ...]
-CASE: ids as [B][T]; task ("lm", "tag" or "classify") and pool ("last" or "mean");
-targets as [B][T] (lm, tag: one per token) or [B] (classify: one per sequence).
+CASE: ids as [B][T] (−1: a zero input x<t> = 0); task ("lm", "tag", "classify" or "conditional") and
+pool ("last" or "mean"); targets as [B][T] (lm, tag, conditional: one per token) or [B] (classify: one
+per sequence); labels as [B] (conditional: each sequence's label, which sets h0).
 Prints one JSON list, a result per pair."""
 import json
 import struct
@@ -68,6 +69,14 @@ def run(export_path, case_path):
     if meta["input"] == "embedding":
         embed = torch.nn.Embedding(V, in_size)
         named["embed.weight"] = embed.weight
+    cond_embed, cond_layers = None, []
+    if meta["task"] == "conditional":
+        cond_embed = torch.nn.Embedding(tensors["cond.embed.weight"].shape[0], H)
+        named["cond.embed.weight"] = cond_embed.weight
+        for l in range(r["num_layers"]):
+            cond_layers.append(torch.nn.Linear(H, H))
+            named[f"cond.weight_l{l}"] = cond_layers[l].weight
+            named[f"cond.bias_l{l}"] = cond_layers[l].bias
     assert set(named) == set(tensors), (sorted(named), sorted(tensors))
     with torch.no_grad():
         for n, p in named.items():
@@ -75,8 +84,16 @@ def run(export_path, case_path):
             p.copy_(tensors[n])
     ids = torch.tensor(case["ids"], dtype=torch.long)
     targets = torch.tensor(case["targets"], dtype=torch.long)
-    x = embed(ids) if embed is not None else F.one_hot(ids, V).float()
-    out, state = rnn(x)
+    known = ids.clamp(min=0)
+    x = embed(known) if embed is not None else F.one_hot(known, V).float()
+    x = x.masked_fill((ids < 0).unsqueeze(-1), 0.0)
+    if cond_embed is not None:
+        # conditional: v = E_c[label], h0[l] = tanh(W_c[l]·v + b_c[l]); an LSTM's c0 = 0
+        v = cond_embed(torch.tensor(case["labels"], dtype=torch.long))
+        h0 = torch.stack([torch.tanh(lin(v)) for lin in cond_layers])
+        out, state = rnn(x, (h0, torch.zeros_like(h0)) if r["class"] == "LSTM" else h0)
+    else:
+        out, state = rnn(x)
     h_n = state[0] if r["class"] == "LSTM" else state
     if case["task"] == "classify":
         # many-to-one: ŷ = softmax(Wy·r + by), L = (1/B) Σ_b −log ŷ[y]

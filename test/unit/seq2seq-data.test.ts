@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
+import { parseConditionalFile } from '../../src/engine/conditional/conditionalData';
 import { SeqLabError } from '../../src/engine/errors';
 import {
   DEFAULT_MAX_LENGTH,
   MAX_CLASSIFY_LABELS,
-  parseConditionalFile,
   parseSeq2SeqFile,
   seq2seqTaskOfTsv,
 } from '../../src/engine/seq2seq/seq2seqData';
@@ -80,26 +80,6 @@ describe('seq2seq: source<TAB>target files', () => {
       () => parseSeq2SeqFile(`${atLimit}a\tb`, 'd.tsv'),
       new RegExp(`^d\\.tsv line 1: the source has ${DEFAULT_MAX_LENGTH + 1} characters`),
     );
-  });
-});
-
-describe('seq2seq: label<TAB>text files of the conditioned model', () => {
-  it('reads a trimmed label and the text as written, with line numbers', () => {
-    assert.deepEqual(parseConditionalFile('# styles\n vowelish \tla mena\r\n\r\nconsonantal\tkrat pzo \n', 'c.tsv'), [
-      { label: 'vowelish', text: 'la mena', line: 2 },
-      { label: 'consonantal', text: 'krat pzo ', line: 4 },
-    ]);
-  });
-
-  it('names the line of one column, more than two columns, an empty label and an empty text; no examples', () => {
-    throwsSeqLab(
-      () => parseConditionalFile('a\tx\nno tab here\n', 'c.tsv'),
-      /^c\.tsv line 2: one column; write label<TAB>text \(columns separated by a tab/,
-    );
-    throwsSeqLab(() => parseConditionalFile('a\tx\ty\n', 'c.tsv'), /^c\.tsv line 1: 3 tab-separated columns/);
-    throwsSeqLab(() => parseConditionalFile('a\tx\n \ty\n', 'c.tsv'), /^c\.tsv line 2: empty label/);
-    throwsSeqLab(() => parseConditionalFile('#\na\t \n', 'c.tsv'), /^c\.tsv line 2: empty text/);
-    throwsSeqLab(() => parseConditionalFile('\n\n', 'c.tsv'), /^c\.tsv has no examples/);
   });
 });
 

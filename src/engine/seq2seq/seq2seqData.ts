@@ -12,13 +12,6 @@ export interface Seq2SeqExample {
   line: number;
 }
 
-/** One line of a conditioned language model's file: the label that conditions it, the text in that label's style, its 1-based line. */
-export interface ConditionalExample {
-  label: string;
-  text: string;
-  line: number;
-}
-
 /** The longest source or target, in characters, a seq2seq file may hold unless the caller says otherwise. */
 export const DEFAULT_MAX_LENGTH = 200;
 
@@ -73,38 +66,6 @@ export function parseSeq2SeqFile(
   }
   if (examples.length === 0) {
     throw new SeqLabError(`${name} has no examples: write one source<TAB>target per line`);
-  }
-  return examples;
-}
-
-/**
- * Reads a conditioned language model's file: one `label<TAB>text` per line, every line labelled (the
- * label is what sampling asks for); blank and `#` lines are skipped. The label is trimmed of
- * surrounding spaces, the text kept as written.
- */
-export function parseConditionalFile(text: string, name: string): ConditionalExample[] {
-  const examples: ConditionalExample[] = [];
-  for (const { text: raw, line } of numberedLines(text)) {
-    if (isBlank(raw) || isComment(raw)) continue;
-    const columns = raw.split('\t');
-    if (columns.length > 2) {
-      throw new SeqLabError(
-        `${name} line ${line}: ${columns.length} tab-separated columns; write label<TAB>text (the text may not contain a tab)`,
-      );
-    }
-    if (columns.length === 1) {
-      throw new SeqLabError(
-        `${name} line ${line}: one column; write label<TAB>text (columns separated by a tab; every line needs both)`,
-      );
-    }
-    const label = columns[0].trim();
-    if (label === '') throw new SeqLabError(`${name} line ${line}: empty label; write label<TAB>text`);
-    const body = columns[1];
-    if (isBlank(body)) throw new SeqLabError(`${name} line ${line}: empty text; write label<TAB>text`);
-    examples.push({ label, text: body, line });
-  }
-  if (examples.length === 0) {
-    throw new SeqLabError(`${name} has no examples: write one label<TAB>text per line`);
   }
   return examples;
 }

@@ -44,7 +44,10 @@ export interface PredictedExample {
  */
 export function predictText(model: Model, k: Backend, text: string, name: string, topK: number): PredictedExample[] {
   const task = model.config.task;
-  if (task === 'lm') throw new SeqLabError('predict is for taggers and classifiers; sample from a language model');
+  if (task === 'lm' || task === 'conditional')
+    throw new SeqLabError(
+      `predict is for taggers and classifiers; sample from a ${task === 'lm' ? 'language' : 'conditional'} model`,
+    );
   const records = parseTaskText(text, task, name, false);
   const unlabelled: TaskRecords =
     records.task === 'tag'

@@ -25,7 +25,7 @@ export function diagnoseTask(
   options: Partial<DiagnoseOptions> = {},
 ): DiagnosticsReport {
   const task = model.config.task;
-  if (task === 'lm') throw new Error('diagnoseTask is for taggers and classifiers');
+  if (task === 'lm' || task === 'conditional') throw new Error('diagnoseTask is for taggers and classifiers');
   const examples = encodeRecords(model, parseTaskText(text, task, name, true), name);
   const asked = checkOption(OPTIONS.diagnoseSteps, options.steps ?? OPTIONS.diagnoseSteps.default, 'steps');
   const T = Math.min(asked, Math.max(...examples.map((e) => e.ids.length)));

@@ -40,7 +40,8 @@ export function taskOptions(
 
 /**
  * A model's name in titles: a language model's modelLabel ("LSTM-128"); a task model's with its role
- * and what sets it apart, e.g. "tagger LSTM-32 (bidirectional)", "classifier GRU-64 (mean over time)".
+ * and what sets it apart, e.g. "tagger LSTM-32 (bidirectional)", "classifier GRU-64 (mean over time)",
+ * "conditional LSTM-128".
  */
 export function taskModelLabel(
   c: Pick<ModelConfig, 'cell' | 'gruForm' | 'peephole' | 'hidden' | 'layers' | 'task' | 'bidirectional' | 'pool'>,
@@ -50,5 +51,6 @@ export function taskModelLabel(
     ...(c.bidirectional ? ['bidirectional'] : []),
     ...(c.task === 'classify' && c.pool === 'mean' ? ['mean over time'] : []),
   ];
-  return `${c.task === 'tag' ? 'tagger' : 'classifier'} ${modelLabel(c)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+  const role = { tag: 'tagger', classify: 'classifier', conditional: 'conditional' }[c.task];
+  return `${role} ${modelLabel(c)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }

@@ -75,10 +75,10 @@ export function encodeRecords(model: Model, records: TaskRecords, name: string):
 }
 
 /** The examples cut into batches of one length each (at most B per batch), in a random order. */
-export function lengthBatches(examples: TaskExample[], B: number, rng: Rng): TaskExample[][] {
-  const byLength = new Map<number, TaskExample[]>();
+export function lengthBatches<E extends TaskExample>(examples: E[], B: number, rng: Rng): E[][] {
+  const byLength = new Map<number, E[]>();
   for (const e of examples) byLength.set(e.ids.length, [...(byLength.get(e.ids.length) ?? []), e]);
-  const batches: TaskExample[][] = [];
+  const batches: E[][] = [];
   for (const group of byLength.values()) {
     rng.shuffle(group);
     for (let i = 0; i < group.length; i += B) batches.push(group.slice(i, i + B));
