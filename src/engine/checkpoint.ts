@@ -14,6 +14,8 @@ import { Tokenizer } from './tokenizer';
 import { Vec } from './types';
 
 export const CHECKPOINT_FORMAT = 'seqlab-checkpoint';
+/** The format of an encoder–decoder's checkpoint (seq2seq/seq2seqTrainer.ts writes and reads it). */
+export const SEQ2SEQ_FORMAT = 'seqlab-seq2seq';
 
 export interface Model {
   config: ModelConfig;
@@ -95,6 +97,10 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string, backend: Backe
   const bad = (why: string) => new SeqLabError(`${name} is not a valid SeqLab checkpoint: ${why}`);
   const file = decodeSafetensors(bytes, name);
   const meta = file.metadata;
+  if (meta.format === SEQ2SEQ_FORMAT)
+    throw new SeqLabError(
+      `${name} is an encoder–decoder checkpoint: use seqlab eval or seqlab predict with it (sampling, the editor and the diagnostics open language, tagging and classification models)`,
+    );
   if (meta.format !== CHECKPOINT_FORMAT) throw bad('it has no SeqLab metadata (is it an exported PyTorch file?)');
   const stored = parseJson<Partial<ModelConfig>>(meta, 'config', bad);
   if (typeof stored !== 'object' || stored === null) throw bad('its config is not an object');

@@ -92,6 +92,7 @@ describe('seqlab CLI: encoder–decoder and conditioned generation', function ()
     writeFileSync(join(dir, 'sources.tsv'), 'abc\nfed\n');
     assert.equal(seqlab('predict', ckpt, join(dir, 'sources.tsv')).out.split('\n')[0].split('\t')[0], 'abc');
     assert.match(seqlab('eval', ckpt, join(dir, 'sources.tsv')).err, /lines without a target/);
+    assert.match(seqlab('sample', ckpt).err, /is an encoder–decoder checkpoint: use seqlab eval or seqlab predict/);
   });
 
   it("a conditional model's samples for each label are in that label's style", () => {

@@ -6,6 +6,7 @@
 //   eval: exact match and character error rate of greedy (or beam) outputs on held-out pairs
 
 import { Backend } from '../backend';
+import { SEQ2SEQ_FORMAT } from '../checkpoint';
 import { TrainConfig, validateTrainConfig, ModelConfig, defaultModelConfig } from '../config';
 import { SeqLabError } from '../errors';
 import { checkOption, OPTIONS } from '../options';
@@ -27,7 +28,6 @@ import { characterErrorRate, exactMatch } from './metrics';
 import { Seq2Seq, teacherForcing } from './seq2seq';
 import { Seq2SeqConfig, initSeq2SeqParams, seq2seqParamSpecs } from './seq2seqParams';
 
-export const SEQ2SEQ_FORMAT = 'seqlab-seq2seq';
 export const BOS = '<BOS>';
 export const EOS = '<EOS>';
 
