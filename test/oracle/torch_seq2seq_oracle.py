@@ -1,5 +1,6 @@
 """PyTorch oracle for the encoder-decoder: loads SeqLab's seq2seq tensors into nn.Embedding +
-nn.RNN/GRU/LSTM + nn.Linear, runs the same teacher-forced batch, and prints the logits, the loss and
+nn.RNN/GRU/LSTM + nn.Linear (the decoder's input at every step joined with the bridge's output, the
+context), runs the same teacher-forced batch, and prints the logits, the loss and
 every parameter's gradient as JSON.
 Usage: /usr/bin/python3 torch_seq2seq_oracle.py TENSORS.safetensors CASE.json [TENSORS2 CASE2 ...]
 TENSORS: the state_dict (names as src/engine/seq2seq/seq2seqParams.ts), F32.
@@ -46,7 +47,8 @@ class Seq2Seq(torch.nn.Module):
             self.decoder.embed = torch.nn.Embedding(self.Vt, E)
         self.encoder.rnn = rnn(self.Vs if self.onehot else E, H, L, batch_first=True, bidirectional=D == 2)
         self.bridge = torch.nn.Linear(L * D * H, L * H)
-        self.decoder.rnn = rnn(self.Vt if self.onehot else E, H, L, batch_first=True)
+        # the decoder reads x<t> = [token's vector ‖ ctx] at every step, ctx = tanh(bridge(r)) [L·H]
+        self.decoder.rnn = rnn((self.Vt if self.onehot else E) + L * H, H, L, batch_first=True)
         self.decoder.head = torch.nn.Linear(H, self.Vt)
 
     def inputs(self, side, ids, V):
@@ -59,9 +61,12 @@ class Seq2Seq(torch.nn.Module):
         # r = r_1 ‖ … ‖ r_L per sequence, r_l = a→_l<S> ‖ a←_l<1>
         r = h_n.view(self.L, self.D, B, self.H).permute(2, 0, 1, 3).reshape(B, self.L * self.D * self.H)
         # a_l<0> = tanh(W_b·r + b_b)[block l] for every decoder layer l; c_l<0> = 0 (LSTM)
-        a0 = torch.tanh(self.bridge(r)).view(B, self.L, self.H).permute(1, 0, 2).contiguous()
+        ctx = torch.tanh(self.bridge(r))  # [B, L·H] = a_1<0> ‖ … ‖ a_L<0>
+        a0 = ctx.view(B, self.L, self.H).permute(1, 0, 2).contiguous()
         h0 = (a0, torch.zeros_like(a0)) if self.lstm else a0
-        out, _ = self.decoder.rnn(self.inputs(self.decoder, tgt_in, self.Vt), h0)
+        T = tgt_in.shape[1]
+        x = torch.cat([self.inputs(self.decoder, tgt_in, self.Vt), ctx.unsqueeze(1).expand(B, T, ctx.shape[1])], 2)
+        out, _ = self.decoder.rnn(x, h0)
         return self.decoder.head(out)  # ŷ<t> = softmax(W_y·a_L<t> + b_y)  [B, T, Vt]
 
 

@@ -92,7 +92,7 @@ const before = (a: Candidate, b: Candidate) => b.logProb - a.logProb || a.parent
 
 /**
  * Beam search with K beams over one source src [S] (K ≤ the model's maxB). Returns the hypotheses found,
- * best score first: the finished ones, and those cut at maxLen when fewer than K finished.
+ * best score first, at most K: the finished ones, and those cut at maxLen when fewer than K finished.
  */
 export function beamDecode(
   model: Seq2Seq,
@@ -135,5 +135,5 @@ export function beamDecode(
     model.advance(Int32Array.from(parents));
   }
   const open = finished.length < K ? beam.map((h) => hypothesis(h.tokens, h.logProb, false, alpha)) : [];
-  return [...finished, ...open].sort((a, b) => b.score - a.score);
+  return [...finished, ...open].sort((a, b) => b.score - a.score).slice(0, K);
 }

@@ -8,7 +8,10 @@
 //   bridge:   a_l<0> = tanh(W_b·[r_1 ‖ … ‖ r_L] + b_b)[block l]        the decoder's a<0>, every layer l
 //             c_l<0> = 0                  LSTM: the memory cell starts empty; the bridge's a<0> reaches it
 //                                         through the gates at the first step (c<1> = Γu * c̃<1>)
-//   decoder:  x<t> = the previous target token: <BOS>, y<1>, …, y<T−1>      (one direction)
+//   context:  ctx = a_1<0> ‖ … ‖ a_L<0>   the bridge's output, joined to the decoder's input at EVERY step
+//                                         (Cho et al. 2014), so the decoder never loses the source
+//   decoder:  x<t> = [x_tok<t> ‖ ctx], x_tok<t> = the previous target token: <BOS>, y<1>, …, y<T−1>
+//             (its embedding, or one-hot), one direction
 //             ŷ<t> = softmax(W_y·a_L<t> + b_y) over the target vocabulary
 //   L = (1/TB) Σ_t Σ_b −log ŷ<t>[y<t>]    mean over the target tokens, the closing <EOS> included
 //
@@ -20,7 +23,8 @@
 //   const m = new Seq2Seq(config, params, k, maxS, maxT, maxB)
 //   m.forward(src [S·B], S, tgtIn [T·B], T, B?) → logits [T·B·Vt]          tgtIn = <BOS>, y<1>, …, y<T−1>
 //   m.loss(tgtOut [T·B]) → mean nats per target token                        tgtOut = y<1>, …, y<T−1>, <EOS>
-//   m.backward()                  adds ∂L/∂θ into params.grad (the caller zeroes it), through the bridge
+//   m.backward()                  adds ∂L/∂θ into params.grad (the caller zeroes it), through the bridge:
+//                                 ∂L/∂a_l<0> = ∂L/∂(decoder's a_l<0>) + ∂L/∂ctx[block l]
 //   teacherForcing(...)           fills src, tgtIn and tgtOut of a batch of same-length pairs
 //   greedyDecode(m, src, S, B, options), beamDecode(m, src, S, options)    decode.ts
 // The decoding steps (encode, decodeStep, advance) share the training pass's buffers.
@@ -41,7 +45,7 @@ export class Seq2Seq {
   private readonly a0: Vec; // [B·L·H] the bridge's output: the decoder's a_l<0>, per stream layer by layer
   private readonly dz: Vec; // [B·L·H] ∂L/∂(W_b·r + b_b)
   private readonly dr: Vec; // [B·L·D·H] ∂L/∂r
-  private readonly parked: Vec; // [B·H] a<1> of one decoder layer while advance() reorders the streams
+  private readonly parked: Vec; // [B·L·H] a<1> of one decoder layer, or ctx, while advance() reorders the streams
   private S = 0;
   private T = 0;
   private b = 0; // the streams of the last pass
@@ -60,14 +64,14 @@ export class Seq2Seq {
       L = c.layers,
       H = c.hidden;
     this.encoder = new Stack(k, params, c, cell, 'encoder.', c.sourceVocab, D, maxS, maxB);
-    this.decoder = new Stack(k, params, c, cell, 'decoder.', c.targetVocab, 1, maxT, maxB);
+    this.decoder = new Stack(k, params, c, cell, 'decoder.', c.targetVocab, 1, maxT, maxB, L * H);
     this.logits = k.alloc(maxT * maxB * c.targetVocab);
     this.dLogits = k.alloc(maxT * maxB * c.targetVocab);
     this.r = k.alloc(maxB * L * D * H);
     this.dr = k.alloc(maxB * L * D * H);
     this.a0 = k.alloc(maxB * L * H);
     this.dz = k.alloc(maxB * L * H);
-    this.parked = k.alloc(maxB * H);
+    this.parked = k.alloc(maxB * L * H);
   }
 
   /** Teacher-forced pass over a batch: returns the logits [T·B·Vt] of every target step. */
@@ -101,18 +105,19 @@ export class Seq2Seq {
     this.decoder.backward((l, dOut) => {
       if (l === top) k.gemmNN(dOut, dLogits, headW, rows, H, V);
     });
-    // bridge: a<0> = tanh(z), z = W_b·r + b_b:  ∂L/∂z = ∂L/∂a<0> * (1 − a<0>²)
+    // bridge: a<0> = tanh(z), z = W_b·r + b_b:  ∂L/∂z = (∂L/∂a<0> + ∂L/∂ctx) * (1 − a<0>²)
     const LH = L * H,
       R = L * D * H,
       dz = this.dz.subarray(0, B * LH),
-      dr = this.dr.subarray(0, B * R).fill(0);
+      dr = this.dr.subarray(0, B * R).fill(0),
+      dCtx = this.decoder.dContext;
     for (let l = 0; l < L; l++) {
-      const dh = this.decoder.layers[l].dirs[0].s.dh; // ∂L/∂a_l<0>
+      const dh = this.decoder.layers[l].dirs[0].s.dh; // ∂L/∂a_l<0> through the decoder's first step
       for (let b = 0; b < B; b++)
         for (let j = 0; j < H; j++) {
           const i = b * LH + l * H + j,
             a = this.a0[i];
-          dz[i] = dh[b * H + j] * (1 - a * a);
+          dz[i] = (dh[b * H + j] + dCtx[i]) * (1 - a * a);
         }
     }
     k.gemmTN(this.params.gradient('bridge.weight'), dz, this.r.subarray(0, B * R), LH, R, B);
@@ -178,7 +183,7 @@ export class Seq2Seq {
       rows = T * B;
     this.T = T;
     this.b = B;
-    const top = this.decoder.forward(tgtIn, T, B);
+    const top = this.decoder.forward(tgtIn, T, B, this.a0.subarray(0, B * this.config.layers * this.config.hidden));
     const logits = this.logits.subarray(0, rows * V);
     for (let r = 0; r < rows; r++) logits.set(this.params.value('decoder.head.bias'), r * V);
     this.k.gemmNT(logits, top, this.params.value('decoder.head.weight'), rows, V, this.config.hidden);
@@ -192,12 +197,17 @@ export class Seq2Seq {
 
   /**
    * After decodeStep: the next step's a<0> (and c<0>) of stream j becomes the a<1> (c<1>) of stream
-   * parents[j] (a beam's reordering; identity for greedy decoding), for parents.length streams.
+   * parents[j], and its ctx the ctx of stream parents[j] (a beam's reordering; identity for greedy
+   * decoding), for parents.length streams.
    */
   advance(parents: Int32Array): void {
     const H = this.config.hidden,
+      LH = this.config.layers * H,
       B = this.b,
       parked = this.parked;
+    parked.set(this.a0.subarray(0, B * LH));
+    for (let j = 0; j < parents.length; j++)
+      this.a0.set(parked.subarray(parents[j] * LH, (parents[j] + 1) * LH), j * LH);
     for (const layer of this.decoder.layers) {
       for (const v of [layer.dirs[0].s.h, layer.dirs[0].s.c]) {
         if (v.length === 0) continue;

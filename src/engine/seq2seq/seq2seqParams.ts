@@ -4,7 +4,8 @@
 //   encoder.rnn   = nn.RNN|GRU|LSTM(E or Vs, H, L, batch_first=True, bidirectional=D == 2)
 //   bridge        = nn.Linear(L·D·H, L·H)
 //   decoder.embed = nn.Embedding(Vt, E)                                   (embedding input only)
-//   decoder.rnn   = nn.RNN|GRU|LSTM(E or Vt, H, L, batch_first=True)     (one direction)
+//   decoder.rnn   = nn.RNN|GRU|LSTM((E or Vt) + L·H, H, L, batch_first=True)   (one direction; its input
+//                   at every step is the token's vector joined with ctx = tanh(bridge(r)), seq2seq.ts)
 //   decoder.head  = nn.Linear(H, Vt)
 //
 // With one-hot input, weight_ih_l0 is [G·H, V]: feed F.one_hot(x, V).float().
@@ -34,7 +35,7 @@ export function seq2seqParamSpecs(c: Seq2SeqConfig): TensorSpec[] {
   list.push(...recurrentTensors('encoder.rnn', c, embedding ? c.embedSize : c.sourceVocab, D));
   list.push(['bridge.weight', [L * H, L * D * H]], ['bridge.bias', [L * H]]);
   if (embedding) list.push(['decoder.embed.weight', [c.targetVocab, c.embedSize]]);
-  list.push(...recurrentTensors('decoder.rnn', c, embedding ? c.embedSize : c.targetVocab, 1));
+  list.push(...recurrentTensors('decoder.rnn', c, (embedding ? c.embedSize : c.targetVocab) + L * H, 1));
   list.push(['decoder.head.weight', [c.targetVocab, H]], ['decoder.head.bias', [c.targetVocab]]);
   return layOut(list);
 }
