@@ -294,7 +294,9 @@ export class Runs implements vscode.Disposable {
 
   private onWorker(m: WorkerToHost): void {
     const run = this.shown;
-    if (!run || !('runId' in m) || m.runId !== run.view.runId) return;
+    // A run that ended (a crash, a stop that timed out) takes no more messages from its worker: what the
+    // host saved at its end is the run.
+    if (!this.active || !run || !('runId' in m) || m.runId !== run.view.runId) return;
     const v = run.view;
     switch (m.type) {
       case 'started':
