@@ -15,11 +15,11 @@ import { Backend } from '../backend';
 import { Checkpoint, Model } from '../checkpoint';
 import { ModelConfig, TrainConfig, defaultModelConfig, validateModelConfig, validateTrainConfig } from '../config';
 import { SeqLabError } from '../errors';
-import { applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, OptimizerState } from '../optim';
+import { createOptimizerState, OptimizerState } from '../optim';
 import { initParams } from '../params';
-import { ProgressPoint } from '../reports';
 import { Rng } from '../rng';
-import { DivergedError, RunHooks } from '../train';
+import { applyStep, runSteps, SequenceStep } from '../stepLoop';
+import { RunHooks } from '../train';
 import { buildVocab } from '../tasks/taskData';
 import { lengthBatches } from '../tasks/taskTrainer';
 import { ConditionalExample, ConditionalRecord, conditionalTokenizer, encodeConditional } from './conditionalData';
@@ -127,12 +127,8 @@ export class ConditionalTrainer {
     );
   }
 
-  lr(): number {
-    return learningRate(this.train.lr, this.train.lrDecay, this.train.lrDecayEvery, this.step);
-  }
-
   /** One batch: forward, loss, BPTT into the labels' vectors, clip, update. Throws DivergedError (weights untouched) on NaN/Inf. */
-  trainStep(): { loss: number; gradNorm: number; clipped: boolean; lr: number; tokens: number } {
+  trainStep(): SequenceStep {
     if (this.queue.length === 0) this.queue = lengthBatches(this.examples, this.train.batchSize, this.rng);
     const batch = this.queue.pop()!;
     const T = fillBatch(batch, this.labels, this.ids, this.targets),
@@ -143,13 +139,9 @@ export class ConditionalTrainer {
     const g = model.params.grad;
     g.fill(0);
     net.backward();
-    const gradNorm = globalNorm(g);
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new DivergedError(this.step + 1, loss);
-    const clipped = clipGradients(g, gradNorm, this.train.clip);
-    const lr = this.lr();
-    applyUpdate(this.optimizer, model.params.data, g, lr, this.train.momentum, this.k);
+    const update = applyStep(this.train, this.step, loss, g, model.params.data, this.optimizer, this.k);
     this.step++;
-    return { loss, gradNorm, clipped, lr, tokens: T * b };
+    return { loss, ...update, tokens: T * b };
   }
 
   /** Mean nats per token on the held-out lines, or null without any. */
@@ -158,47 +150,8 @@ export class ConditionalTrainer {
   }
 
   /** Trains until the step or time budget is spent or hooks.shouldStop() says so. */
-  async run(hooks: RunHooks = {}): Promise<{ steps: number; stopped: boolean; valLoss: number | null }> {
-    const { train } = this;
-    const start = performance.now(),
-      firstStep = this.step,
-      totalSteps = train.steps > 0 ? firstStep + train.steps : 0;
-    const done = () =>
-      (totalSteps > 0 && this.step >= totalSteps) ||
-      (train.seconds > 0 && (performance.now() - start) / 1000 >= train.seconds);
-    let valLoss: number | null = null,
-      stopped = false,
-      tokens = 0;
-    while (!done()) {
-      if (hooks.shouldStop?.()) {
-        stopped = true;
-        break;
-      }
-      const r = this.trainStep();
-      tokens += r.tokens;
-      const elapsed = (performance.now() - start) / 1000;
-      const v = done() || this.step % train.evalEvery === 0 ? this.validate() : null;
-      if (v !== null) valLoss = v;
-      const rate = (this.step - firstStep) / Math.max(elapsed, 1e-9);
-      const point: ProgressPoint = {
-        step: this.step,
-        totalSteps,
-        loss: r.loss,
-        valLoss: v,
-        charsPerSec: tokens / Math.max(elapsed, 1e-9),
-        etaSeconds: totalSteps > 0 ? (totalSteps - this.step) / rate : Math.max(0, train.seconds - elapsed),
-        lr: r.lr,
-        gradNorm: r.gradNorm,
-        clipped: r.clipped,
-        elapsedSeconds: elapsed,
-      };
-      hooks.onProgress?.(point);
-      if (hooks.onCheckpoint && hooks.checkpointEvery && this.step % hooks.checkpointEvery === 0)
-        hooks.onCheckpoint(this.checkpoint());
-      if (hooks.yieldBetweenSteps) await new Promise((resolve) => setImmediate(resolve));
-    }
-    hooks.onCheckpoint?.(this.checkpoint());
-    return { steps: this.step - firstStep, stopped, valLoss };
+  run(hooks: RunHooks = {}): Promise<{ steps: number; stopped: boolean; valLoss: number | null }> {
+    return runSteps(this, hooks, () => ({ loss: this.validate() }));
   }
 
   /** The model with its labels, for sampling; a conditional run is not resumable (as a task run). */

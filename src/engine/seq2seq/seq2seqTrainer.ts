@@ -10,7 +10,7 @@ import { SEQ2SEQ_FORMAT } from '../checkpoint';
 import { TrainConfig, validateTrainConfig, ModelConfig, defaultModelConfig } from '../config';
 import { SeqLabError } from '../errors';
 import { checkOption, OPTIONS } from '../options';
-import { applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, OptimizerState } from '../optim';
+import { createOptimizerState, OptimizerState } from '../optim';
 import { Params } from '../params';
 import { ProgressPoint } from '../reports';
 import { Rng } from '../rng';
@@ -22,7 +22,8 @@ import {
   writeFileAtomic,
 } from '../safetensors';
 import { buildCharTokenizer, Tokenizer } from '../tokenizer';
-import { DivergedError, RunHooks } from '../train';
+import { applyStep, SequenceStep } from '../stepLoop';
+import { RunHooks } from '../train';
 import { beamDecode, greedyDecode } from './decode';
 import { characterErrorRate, exactMatch } from './metrics';
 import { Seq2Seq, teacherForcing } from './seq2seq';
@@ -165,7 +166,7 @@ export class Seq2SeqTrainer {
   }
 
   /** One batch: forward with teacher forcing, loss, BPTT through the bridge, clip, update. */
-  trainStep(): { loss: number; gradNorm: number; clipped: boolean; lr: number; tokens: number } {
+  trainStep(): SequenceStep {
     if (this.queue.length === 0) this.queue = buckets(this.pairs, this.train.batchSize, this.rng);
     const batch = this.queue.pop()!;
     const { S, T } = teacherForcing(
@@ -182,13 +183,9 @@ export class Seq2SeqTrainer {
     const g = this.model.params.grad;
     g.fill(0);
     this.net.backward();
-    const gradNorm = globalNorm(g);
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new DivergedError(this.step + 1, loss);
-    const clipped = clipGradients(g, gradNorm, this.train.clip);
-    const lr = learningRate(this.train.lr, this.train.lrDecay, this.train.lrDecayEvery, this.step);
-    applyUpdate(this.optimizer, this.model.params.data, g, lr, this.train.momentum, this.k);
+    const update = applyStep(this.train, this.step, loss, g, this.model.params.data, this.optimizer, this.k);
     this.step++;
-    return { loss, gradNorm, clipped, lr, tokens: T * b };
+    return { loss, ...update, tokens: T * b };
   }
 
   /** Exact match and CER of greedy outputs on the held-out pairs, or null without any. */

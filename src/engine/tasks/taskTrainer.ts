@@ -8,12 +8,13 @@ import { ModelConfig, TrainConfig, defaultModelConfig, validateModelConfig, vali
 import { SeqLabError } from '../errors';
 import { Backend } from '../backend';
 import { Network } from '../network';
-import { applyUpdate, clipGradients, createOptimizerState, globalNorm, learningRate, OptimizerState } from '../optim';
+import { createOptimizerState, OptimizerState } from '../optim';
 import { initParams } from '../params';
-import { ProgressPoint, TaskScores } from '../reports';
+import { TaskScores } from '../reports';
 import { Rng } from '../rng';
 import { buildCharTokenizer, buildWordTokenizer, Tokenizer, UNK } from '../tokenizer';
-import { DivergedError, RunHooks } from '../train';
+import { applyStep, runSteps, SequenceStep } from '../stepLoop';
+import { RunHooks } from '../train';
 import { scoreExamples, validationScores } from './scores';
 import { buildVocab, TaskRecords } from './taskData';
 
@@ -211,12 +212,8 @@ export class TaskTrainer {
     );
   }
 
-  lr(): number {
-    return learningRate(this.train.lr, this.train.lrDecay, this.train.lrDecayEvery, this.step);
-  }
-
   /** One batch: forward, loss, BPTT, clip, update. Throws DivergedError (weights untouched) on NaN/Inf. */
-  trainStep(): { loss: number; gradNorm: number; clipped: boolean; lr: number; tokens: number } {
+  trainStep(): SequenceStep {
     if (this.queue.length === 0) this.queue = lengthBatches(this.examples, this.train.batchSize, this.rng);
     const batch = this.queue.pop()!;
     const T = fillBatch(batch, this.model.config.task, this.ids, this.targets),
@@ -228,13 +225,9 @@ export class TaskTrainer {
     const g = model.params.grad;
     g.fill(0);
     net.backward();
-    const gradNorm = globalNorm(g);
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new DivergedError(this.step + 1, loss);
-    const clipped = clipGradients(g, gradNorm, this.train.clip);
-    const lr = this.lr();
-    applyUpdate(this.optimizer, model.params.data, g, lr, this.train.momentum, this.k);
+    const update = applyStep(this.train, this.step, loss, g, model.params.data, this.optimizer, this.k);
     this.step++;
-    return { loss, gradNorm, clipped, lr, tokens: T * b };
+    return { loss, ...update, tokens: T * b };
   }
 
   /** The loss over the held-out examples and the classes predicted for them, or null without any. */
@@ -248,54 +241,16 @@ export class TaskTrainer {
    * Trains until the step or time budget is spent or shouldStop() says so. onValidation: the scores
    * on the held-out examples after each validation pass (none are computed without it).
    */
-  async run(
+  run(
     hooks: RunHooks & { onValidation?(scores: TaskScores): void } = {},
   ): Promise<{ steps: number; stopped: boolean; valLoss: number | null }> {
-    const { train } = this;
-    const start = performance.now(),
-      firstStep = this.step,
-      totalSteps = train.steps > 0 ? firstStep + train.steps : 0;
-    const done = () =>
-      (totalSteps > 0 && this.step >= totalSteps) ||
-      (train.seconds > 0 && (performance.now() - start) / 1000 >= train.seconds);
-    let valLoss: number | null = null,
-      stopped = false,
-      tokens = 0;
-    while (!done()) {
-      if (hooks.shouldStop?.()) {
-        stopped = true;
-        break;
-      }
-      const r = this.trainStep();
-      tokens += r.tokens;
-      const elapsed = (performance.now() - start) / 1000;
-      const validation = done() || this.step % train.evalEvery === 0 ? this.validate() : null;
-      const v = validation?.loss ?? null;
-      if (v !== null) valLoss = v;
-      const rate = (this.step - firstStep) / Math.max(elapsed, 1e-9);
-      const point: ProgressPoint = {
-        step: this.step,
-        totalSteps,
-        loss: r.loss,
-        valLoss: v,
-        charsPerSec: tokens / Math.max(elapsed, 1e-9),
-        etaSeconds: totalSteps > 0 ? (totalSteps - this.step) / rate : Math.max(0, train.seconds - elapsed),
-        lr: r.lr,
-        gradNorm: r.gradNorm,
-        clipped: r.clipped,
-        elapsedSeconds: elapsed,
-      };
-      hooks.onProgress?.(point);
-      if (validation && hooks.onValidation) {
-        const gold = this.val.map((e) => e.targets);
-        hooks.onValidation(validationScores(this.step, scoreExamples(this.model, gold, validation.predicted)));
-      }
-      if (hooks.onCheckpoint && hooks.checkpointEvery && this.step % hooks.checkpointEvery === 0)
-        hooks.onCheckpoint(this.checkpoint());
-      if (hooks.yieldBetweenSteps) await new Promise((resolve) => setImmediate(resolve));
-    }
-    hooks.onCheckpoint?.(this.checkpoint());
-    return { steps: this.step - firstStep, stopped, valLoss };
+    const gold = this.val.map((e) => e.targets);
+    return runSteps(
+      this,
+      hooks,
+      () => this.validate(),
+      (v) => hooks.onValidation?.(validationScores(this.step, scoreExamples(this.model, gold, v.predicted))),
+    );
   }
 
   /** The model, for sampling-free use (eval, predict); a task run is not resumable yet. */
