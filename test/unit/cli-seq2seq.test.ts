@@ -4,24 +4,12 @@
 // whose samples for each label are recognised as that label's style.
 
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { lastJson, seqlab } from '../helpers/cli';
 import { Rng } from '../../src/engine/rng';
 import { recognisedStyle } from '../../src/engine/seq2seq/makeSeq2Seq';
-
-const CLI = join(resolve(__dirname, '../../..'), 'dist', 'cli.js');
-
-function seqlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function json(r: ReturnType<typeof seqlab>): Record<string, unknown> {
-  assert.equal(r.code, 0, r.err);
-  return JSON.parse(r.out.trim().split('\n').at(-1)!) as Record<string, unknown>;
-}
 
 /** Words of 3–4 letters and their reversal: many distinct targets, so a .tsv of them is an encoder–decoder's file. */
 function reversals(n: number, seed: number): string {
@@ -44,7 +32,7 @@ describe('seqlab CLI: encoder–decoder and conditioned generation', function ()
       ckpt = join(dir, 'rev.safetensors');
     writeFileSync(file, reversals(1000, 1));
     writeFileSync(held, reversals(60, 2));
-    const s = json(
+    const s = lastJson(
       seqlab(
         'train',
         file,
@@ -66,11 +54,11 @@ describe('seqlab CLI: encoder–decoder and conditioned generation', function ()
       ),
     );
     assert.equal(s.task, 'seq2seq');
-    const greedy = json(seqlab('eval', ckpt, held));
+    const greedy = lastJson(seqlab('eval', ckpt, held));
     assert.deepEqual(Object.keys(greedy).sort(), ['cer', 'exact_match', 'examples', 'task']);
     assert.equal(greedy.examples, 60);
     assert.ok((greedy.exact_match as number) >= 0.9, `exact match ${greedy.exact_match}`);
-    const beam = json(seqlab('eval', ckpt, held, '--beam', '5'));
+    const beam = lastJson(seqlab('eval', ckpt, held, '--beam', '5'));
     assert.ok((beam.exact_match as number) >= 0.9, `beam 5: exact match ${beam.exact_match}`);
     const p = seqlab('predict', ckpt, held);
     assert.equal(p.code, 0, p.err);
@@ -102,7 +90,7 @@ describe('seqlab CLI: encoder–decoder and conditioned generation', function ()
       held = join(dir, 'dates.heldout.tsv'),
       ckpt = join(dir, 'dates.safetensors');
     assert.equal(seqlab('make-data', 'seq2seq', '--seed', '1', '--out', file).code, 0);
-    const s = json(
+    const s = lastJson(
       seqlab(
         'train',
         file,
@@ -127,7 +115,7 @@ describe('seqlab CLI: encoder–decoder and conditioned generation', function ()
     );
     assert.equal(s.steps, 4000);
     for (const beam of ['1', '5']) {
-      const m = json(seqlab('eval', ckpt, held, '--beam', beam));
+      const m = lastJson(seqlab('eval', ckpt, held, '--beam', beam));
       assert.equal(m.examples, 500);
       assert.ok((m.exact_match as number) >= 0.95, `beam ${beam}: exact match ${m.exact_match}`);
     }
@@ -137,7 +125,9 @@ describe('seqlab CLI: encoder–decoder and conditioned generation', function ()
     const file = join(dir, 'styles.tsv'),
       ckpt = join(dir, 'cond.safetensors');
     assert.equal(seqlab('make-data', 'conditional', '--seed', '1', '--out', file).code, 0);
-    const s = json(seqlab('train', file, '--task', 'conditional', '--hidden', '32', '--steps', '300', '--out', ckpt));
+    const s = lastJson(
+      seqlab('train', file, '--task', 'conditional', '--hidden', '32', '--steps', '300', '--out', ckpt),
+    );
     assert.deepEqual(s.labels, ['consonantal', 'vowelish']);
     for (const label of ['consonantal', 'vowelish'] as const) {
       let right = 0;

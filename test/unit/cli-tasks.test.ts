@@ -4,23 +4,11 @@
 // classifier carries a cue across a long line that a plain RNN loses.
 
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { lastJson, seqlab } from '../helpers/cli';
 import { decodeSafetensors } from '../../src/engine/safetensors';
-
-const CLI = join(resolve(__dirname, '../../..'), 'dist', 'cli.js');
-
-function seqlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function json(r: ReturnType<typeof seqlab>): Record<string, unknown> {
-  assert.equal(r.code, 0, r.err);
-  return JSON.parse(r.out.trim().split('\n').at(-1)!) as Record<string, unknown>;
-}
 
 describe('seqlab CLI: tagging and classification', function () {
   this.timeout(120_000);
@@ -36,7 +24,7 @@ describe('seqlab CLI: tagging and classification', function () {
 
   it('make-data seq2seq writes a training set and its held-out dates beside it; conditional writes label<TAB>text lines', () => {
     const out = join(dir, 'dates.tsv');
-    const r = json(seqlab('make-data', 'seq2seq', '--seed', '3', '--out', out));
+    const r = lastJson(seqlab('make-data', 'seq2seq', '--seed', '3', '--out', out));
     assert.deepEqual(r, { train: out, heldOut: join(dir, 'dates.heldout.tsv') });
     const rows = (f: string) =>
       readFileSync(f, 'utf8')
@@ -71,10 +59,10 @@ describe('seqlab CLI: tagging and classification', function () {
   it('a bidirectional tagger (the default for .conll) beats a left-to-right one on right-context tags', () => {
     const bi = join(dir, 'bi.safetensors'),
       uni = join(dir, 'uni.safetensors');
-    json(seqlab('train', tags, ...small, '--out', bi));
-    json(seqlab('train', tags, ...small, '--no-bidirectional', '--out', uni));
-    const b = json(seqlab('eval', bi, tags)),
-      u = json(seqlab('eval', uni, tags));
+    lastJson(seqlab('train', tags, ...small, '--out', bi));
+    lastJson(seqlab('train', tags, ...small, '--no-bidirectional', '--out', uni));
+    const b = lastJson(seqlab('eval', bi, tags)),
+      u = lastJson(seqlab('eval', uni, tags));
     assert.deepEqual(Object.keys(b).sort(), ['accuracy', 'entity_f1', 'macro_f1', 'per_tag', 'task', 'tokens']);
     assert.equal(b.task, 'tag');
     assert.deepEqual(Object.keys(b.per_tag as object).sort(), ['B-LOC', 'B-PER', 'I-PER', 'O']);
@@ -89,8 +77,8 @@ describe('seqlab CLI: tagging and classification', function () {
     const acc: Record<string, number> = {};
     for (const cell of ['lstm', 'rnn']) {
       const out = join(dir, `cls-${cell}.safetensors`);
-      json(seqlab('train', cues, ...small, '--cell', cell, '--out', out));
-      const m = json(seqlab('eval', out, cues));
+      lastJson(seqlab('train', cues, ...small, '--cell', cell, '--out', out));
+      const m = lastJson(seqlab('eval', out, cues));
       assert.deepEqual(Object.keys(m).sort(), ['accuracy', 'confusion', 'examples', 'labels', 'macro_f1', 'task']);
       assert.deepEqual(m.labels, ['neg', 'pos']);
       const confusion = m.confusion as number[][];
@@ -132,7 +120,7 @@ describe('seqlab CLI: tagging and classification', function () {
 
   it("diagnose reads a task checkpoint's file: the gold tags' loss, each direction of a bidirectional layer", () => {
     const bi = join(dir, 'bi.safetensors');
-    const r = json(seqlab('diagnose', bi, tags, '--json'));
+    const r = lastJson(seqlab('diagnose', bi, tags, '--json'));
     const T = r.steps as number;
     assert.ok(T > 3 && T < 50, `T = ${T}: the longest sentence, below the default 50`);
     for (const field of ['gradNorms', 'backwardGradNorms']) {
@@ -143,7 +131,7 @@ describe('seqlab CLI: tagging and classification', function () {
     const text = seqlab('diagnose', bi, tags).out;
     assert.match(text, /layer 0 → ‖∂L<T>\/∂a<t>‖/);
     assert.match(text, /layer 0 ← ‖∂L\/∂a←<t>‖ \(hidden state\): t=1: /);
-    const cls = json(seqlab('diagnose', join(dir, 'cls-lstm.safetensors'), cues, '--json'));
+    const cls = lastJson(seqlab('diagnose', join(dir, 'cls-lstm.safetensors'), cues, '--json'));
     assert.equal(cls.backwardGradNorms, undefined);
     assert.equal((cls.gradNorms as number[][])[0].length, 40, 'a whole line of the classification set');
   });
@@ -151,7 +139,7 @@ describe('seqlab CLI: tagging and classification', function () {
   it('mean pooling and a separate --val file train too; the summary carries the validation metrics', () => {
     const val = join(dir, 'val.tsv');
     assert.equal(seqlab('make-data', 'classify', '--seed', '9', '--out', val).code, 0);
-    const s = json(
+    const s = lastJson(
       seqlab('train', cues, ...small, '--pool', 'mean', '--val', val, '--out', join(dir, 'mean.safetensors')),
     );
     assert.equal(s.task, 'classify');

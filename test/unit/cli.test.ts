@@ -2,7 +2,6 @@
 // partial checkpoint is ever left behind.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +10,8 @@ import { Verb, verbOptions } from '../../src/engine/options';
 import { jsBackend } from '../../src/engine/reference';
 import { parseDiagnosticsReport } from '../../src/protocol/reports';
 import { HAND_SET_GATES, HAND_SET_TEXT, handSetModel } from '../helpers/handSet';
-import { REPO, smallText } from '../helpers/texts';
-
-const CLI = join(REPO, 'dist', 'cli.js');
-
-function seqlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { seqlab } from '../helpers/cli';
+import { smallText } from '../helpers/texts';
 
 describe('seqlab CLI', function () {
   const dir = mkdtempSync(join(tmpdir(), 'seqlab-cli-'));
