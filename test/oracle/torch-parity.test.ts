@@ -3,8 +3,6 @@
 // taggers (a head over the tags at every step) and classifiers (last or mean read-out, one row per
 // sequence), also on a window of fewer sequences than the network's streams.
 
-import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,22 +13,11 @@ import { Network } from '../../src/engine/network';
 import { initParams } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';
 import { Tokenizer } from '../../src/engine/tokenizer';
-import { relError } from '../helpers/relError';
+import { compareWithTorch, OracleCase } from '../helpers/torchOracle';
 
-const PYTHON = '/usr/bin/python3';
-const ORACLE = join(__dirname, '..', '..', '..', 'test', 'oracle', 'torch_oracle.py');
-const TOL = 1e-4;
 const V = 11,
   T = 7,
   B = 3;
-
-interface Case {
-  title: string;
-  logits: Float32Array; // batch-first: [b·T·classes] per token, or [b·classes] for a classifier
-  loss: number;
-  grads: Map<string, Float32Array>;
-  files: [string, string];
-}
 
 /** How a case runs its network: a window of b ≤ streams sequences of T steps. */
 interface Window {
@@ -54,7 +41,7 @@ function describeCase(c: ModelConfig, w: Window): string {
   return `${task}${net}${window}: same logits, loss and gradients`;
 }
 
-function prepare(over: Partial<ModelConfig>, w: Window, dir: string, i: number): Case {
+function prepare(over: Partial<ModelConfig>, w: Window, dir: string, i: number): OracleCase {
   const config: ModelConfig = { ...defaultModelConfig, hidden: 16, embedSize: 6, vocabSize: V, classes: V, ...over };
   const Vin = config.vocabSize,
     C = config.classes,
@@ -135,30 +122,5 @@ describe('PyTorch parity (Debian python3-torch as the oracle)', function () {
   configs.push([{ ...classifier, cell: 'gru', bidirectional: true, pool: 'mean' }, window]);
   const dir = mkdtempSync(join(tmpdir(), 'seqlab-oracle-'));
   const cases = configs.map(([c, w], i) => prepare(c, w, dir, i));
-  let refs: { loss: number; logits: number[]; grads: Record<string, number[]> }[] = [];
-
-  before(function () {
-    try {
-      execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
-    } catch {
-      throw new Error(
-        `${PYTHON} cannot import torch: install it with "apt-get install -y python3-torch" (.ci/run does)`,
-      );
-    }
-    refs = JSON.parse(
-      execFileSync(PYTHON, [ORACLE, ...cases.flatMap((c) => c.files)], { maxBuffer: 256 << 20 }).toString(),
-    );
-  });
-
-  cases.forEach((c, i) => {
-    it(c.title, () => {
-      const ref = refs[i];
-      assert.ok(relError(c.logits, ref.logits) < TOL, `logits differ: ${relError(c.logits, ref.logits)}`);
-      assert.ok(Math.abs(c.loss - ref.loss) / ref.loss < TOL, `loss ${c.loss} vs torch ${ref.loss}`);
-      for (const [name, g] of c.grads) {
-        const e = relError(g, ref.grads[name]);
-        assert.ok(e < TOL, `gradient of ${name} differs: relative error ${e.toExponential(2)}`);
-      }
-    });
-  });
+  compareWithTorch('torch_oracle.py', cases);
 });

@@ -3,7 +3,6 @@
 // SeqLab's teacher-forced pass (float32; ≤ 1e-4 relative), source and target of different lengths.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,24 +12,13 @@ import { Rng } from '../../src/engine/rng';
 import { encodeSafetensors, NamedTensor } from '../../src/engine/safetensors';
 import { Seq2Seq } from '../../src/engine/seq2seq/seq2seq';
 import { initSeq2SeqParams, Seq2SeqConfig } from '../../src/engine/seq2seq/seq2seqParams';
-import { relError } from '../helpers/relError';
+import { compareWithTorch, OracleCase } from '../helpers/torchOracle';
 
-const PYTHON = '/usr/bin/python3';
-const ORACLE = join(__dirname, '..', '..', '..', 'test', 'oracle', 'torch_seq2seq_oracle.py');
-const TOL = 1e-4;
 const S = 6,
   T = 4,
   B = 3;
 
-interface Case {
-  title: string;
-  logits: Float32Array; // batch-first [b·T·Vt]
-  loss: number;
-  grads: Map<string, Float32Array>;
-  files: [string, string];
-}
-
-function prepare(over: Partial<Seq2SeqConfig>, dir: string, i: number): Case {
+function prepare(over: Partial<Seq2SeqConfig>, dir: string, i: number): OracleCase {
   const config: Seq2SeqConfig = {
     ...defaultModelConfig,
     hidden: 8,
@@ -96,31 +84,7 @@ describe('PyTorch parity of the encoder–decoder (Debian python3-torch as the o
   configs.push({ cell: 'lstm', layers: 1, bidirectional: true, input: 'embedding' });
   const dir = mkdtempSync(join(tmpdir(), 'seqlab-seq2seq-oracle-'));
   const cases = configs.map((c, i) => prepare(c, dir, i));
-  let refs: { loss: number; logits: number[]; grads: Record<string, number[]> }[] = [];
-
-  before(function () {
-    try {
-      execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
-    } catch {
-      throw new Error(
-        `${PYTHON} cannot import torch: install it with "apt-get install -y python3-torch" (.ci/run does)`,
-      );
-    }
-    refs = JSON.parse(
-      execFileSync(PYTHON, [ORACLE, ...cases.flatMap((c) => c.files)], { maxBuffer: 256 << 20 }).toString(),
-    );
-  });
-
-  cases.forEach((c, i) => {
-    it(c.title, () => {
-      const ref = refs[i];
-      assert.ok(relError(c.logits, ref.logits) < TOL, `logits differ: ${relError(c.logits, ref.logits)}`);
-      assert.ok(Math.abs(c.loss - ref.loss) / ref.loss < TOL, `loss ${c.loss} vs torch ${ref.loss}`);
-      assert.deepEqual([...c.grads.keys()].sort(), Object.keys(ref.grads).sort(), 'the same tensors');
-      for (const [name, g] of c.grads) {
-        const e = relError(g, ref.grads[name]);
-        assert.ok(e < TOL, `gradient of ${name} differs: relative error ${e.toExponential(2)}`);
-      }
-    });
-  });
+  compareWithTorch('torch_seq2seq_oracle.py', cases, (c, torch) =>
+    assert.deepEqual([...c.grads.keys()].sort(), Object.keys(torch).sort(), 'the same tensors'),
+  );
 });
