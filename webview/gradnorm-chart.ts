@@ -109,7 +109,11 @@ export function clippingSummary(curve: GradNormCurve): string {
     null,
   );
   const peak = largest ? `; largest ‖g‖ ${formatNumber(largest.norm)} at step ${formatInt(largest.step)}` : '';
-  const steps = `${formatInt(clipped)} of ${formatInt(curve.points.length)} steps clipped`;
+  // A long run's curve is thinned (src/extension/curve.ts keeps every clipped step): count the steps it spans.
+  const first = curve.points[0],
+    last = curve.points[curve.points.length - 1];
+  const spanned = last ? last.step - first.step + 1 : 0;
+  const steps = `${formatInt(clipped)} of ${formatInt(spanned)} steps clipped`;
   if (curve.clip === null) return `clip threshold not recorded: ${steps}${peak}`;
   if (curve.clip === 0) return `clipping off: every update applied in full${peak}`;
   return `clip threshold ${curve.clip}: ${steps}${peak}`;

@@ -7,6 +7,7 @@
 // the view comes back as it was when hidden and shown again.
 
 import {
+  appendToCurve,
   formatStartedAt,
   lossUnit,
   parseRunView,
@@ -404,14 +405,6 @@ function currentRun(runId: string, what: string): RunView | null {
   return null;
 }
 
-/** Appends points in step order; a point at or before the last step replaces the tail (a resume). */
-function appendPoints(run: RunView, points: ProgressPoint[]): void {
-  for (const p of points) {
-    while (run.points.length && run.points[run.points.length - 1].step >= p.step) run.points.pop();
-    run.points.push(p);
-  }
-}
-
 onHostMessage((m) => {
   switch (m.type) {
     case 'run':
@@ -421,7 +414,7 @@ onHostMessage((m) => {
     case 'progress': {
       const run = currentRun(m.runId, 'progress');
       if (!run) return;
-      appendPoints(run, m.points);
+      appendToCurve(run.points, m.points);
       changed(true);
       return;
     }

@@ -11,6 +11,7 @@ import { addSnapshot } from '../engine/reports';
 import { Task, taskOfFile } from '../engine/tasks/taskData';
 import { taskModelLabel, taskOptions } from '../engine/tasks/taskSetup';
 import {
+  appendToCurve,
   ClipEvent,
   GradNormCurve,
   HostToView,
@@ -310,9 +311,7 @@ export class Runs implements vscode.Disposable {
         // it, and its clock goes on from the time its earlier segments took.
         const before = this.active?.elapsedBefore ?? 0;
         const points = m.points.map((p) => ({ ...p, elapsedSeconds: before + p.elapsedSeconds }));
-        const from = points[0]?.step ?? Infinity;
-        while (v.points.length && v.points[v.points.length - 1].step >= from) v.points.pop();
-        v.points.push(...points);
+        appendToCurve(v.points, points);
         this.unsent.push(...points);
         const wait = 100 - (performance.now() - this.sentAt);
         if (wait <= 0) this.sendPoints(v.runId);

@@ -18,3 +18,4 @@ export * from './hostView';
 export * from './hostWorker';
 export * from './reports';
 export * from './validate';
+export * from './curve';
