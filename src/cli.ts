@@ -31,8 +31,7 @@ import { Given, parseVerb, usage, UsageError, VERBS, verbUsage } from './cliArgs
 import { evaluateTask, predictTask, trainTask } from './cliTasks';
 import { makeConditionalData, makeDateData } from './engine/seq2seq/makeSeq2Seq';
 import { makeClassifyData, makeTagData } from './engine/tasks/makeData';
-import { taskOfFile } from './engine/tasks/taskData';
-import { seq2seqTaskOfTsv } from './engine/seq2seq/seq2seqData';
+import { taskOfText } from './engine/tasks/fileTask';
 import { isSeq2SeqCheckpoint } from './engine/seq2seq/seq2seqTrainer';
 import { evaluateSeq2Seq, predictSeq2Seq, trainConditional, trainSeq2Seq } from './cliSeq2Seq';
 import { sampleConditional } from './engine/conditional/sampleConditional';
@@ -54,14 +53,8 @@ function progressLine(p: ProgressPoint, lastVal: number | null): string {
   return `${bar}step ${p.step}${total} loss ${p.loss.toFixed(3)}${val} ${Math.round(p.charsPerSec).toLocaleString('en-US')} chars/s ETA ${formatSeconds(p.etaSeconds)}`;
 }
 
-/** The task a file's name and content ask for: .tsv files hold labels or, with many distinct targets, pairs. */
-function fileTask(file: string): ReturnType<typeof taskOfFile> | 'seq2seq' {
-  const task = taskOfFile(file);
-  return task === 'classify' ? seq2seqTaskOfTsv(readTextFile(file)) : task;
-}
-
 async function train(file: string, given: Given): Promise<void> {
-  const task = given.choice('task') ?? fileTask(file);
+  const task = given.choice('task') ?? taskOfText(file, () => readTextFile(file));
   if (task === 'seq2seq') return trainSeq2Seq(file, given, defaultBackend({ threads: given.number('threads') }));
   if (task === 'conditional')
     return trainConditional(file, given, defaultBackend({ threads: given.number('threads') }));

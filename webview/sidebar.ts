@@ -123,7 +123,15 @@ const gradBox = el('div', 'chart-box grad-box');
 const gradNote = el('p', 'chart-note grad-note');
 
 const sampleText = el('pre', 'sample-text');
-const sampleSection = el('div', 'sample', el('div', 'section-title', 'Latest sample'), sampleText);
+const sampleTitle = el('div', 'section-title');
+const sampleSection = el('div', 'sample', sampleTitle, sampleText);
+
+/** What the sample section shows for each task that writes text (the others have none). */
+const SAMPLE_TITLES: Partial<Record<RunView['task'], string>> = {
+  lm: 'Latest sample',
+  seq2seq: 'Latest outputs for held-out sources (greedy)',
+  conditional: 'Latest sample, a line per label',
+};
 
 const scoresBox = el('div', 'chart-box scores-box');
 const scoresNote = el('p', 'chart-note scores-note');
@@ -274,10 +282,11 @@ const scoresChart = new LineChart(
 );
 
 function renderScores(run: RunView, chart: boolean): void {
-  const isTask = run.task !== 'lm';
-  scoresSection.hidden = !isTask;
-  sampleSection.hidden = isTask;
-  if (!isTask) return;
+  const scored = run.task === 'tag' || run.task === 'classify' || run.task === 'seq2seq';
+  scoresSection.hidden = !scored;
+  sampleSection.hidden = SAMPLE_TITLES[run.task] === undefined;
+  setText(sampleTitle, SAMPLE_TITLES[run.task] ?? '');
+  if (!scored) return;
   setText(scoresNote, scoresSummary(run.scores));
   const table = confusionTable(run);
   confusionSection.hidden = table === null;
@@ -331,7 +340,7 @@ function render(): void {
   setEnabled(buttons.train, !active);
   setEnabled(buttons.stop, run.state === 'training');
   setEnabled(buttons.resume, run.canResume && !active);
-  setEnabled(buttons.sample, run.task === 'lm' && hasModel && run.state !== 'stopping');
+  setEnabled(buttons.sample, (run.task === 'lm' || run.task === 'conditional') && hasModel && run.state !== 'stopping');
   setEnabled(buttons.diagnostics, hasModel && run.state !== 'stopping');
   const primary: ViewCommand =
     run.state === 'training' ? 'stop' : run.canResume && !active && run.state !== 'done' ? 'resume' : 'train';

@@ -1,5 +1,6 @@
-// A tagger's or a classifier's validation scores in the sidebar: accuracy, macro-F1 and (for B-/I-
-// tags) entity F1 as curves over the steps, on a fixed 0–100 % axis; a line with the latest values;
+// A task model's validation scores in the sidebar: a tagger's or a classifier's accuracy, macro-F1 and
+// (for B-/I- tags) entity F1, an encoder–decoder's exact match and character error rate, as curves over
+// the steps on a 0–100 % axis (higher when a CER passes 100 %); a line with the latest values;
 // and a classifier's confusion matrix of its latest validation as a table (rows: gold label,
 // columns: predicted label; the diagonal is what it got right).
 
@@ -18,9 +19,15 @@ interface ScoreSeries {
 const ACCURACY: ScoreSeries = { label: 'accuracy', color: (p) => p.blue, value: (s) => s.accuracy };
 const MACRO_F1: ScoreSeries = { label: 'macro-F1', color: (p) => p.orange, value: (s) => s.macroF1 };
 const ENTITY_F1: ScoreSeries = { label: 'entity F1', color: (p) => p.green, value: (s) => s.entityF1 };
+const EXACT_MATCH: ScoreSeries = { label: 'exact match', color: (p) => p.blue, value: (s) => s.exactMatch };
+const CER: ScoreSeries = { label: 'CER', color: (p) => p.red, value: (s) => s.cer };
 
-/** The curves of a run's scores: accuracy and macro-F1, and entity F1 when the tagger's tags are B-/I-. */
+/**
+ * The curves of a run's scores: an encoder–decoder's exact match and CER; else accuracy and macro-F1,
+ * and entity F1 when the tagger's tags are B-/I-.
+ */
 export function scoreSeries(scores: TaskScores[]): ScoreSeries[] {
+  if (scores.some((s) => s.exactMatch !== null)) return [EXACT_MATCH, CER];
   return scores.some((s) => s.entityF1 !== null) ? [ACCURACY, MACRO_F1, ENTITY_F1] : [ACCURACY, MACRO_F1];
 }
 
@@ -37,7 +44,7 @@ export function scoresData(scores: TaskScores[], series: ScoreSeries[]): [number
 export function scoresChartOptions(p: Palette, series: ScoreSeries[], cursorSync: string): LineOptions {
   const value = legendValue(percent);
   return {
-    scales: { x: { time: false }, y: { range: [0, 1] } },
+    scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     legend: themedLegend(),
     cursor: { drag: { x: true, y: false }, points: { size: 6 }, sync: { key: cursorSync } },
     series: [

@@ -14,17 +14,21 @@ export interface ProgressPoint {
 }
 
 /**
- * A tagger's or a classifier's scores on its validation examples at a step of its training (fractions
- * in [0, 1]; metrics.ts defines them): token or line accuracy, macro-F1, CoNLL entity F1 (a tagger
- * whose tags are B-/I-, else null) and a classifier's confusion matrix (else null), confusion[i][j] =
- * the validation lines of gold label i predicted as label j, in the model's label order.
+ * A task model's scores on its validation examples at a step of its training (null where the task
+ * has none). A tagger's or a classifier's (fractions in [0, 1]; tasks/metrics.ts defines them): token
+ * or line accuracy, macro-F1, CoNLL entity F1 (a tagger whose tags are B-/I-, else null) and a
+ * classifier's confusion matrix (else null), confusion[i][j] = the validation lines of gold label i
+ * predicted as label j, in the model's label order. An encoder–decoder's (seq2seq/metrics.ts): the
+ * exact match of its greedy outputs (a fraction) and their character error rate (≥ 0, may pass 1).
  */
 export interface TaskScores {
   step: number;
-  accuracy: number;
-  macroF1: number;
+  accuracy: number | null;
+  macroF1: number | null;
   entityF1: number | null;
   confusion: number[][] | null;
+  exactMatch: number | null;
+  cer: number | null;
 }
 
 /** A training step whose gradient was clipped, and its global norm before clipping. */

@@ -18,6 +18,7 @@ import { sampleText, SampleArgs } from './sampleText';
 import { saveModel } from './saveModel';
 import { setting } from './settings';
 import { TrainArgs, trainNewModel } from './trainNewModel';
+import { TranslateArgs, translateSelection } from './translateSelection';
 
 function activeDocument(): vscode.TextDocument {
   const doc = vscode.window.activeTextEditor?.document;
@@ -72,6 +73,11 @@ export function registerCommands(
   register('seqlab.sampleText', (args?: SampleArgs) => sampleText(runs, args));
 
   register('seqlab.predictFile', () => predictFile(runs, activeDocument()));
+  register('seqlab.translateSelection', (args?: TranslateArgs) => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) throw new SeqLabError('select text in an editor first.');
+    return translateSelection(runs, editor, args);
+  });
 
   register('seqlab.sampleFromCursor', () => inline.sampleAtCursor(editorWithModel(runs)));
   register('seqlab.showHover', () => hover.showAtCursor(editorWithModel(runs)));

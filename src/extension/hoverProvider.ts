@@ -1,7 +1,8 @@
 // The inline hover: over a file with a trained language model, what the model would write next at
 // the cursor (sampled with the text before it as primer) and its top-5 next tokens. It shows the end
 // of the primer and a ▸ where the model takes over, and names the model (file — cell-size). Over a
-// file with a tagger or classifier, the model's prediction for the line (taskHover.ts).
+// file with a tagger or classifier, the model's prediction for the line (taskHover.ts); over a source
+// line of an encoder–decoder's file, its outputs (seq2seqHover.ts).
 // seqlab.hover.show: "always" (on every mouse rest) or "onDemand": only at the position that
 // "Show what the model would write here" asks for. A hover provider cannot tell a mouse rest from
 // editor.action.showHover (VS Code passes it no trigger), so that command marks the one position
@@ -11,6 +12,7 @@ import * as vscode from 'vscode';
 import { HoverResult } from '../protocol';
 import { documentName, Runs } from './runs';
 import { setting } from './settings';
+import { seq2seqHover } from './seq2seqHover';
 import { taskHover } from './taskHover';
 import { escapeMarkdown } from './hoverText';
 
@@ -56,6 +58,8 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     const asked = this.takeRequest(doc, position);
     if (!asked && setting('hoverShow') !== 'always') return undefined;
     const { task } = await this.runs.infer(doc.uri, { kind: 'load' });
+    if (task === 'seq2seq') return seq2seqHover(this.runs, doc, position.line, token);
+    if (task === 'conditional') return undefined; // it writes for a label, not at a place in a text
     if (task !== 'lm') return taskHover(this.runs, doc, position.line, task, token);
     const primerLength = setting('hoverPrimerLength'),
       length = setting('hoverLength');

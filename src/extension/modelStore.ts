@@ -99,12 +99,18 @@ export class ModelStore {
     try {
       const run = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       if (typeof run.uri !== 'string' || typeof run.view !== 'object' || run.view === null) return null;
+      const view = run.view as Record<string, unknown>;
+      // A tagger's or classifier's scores saved before encoder–decoders had theirs: no exact match or CER.
+      if (Array.isArray(view.scores))
+        view.scores = view.scores.map((s: unknown) =>
+          typeof s === 'object' ? { exactMatch: null, cer: null, ...s } : s,
+        );
       return {
         uri: run.uri,
         tag: typeof run.tag === 'string' ? run.tag : '',
         // Runs saved before these were recorded: no clip threshold, characters, no start time, no label, a language model.
         view: parseRunView(
-          { clip: null, level: 'char', startedAt: 0, resumeLabel: '', task: 'lm', labels: [], scores: [], ...run.view },
+          { clip: null, level: 'char', startedAt: 0, resumeLabel: '', task: 'lm', labels: [], scores: [], ...view },
           'view',
         ),
         clipEvents: arrayOf(parseClipEvent)(run.clipEvents ?? [], 'clipEvents'),

@@ -8,7 +8,8 @@ import { defaultModelConfig } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
 import { binaryError } from '../engine/text';
 import { addSnapshot } from '../engine/reports';
-import { Task, taskOfFile } from '../engine/tasks/taskData';
+import { taskOfText } from '../engine/tasks/fileTask';
+import { Task } from '../engine/tasks/taskData';
 import { taskModelLabel, taskOptions } from '../engine/tasks/taskSetup';
 import {
   appendToCurve,
@@ -65,13 +66,18 @@ export function documentName(uri: vscode.Uri): string {
   return uri.scheme === 'untitled' ? uri.path : basename(uri.fsPath);
 }
 
-/** What a document trains: a tagger for .conll/.tags, a classifier for .tsv, else (untitled too) a language model. */
+/** What a document trains (taskOfText: its extension, a .tsv's columns); an untitled one, a language model. */
 export function documentTask(doc: vscode.TextDocument): Task {
-  return doc.isUntitled ? 'lm' : taskOfFile(doc.uri.path);
+  return doc.isUntitled ? 'lm' : taskOfText(doc.uri.path, () => doc.getText());
 }
 
 /** What a task model is called in messages. */
-const TASK_MODEL_NAMES: Record<'tag' | 'classify', string> = { tag: 'tagger', classify: 'classifier' };
+const TASK_MODEL_NAMES: Record<Exclude<Task, 'lm'>, string> = {
+  tag: 'tagger',
+  classify: 'classifier',
+  seq2seq: 'encoder–decoder',
+  conditional: 'conditional language model',
+};
 
 /**
  * The title of a run in the sidebar, e.g. "README.md — LSTM-128", or for a model of Compare cells

@@ -1,6 +1,7 @@
 // "Sample text…": primer, length and temperature in one titled three-step input (Escape cancels it
 // all), then the model's text in a new untitled document named after the model, under a header that
 // says what drew it (model, primer, temperature, seed, length: the same ones draw the same text).
+// A conditional model asks for the label instead and writes lines in its style.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +12,10 @@ import { freeName } from './modelFileNames';
 import { Runs } from './runs';
 import { setting } from './settings';
 
-/** Values that skip their step of the input (the tests pass all three), and whose model (the sidebar's). */
+/** Values that skip their step of the input (the tests pass them), and whose model (the sidebar's). */
 export interface SampleArgs {
   uri?: vscode.Uri;
+  label?: string; // a conditional model's: the label whose style it writes in
   prime?: string;
   length?: number;
   temperature?: number;
@@ -82,10 +84,55 @@ function sampleUri(model: ModelName, source: vscode.Uri): vscode.Uri {
   return uriOf(name);
 }
 
+/** Opens an untitled document beside the model's file with the text. */
+async function openSample(model: ModelName, uri: vscode.Uri, text: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(sampleUri(model, uri));
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  if (!(await editor.edit((b) => b.insert(new vscode.Position(0, 0), text))))
+    throw new Error(`could not write the sample into ${doc.uri.path}`);
+  return doc;
+}
+
+/** Lines a conditional model writes per sample. */
+const LABEL_LINES = 10;
+
+/**
+ * A conditional model's sample: the label from a quick pick (or args.label), then LABEL_LINES lines in
+ * its style at the seqlab.temperature setting, each at most seqlab.length characters.
+ */
+async function sampleForLabel(
+  runs: Runs,
+  uri: vscode.Uri,
+  model: ModelName,
+  labels: string[],
+  args: SampleArgs,
+): Promise<vscode.TextDocument | undefined> {
+  const label =
+    args.label ??
+    (await vscode.window.showQuickPick(labels, {
+      title: `SeqLab: Sample text from ${model.title}`,
+      placeHolder: 'The label whose style the model writes in',
+    }));
+  if (label === undefined) return undefined;
+  const length = args.length ?? setting('length'),
+    temperature = args.temperature ?? setting('temperature'),
+    seed = Date.now() % 1e9;
+  const text = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `SeqLab: sampling "${label}" from ${model.title}…` },
+    () => runs.infer(uri, { kind: 'sampleLabel', label, lines: LABEL_LINES, length, temperature, seed }),
+  );
+  const header =
+    `# SeqLab sample of ${model.title}\n` +
+    `# label ${JSON.stringify(label)} · temperature ${temperature} · seed ${seed} (one per line, then +1) · at most ${length} characters a line\n\n`;
+  return openSample(model, uri, `${header}${text}\n`);
+}
+
 /** Asks what is not in args, samples, and opens the sample. Undefined when the user cancelled. */
 export async function sampleText(runs: Runs, args: SampleArgs = {}): Promise<vscode.TextDocument | undefined> {
   const uri = args.uri ?? modelDocumentUri(runs);
   const model = await modelName(runs, uri);
+  const { task, labels } = await runs.infer(uri, { kind: 'describe' });
+  if (task === 'conditional') return sampleForLabel(runs, uri, model, labels, args);
   const title = `SeqLab: Sample text from ${model.title}`;
   const prime =
     args.prime ??
@@ -121,10 +168,5 @@ export async function sampleText(runs: Runs, args: SampleArgs = {}): Promise<vsc
     { location: vscode.ProgressLocation.Notification, title: `SeqLab: sampling from ${model.title}…` },
     () => runs.infer(uri, { kind: 'sample', options: { prime, length, temperature, seed } }),
   );
-  const doc = await vscode.workspace.openTextDocument(sampleUri(model, uri));
-  const editor = await vscode.window.showTextDocument(doc, { preview: false });
-  const header = sampleHeader(model.title, prime, temperature, seed, length);
-  if (!(await editor.edit((b) => b.insert(new vscode.Position(0, 0), header + prime + text))))
-    throw new Error(`could not write the sample into ${doc.uri.path}`);
-  return doc;
+  return openSample(model, uri, sampleHeader(model.title, prime, temperature, seed, length) + prime + text);
 }

@@ -3,6 +3,7 @@
 // their probabilities; a classifier's label for the hovered line with its probability and the runner-up.
 
 import * as vscode from 'vscode';
+import type { LabelTask } from '../engine/tasks/taskData';
 import { documentName, Runs } from './runs';
 import { alignedTags, escapeMarkdown, rankedLabel } from './hoverText';
 
@@ -21,7 +22,7 @@ export async function taskHover(
   runs: Runs,
   doc: vscode.TextDocument,
   line: number,
-  task: 'tag' | 'classify',
+  task: LabelTask,
   token: vscode.CancellationToken,
 ): Promise<vscode.Hover | undefined> {
   const hovered = doc.lineAt(line).text;

@@ -25,7 +25,7 @@ export const LEVELS = ['char', 'word'] as const;
 /** What a model's tokens are: characters or words (the unit of its loss: nats per character / per word). */
 export type Level = (typeof LEVELS)[number];
 
-export const TASKS = ['lm', 'tag', 'classify'] as const satisfies readonly Task[];
+export const TASKS = ['lm', 'tag', 'classify', 'seq2seq', 'conditional'] as const satisfies readonly Task[];
 export type { Task };
 
 /** Everything the sidebar shows for one training run. */
@@ -41,7 +41,7 @@ export interface RunView {
   canResume: boolean; // a checkpoint to continue from exists
   resumeLabel: string; // what continuing does, e.g. "Resume to step 400" or "Train 400 more steps"; '' when it cannot
   clip: number | null; // the run's gradient-clipping threshold (TrainConfig.clip); 0: off; null: not recorded
-  task: Task; // lm: a language model; tag: a tagger; classify: a classifier (taskOfFile of the document)
+  task: Task; // lm, tag, classify, seq2seq, conditional: the model a document trains (taskOfText of the document)
   labels: string[]; // a task model's tags or labels, in its order (its confusion matrix's); [] for a language model
   scores: TaskScores[]; // a task model's validation scores, in step order; [] for a language model
 }
@@ -64,6 +64,7 @@ export const TOKEN_NAMES: Record<Level, { one: string; many: string }> = {
 export function lossUnit(level: Level, task: Task): string {
   if (task === 'tag') return 'nats per tag';
   if (task === 'classify') return 'nats per line';
+  if (task === 'seq2seq') return `nats per output ${TOKEN_NAMES[level].one}`;
   return `nats per ${TOKEN_NAMES[level].one}`;
 }
 

@@ -14,6 +14,7 @@ import type {
 } from '../engine/reports';
 import type { SampleOptions } from '../engine/sample';
 import type { PredictedExample, RankedClass } from '../engine/tasks/predictions';
+import type { Translation } from '../engine/seq2seq/translate';
 import { LEVELS, TASKS, type Level, type Task } from './hostView';
 import {
   parseClipEvent,
@@ -46,7 +47,7 @@ export interface TrainJob {
   runId: string;
   text: string;
   name: string; // the document's name, in the messages about its lines
-  task: Task; // lm: a language model of the text; tag, classify: a task model of the task file it is
+  task: Task; // lm: a language model of the text; else a model of the task file it is (taskOfText)
   model: Partial<ModelConfig>;
   train: TrainConfig;
   checkpointPath: string;
@@ -67,6 +68,8 @@ export type InferenceTask =
   | { kind: 'diagnose'; text: string; name: string; steps: number; clipEvents: ClipEvent[] } // name: the file's, for messages
   | { kind: 'predict'; text: string; name: string; topK: number } // a tagger's or classifier's predictions for a task file's text
   | { kind: 'export'; outPath: string }
+  | { kind: 'translate'; sources: string[]; beam: number } // an encoder–decoder's outputs (beam: 1 for greedy alone)
+  | { kind: 'sampleLabel'; label: string; lines: number; length: number; temperature: number; seed: number } // a conditional model's lines
   | { kind: 'describe' }
   | { kind: 'load' }; // read the checkpoint into the worker's cache, so that the next hover is instant; says what it is
 
@@ -96,6 +99,7 @@ export interface ModelDescription {
   step: number;
   level: Level;
   task: Task;
+  labels: string[]; // a task model's tags or labels (a conditional model's: the labels it writes for); else []
 }
 
 export type { PredictedExample, RankedClass };
@@ -113,6 +117,15 @@ export interface TaskPrediction {
   millis: number;
 }
 
+/** An encoder–decoder's outputs for the sources asked for, in their order (engine/seq2seq/translate.ts). */
+export interface TranslateResult {
+  label: string; // the model's, e.g. "encoder–decoder LSTM-64"
+  translations: Translation[];
+  millis: number;
+}
+
+export type { Translation };
+
 /** The value each kind of inference task answers with. */
 export interface InferenceResults {
   sample: string; // the sampled text
@@ -122,6 +135,8 @@ export interface InferenceResults {
   describe: ModelDescription;
   load: LoadedModel; // the model now cached
   predict: TaskPrediction;
+  translate: TranslateResult;
+  sampleLabel: string; // the sampled lines, one per line
 }
 
 export type WorkerToHost =
@@ -275,6 +290,30 @@ const parseTaskPrediction: Parse<TaskPrediction> = (v, at) => {
   };
 };
 
+const parseTranslateResult: Parse<TranslateResult> = (v, at) => {
+  const f = new Fields(v, at);
+  const beam: Parse<Translation['beams'][number]> = (b, path) => {
+    const g = new Fields(b, path);
+    return {
+      text: g.get('text', str()),
+      logProb: g.get('logProb', num),
+      score: g.get('score', num),
+      finished: g.get('finished', bool),
+    };
+  };
+  return {
+    label: f.get('label', str(200)),
+    translations: f.get(
+      'translations',
+      arrayOf((t, path) => {
+        const g = new Fields(t, path);
+        return { greedy: g.get('greedy', str()), beams: g.get('beams', arrayOf(beam)) };
+      }),
+    ),
+    millis: f.get('millis', num),
+  };
+};
+
 const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
   sample: str(),
   hover: parseHoverResult,
@@ -287,6 +326,7 @@ const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
       step: f.get('step', count),
       level: f.get('level', oneOf(LEVELS)),
       task: f.get('task', oneOf(TASKS)),
+      labels: f.get('labels', arrayOf(str(1000))),
     };
   },
   load: (v, at) => {
@@ -294,6 +334,8 @@ const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
     return { label: f.get('label', str(200)), task: f.get('task', oneOf(TASKS)) };
   },
   predict: parseTaskPrediction,
+  translate: parseTranslateResult,
+  sampleLabel: str(),
 };
 
 const parseTask: Parse<InferenceTask> = (v, at) => {
@@ -322,6 +364,17 @@ const parseTask: Parse<InferenceTask> = (v, at) => {
       return { kind, text: f.get('text', str()), name: f.get('name', str(1000)), topK: f.get('topK', count) };
     case 'export':
       return { kind, outPath: f.get('outPath', filePath) };
+    case 'translate':
+      return { kind, sources: f.get('sources', arrayOf(str(100_000))), beam: f.get('beam', count) };
+    case 'sampleLabel':
+      return {
+        kind,
+        label: f.get('label', str(1000)),
+        lines: f.get('lines', count),
+        length: f.get('length', count),
+        temperature: f.get('temperature', num),
+        seed: f.get('seed', count),
+      };
     case 'describe':
     case 'load':
       return { kind };

@@ -40,14 +40,20 @@ const squareCounts: Parse<number[][]> = (v, path) => {
 const fraction: Parse<number> = (v, path) =>
   typeof v === 'number' && v >= 0 && v <= 1 ? v : fail(path, 'a number from 0 to 1');
 
+/** A rate: a number ≥ 0 (a character error rate passes 1 when outputs are longer than their references). */
+const nonNegative: Parse<number> = (v, path) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(path, 'a number ≥ 0');
+
 export const parseTaskScores: Parse<TaskScores> = (v, path) => {
   const f = new Fields(v, path);
   return {
     step: f.get('step', count),
-    accuracy: f.get('accuracy', fraction),
-    macroF1: f.get('macroF1', fraction),
+    accuracy: f.get('accuracy', nullable(fraction)),
+    macroF1: f.get('macroF1', nullable(fraction)),
     entityF1: f.get('entityF1', nullable(fraction)),
     confusion: f.get('confusion', nullable(squareCounts)),
+    exactMatch: f.get('exactMatch', nullable(fraction)),
+    cer: f.get('cer', nullable(nonNegative)),
   };
 };
 

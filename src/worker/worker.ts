@@ -13,11 +13,18 @@ import { diagnoseTask } from '../engine/tasks/taskDiagnostics';
 import { exportTorch } from '../engine/export';
 import { runLab } from '../engine/lab';
 import { checkOption, OPTIONS } from '../engine/options';
-import { ProgressPoint } from '../engine/reports';
 import { Sampler } from '../engine/sample';
 import { Trainer } from '../engine/train';
-import { parseTaskText, Task } from '../engine/tasks/taskData';
+import { LabelTask, parseTaskText } from '../engine/tasks/taskData';
 import { splitRecords, taskModelLabel } from '../engine/tasks/taskSetup';
+import { progressSender, send } from './channel';
+import {
+  cachedSeq2Seq,
+  sampleLabelLines,
+  seq2seqInference,
+  trainConditionalJob,
+  trainSeq2SeqJob,
+} from './sequenceModels';
 import { TaskTrainer } from '../engine/tasks/taskTrainer';
 import {
   HostToWorker,
@@ -29,39 +36,27 @@ import {
   parseHostToWorker,
   TrainJob,
   WorkerData,
-  WorkerToHost,
 } from '../protocol';
 import { enableRelaxedSimd } from '../engine/wasm/backend';
 
-const port = parentPort!;
 enableRelaxedSimd(); // fused multiply-add in the WebAssembly kernels (a V8 flag on Node 20)
 const { threads } = workerData as WorkerData;
 const k = defaultBackend({ threads: checkOption(OPTIONS.threads, threads, 'workerData.threads') });
 let stopRequested = false;
 
-function send(m: WorkerToHost): void {
-  port.postMessage(m);
-}
-
-/** Progress points go out at most 10 times a second (flush sends those held at once). */
-function progressSender(runId: string) {
-  let pending: ProgressPoint[] = [],
-    lastFlush = 0;
-  const flush = () => {
-    if (pending.length) send({ type: 'progress', runId, points: pending });
-    pending = [];
-    lastFlush = performance.now();
-  };
-  const push = (p: ProgressPoint) => {
-    pending.push(p);
-    if (performance.now() - lastFlush >= 100) flush();
-  };
-  return { push, flush };
-}
-
 function train(job: TrainJob): Promise<void> {
   stopRequested = false;
-  return job.task === 'lm' ? trainLanguageModel(job) : trainTaskModel(job, job.task);
+  const shouldStop = () => stopRequested;
+  switch (job.task) {
+    case 'lm':
+      return trainLanguageModel(job);
+    case 'seq2seq':
+      return trainSeq2SeqJob(job, k, shouldStop);
+    case 'conditional':
+      return trainConditionalJob(job, k, shouldStop);
+    default:
+      return trainTaskModel(job, job.task);
+  }
 }
 
 /** The checkpoint's run, going on until job.untilStep (counted from the checkpoint's step), or for job.train's budget. */
@@ -127,7 +122,7 @@ async function trainLanguageModel(job: TrainJob): Promise<void> {
  * A tagger or a classifier of the job's task file: its gold column required, a fraction of its
  * sentences or lines held out (seqlab.* settings, the CLI's defaults), its scores after each validation.
  */
-async function trainTaskModel(job: TrainJob, task: 'tag' | 'classify'): Promise<void> {
+async function trainTaskModel(job: TrainJob, task: LabelTask): Promise<void> {
   if (job.resume)
     throw new SeqLabError(`a ${task === 'tag' ? 'tagger' : 'classifier'}'s training does not resume; train a new one`);
   const [records, val] = splitRecords(
@@ -196,36 +191,58 @@ function load(path: string) {
   return entry;
 }
 
-/** The model's task as the editor knows it; a conditional model (conditional/) is not opened in the editor yet. */
-function editorTask(model: Model): Task {
+/** Why a model does not do what a task asks: what it is, and what to run instead. */
+function refusal(model: Model, kind: InferenceKind): SeqLabError {
   const task = model.config.task;
   if (task === 'conditional')
-    throw new SeqLabError(
-      'this model is a conditional language model (label<TAB>text); the editor does not open it yet',
+    return new SeqLabError(
+      kind === 'sample' || kind === 'hover'
+        ? 'this model is a conditional language model: it writes in a label\'s style. Run "SeqLab: Sample text…", which asks for the label'
+        : `this model is a conditional language model: it samples text for a label, and has no ${kind === 'diagnose' ? 'diagnostics' : kind} in the editor`,
     );
-  return task;
+  if (task !== 'lm' && (kind === 'sample' || kind === 'hover'))
+    return new SeqLabError(
+      `this model is a ${task === 'tag' ? 'tagger' : 'classifier'}: it predicts ${task === 'tag' ? 'tags' : 'labels'} and writes no text; run "SeqLab: Predict file"`,
+    );
+  if (kind === 'translate')
+    return new SeqLabError(
+      `this model is a ${taskModelLabel(model.config)}, not an encoder–decoder: it translates nothing`,
+    );
+  return new SeqLabError(
+    `this model is a ${taskModelLabel(model.config)}: only a conditional language model samples for a label`,
+  );
 }
 
+/** Which kinds of inference each model answers. */
+const ANSWERS: Record<Model['config']['task'], InferenceKind[]> = {
+  lm: ['load', 'sample', 'hover', 'diagnose', 'export'],
+  tag: ['load', 'diagnose', 'predict', 'export'],
+  classify: ['load', 'diagnose', 'predict', 'export'],
+  conditional: ['load', 'sampleLabel'],
+};
+
 function infer(path: string, task: InferenceTask): InferenceResults[InferenceKind] {
+  const seq2seq = cachedSeq2Seq(path, k);
+  if (seq2seq) return seq2seqInference(seq2seq, k, task);
   if (task.kind === 'describe') {
     const { model, training } = loadCheckpoint(path, k);
     return {
       label: modelLabel(model.config),
       step: training?.step ?? 0,
       level: model.tokenizer.spec.level,
-      task: editorTask(model),
+      task: model.config.task,
+      labels: model.labels ?? [],
     };
   }
   const { model, sampler } = load(path);
-  if ((task.kind === 'sample' || task.kind === 'hover') && model.config.task !== 'lm')
-    throw new SeqLabError(
-      `this model is a ${model.config.task === 'tag' ? 'tagger' : 'classifier'}: it predicts ${model.config.task === 'tag' ? 'tags' : 'labels'} and writes no text; run "SeqLab: Predict file"`,
-    );
+  if (!ANSWERS[model.config.task].includes(task.kind)) throw refusal(model, task.kind);
   switch (task.kind) {
     case 'load': // asked before every hover (which hover the model has): from the cache
-      return { label: modelLabel(model.config), task: editorTask(model) };
+      return { label: modelLabel(model.config), task: model.config.task };
     case 'sample':
       return sampler.generate(task.options);
+    case 'sampleLabel':
+      return sampleLabelLines(model, k, task);
     case 'hover': {
       const t0 = performance.now();
       sampler.prime(task.prime);
@@ -248,10 +265,12 @@ function infer(path: string, task: InferenceTask): InferenceResults[InferenceKin
     case 'export':
       exportTorch(model, task.outPath);
       return task.outPath;
+    case 'translate':
+      throw refusal(model, task.kind); // ANSWERS lists it for no model of this kind
   }
 }
 
-port.on('message', (raw: unknown) => {
+parentPort!.on('message', (raw: unknown) => {
   let m: HostToWorker;
   try {
     m = parseHostToWorker(raw);

@@ -78,12 +78,12 @@ suite('Tagging and classification in the editor', function () {
     );
     const last = run.scores[run.scores.length - 1];
     assert.ok(last.entityF1 !== null && last.confusion === null, JSON.stringify(last));
-    assert.ok(last.accuracy > 0.9, `a bidirectional tagger learns the right-context set: accuracy ${last.accuracy}`);
+    assert.ok(last.accuracy! > 0.9, `a bidirectional tagger learns the right-context set: accuracy ${last.accuracy}`);
     assert.match(run.message, /^Finished: 80 steps, val loss \d+\.\d{3} nats per tag\.$/);
     assert.strictEqual(run.canResume, false, 'a task run does not resume');
     assert.ok(api.runs.store.hasModel(doc.uri), 'the tagger was saved as the file’s model');
 
-    const note = `Step 80: accuracy ${percent(last.accuracy)}, macro-F1 ${percent(last.macroF1)}, entity F1 ${percent(last.entityF1!)}.`;
+    const note = `Step 80: accuracy ${percent(last.accuracy!)}, macro-F1 ${percent(last.macroF1!)}, entity F1 ${percent(last.entityF1!)}.`;
     assert.strictEqual(await sidebarText('.scores-note', 'Step 80'), note);
     await waitForWebviewText('names.conll — tagger LSTM-32 (bidirectional)');
     await waitForWebviewText(/loss \(nats per tag\)/i); // section titles are upper-cased by the style sheet
@@ -113,7 +113,7 @@ suite('Tagging and classification in the editor', function () {
     );
     assert.match(run.message, /nats per line\.$/);
 
-    const note = `Step 80: accuracy ${percent(last.accuracy)}, macro-F1 ${percent(last.macroF1)}.`;
+    const note = `Step 80: accuracy ${percent(last.accuracy!)}, macro-F1 ${percent(last.macroF1!)}.`;
     assert.strictEqual(await sidebarText('.scores-note', 'Step 80'), note);
     const table = await sidebarText('.confusion', 'predicted');
     const rows = table

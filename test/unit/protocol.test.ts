@@ -76,8 +76,18 @@ const classifierScores: TaskScores = {
     [3, 1],
     [1, 3],
   ],
+  exactMatch: null,
+  cer: null,
 };
-const taggerScores: TaskScores = { step: 20, accuracy: 0.9, macroF1: 0.8, entityF1: 0.6, confusion: null };
+const taggerScores: TaskScores = {
+  step: 20,
+  accuracy: 0.9,
+  macroF1: 0.8,
+  entityF1: 0.6,
+  confusion: null,
+  exactMatch: null,
+  cer: null,
+};
 const classifierRun: RunView = {
   ...run,
   title: 'reviews.tsv — classifier LSTM-32',
@@ -90,6 +100,8 @@ const classifierRun: RunView = {
       accuracy: 1,
       macroF1: 1,
       entityF1: null,
+      exactMatch: null,
+      cer: null,
       confusion: [
         [4, 0],
         [0, 4],
@@ -274,6 +286,8 @@ const toWorker: HostToWorker[] = [
   infer(3, { kind: 'diagnose', text: 'abc', name: 'story.txt', steps: 50, clipEvents: [{ step: 7, norm: 9.5 }] }),
   infer(7, { kind: 'predict', text: 'Teddy\tB-PER\nbears\tO\n', name: 'names.conll', topK: 2 }),
   infer(4, { kind: 'export', outPath: '/out/torch.safetensors' }),
+  infer(8, { kind: 'translate', sources: ['3rd of May 1979', 'May 3, 1979'], beam: 3 }),
+  infer(9, { kind: 'sampleLabel', label: 'ka', lines: 10, length: 80, temperature: 0.8, seed: 7 }),
   infer(5, { kind: 'describe' }),
   infer(6, { kind: 'load' }),
 ];
@@ -290,6 +304,11 @@ const fromWorker: WorkerToHost[] = [
   },
   { type: 'scores', runId: 'r2', scores: taggerScores },
   { type: 'scores', runId: 'r3', scores: classifierScores },
+  {
+    type: 'scores',
+    runId: 'r4',
+    scores: { step: 40, accuracy: null, macroF1: null, entityF1: null, confusion: null, exactMatch: 0.5, cer: 1.25 },
+  },
   { type: 'progress', runId: 'r1', points: [point] },
   { type: 'sample', runId: 'r1', text: 'the cat' },
   { type: 'checkpoint', runId: 'r1', step: 20, clipEvents: [{ step: 7, norm: 9.5 }] },
@@ -319,7 +338,7 @@ const results: { [K in InferenceKind]: InferenceResults[K] } = {
   },
   diagnose: report,
   export: '/out/torch.safetensors',
-  describe: { label: 'LSTM-32', step: 80, level: 'char', task: 'tag' },
+  describe: { label: 'LSTM-32', step: 80, level: 'char', task: 'tag', labels: ['O', 'B-PER'] },
   load: { label: 'LSTM-32', task: 'lm' },
   predict: {
     label: 'LSTM-32 bidirectional',
@@ -340,6 +359,20 @@ const results: { [K in InferenceKind]: InferenceResults[K] } = {
     ],
     millis: 1.5,
   },
+  translate: {
+    label: 'encoder–decoder LSTM-64',
+    translations: [
+      {
+        greedy: '1979-05-03',
+        beams: [
+          { text: '1979-05-03', logProb: -0.02, score: -0.01, finished: true },
+          { text: '1979-03-05', logProb: -4.1, score: -0.8, finished: false },
+        ],
+      },
+    ],
+    millis: 2,
+  },
+  sampleLabel: 'the cat\nle chat',
 };
 
 // ---------- every field, broken one at a time ----------

@@ -176,6 +176,8 @@ const scores = (step: number, accuracy: number, macroF1: number, extra: Partial<
   macroF1,
   entityF1: null,
   confusion: null,
+  exactMatch: null,
+  cer: null,
   ...extra,
 });
 

@@ -4,8 +4,15 @@
 import { SeqLabError } from '../errors';
 import { Rng } from '../rng';
 
-/** lm: a language model on plain text; tag: many-to-many (one tag per token); classify: many-to-one (one label per line). */
-export type Task = 'lm' | 'tag' | 'classify';
+/**
+ * lm: a language model on plain text; tag: many-to-many (one tag per token); classify: many-to-one
+ * (one label per line); seq2seq: many-to-many of other lengths (an encoder–decoder of source<TAB>target
+ * lines); conditional: one-to-many (a language model of label<TAB>text lines, conditioned on the label).
+ */
+export type Task = 'lm' | 'tag' | 'classify' | 'seq2seq' | 'conditional';
+
+/** The tasks of a tagger or a classifier (TaskTrainer's). */
+export type LabelTask = 'tag' | 'classify';
 
 /** The padding entry of a vocabulary: index 0 when a caller puts it first, so padded batches can be zero-filled. */
 export const PAD = '<PAD>';

@@ -2,7 +2,8 @@
 // file's validation part, the task's model and level defaults, and the model's name.
 
 import { ModelConfig, modelLabel, TrainConfig } from '../config';
-import { splitValidation, TaskRecords } from './taskData';
+import type { Seq2SeqConfig } from '../seq2seq/seq2seqParams';
+import { splitValidation, Task, TaskRecords } from './taskData';
 
 /** The records split into training and held-out validation records (splitValidation's rules). */
 export function splitRecords(records: TaskRecords, valFraction: number, seed: number): [TaskRecords, TaskRecords] {
@@ -22,20 +23,28 @@ export function splitRecords(records: TaskRecords, valFraction: number, seed: nu
 
 /**
  * A task's defaults over the options given: a tagger reads words, through a learned embedding of 64
- * unless one is given, and is bidirectional unless `bidirectional` is given; a classifier reads the
- * level given (characters unless words are asked for).
+ * unless one is given, and is bidirectional unless `bidirectional` is given; a classifier and an
+ * encoder–decoder read the level given (characters unless words are asked for); a conditional model
+ * writes characters.
  */
 export function taskOptions(
-  task: 'tag' | 'classify',
+  task: Exclude<Task, 'lm'>,
   model: Partial<ModelConfig>,
   train: TrainConfig,
 ): { model: Partial<ModelConfig>; train: TrainConfig } {
+  if (task === 'seq2seq') return { model, train };
+  if (task === 'conditional') return { model: { ...model, task }, train: { ...train, level: 'char' } };
   if (task === 'classify') return { model: { ...model, task }, train };
   const embedding = model.input === 'embedding' ? {} : { input: 'embedding' as const, embedSize: 64 };
   return {
     model: { ...model, ...embedding, task, bidirectional: model.bidirectional ?? true },
     train: { ...train, level: 'word' },
   };
+}
+
+/** An encoder–decoder's name in titles, e.g. "encoder–decoder LSTM-64 (bidirectional encoder)". */
+export function seq2seqModelLabel(c: Seq2SeqConfig): string {
+  return `encoder–decoder ${modelLabel(c)}${c.bidirectional ? ' (bidirectional encoder)' : ''}`;
 }
 
 /**
