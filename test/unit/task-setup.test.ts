@@ -79,6 +79,8 @@ describe('task setup and validation scores', () => {
       macroF1: expected.macroF1,
       entityF1: null,
       confusion: expected.confusion,
+      exactMatch: null,
+      cer: null,
     });
     assert.equal(
       last.confusion!.flat().reduce((a, b) => a + b, 0),
