@@ -1,5 +1,5 @@
 // The CLI's verbs for the course's last two architectures (docs/cli.md): the encoder–decoder (train on
-// `source<TAB>target` pairs, eval's JSON — exact match, character error rate — and predict's
+// `source<TAB>target` pairs, eval's JSON — exact match, character error rate, BLEU at word level — and predict's
 // `source<TAB>output` lines, greedy or with a beam) and the conditioned language model (train on
 // `label<TAB>text` lines; seqlab sample --label writes in a label's style).
 
@@ -23,7 +23,9 @@ import {
   saveSeq2Seq,
   Seq2SeqTrainer,
   seq2seqMetrics,
+  Seq2SeqMetrics,
 } from './engine/seq2seq/seq2seqTrainer';
+import { referenceText } from './engine/seq2seq/seq2seqVocab';
 import { saveCheckpoint } from './engine/checkpoint';
 import { parseConditionalFile } from './engine/conditional/conditionalData';
 import { ConditionalTrainer } from './engine/conditional/conditionalTrainer';
@@ -49,12 +51,16 @@ export async function trainSeq2Seq(file: string, given: Given, k: Backend): Prom
     ...given.pick<ModelConfig>(MODEL_KEYS),
     input: inputFor(given.number('embedSize')),
   };
-  const trainer = Seq2SeqTrainer.create(trainPairs, val, model, train, k);
+  const trainer = Seq2SeqTrainer.create(trainPairs, val, model, train, k, { sharedVocab: given.on('sharedVocab') });
   const c = trainer.model.config;
   const out = given.text('out') ?? `${basename(file).replace(/\.[^.]*$/, '')}.${c.cell}.safetensors`;
+  const unit = train.level === 'char' ? 'characters' : 'words';
+  const vocabulary = c.sharedVocab
+    ? `a shared vocabulary of ${c.targetVocab} ${unit}`
+    : `${c.sourceVocab} source and ${c.targetVocab} target ${unit}`;
   process.stderr.write(
     `seqlab: encoder–decoder ${modelLabel({ ...c, gruForm: c.gruForm, peephole: c.peephole })}${c.bidirectional ? ' (bidirectional encoder)' : ''}, ` +
-      `${c.sourceVocab} source and ${c.targetVocab} target characters, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`,
+      `${vocabulary}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`,
   );
   const result = await trainer.run({
     onProgress: (p) => {
@@ -62,13 +68,15 @@ export async function trainSeq2Seq(file: string, given: Given, k: Backend): Prom
         process.stderr.write(`step ${p.step}${p.totalSteps ? `/${p.totalSteps}` : ''} loss ${p.loss.toFixed(3)}\n`);
     },
     onValidation: (v) =>
-      process.stderr.write(`step ${v.step} exact match ${(100 * v.exactMatch).toFixed(1)} % CER ${v.cer.toFixed(4)}\n`),
+      process.stderr.write(
+        `step ${v.step} exact match ${(100 * v.exactMatch).toFixed(1)} % CER ${v.cer.toFixed(4)}${v.bleu === undefined ? '' : ` BLEU ${v.bleu.toFixed(4)}`}\n`,
+      ),
   });
   saveSeq2Seq(out, trainer.model);
   const summary = {
     task: 'seq2seq',
     steps: trainer.step,
-    ...(result.val ? { val: { exact_match: result.val.exactMatch, cer: result.val.cer } } : {}),
+    ...(result.val ? { val: metricsJson(result.val) } : {}),
     checkpoint: out,
   };
   process.stdout.write(JSON.stringify(summary) + '\n');
@@ -87,19 +95,28 @@ function decodeFile(ckpt: string, file: string, given: Given, k: Backend) {
     given.number('beam'),
     maxLen,
   );
-  return { pairs, outputs };
+  return { model, pairs, outputs };
 }
 
-/** seqlab eval CKPT FILE for an encoder–decoder: {"task": "seq2seq", "exact_match", "cer", "examples"}. */
+/** The metrics as eval and train print them: exact_match, cer, and bleu at word level. */
+function metricsJson(m: Seq2SeqMetrics): object {
+  return { exact_match: m.exactMatch, cer: m.cer, ...(m.bleu === undefined ? {} : { bleu: m.bleu }) };
+}
+
+/**
+ * seqlab eval CKPT FILE for an encoder–decoder: {"task": "seq2seq", "exact_match", "cer", "examples"},
+ * with "bleu" before "examples" at word level (the gold targets' words joined by spaces, as outputs are).
+ */
 export function evaluateSeq2Seq(ckpt: string, file: string, given: Given, k: Backend): object {
-  const { pairs, outputs } = decodeFile(ckpt, file, given, k);
+  const { model, pairs, outputs } = decodeFile(ckpt, file, given, k);
   if (pairs.some((p) => p.target === null))
     throw new SeqLabError(`${basename(file)} has lines without a target: eval needs source<TAB>target on every line`);
   const m = seq2seqMetrics(
-    pairs.map((p) => p.target!),
+    pairs.map((p) => referenceText(model.target, p.target!)),
     outputs,
+    model.target.spec.level,
   );
-  return { task: 'seq2seq', exact_match: m.exactMatch, cer: m.cer, examples: pairs.length };
+  return { task: 'seq2seq', ...metricsJson(m), examples: pairs.length };
 }
 
 /** seqlab predict CKPT FILE for an encoder–decoder: one `source<TAB>output` line per source (a line without a target is fine). */

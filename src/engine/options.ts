@@ -193,6 +193,12 @@ export const OPTIONS = {
     min: 1,
     help: 'Word level: rarer words become <UNK>.',
   }),
+  sharedVocab: toggle({
+    flag: 'shared-vocab',
+    verbs: ['train'],
+    default: false,
+    help: 'Encoder–decoder: one vocabulary for sources and targets (a token has one id on both sides; the encoder and decoder keep their own input weights).',
+  }),
   seqLength: integer({
     flag: 'seq-len',
     verbs: ['train'],

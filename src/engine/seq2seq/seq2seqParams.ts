@@ -11,7 +11,7 @@
 // With one-hot input, weight_ih_l0 is [G·H, V]: feed F.one_hot(x, V).float().
 
 import { cellFor } from '../cells';
-import { ModelConfig } from '../config';
+import { Level, ModelConfig } from '../config';
 import { Backend } from '../backend';
 import { layOut, Params, recurrentTensors, TensorSpec } from '../params';
 import { Rng } from '../rng';
@@ -23,6 +23,11 @@ export interface Seq2SeqConfig extends Pick<
 > {
   sourceVocab: number; // Vs: the encoder's input tokens
   targetVocab: number; // Vt: the decoder's tokens, <BOS> and <EOS> included
+  // The tokens (seq2seqVocab.ts), written only where they differ from the default: absent, char level
+  // and two vocabularies. They do not change the tensors (a shared table has Vs = Vt).
+  level?: Level; // 'word': words, with <UNK>
+  lowercase?: boolean; // word level: the text is lowercased first
+  sharedVocab?: boolean; // one vocabulary for sources and targets: a token has one id in the encoder and the decoder
 }
 
 export function seq2seqParamSpecs(c: Seq2SeqConfig): TensorSpec[] {

@@ -1,13 +1,14 @@
-// Training an encoder–decoder on `source<TAB>target` pairs (character level), its checkpoints, and
-// decoding a file with it. Batches are buckets of one source length and one target length (no
+// Training an encoder–decoder on `source<TAB>target` pairs (characters or words, seq2seqVocab.ts), its
+// checkpoints, and decoding a file with it. Batches are buckets of one source length and one target length (no
 // padding); the loop reports through the same hooks as the other trainers (train.ts RunHooks).
 //
 //   seqlab train dates.tsv --task seq2seq      →  a checkpoint with format "seqlab-seq2seq"
-//   eval: exact match and character error rate of greedy (or beam) outputs on held-out pairs
+//   eval: exact match and character error rate of greedy (or beam) outputs on held-out pairs, and BLEU
+//         at word level
 
 import { Backend } from '../backend';
 import { SEQ2SEQ_FORMAT } from '../checkpoint';
-import { TrainConfig, validateTrainConfig, ModelConfig, defaultModelConfig } from '../config';
+import { TrainConfig, validateTrainConfig, ModelConfig, defaultModelConfig, Level } from '../config';
 import { SeqLabError } from '../errors';
 import { checkOption, OPTIONS } from '../options';
 import { createOptimizerState, OptimizerState } from '../optim';
@@ -21,18 +22,30 @@ import {
   readCheckpointBytes,
   writeFileAtomic,
 } from '../safetensors';
-import { buildCharTokenizer, Tokenizer } from '../tokenizer';
+import { Tokenizer } from '../tokenizer';
 import { applyStep, SequenceStep } from '../stepLoop';
 import { RunHooks } from '../train';
 import { beamDecode, greedyDecode } from './decode';
-import { characterErrorRate, exactMatch } from './metrics';
+import { bleu, characterErrorRate, exactMatch } from './metrics';
 import { Seq2Seq, teacherForcing } from './seq2seq';
 import { Seq2SeqConfig, initSeq2SeqParams, seq2seqParamSpecs } from './seq2seqParams';
+import {
+  BOS,
+  buildSeq2SeqVocab,
+  EOS,
+  outputText,
+  referenceText,
+  seq2seqTokenizer,
+  tokenFields,
+  tokensOf,
+} from './seq2seqVocab';
 
-export const BOS = '<BOS>';
-export const EOS = '<EOS>';
+export { BOS, EOS };
 
-/** A trained encoder–decoder: its config, the source characters, the target characters (with <BOS>, <EOS>) and weights. */
+/**
+ * A trained encoder–decoder: its config, the source tokens, the target tokens (with <BOS>, <EOS>) and
+ * weights. With a shared vocabulary source and target are one tokenizer.
+ */
 export interface Seq2SeqModel {
   config: Seq2SeqConfig;
   source: Tokenizer;
@@ -45,7 +58,10 @@ export interface Pair {
   target: Int32Array; // without <EOS>
 }
 
-/** The pairs' ids; source characters the model does not know are dropped (its vocabulary has no <UNK>). */
+/**
+ * The pairs' ids; source characters the model does not know are dropped (a character vocabulary has no
+ * <UNK>), unknown words read as <UNK>.
+ */
 export function encodePairs(model: Seq2SeqModel, pairs: { source: string; target: string | null }[]): Pair[] {
   return pairs.map((p) => ({
     source: model.source.encodeKnown(p.source),
@@ -85,13 +101,26 @@ export function decodeSources(
     const options = { bos, eos, maxLen: maxLen + 1 };
     const best =
       beam > 1 ? beamDecode(net, src, src.length, beam, options)[0] : greedyDecode(net, src, src.length, 1, options)[0];
-    return model.target.decode(best.tokens);
+    return outputText(model.target, best.tokens);
   });
 }
 
-/** Exact match and character error rate of the model's outputs against the gold targets. */
-export function seq2seqMetrics(gold: string[], predicted: string[]): { exactMatch: number; cer: number } {
-  return { exactMatch: exactMatch(gold, predicted), cer: characterErrorRate(gold, predicted) };
+/** The scores of outputs: exact match, character error rate, and BLEU at word level. */
+export interface Seq2SeqMetrics {
+  exactMatch: number;
+  cer: number;
+  bleu?: number; // word level only
+}
+
+/**
+ * Exact match and character error rate of the model's outputs against the gold targets (written as
+ * outputs are: referenceText), and at word level corpus BLEU over their words (split at the spaces).
+ */
+export function seq2seqMetrics(gold: string[], predicted: string[], level: Level = 'char'): Seq2SeqMetrics {
+  const m = { exactMatch: exactMatch(gold, predicted), cer: characterErrorRate(gold, predicted) };
+  if (level === 'char') return m;
+  const words = (s: string) => (s === '' ? [] : s.split(' '));
+  return { ...m, bleu: bleu(gold.map(words), predicted.map(words)) };
 }
 
 export class Seq2SeqTrainer {
@@ -126,16 +155,15 @@ export class Seq2SeqTrainer {
     modelOptions: Partial<ModelConfig>,
     train: TrainConfig,
     k: Backend,
+    vocab: { sharedVocab?: boolean } = {},
   ): Seq2SeqTrainer {
     validateTrainConfig(train);
     const c = { ...defaultModelConfig, ...modelOptions };
     for (const key of ['cell', 'gruForm', 'hidden', 'layers', 'bidirectional', 'embedSize', 'forgetBias'] as const)
       checkOption(OPTIONS[key], c[key], key);
-    const all = [...pairs, ...val];
-    const source = buildCharTokenizer(all.map((p) => p.source).join(''));
-    const targetChars = buildCharTokenizer(all.map((p) => p.target ?? '').join('')).spec.vocab;
-    const target = new Tokenizer({ level: 'char', vocab: [BOS, EOS, ...targetChars], lowercase: false });
-    if (source.size < 2) throw new SeqLabError('the sources need at least 2 distinct characters');
+    // train.level, train.lowercase and train.minCount choose the tokens (seq2seqVocab.ts).
+    const tokens = { level: train.level, lowercase: train.lowercase, shared: vocab.sharedVocab ?? false };
+    const { source, target } = buildSeq2SeqVocab(pairs, [...pairs, ...val], tokens, train.minCount);
     const config: Seq2SeqConfig = {
       cell: c.cell,
       gruForm: c.gruForm,
@@ -148,6 +176,7 @@ export class Seq2SeqTrainer {
       forgetBias: c.forgetBias,
       sourceVocab: source.size,
       targetVocab: target.size,
+      ...tokenFields(tokens),
     };
     const rng = new Rng(train.seed);
     const model: Seq2SeqModel = { config, source, target, params: initSeq2SeqParams(config, k, rng) };
@@ -158,7 +187,7 @@ export class Seq2SeqTrainer {
       train,
       k,
       encoded,
-      { pairs: encodePairs(model, val), targets: val.map((p) => p.target ?? '') },
+      { pairs: encodePairs(model, val), targets: val.map((p) => referenceText(target, p.target ?? '')) },
       maxLen,
       rng,
       createOptimizerState(train.optimizer, model.params.size, k),
@@ -188,8 +217,8 @@ export class Seq2SeqTrainer {
     return { loss, ...update, tokens: T * b };
   }
 
-  /** Exact match and CER of greedy outputs on the held-out pairs, or null without any. */
-  validate(): { exactMatch: number; cer: number } | null {
+  /** Exact match and CER (and BLEU at word level) of greedy outputs on the held-out pairs, or null without any. */
+  validate(): Seq2SeqMetrics | null {
     if (!this.val.pairs.length) return null;
     const out = decodeSources(
       this.model,
@@ -198,10 +227,10 @@ export class Seq2SeqTrainer {
       1,
       this.maxLen + 10,
     );
-    return seq2seqMetrics(this.val.targets, out);
+    return seq2seqMetrics(this.val.targets, out, this.model.target.spec.level);
   }
 
-  async run(hooks: RunHooks & { onValidation?(m: { step: number; exactMatch: number; cer: number }): void } = {}) {
+  async run(hooks: RunHooks & { onValidation?(m: { step: number } & Seq2SeqMetrics): void } = {}) {
     const { train } = this;
     const start = performance.now(),
       totalSteps = train.steps > 0 ? this.step + train.steps : 0;
@@ -209,7 +238,7 @@ export class Seq2SeqTrainer {
       (totalSteps > 0 && this.step >= totalSteps) ||
       (train.seconds > 0 && (performance.now() - start) / 1000 >= train.seconds);
     let tokens = 0,
-      last: { exactMatch: number; cer: number } | null = null,
+      last: Seq2SeqMetrics | null = null,
       stopped = false;
     while (!done()) {
       if (hooks.shouldStop?.()) {
@@ -277,14 +306,22 @@ export function loadSeq2Seq(path: string, k: Backend): Seq2SeqModel {
     }
   };
   const config = json<Seq2SeqConfig>('config');
+  if (config.level !== undefined && config.level !== 'word')
+    throw bad(`its level "${String(config.level)}" is not word`);
+  for (const key of ['lowercase', 'sharedVocab'] as const)
+    if (config[key] !== undefined && typeof config[key] !== 'boolean') throw bad(`its ${key} is not true or false`);
+  const tokens = tokensOf(config);
   const vocab = (key: string, size: number) => {
     const v = json<unknown>(key);
     if (!Array.isArray(v) || v.length !== size || !v.every((t) => typeof t === 'string'))
       throw bad(`its ${key} vocabulary is invalid`);
-    return new Tokenizer({ level: 'char', vocab: v as string[], lowercase: false });
+    return v as string[];
   };
-  const source = vocab('source', config.sourceVocab),
-    target = vocab('target', config.targetVocab);
+  const sourceVocab = vocab('source', config.sourceVocab),
+    target = seq2seqTokenizer(tokens, vocab('target', config.targetVocab));
+  if (tokens.shared && JSON.stringify(sourceVocab) !== JSON.stringify(target.spec.vocab))
+    throw bad('its vocabulary is shared but its source and target vocabularies differ');
+  const source = tokens.shared ? target : seq2seqTokenizer(tokens, sourceVocab);
   const params = new Params(seq2seqParamSpecs(config), k);
   for (const s of params.specs) {
     const t = file.tensors.get(s.name);
