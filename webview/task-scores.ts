@@ -1,5 +1,6 @@
 // A task model's validation scores in the sidebar: a tagger's or a classifier's accuracy, macro-F1 and
-// (for B-/I- tags) entity F1, an encoder–decoder's exact match and character error rate, as curves over
+// (for B-/I- tags) entity F1, an encoder–decoder's exact match, character error rate and (word level)
+// BLEU, as curves over
 // the steps on a 0–100 % axis (higher when a CER passes 100 %); a line with the latest values;
 // and a classifier's confusion matrix of its latest validation as a table (rows: gold label,
 // columns: predicted label; the diagonal is what it got right).
@@ -21,13 +22,15 @@ const MACRO_F1: ScoreSeries = { label: 'macro-F1', color: (p) => p.orange, value
 const ENTITY_F1: ScoreSeries = { label: 'entity F1', color: (p) => p.green, value: (s) => s.entityF1 };
 const EXACT_MATCH: ScoreSeries = { label: 'exact match', color: (p) => p.blue, value: (s) => s.exactMatch };
 const CER: ScoreSeries = { label: 'CER', color: (p) => p.red, value: (s) => s.cer };
+const BLEU: ScoreSeries = { label: 'BLEU', color: (p) => p.green, value: (s) => s.bleu };
 
 /**
- * The curves of a run's scores: an encoder–decoder's exact match and CER; else accuracy and macro-F1,
+ * The curves of a run's scores: an encoder–decoder's exact match and CER (and BLEU at word level); else accuracy and macro-F1,
  * and entity F1 when the tagger's tags are B-/I-.
  */
 export function scoreSeries(scores: TaskScores[]): ScoreSeries[] {
-  if (scores.some((s) => s.exactMatch !== null)) return [EXACT_MATCH, CER];
+  if (scores.some((s) => s.exactMatch !== null))
+    return scores.some((s) => s.bleu !== null) ? [EXACT_MATCH, CER, BLEU] : [EXACT_MATCH, CER];
   return scores.some((s) => s.entityF1 !== null) ? [ACCURACY, MACRO_F1, ENTITY_F1] : [ACCURACY, MACRO_F1];
 }
 

@@ -154,7 +154,7 @@ export const OPTIONS = {
     choices: ['lm', 'tag', 'classify', 'seq2seq', 'conditional'],
     default: 'lm',
     whenAbsent:
-      'from the file: .conll/.tags tag; .tsv classify, or seq2seq when its second column has more than 20 distinct values, most of them once; anything else lm',
+      'from the file: .conll/.tags tag; .tsv classify when its second column holds labels (at most 20 distinct, or each used twice on average), conditional when its first column does, else seq2seq; anything else lm',
     help: "What the model learns: a language model (lm), a tag per token (tag: token<TAB>tag lines), a label per line (classify: text<TAB>label), an output sequence per input (seq2seq: source<TAB>target, an encoder–decoder), or text in a label's style (conditional: label<TAB>text).",
   }),
   pool: choice({

@@ -19,7 +19,8 @@ export interface ProgressPoint {
  * or line accuracy, macro-F1, CoNLL entity F1 (a tagger whose tags are B-/I-, else null) and a
  * classifier's confusion matrix (else null), confusion[i][j] = the validation lines of gold label i
  * predicted as label j, in the model's label order. An encoder–decoder's (seq2seq/metrics.ts): the
- * exact match of its greedy outputs (a fraction) and their character error rate (≥ 0, may pass 1).
+ * exact match of its greedy outputs (a fraction), their character error rate (≥ 0, may pass 1) and,
+ * at word level, their BLEU.
  */
 export interface TaskScores {
   step: number;
@@ -29,6 +30,7 @@ export interface TaskScores {
   confusion: number[][] | null;
   exactMatch: number | null;
   cer: number | null;
+  bleu: number | null; // a word-level encoder–decoder's corpus BLEU (a fraction), else null
 }
 
 /** A training step whose gradient was clipped, and its global norm before clipping. */

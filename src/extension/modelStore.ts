@@ -100,10 +100,10 @@ export class ModelStore {
       const run = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       if (typeof run.uri !== 'string' || typeof run.view !== 'object' || run.view === null) return null;
       const view = run.view as Record<string, unknown>;
-      // A tagger's or classifier's scores saved before encoder–decoders had theirs: no exact match or CER.
+      // A tagger's or classifier's scores saved before encoder–decoders had theirs: no exact match, CER or BLEU.
       if (Array.isArray(view.scores))
         view.scores = view.scores.map((s: unknown) =>
-          typeof s === 'object' ? { exactMatch: null, cer: null, ...s } : s,
+          typeof s === 'object' ? { exactMatch: null, cer: null, bleu: null, ...s } : s,
         );
       return {
         uri: run.uri,

@@ -23,17 +23,22 @@ export async function seq2seqHover(
   const text = doc.lineAt(line).text;
   if (text.trim() === '' || text.startsWith('#')) return undefined;
   const [source, target] = text.split('\t');
-  const r = await runs.infer(doc.uri, { kind: 'translate', sources: [source], beam: HOVER_BEAMS });
+  const r = await runs.infer(doc.uri, {
+    kind: 'translate',
+    sources: [source],
+    targets: [target ?? null],
+    beam: HOVER_BEAMS,
+  });
   if (token.isCancellationRequested) return undefined;
-  const [{ greedy, beams }] = r.translations;
+  const [{ greedy, reference, beams }] = r.translations;
   const md = new vscode.MarkdownString();
   md.appendMarkdown(
     `**SeqLab** ${escapeMarkdown(`${documentName(doc.uri)} — ${r.label}`)} writes for line ${line + 1}:`,
   );
   md.appendCodeblock(`${source} → ${greedy}`, 'text');
-  if (target !== undefined)
+  if (reference !== null)
     md.appendMarkdown(
-      greedy === target ? '✓ the target, exactly\n\n' : `✗ the target is ${escapeMarkdown(target)}\n\n`,
+      greedy === reference ? '✓ the target, exactly\n\n' : `✗ the target is ${escapeMarkdown(reference)}\n\n`,
     );
   md.appendMarkdown(`| beam | output | log P | score |\n|---:|---|---:|---:|\n`);
   beams.forEach((b, i) =>

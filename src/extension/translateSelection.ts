@@ -67,7 +67,7 @@ export async function translateSelection(
   const sources = ranges.map((r) => editor.document.getText(r).split('\t')[0]);
   const { translations, label } = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `SeqLab: translating with ${documentName(uri)} — …` },
-    () => runs.infer(uri, { kind: 'translate', sources, beam: 1 }),
+    () => runs.infer(uri, { kind: 'translate', sources, targets: [], beam: 1 }),
   );
   const outputs = translations.map((t) => t.greedy);
   const done = await editor.edit((b) =>

@@ -68,7 +68,7 @@ export type InferenceTask =
   | { kind: 'diagnose'; text: string; name: string; steps: number; clipEvents: ClipEvent[] } // name: the file's, for messages
   | { kind: 'predict'; text: string; name: string; topK: number } // a tagger's or classifier's predictions for a task file's text
   | { kind: 'export'; outPath: string }
-  | { kind: 'translate'; sources: string[]; beam: number } // an encoder–decoder's outputs (beam: 1 for greedy alone)
+  | { kind: 'translate'; sources: string[]; targets: (string | null)[]; beam: number } // an encoder–decoder's outputs (beam 1: greedy alone); targets: the sources' own, to compare with
   | { kind: 'sampleLabel'; label: string; lines: number; length: number; temperature: number; seed: number } // a conditional model's lines
   | { kind: 'describe' }
   | { kind: 'load' }; // read the checkpoint into the worker's cache, so that the next hover is instant; says what it is
@@ -307,7 +307,11 @@ const parseTranslateResult: Parse<TranslateResult> = (v, at) => {
       'translations',
       arrayOf((t, path) => {
         const g = new Fields(t, path);
-        return { greedy: g.get('greedy', str()), beams: g.get('beams', arrayOf(beam)) };
+        return {
+          greedy: g.get('greedy', str()),
+          reference: g.get('reference', nullable(str())),
+          beams: g.get('beams', arrayOf(beam)),
+        };
       }),
     ),
     millis: f.get('millis', num),
@@ -365,7 +369,12 @@ const parseTask: Parse<InferenceTask> = (v, at) => {
     case 'export':
       return { kind, outPath: f.get('outPath', filePath) };
     case 'translate':
-      return { kind, sources: f.get('sources', arrayOf(str(100_000))), beam: f.get('beam', count) };
+      return {
+        kind,
+        sources: f.get('sources', arrayOf(str(100_000))),
+        targets: f.get('targets', arrayOf(nullable(str(100_000)))),
+        beam: f.get('beam', count),
+      };
     case 'sampleLabel':
       return {
         kind,

@@ -54,6 +54,7 @@ export const parseTaskScores: Parse<TaskScores> = (v, path) => {
     confusion: f.get('confusion', nullable(squareCounts)),
     exactMatch: f.get('exactMatch', nullable(fraction)),
     cer: f.get('cer', nullable(nonNegative)),
+    bleu: f.get('bleu', nullable(fraction)),
   };
 };
 

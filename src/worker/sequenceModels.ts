@@ -65,9 +65,10 @@ export async function trainSeq2SeqJob(job: TrainJob, k: Backend, shouldStop: () 
     yieldBetweenSteps: true,
     shouldStop,
     onProgress: progress.push,
-    onValidation: ({ step, exactMatch, cer }) => {
+    onValidation: ({ step, exactMatch, cer, bleu }) => {
       save();
-      const scores = { step, accuracy: null, macroF1: null, entityF1: null, confusion: null, exactMatch, cer };
+      const none = { accuracy: null, macroF1: null, entityF1: null, confusion: null };
+      const scores = { step, ...none, exactMatch, cer, bleu: bleu ?? null };
       send({ type: 'scores', runId: job.runId, scores });
       send({ type: 'sample', runId: job.runId, text: translationSample(model, k, sources) });
     },
@@ -144,7 +145,7 @@ export function seq2seqInference(
       return { label, task: 'seq2seq' };
     case 'translate': {
       const t0 = performance.now();
-      const translations = translate(model, k, task.sources, task.beam);
+      const translations = translate(model, k, task.sources, task.beam, task.targets);
       return { label, translations, millis: performance.now() - t0 };
     }
     default:

@@ -13,7 +13,16 @@ import * as vscode from 'vscode';
 import { makeConditionalData, makeDateData, recognisedStyle } from '../../src/engine/seq2seq/makeSeq2Seq';
 import type { SeqLabApi } from '../../src/extension/extension';
 import type { RunView } from '../../src/protocol';
-import { pageText, pressKey, runFromPalette, typeText, uiBridgeAvailable, waitForWebviewText } from './screenshot';
+import {
+  hoverText,
+  pageText,
+  pressKey,
+  runFromPalette,
+  screenshot,
+  typeText,
+  uiBridgeAvailable,
+  waitForWebviewText,
+} from './screenshot';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -109,7 +118,12 @@ suite('Encoder–decoders and conditional models in the editor', function () {
     await vscode.window.showTextDocument(dates);
     const line = 1; // the first pair, under the comment line
     const [source, target] = dates.lineAt(line).text.split('\t');
-    const expected = await api.runs.infer(dates.uri, { kind: 'translate', sources: [source], beam: 3 });
+    const expected = await api.runs.infer(dates.uri, {
+      kind: 'translate',
+      sources: [source],
+      targets: [target],
+      beam: 3,
+    });
     const [{ greedy, beams }] = expected.translations;
     const md = unescaped(await hoverMarkdown(dates.uri, new vscode.Position(line, 2)));
     assert.ok(md.includes('dates.tsv — encoder–decoder LSTM-32 writes for line 2:'), md);
@@ -120,6 +134,15 @@ suite('Encoder–decoders and conditional models in the editor', function () {
     beams.forEach((b, i) =>
       assert.ok(md.includes(`| ${i + 1} | \`${b.text}\``) && md.includes(`| ${b.score.toFixed(3)} |`), md),
     );
+    if (uiBridgeAvailable()) {
+      // As the workbench renders it: the table's cells, the beams' outputs.
+      const editor = await vscode.window.showTextDocument(dates);
+      const shown = await hoverText(editor, new vscode.Position(line, 2), /score/);
+      assert.ok(shown.includes(`${source} → ${greedy}`), shown);
+      assert.ok(shown.includes(beams[0].text) && shown.includes(beams[0].score.toFixed(3)), shown);
+      await screenshot('seq2seq-hover');
+      await vscode.commands.executeCommand('editor.action.hideHover');
+    }
     // A comment line has no hover of SeqLab's.
     assert.ok(!(await hoverMarkdown(dates.uri, new vscode.Position(0, 2))).includes('SeqLab'));
   });
@@ -127,7 +150,7 @@ suite('Encoder–decoders and conditional models in the editor', function () {
   test('Translate selection replaces the selected lines with the outputs, or annotates them', async () => {
     const sources = ['3rd of May 1979', 'May 3, 1979'];
     const expected = (
-      await api.runs.infer(dates.uri, { kind: 'translate', sources, beam: 1 })
+      await api.runs.infer(dates.uri, { kind: 'translate', sources, targets: [], beam: 1 })
     ).translations.map((t) => t.greedy);
     // A plain text file has no model of its own: the sidebar's encoder–decoder translates.
     let editor = await selectedFile('to-translate.txt', sources);
@@ -138,11 +161,13 @@ suite('Encoder–decoders and conditional models in the editor', function () {
     editor = await selectedFile('to-annotate.txt', sources);
     const annotated = sources.map((s, i) => `${s} → ${expected[i]}`).join('\n') + '\n';
     if (uiBridgeAvailable()) {
-      await runFromPalette('SeqLab: Translate selection');
+      // The command asks what to do with the outputs (a quick pick the user answers).
+      const translating = Promise.resolve(vscode.commands.executeCommand<string[]>('seqlab.translateSelection'));
       await until('the quick pick', async () => (await pageText('.quick-input-widget')).includes('Annotate'));
       await typeText('Annotate');
       await pressKey('Enter');
-      await until('the annotations', () => editor.document.getText() === annotated);
+      assert.deepStrictEqual(await translating, expected);
+      assert.strictEqual(editor.document.getText(), annotated);
     } else {
       await vscode.commands.executeCommand('seqlab.translateSelection', { mode: 'annotate' });
       assert.strictEqual(editor.document.getText(), annotated);

@@ -78,6 +78,7 @@ const classifierScores: TaskScores = {
   ],
   exactMatch: null,
   cer: null,
+  bleu: null,
 };
 const taggerScores: TaskScores = {
   step: 20,
@@ -87,6 +88,7 @@ const taggerScores: TaskScores = {
   confusion: null,
   exactMatch: null,
   cer: null,
+  bleu: null,
 };
 const classifierRun: RunView = {
   ...run,
@@ -102,6 +104,7 @@ const classifierRun: RunView = {
       entityF1: null,
       exactMatch: null,
       cer: null,
+      bleu: null,
       confusion: [
         [4, 0],
         [0, 4],
@@ -286,7 +289,7 @@ const toWorker: HostToWorker[] = [
   infer(3, { kind: 'diagnose', text: 'abc', name: 'story.txt', steps: 50, clipEvents: [{ step: 7, norm: 9.5 }] }),
   infer(7, { kind: 'predict', text: 'Teddy\tB-PER\nbears\tO\n', name: 'names.conll', topK: 2 }),
   infer(4, { kind: 'export', outPath: '/out/torch.safetensors' }),
-  infer(8, { kind: 'translate', sources: ['3rd of May 1979', 'May 3, 1979'], beam: 3 }),
+  infer(8, { kind: 'translate', sources: ['3rd of May 1979', 'May 3, 1979'], targets: ['1979-05-03', null], beam: 3 }),
   infer(9, { kind: 'sampleLabel', label: 'ka', lines: 10, length: 80, temperature: 0.8, seed: 7 }),
   infer(5, { kind: 'describe' }),
   infer(6, { kind: 'load' }),
@@ -307,7 +310,16 @@ const fromWorker: WorkerToHost[] = [
   {
     type: 'scores',
     runId: 'r4',
-    scores: { step: 40, accuracy: null, macroF1: null, entityF1: null, confusion: null, exactMatch: 0.5, cer: 1.25 },
+    scores: {
+      step: 40,
+      accuracy: null,
+      macroF1: null,
+      entityF1: null,
+      confusion: null,
+      exactMatch: 0.5,
+      cer: 1.25,
+      bleu: 0.4,
+    },
   },
   { type: 'progress', runId: 'r1', points: [point] },
   { type: 'sample', runId: 'r1', text: 'the cat' },
@@ -364,6 +376,7 @@ const results: { [K in InferenceKind]: InferenceResults[K] } = {
     translations: [
       {
         greedy: '1979-05-03',
+        reference: '1979-05-03',
         beams: [
           { text: '1979-05-03', logProb: -0.02, score: -0.01, finished: true },
           { text: '1979-03-05', logProb: -4.1, score: -0.8, finished: false },

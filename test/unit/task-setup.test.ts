@@ -81,6 +81,7 @@ describe('task setup and validation scores', () => {
       confusion: expected.confusion,
       exactMatch: null,
       cer: null,
+      bleu: null,
     });
     assert.equal(
       last.confusion!.flat().reduce((a, b) => a + b, 0),

@@ -178,6 +178,7 @@ const scores = (step: number, accuracy: number, macroF1: number, extra: Partial<
   confusion: null,
   exactMatch: null,
   cer: null,
+  bleu: null,
   ...extra,
 });
 

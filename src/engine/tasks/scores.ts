@@ -37,6 +37,24 @@ export function scoreExamples(model: Model, gold: Int32Array[], predicted: Int32
 export function validationScores(step: number, scored: ExampleScores): TaskScores {
   const { accuracy, macroF1 } = scored.metrics;
   return scored.task === 'tag'
-    ? { step, accuracy, macroF1, entityF1: scored.metrics.entityF1, confusion: null, exactMatch: null, cer: null }
-    : { step, accuracy, macroF1, entityF1: null, confusion: scored.metrics.confusion, exactMatch: null, cer: null };
+    ? {
+        step,
+        accuracy,
+        macroF1,
+        entityF1: scored.metrics.entityF1,
+        confusion: null,
+        exactMatch: null,
+        cer: null,
+        bleu: null,
+      }
+    : {
+        step,
+        accuracy,
+        macroF1,
+        entityF1: null,
+        confusion: scored.metrics.confusion,
+        exactMatch: null,
+        cer: null,
+        bleu: null,
+      };
 }
