@@ -90,6 +90,14 @@ describe("an encoder–decoder's translations", function () {
   it('are greedy alone with K = 1, and empty for a source of unknown characters', () => {
     const [t] = translate(trainer.model, k, [sources[0]], 1);
     assert.deepEqual(t.beams, []);
-    assert.deepEqual(translate(trainer.model, k, ['☃☃'], 3), [{ greedy: '', beams: [] }]);
+    assert.deepEqual(translate(trainer.model, k, ['☃☃'], 3), [{ greedy: '', reference: null, beams: [] }]);
+  });
+
+  it("carry each source's target as outputs are written, to compare with", () => {
+    const out = translate(trainer.model, k, sources.slice(0, 2), 1, ['1979-05-03', null]);
+    assert.deepEqual(
+      out.map((t) => t.reference),
+      ['1979-05-03', null],
+    );
   });
 });

@@ -289,7 +289,12 @@ const toWorker: HostToWorker[] = [
   infer(3, { kind: 'diagnose', text: 'abc', name: 'story.txt', steps: 50, clipEvents: [{ step: 7, norm: 9.5 }] }),
   infer(7, { kind: 'predict', text: 'Teddy\tB-PER\nbears\tO\n', name: 'names.conll', topK: 2 }),
   infer(4, { kind: 'export', outPath: '/out/torch.safetensors' }),
-  infer(8, { kind: 'translate', sources: ['3rd of May 1979', 'May 3, 1979'], targets: ['1979-05-03', null], beam: 3 }),
+  infer(8, {
+    kind: 'translate',
+    sources: ['3rd of May 1979', 'May 3, 1979'],
+    targets: ['1979-05-03', '1979-05-03'],
+    beam: 3,
+  }),
   infer(9, { kind: 'sampleLabel', label: 'ka', lines: 10, length: 80, temperature: 0.8, seed: 7 }),
   infer(5, { kind: 'describe' }),
   infer(6, { kind: 'load' }),

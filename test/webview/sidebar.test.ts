@@ -485,6 +485,52 @@ describe('sidebar webview (chromium)', function () {
     assert.equal(await view.page.locator('.sample-text').innerText(), SAMPLE);
   });
 
+  it("an encoder–decoder's run: exact match and CER (BLEU at word level), the axis past 100 % for a CER above it, its outputs", async () => {
+    const seq2seq = (e: number, c: number, b: number | null = null) =>
+      scores(0, 0, 0, { accuracy: null, macroF1: null, exactMatch: e, cer: c, bleu: b });
+    const outputs = '3rd of May 1979 → 1979-05-03\nMay 3, 1979 → 1979-05-30';
+    const encoderDecoder = run({
+      title: 'dates.tsv — encoder–decoder LSTM-32',
+      task: 'seq2seq',
+      scores: [
+        { ...seq2seq(0, 1.4), step: 100 },
+        { ...seq2seq(0.25, 0.5), step: 200 },
+      ],
+      points: [point(100, 1.2), point(200, 0.6)],
+      sample: outputs,
+    });
+    await view.send({ type: 'run', run: encoderDecoder });
+    let chart = await scoresChart(view, 2, 2);
+    assert.deepEqual(chart.labels, ['exact match', 'CER']);
+    assert.deepEqual(chart.ys, [
+      [0, 0.25],
+      [1.4, 0.5],
+    ]);
+    assert.ok(chart.yMin === 0 && chart.yMax! >= 1.4, `y ${chart.yMin}…${chart.yMax}: the CER of 140 % is on the axis`);
+    assert.equal(await view.page.locator('.scores-note').innerText(), 'Step 200: exact match 25.0%, CER 50.0%.');
+    assert.equal(await view.page.locator('.sample-text').innerText(), outputs);
+    assert.ok(await view.page.getByText('Latest outputs for held-out sources (greedy)').isVisible());
+    assert.ok(await view.page.getByText('Loss (nats per output character)').isVisible());
+    // At word level, BLEU joins them; on a 0–100 % axis while every value is within it.
+    await view.send({
+      type: 'run',
+      run: { ...encoderDecoder, level: 'word', scores: [{ ...seq2seq(0.5, 0.2, 0.6), step: 100 }] },
+    });
+    chart = await scoresChart(view, 3, 1);
+    assert.deepEqual(chart.labels, ['exact match', 'CER', 'BLEU']);
+    assert.equal(chart.yMax, 1);
+    assert.equal(
+      await view.page.locator('.scores-note').innerText(),
+      'Step 100: exact match 50.0%, CER 20.0%, BLEU 60.0%.',
+    );
+    assert.ok(await view.page.getByText('Loss (nats per output word)').isVisible());
+    // A conditional model has no scores: a line per label as its sample.
+    await view.send({ type: 'run', run: run({ task: 'conditional', labels: ['a', 'b'], sample: 'a: aaa\nb: bbb' }) });
+    await settled(view.page);
+    assert.equal(await view.page.locator('.task-scores').isVisible(), false);
+    assert.ok(await view.page.getByText('Latest sample, a line per label').isVisible());
+  });
+
   it('shows the latest sample in a monospace block', async () => {
     await view.send({ type: 'run', run: run() });
     await view.send({ type: 'sample', runId: 'run-1', text: SAMPLE });
