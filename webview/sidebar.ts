@@ -23,7 +23,7 @@ import { clippingSummary, gradNormData, gradNormOptions, type GradNormRun } from
 import { formatDuration, formatInt, formatNumber, formatRate } from './format';
 import { flushState, loadState, onHostMessage, post, saveState } from './host';
 import { DEFAULT_SMOOTHING, MAX_SMOOTHING, debiasedEma } from './smoothing';
-import { confusionTable, scoreSeries, scoresChartOptions, scoresData, scoresSummary } from './task-scores';
+import { confusionTable, percent, scoreSeries, scoresChartOptions, scoresData, scoresSummary } from './task-scores';
 import { badge, button, progressRing, setAppearance, setEnabled } from './toolkit';
 
 interface SidebarState {
@@ -101,13 +101,15 @@ const STATS = [
 ] as const;
 type Stat = (typeof STATS)[number][0];
 const statValues = {} as Record<Stat, HTMLElement>;
+const statLabels = {} as Record<Stat, HTMLElement>;
 const statsEl = el(
   'dl',
   'stats',
   ...STATS.map(([key, label]) => {
     statValues[key] = el('dd', '');
     statValues[key].dataset.stat = key;
-    return el('div', 'stat', el('dt', '', label), statValues[key]);
+    statLabels[key] = el('dt', '', label);
+    return el('div', 'stat', statLabels[key], statValues[key]);
   }),
 );
 
@@ -364,6 +366,12 @@ function render(): void {
   }
 }
 
+/** The latest validation's exact match of an encoder–decoder, e.g. "93.1%"; "—" before the first. */
+function exactMatchText(run: RunView): string {
+  const em = run.scores[run.scores.length - 1]?.exactMatch;
+  return em === undefined || em === null ? '—' : percent(em);
+}
+
 function renderStats(run: RunView): void {
   const last = run.points[run.points.length - 1];
   const training = run.state === 'training';
@@ -394,12 +402,14 @@ function renderStats(run: RunView): void {
     rate: last ? formatRate(last.charsPerSec) : '—',
     elapsed: last ? formatDuration(last.elapsedSeconds) : '—',
     loss: formatNumber(smoothed),
-    val: formatNumber(lastVal),
+    // An encoder–decoder's validation scores its outputs (exact match), not a loss.
+    val: run.task === 'seq2seq' ? exactMatchText(run) : formatNumber(lastVal),
     lr: last ? formatNumber(last.lr) : '—',
     grad: last ? formatNumber(last.gradNorm) : '—',
     clips: formatInt(clips),
   };
   for (const [key, text] of Object.entries(values) as [Stat, string][]) setText(statValues[key], text);
+  setText(statLabels.val, run.task === 'seq2seq' ? 'Exact match (val)' : 'Val loss');
   statValues.loss.title = last
     ? `smoothed (${state.smoothing.toFixed(2)}); last raw value ${formatNumber(last.loss)}`
     : '';

@@ -498,7 +498,7 @@ export class Runs implements vscode.Disposable {
         resumeLabel: '',
         clip: null,
         task: model.task, // the checkpoint's own task (describe reads it)
-        labels: [],
+        labels: model.labels,
         scores: [],
       },
     };

@@ -511,6 +511,8 @@ describe('sidebar webview (chromium)', function () {
     assert.equal(await view.page.locator('.sample-text').innerText(), outputs);
     assert.ok(await view.page.getByText('Latest outputs for held-out sources (greedy)').isVisible());
     assert.ok(await view.page.getByText('Loss (nats per output character)').isVisible());
+    assert.equal(await view.page.locator('.stat:has([data-stat="val"]) dt').innerText(), 'Exact match (val)');
+    assert.equal(await view.page.locator('[data-stat="val"]').innerText(), '25.0%');
     // At word level, BLEU joins them; on a 0–100 % axis while every value is within it.
     await view.send({
       type: 'run',
