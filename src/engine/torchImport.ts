@@ -93,6 +93,10 @@ function inferConfig(tensors: Tensors, meta: Record<string, string>, V: number, 
     task,
     pool: (meta.pool ?? 'last') as ModelConfig['pool'],
   } as ModelConfig;
+  if ((task === 'lm' || task === 'conditional') && config.classes !== V)
+    throw bad(
+      `tensor "head.weight" has ${config.classes} rows, and "vocab" lists ${V} tokens: a language model's head predicts its vocabulary`,
+    );
   if (task === 'conditional') config.labelCount = shapeOf(tensors, 'cond.embed.weight', 2, bad)[0];
   return config;
 }
