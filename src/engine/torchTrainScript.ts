@@ -400,6 +400,8 @@ def main():
                           "chars_per_sec": (step - first) * B * T / max(time.time() - start, 1e-9),
                           "checkpoint": args.out}))
     if distributed:
+        dist.barrier()  # every process is done with the process group ...
+        del net  # ... and DDP lets go of it before it is destroyed
         dist.destroy_process_group()
 
 
