@@ -1,6 +1,7 @@
 // seqlab — the terminal face of the engine (contract: docs/cli.md).
 //   seqlab train FILE [options]      seqlab sample CKPT [options]     seqlab eval CKPT FILE
-//   seqlab diagnose CKPT FILE        seqlab export CKPT --format torch --out FILE
+//   seqlab diagnose CKPT FILE        seqlab export CKPT --format torch|torch-project --out PATH
+//   seqlab import FILE.safetensors --out CKPT
 //   seqlab lab --cells rnn,gru,lstm --gaps 5,10,20,50 --steps S [--json]
 // Every flag, its default and its range come from the option schema (engine/options.ts, via cliArgs.ts).
 
@@ -21,6 +22,8 @@ import { diagnoseTask } from './engine/tasks/taskDiagnostics';
 import { SeqLabError } from './engine/errors';
 import { evaluateTokens } from './engine/evaluate';
 import { exportTorch } from './engine/export';
+import { writeTorchProject } from './engine/torchProject';
+import { importTorchCheckpoint } from './engine/torchImport';
 import { LabConfig, labModelLabels, parseCells, parseGaps, runLab } from './engine/lab';
 import { defaultBackend } from './engine/defaultBackend';
 import { LabResult, ProgressPoint, SATURATION_MARGIN } from './engine/reports';
@@ -235,8 +238,22 @@ function runDiagnose(ckpt: string, file: string, given: Given): void {
 
 function runExport(ckpt: string, given: Given): void {
   const out = given.text('exportOut')!;
-  exportTorch(loadCheckpoint(ckpt, defaultBackend({ threads: given.number('threads') })).model, out);
+  const ck = loadCheckpoint(ckpt, defaultBackend({ threads: given.number('threads') }));
+  if (given.choice('format') === 'torch-project') {
+    const files = writeTorchProject(ck, out);
+    process.stdout.write(JSON.stringify({ exported: out, files }) + '\n');
+    return;
+  }
+  exportTorch(ck.model, out);
   process.stdout.write(JSON.stringify({ exported: out }) + '\n');
+}
+
+function runImport(file: string, given: Given): void {
+  const out = given.text('importOut')!;
+  const ck = importTorchCheckpoint(file, defaultBackend({ threads: given.number('threads') }));
+  saveCheckpoint(out, ck);
+  const summary = { imported: out, model: modelLabel(ck.model.config), step: ck.training?.step ?? null };
+  process.stdout.write(JSON.stringify(summary) + '\n');
 }
 
 /** The lab's table: one row per cell, one column per gap, accuracy in %. */
@@ -344,6 +361,8 @@ async function runVerb(verb: Verb, argv: string[]): Promise<void> {
       return runDiagnose(first, second, given);
     case 'export':
       return runExport(first, given);
+    case 'import':
+      return runImport(first, given);
     case 'lab':
       return lab(given);
     case 'make-data':
@@ -363,6 +382,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'eval':
       case 'diagnose':
       case 'export':
+      case 'import':
       case 'lab':
       case 'make-data':
       case 'predict':

@@ -27,7 +27,11 @@ export const VERBS: Record<Verb, { args: string[]; summary: string }> = {
   eval: { args: ['CKPT', 'FILE'], summary: "loss per token on FILE, or a task model's metrics, as JSON" },
   predict: { args: ['CKPT', 'FILE'], summary: "FILE with a tagger's tags or a classifier's labels" },
   diagnose: { args: ['CKPT', 'FILE'], summary: 'vanishing-gradient and gate diagnostics' },
-  export: { args: ['CKPT'], summary: 'write the model for PyTorch (state_dict names, safetensors)' },
+  export: {
+    args: ['CKPT'],
+    summary: 'write the model for PyTorch: its state_dict (safetensors), or a project that continues the run',
+  },
+  import: { args: ['FILE.safetensors'], summary: 'a PyTorch checkpoint in the export layout as a SeqLab checkpoint' },
   lab: { args: [], summary: 'the long-memory lab: accuracy of each cell across a gap of N tokens' },
   'make-data': {
     args: ['tag|classify|seq2seq|conditional'],

@@ -8,12 +8,18 @@
 // "mean" = out.mean(dim=1). A conditional model adds cond.embed.weight [L, H] and, per layer l,
 // cond.weight_l{l} [H, H], cond.bias_l{l} [H]: h0[l] = tanh(cond.weight_l{l} @ v + cond.bias_l{l}) with
 // v = cond.embed.weight[label] (conditional/conditionalNetwork.ts), and input 0 at the first step.
+// "config" (SeqLab's model configuration) and "tokenizer" ({level, lowercase}) let seqlab import read
+// the file back exactly (torchImport.ts).
 
 import { Model } from './checkpoint';
 import { SeqLabError } from './errors';
 import { encodeSafetensors, NamedTensor, writeFileAtomic } from './safetensors';
 
-export function encodeTorchExport(model: Model): Uint8Array {
+/** The tensors and metadata of a model's export; a SeqLabError for a model PyTorch cannot express. */
+export function torchExportParts(model: Model): {
+  tensors: Map<string, NamedTensor>;
+  metadata: Record<string, string>;
+} {
   const c = model.config;
   if (c.cell === 'gru' && c.gruForm === 'course') {
     throw new SeqLabError(
@@ -27,7 +33,7 @@ export function encodeTorchExport(model: Model): Uint8Array {
   }
   const tensors = new Map<string, NamedTensor>();
   for (const s of model.params.specs) tensors.set(s.name, { shape: s.shape, data: model.params.value(s.name) });
-  return encodeSafetensors(tensors, {
+  const metadata: Record<string, string> = {
     format: 'pt',
     vocab: JSON.stringify(model.tokenizer.spec.vocab),
     input: c.input,
@@ -45,7 +51,15 @@ export function encodeTorchExport(model: Model): Uint8Array {
       embed: c.input === 'embedding' ? { num_embeddings: c.vocabSize, embedding_dim: c.embedSize } : null,
       head: { in_features: (c.bidirectional ? 2 : 1) * c.hidden, out_features: c.classes },
     }),
-  });
+    config: JSON.stringify(c),
+    tokenizer: JSON.stringify({ level: model.tokenizer.spec.level, lowercase: model.tokenizer.spec.lowercase }),
+  };
+  return { tensors, metadata };
+}
+
+export function encodeTorchExport(model: Model): Uint8Array {
+  const { tensors, metadata } = torchExportParts(model);
+  return encodeSafetensors(tensors, metadata);
 }
 
 export function exportTorch(model: Model, path: string): void {

@@ -7,7 +7,7 @@
 import { SeqLabError } from './errors';
 import { CELL_KINDS, GRU_FORMS } from './types';
 
-export type Verb = 'train' | 'sample' | 'eval' | 'predict' | 'diagnose' | 'export' | 'lab' | 'make-data';
+export type Verb = 'train' | 'sample' | 'eval' | 'predict' | 'diagnose' | 'export' | 'import' | 'lab' | 'make-data';
 
 interface OptionBase {
   help: string;
@@ -58,7 +58,17 @@ const choice = <const O extends Omit<ChoiceOption, 'kind'>>(o: O) => ({ kind: 'c
 const toggle = <const O extends Omit<SwitchOption, 'kind'>>(o: O) => ({ kind: 'switch' as const, ...o });
 const text = <const O extends Omit<TextOption, 'kind'>>(o: O) => ({ kind: 'text' as const, ...o });
 
-const ALL_VERBS: readonly Verb[] = ['train', 'sample', 'eval', 'predict', 'diagnose', 'export', 'lab', 'make-data'];
+const ALL_VERBS: readonly Verb[] = [
+  'train',
+  'sample',
+  'eval',
+  'predict',
+  'diagnose',
+  'export',
+  'import',
+  'lab',
+  'make-data',
+];
 
 export const OPTIONS = {
   // ---------- the model (ModelConfig) ----------
@@ -478,7 +488,7 @@ export const OPTIONS = {
   stopAtEos: toggle({ flag: 'stop-at-eos', verbs: ['sample'], default: false, help: 'Word level: stop at <EOS>.' }),
   noUnk: toggle({ flag: 'no-unk', verbs: ['sample'], default: false, help: 'Word level: never draw <UNK>.' }),
 
-  // ---------- diagnose and export ----------
+  // ---------- diagnose, export and import ----------
   diagnoseSteps: integer({
     flag: 'steps',
     verbs: ['diagnose'],
@@ -488,13 +498,30 @@ export const OPTIONS = {
     help: 'Window length T of the gradient norms ‖∂L<T>/∂a<t>‖.',
   }),
   json: toggle({ flag: 'json', verbs: ['diagnose', 'lab'], default: false, help: 'Print the report as JSON.' }),
-  format: choice({ flag: 'format', verbs: ['export'], choices: ['torch'], required: true, help: 'Export format.' }),
+  format: choice({
+    flag: 'format',
+    verbs: ['export'],
+    choices: ['torch', 'torch-project'],
+    choiceHelp: [
+      "The weights as nn.RNN/GRU/LSTM + nn.Linear's state_dict, one safetensors file",
+      'A PyTorch project that continues the run (train.py, torchrun for several processes), README.md, initial.safetensors',
+    ],
+    required: true,
+    help: 'Export format.',
+  }),
   exportOut: text({
     flag: 'out',
     verbs: ['export'],
-    placeholder: 'FILE.safetensors',
+    placeholder: 'PATH',
     required: true,
-    help: 'File to write.',
+    help: 'File to write (torch: FILE.safetensors), or folder (torch-project).',
+  }),
+  importOut: text({
+    flag: 'out',
+    verbs: ['import'],
+    placeholder: 'CKPT',
+    required: true,
+    help: 'SeqLab checkpoint to write.',
   }),
 
   // ---------- the long-memory lab (engine/lab.ts) ----------
