@@ -13,6 +13,7 @@ import { InlineSampleProvider } from './inlineSample';
 import { runLongMemoryLab } from './longMemoryLab';
 import { modelDocumentUri } from './modelDocument';
 import { predictFile } from './predictFile';
+import { exportTorch, exportTorchProject, importTorch } from './pytorch';
 import { Runs } from './runs';
 import { sampleText, SampleArgs } from './sampleText';
 import { saveModel } from './saveModel';
@@ -119,19 +120,7 @@ export function registerCommands(
     return runs.view;
   });
 
-  register('seqlab.exportTorch', async (args?: { to?: vscode.Uri }) => {
-    const uri = modelDocumentUri(runs);
-    const to =
-      args?.to ??
-      (await vscode.window.showSaveDialog({
-        filters: { 'PyTorch safetensors': ['safetensors'] },
-        saveLabel: 'Export for PyTorch',
-      }));
-    if (!to) return undefined;
-    await runs.infer(uri, { kind: 'export', outPath: to.fsPath });
-    void vscode.window.showInformationMessage(
-      `SeqLab: exported ${to.fsPath} (load it into nn.LSTM/GRU/RNN + nn.Linear; see the README).`,
-    );
-    return to;
-  });
+  register('seqlab.exportTorch', (args?: { to?: vscode.Uri }) => exportTorch(runs, args));
+  register('seqlab.exportTorchProject', (args?: { to?: vscode.Uri }) => exportTorchProject(runs, args));
+  register('seqlab.importTorch', (args?: { from?: vscode.Uri }) => importTorch(runs, activeDocument(), args));
 }

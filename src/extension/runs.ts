@@ -1,7 +1,7 @@
 // The training runs: one at a time, each in its own worker thread. Keeps what the sidebar shows
 // (RunView), saves it with the checkpoint, and reports every change to the views and status bar.
 
-import { copyFileSync, existsSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { defaultModelConfig } from '../engine/config';
@@ -473,8 +473,22 @@ export class Runs implements vscode.Disposable {
     if (this.store.hasModel(uri)) this.inferOn(this.store.checkpointPath(uri), { kind: 'load' }).catch(() => undefined);
   }
 
+  /**
+   * Makes a checkpoint in SeqLab's PyTorch export layout the model of a document: the worker turns it
+   * into a SeqLab checkpoint beside the document's (engine/torchImport.ts), which is then adopted.
+   */
+  async importTorch(doc: vscode.TextDocument, path: string): Promise<void> {
+    const converted = this.store.checkpointPath(doc.uri) + '.imported';
+    try {
+      await this.inferOn(path, { kind: 'importTorch', outPath: converted });
+      await this.adopt(doc, converted, basename(path));
+    } finally {
+      rmSync(converted, { force: true });
+    }
+  }
+
   /** Makes a checkpoint from disk the model of a document (Load model…), after the worker validated it. */
-  async adopt(doc: vscode.TextDocument, path: string): Promise<void> {
+  async adopt(doc: vscode.TextDocument, path: string, name = basename(path)): Promise<void> {
     if (this.active?.uri.toString() === doc.uri.toString())
       throw new SeqLabError('stop the training on this file before loading another model into it.');
     const model = await this.inferOn(path, { kind: 'describe' });
@@ -491,7 +505,7 @@ export class Runs implements vscode.Disposable {
         level: model.level,
         startedAt: 0,
         state: 'stopped',
-        message: `Loaded ${basename(path)} (step ${model.step}).`,
+        message: `Loaded ${name} (step ${model.step}).`,
         points: [],
         sample: '',
         canResume: false,

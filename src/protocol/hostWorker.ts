@@ -68,6 +68,8 @@ export type InferenceTask =
   | { kind: 'diagnose'; text: string; name: string; steps: number; clipEvents: ClipEvent[] } // name: the file's, for messages
   | { kind: 'predict'; text: string; name: string; topK: number } // a tagger's or classifier's predictions for a task file's text
   | { kind: 'export'; outPath: string }
+  | { kind: 'exportProject'; outDir: string } // a runnable PyTorch project of the run (engine/torchProject.ts)
+  | { kind: 'importTorch'; outPath: string } // the checkpoint asked about is in the PyTorch export layout: write it as SeqLab's
   | { kind: 'translate'; sources: string[]; targets: (string | null)[]; beam: number } // an encoder–decoder's outputs (beam 1: greedy alone); targets: the sources' own, to compare with
   | { kind: 'sampleLabel'; label: string; lines: number; length: number; temperature: number; seed: number } // a conditional model's lines
   | { kind: 'describe' }
@@ -136,6 +138,8 @@ export interface InferenceResults {
   load: LoadedModel; // the model now cached
   predict: TaskPrediction;
   translate: TranslateResult;
+  exportProject: string[]; // the files written
+  importTorch: string; // the SeqLab checkpoint written
   sampleLabel: string; // the sampled lines, one per line
 }
 
@@ -339,6 +343,8 @@ const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
   },
   predict: parseTaskPrediction,
   translate: parseTranslateResult,
+  exportProject: arrayOf(filePath),
+  importTorch: filePath,
   sampleLabel: str(),
 };
 
@@ -367,6 +373,10 @@ const parseTask: Parse<InferenceTask> = (v, at) => {
     case 'predict':
       return { kind, text: f.get('text', str()), name: f.get('name', str(1000)), topK: f.get('topK', count) };
     case 'export':
+      return { kind, outPath: f.get('outPath', filePath) };
+    case 'exportProject':
+      return { kind, outDir: f.get('outDir', filePath) };
+    case 'importTorch':
       return { kind, outPath: f.get('outPath', filePath) };
     case 'translate':
       return {

@@ -11,6 +11,8 @@ import { SeqLabError } from '../engine/errors';
 import { predictText } from '../engine/tasks/predictions';
 import { diagnoseTask } from '../engine/tasks/taskDiagnostics';
 import { exportTorch } from '../engine/export';
+import { importTorchCheckpoint } from '../engine/torchImport';
+import { writeTorchProject } from '../engine/torchProject';
 import { runLab } from '../engine/lab';
 import { checkOption, OPTIONS } from '../engine/options';
 import { Sampler } from '../engine/sample';
@@ -222,6 +224,11 @@ const ANSWERS: Record<Model['config']['task'], InferenceKind[]> = {
 };
 
 function infer(path: string, task: InferenceTask): InferenceResults[InferenceKind] {
+  if (task.kind === 'importTorch') {
+    saveCheckpoint(task.outPath, importTorchCheckpoint(path, k));
+    return task.outPath;
+  }
+  if (task.kind === 'exportProject') return writeTorchProject(loadCheckpoint(path, k), task.outDir);
   const seq2seq = cachedSeq2Seq(path, k);
   if (seq2seq) return seq2seqInference(seq2seq, k, task);
   if (task.kind === 'describe') {

@@ -295,6 +295,8 @@ const toWorker: HostToWorker[] = [
     targets: ['1979-05-03', '1979-05-03'],
     beam: 3,
   }),
+  infer(10, { kind: 'exportProject', outDir: '/out/project' }),
+  infer(11, { kind: 'importTorch', outPath: '/store/model.safetensors.imported' }),
   infer(9, { kind: 'sampleLabel', label: 'ka', lines: 10, length: 80, temperature: 0.8, seed: 7 }),
   infer(5, { kind: 'describe' }),
   infer(6, { kind: 'load' }),
@@ -391,6 +393,8 @@ const results: { [K in InferenceKind]: InferenceResults[K] } = {
     millis: 2,
   },
   sampleLabel: 'the cat\nle chat',
+  exportProject: ['/out/project/train.py', '/out/project/README.md'],
+  importTorch: '/store/model.safetensors.imported',
 };
 
 // ---------- every field, broken one at a time ----------
