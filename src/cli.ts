@@ -2,6 +2,7 @@
 //   seqlab train FILE [options]      seqlab sample CKPT [options]     seqlab eval CKPT FILE
 //   seqlab diagnose CKPT FILE        seqlab export CKPT --format torch --out FILE
 //   seqlab lab --cells rnn,gru,lstm --gaps 5,10,20,50 --steps S [--json]
+//   seqlab surprise CKPT FILE        seqlab neurons CKPT FILE [--unit U | --top K | --match S:E,…]
 // Every flag, its default and its range come from the option schema (engine/options.ts, via cliArgs.ts).
 
 import { appendFileSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,7 @@ import { evaluateSeq2Seq, predictSeq2Seq, trainConditional, trainSeq2Seq } from 
 import { sampleConditional } from './engine/conditional/sampleConditional';
 import { OPTIONS, Verb } from './engine/options';
 import { enableRelaxedSimd } from './engine/wasm/backend';
+import { runNeurons, runSurprise } from './cliInside';
 
 function formatSeconds(x: number): string {
   if (!Number.isFinite(x)) return '?';
@@ -350,6 +352,10 @@ async function runVerb(verb: Verb, argv: string[]): Promise<void> {
       return makeData(first, given);
     case 'predict':
       return predict(first, second, given);
+    case 'surprise':
+      return runSurprise(first, second, given);
+    case 'neurons':
+      return runNeurons(first, second, given);
   }
 }
 
@@ -366,6 +372,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'lab':
       case 'make-data':
       case 'predict':
+      case 'surprise':
+      case 'neurons':
         await runVerb(command, rest);
         break;
       case undefined:

@@ -7,7 +7,8 @@
 import { SeqLabError } from './errors';
 import { CELL_KINDS, GRU_FORMS } from './types';
 
-export type Verb = 'train' | 'sample' | 'eval' | 'predict' | 'diagnose' | 'export' | 'lab' | 'make-data';
+export type Verb =
+  'train' | 'sample' | 'eval' | 'predict' | 'diagnose' | 'export' | 'lab' | 'make-data' | 'surprise' | 'neurons';
 
 interface OptionBase {
   help: string;
@@ -58,7 +59,18 @@ const choice = <const O extends Omit<ChoiceOption, 'kind'>>(o: O) => ({ kind: 'c
 const toggle = <const O extends Omit<SwitchOption, 'kind'>>(o: O) => ({ kind: 'switch' as const, ...o });
 const text = <const O extends Omit<TextOption, 'kind'>>(o: O) => ({ kind: 'text' as const, ...o });
 
-const ALL_VERBS: readonly Verb[] = ['train', 'sample', 'eval', 'predict', 'diagnose', 'export', 'lab', 'make-data'];
+const ALL_VERBS: readonly Verb[] = [
+  'train',
+  'sample',
+  'eval',
+  'predict',
+  'diagnose',
+  'export',
+  'lab',
+  'make-data',
+  'surprise',
+  'neurons',
+];
 
 export const OPTIONS = {
   // ---------- the model (ModelConfig) ----------
@@ -487,7 +499,12 @@ export const OPTIONS = {
     max: 4096,
     help: 'Window length T of the gradient norms ‖∂L<T>/∂a<t>‖.',
   }),
-  json: toggle({ flag: 'json', verbs: ['diagnose', 'lab'], default: false, help: 'Print the report as JSON.' }),
+  json: toggle({
+    flag: 'json',
+    verbs: ['diagnose', 'lab', 'surprise', 'neurons'],
+    default: false,
+    help: 'Print the report as JSON.',
+  }),
   format: choice({ flag: 'format', verbs: ['export'], choices: ['torch'], required: true, help: 'Export format.' }),
   exportOut: text({
     flag: 'out',
@@ -543,6 +560,47 @@ export const OPTIONS = {
     min: 1,
     max: 1024,
     help: 'Lines per step (B parallel streams) of every model.',
+  }),
+
+  // ---------- inside the model: surprise and neurons (engine/inside/) ----------
+  neuronLayer: integer({
+    flag: 'layer',
+    verbs: ['neurons'],
+    default: 0,
+    min: 0,
+    max: 7,
+    whenAbsent: 'layer 0 with --unit; every layer for a ranking',
+    help: 'Layer of the unit, or of the units ranked (numbered from 0).',
+  }),
+  neuronUnit: integer({
+    flag: 'unit',
+    verbs: ['neurons'],
+    default: 0,
+    min: 0,
+    max: 4095,
+    whenAbsent: 'rank units instead (--top)',
+    help: "Print this unit's value after every character (numbered from 0).",
+  }),
+  signal: text({
+    flag: 'signal',
+    verbs: ['neurons'],
+    placeholder: 'h|c|gate:NAME',
+    default: 'h',
+    help: "The unit's signal: h (a<t>), c (an LSTM's c<t>) or a gate, gate:u|f|o|r|c~ (Γu, Γf, Γo, Γr, c̃).",
+  }),
+  neuronTop: integer({
+    flag: 'top',
+    verbs: ['neurons'],
+    default: 10,
+    min: 1,
+    max: 32768,
+    help: 'How many units a ranking lists (the most selective, or the best --match).',
+  }),
+  match: text({
+    flag: 'match',
+    verbs: ['neurons'],
+    placeholder: 'START:END,…',
+    help: 'Rank units by how well they separate these character spans (0-based, END exclusive) from the rest.',
   }),
 } satisfies Record<string, OptionSpec>;
 
