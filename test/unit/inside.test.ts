@@ -201,7 +201,7 @@ describe('inside the model: units', () => {
     assert.equal(parseSignal(gru, 'gate:c~'), 'gate:c̃');
     assert.throws(
       () => parseSignal(gru, 'c'),
-      /a GRU has no signal "c": h, gate:Γr, gate:Γu, gate:c̃, gate:r, gate:u, gate:c~/,
+      /the GRU has no signal "c": h, gate:Γr, gate:Γu, gate:c̃, gate:r, gate:u, gate:c~/,
     );
     const ids = gru.tokenizer.encode(text);
     assert.throws(

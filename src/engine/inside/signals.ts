@@ -42,7 +42,7 @@ export function parseSignal(model: Model, typed: string): string {
   }
   const ascii = cell.gateBlocks.map((b) => `gate:${asciiName(b)}`);
   throw new SeqLabError(
-    `a ${model.config.cell.toUpperCase()} has no signal "${typed}": ${[...signalNames(model), ...ascii].join(', ')}`,
+    `the ${model.config.cell.toUpperCase()} has no signal "${typed}": ${[...signalNames(model), ...ascii].join(', ')}`,
   );
 }
 
