@@ -9,7 +9,10 @@ import { Rng } from '../../src/engine/rng';
 import { buildCharTokenizer } from '../../src/engine/tokenizer';
 import { Span } from '../../src/engine/inside/units';
 
-/** Words, now and then a quoted passage of a few words: the text and its quoted spans, [opening quote, closing quote). */
+/**
+ * Words, now and then a quoted passage of a few words in capitals (so that a language model gains from
+ * knowing whether it is inside quotes): the text and its quoted spans, [opening quote, closing quote).
+ */
 export function quotedText(chars: number, seed = 3): { text: string; spans: Span[] } {
   const words = ['and', 'he', 'said', 'unto', 'them', 'the', 'lord', 'go', 'in', 'peace', 'now', 'it', 'was', 'so'];
   const rng = new Rng(seed);
@@ -19,7 +22,11 @@ export function quotedText(chars: number, seed = 3): { text: string; spans: Span
   while (text.length < chars) {
     if (rng.next() < 0.15) {
       const start = text.length;
-      text += '"' + Array.from({ length: 2 + Math.floor(rng.next() * 6) }, pick).join(' ');
+      text +=
+        '"' +
+        Array.from({ length: 2 + Math.floor(rng.next() * 6) }, pick)
+          .join(' ')
+          .toUpperCase();
       spans.push({ start, end: text.length });
       text += '" ';
     } else text += pick() + (rng.next() < 0.1 ? '.\n' : ' ');
