@@ -68,6 +68,7 @@ const PEERS = [
 const EXTRAS = [
   { id: 'hover-latency', label: 'hover latency', script: 'bench/extras/hover-latency.ts' },
   { id: 'event-loop-lag', label: 'extension-host event-loop lag', script: 'bench/extras/event-loop-lag.ts' },
+  { id: 'inside', label: 'surprise and neurons', script: 'bench/extras/inside.ts' },
 ];
 
 // ---------------------------------------------------------------- options

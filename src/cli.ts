@@ -3,6 +3,7 @@
 //   seqlab diagnose CKPT FILE        seqlab export CKPT --format torch|torch-project --out PATH
 //   seqlab import FILE.safetensors --out CKPT
 //   seqlab lab --cells rnn,gru,lstm --gaps 5,10,20,50 --steps S [--json]
+//   seqlab surprise CKPT FILE        seqlab neurons CKPT FILE [--unit U | --top K | --match S:E,…]
 // Every flag, its default and its range come from the option schema (engine/options.ts, via cliArgs.ts).
 
 import { appendFileSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,7 @@ import { evaluateSeq2Seq, predictSeq2Seq, trainConditional, trainSeq2Seq } from 
 import { sampleConditional } from './engine/conditional/sampleConditional';
 import { OPTIONS, Verb } from './engine/options';
 import { enableRelaxedSimd } from './engine/wasm/backend';
+import { runNeurons, runSurprise } from './cliInside';
 
 function formatSeconds(x: number): string {
   if (!Number.isFinite(x)) return '?';
@@ -369,6 +371,10 @@ async function runVerb(verb: Verb, argv: string[]): Promise<void> {
       return makeData(first, given);
     case 'predict':
       return predict(first, second, given);
+    case 'surprise':
+      return runSurprise(first, second, given);
+    case 'neurons':
+      return runNeurons(first, second, given);
   }
 }
 
@@ -386,6 +392,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'lab':
       case 'make-data':
       case 'predict':
+      case 'surprise':
+      case 'neurons':
         await runVerb(command, rest);
         break;
       case undefined:

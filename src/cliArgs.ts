@@ -33,6 +33,8 @@ export const VERBS: Record<Verb, { args: string[]; summary: string }> = {
   },
   import: { args: ['FILE.safetensors'], summary: 'a PyTorch checkpoint in the export layout as a SeqLab checkpoint' },
   lab: { args: [], summary: 'the long-memory lab: accuracy of each cell across a gap of N tokens' },
+  surprise: { args: ['CKPT', 'FILE'], summary: "the model's surprise at each character of FILE, in nats" },
+  neurons: { args: ['CKPT', 'FILE'], summary: "a unit's activity on FILE, or the units that track something" },
   'make-data': {
     args: ['tag|classify|seq2seq|conditional'],
     summary: 'write a small synthetic tagging, classification, date-normalisation or two-style set',

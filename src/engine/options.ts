@@ -7,7 +7,18 @@
 import { SeqLabError } from './errors';
 import { CELL_KINDS, GRU_FORMS } from './types';
 
-export type Verb = 'train' | 'sample' | 'eval' | 'predict' | 'diagnose' | 'export' | 'import' | 'lab' | 'make-data';
+export type Verb =
+  | 'train'
+  | 'sample'
+  | 'eval'
+  | 'predict'
+  | 'diagnose'
+  | 'export'
+  | 'import'
+  | 'lab'
+  | 'make-data'
+  | 'surprise'
+  | 'neurons';
 
 interface OptionBase {
   help: string;
@@ -68,6 +79,8 @@ const ALL_VERBS: readonly Verb[] = [
   'import',
   'lab',
   'make-data',
+  'surprise',
+  'neurons',
 ];
 
 export const OPTIONS = {
@@ -497,7 +510,12 @@ export const OPTIONS = {
     max: 4096,
     help: 'Window length T of the gradient norms ‖∂L<T>/∂a<t>‖.',
   }),
-  json: toggle({ flag: 'json', verbs: ['diagnose', 'lab'], default: false, help: 'Print the report as JSON.' }),
+  json: toggle({
+    flag: 'json',
+    verbs: ['diagnose', 'lab', 'surprise', 'neurons'],
+    default: false,
+    help: 'Print the report as JSON.',
+  }),
   format: choice({
     flag: 'format',
     verbs: ['export'],
@@ -570,6 +588,47 @@ export const OPTIONS = {
     min: 1,
     max: 1024,
     help: 'Lines per step (B parallel streams) of every model.',
+  }),
+
+  // ---------- inside the model: surprise and neurons (engine/inside/) ----------
+  neuronLayer: integer({
+    flag: 'layer',
+    verbs: ['neurons'],
+    default: 0,
+    min: 0,
+    max: 7,
+    whenAbsent: 'layer 0 with --unit; every layer for a ranking',
+    help: 'Layer of the unit, or of the units ranked (numbered from 0).',
+  }),
+  neuronUnit: integer({
+    flag: 'unit',
+    verbs: ['neurons'],
+    default: 0,
+    min: 0,
+    max: 4095,
+    whenAbsent: 'rank units instead (--top)',
+    help: "Print this unit's value after every character (numbered from 0).",
+  }),
+  signal: text({
+    flag: 'signal',
+    verbs: ['neurons'],
+    placeholder: 'h|c|gate:NAME',
+    default: 'h',
+    help: "The unit's signal: h (a<t>), c (an LSTM's c<t>) or a gate, gate:u|f|o|r|c~ (Γu, Γf, Γo, Γr, c̃).",
+  }),
+  neuronTop: integer({
+    flag: 'top',
+    verbs: ['neurons'],
+    default: 10,
+    min: 1,
+    max: 32768,
+    help: 'How many units a ranking lists (the most selective, or the best --match).',
+  }),
+  match: text({
+    flag: 'match',
+    verbs: ['neurons'],
+    placeholder: 'START:END,…',
+    help: 'Rank units by how well they separate these character spans (0-based, END exclusive) from the rest.',
   }),
 } satisfies Record<string, OptionSpec>;
 
