@@ -10,6 +10,8 @@ import { DiagnosticsPanel } from './diagnosticsPanel';
 import { errorText, showError } from './errors';
 import { ModelHoverProvider } from './hoverProvider';
 import { InlineSampleProvider } from './inlineSample';
+import { findNeurons, hideColouring, showNeuron, toggleSurprise } from './insideCommands';
+import { InsideView, UnitProbe } from './insideView';
 import { runLongMemoryLab } from './longMemoryLab';
 import { modelDocumentUri } from './modelDocument';
 import { predictFile } from './predictFile';
@@ -41,6 +43,7 @@ export function registerCommands(
   runs: Runs,
   inline: InlineSampleProvider,
   hover: ModelHoverProvider,
+  inside: InsideView,
 ): void {
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R> | R) =>
@@ -80,6 +83,10 @@ export function registerCommands(
     return translateSelection(runs, editor, args);
   });
 
+  register('seqlab.showSurprise', () => toggleSurprise(inside, runs));
+  register('seqlab.showNeuron', (args?: UnitProbe) => showNeuron(inside, runs, args));
+  register('seqlab.findNeurons', (args?: { pick?: number }) => findNeurons(inside, runs, args));
+  register('seqlab.hideColouring', () => hideColouring(inside));
   register('seqlab.sampleFromCursor', () => inline.sampleAtCursor(editorWithModel(runs)));
   register('seqlab.showHover', () => hover.showAtCursor(editorWithModel(runs)));
 

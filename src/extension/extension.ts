@@ -7,6 +7,8 @@ import { DiagnosticsPanel } from './diagnosticsPanel';
 import { shownErrors } from './errors';
 import { ModelHoverProvider } from './hoverProvider';
 import { InlineSampleProvider } from './inlineSample';
+import { InsideHoverProvider } from './insideHover';
+import { InsideView } from './insideView';
 import { LabPanel } from './labPanel';
 import { ModelStore } from './modelStore';
 import { Runs } from './runs';
@@ -19,6 +21,8 @@ import { createStatusBar } from './statusBar';
  */
 export interface SeqLabApi {
   runs: Runs;
+  /** The model's insides on the text: what each editor is coloured with. */
+  inside: InsideView;
   /** The error messages SeqLab has shown, oldest first. */
   shownErrors: () => readonly string[];
 }
@@ -27,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
   const runs = new Runs(context, new ModelStore(context));
   const inline = new InlineSampleProvider(runs);
   const hover = new ModelHoverProvider(runs);
+  const inside = new InsideView(runs);
   const sidebar = new SidebarProvider(context.extensionUri, runs, (m) => {
     if (m.type !== 'command') return;
     const id = {
@@ -54,13 +59,15 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
     ),
     vscode.window.registerWebviewPanelSerializer(LabPanel.viewType, LabPanel.serializer(context.extensionUri)),
     vscode.languages.registerHoverProvider(documents, hover),
+    inside,
+    vscode.languages.registerHoverProvider(documents, new InsideHoverProvider(runs, inside)),
     vscode.languages.registerInlineCompletionItemProvider(documents, inline),
     createStatusBar(runs),
     DiagnosticsPanel.watch(runs),
     vscode.window.onDidChangeActiveTextEditor((editor) => editor && runs.warmUp(editor.document.uri)),
   );
-  registerCommands(context, runs, inline, hover);
-  return { runs, shownErrors };
+  registerCommands(context, runs, inline, hover, inside);
+  return { runs, inside, shownErrors };
 }
 
 export function deactivate(): void {

@@ -15,6 +15,7 @@ import type {
 import type { SampleOptions } from '../engine/sample';
 import type { PredictedExample, RankedClass } from '../engine/tasks/predictions';
 import type { Translation } from '../engine/seq2seq/translate';
+import type { MatchedUnit, SelectiveUnit } from '../engine/inside/units';
 import { LEVELS, TASKS, type Level, type Task } from './hostView';
 import {
   parseClipEvent,
@@ -62,7 +63,70 @@ export interface LabJob {
   config: LabConfig;
 }
 
+/**
+ * What the editor colours on a document's text (worker/insideReadings.ts): doc names the document
+ * (its reading is kept between requests), text is its whole text; from, to, at, spans count its
+ * characters (code points, 0-based, end exclusive).
+ */
+export type InsideTask =
+  | { kind: 'surprise'; doc: string; text: string; from: number; to: number }
+  | { kind: 'charInfo'; doc: string; text: string; at: number }
+  | {
+      kind: 'unitValues';
+      doc: string;
+      text: string;
+      from: number;
+      to: number;
+      layer: number;
+      unit: number;
+      signal: string;
+    }
+  | { kind: 'selectiveUnits'; doc: string; text: string; signal: string; top: number }
+  | {
+      kind: 'matchUnits';
+      doc: string;
+      text: string;
+      spans: { start: number; end: number }[];
+      signal: string;
+      top: number;
+    };
+
+export const INSIDE_KINDS = ['surprise', 'charInfo', 'unitValues', 'selectiveUnits', 'matchUnits'] as const;
+
+/** Surprise in nats per character of the range asked for (null: no prediction, or a character the model lacks). */
+export interface SurpriseValues {
+  values: (number | null)[];
+  mean: number | null; // over the characters read so far (from the file's start): seqlab eval's loss when all are read
+  readTo: number; // tokens read
+  tokens: number; // tokens in the text
+}
+
+/** One character as the model saw it: its probability, surprise and the likeliest alternatives. */
+export interface CharInfo {
+  char: string;
+  known: boolean; // in the model's vocabulary
+  p: number | null;
+  surprise: number | null;
+  top: { token: string; p: number }[];
+}
+
+/** A unit's value after each character of the range asked for (null for a character the model lacks). */
+export interface UnitActivity {
+  values: (number | null)[];
+}
+
+/** What "Show neuron…" offers: the model's signals and sizes, and its most selective units on the document. */
+export interface UnitChoices {
+  signals: string[];
+  layers: number;
+  hidden: number;
+  units: SelectiveUnit[];
+}
+
+export type { MatchedUnit, SelectiveUnit };
+
 export type InferenceTask =
+  | InsideTask
   | { kind: 'sample'; options: Partial<SampleOptions> }
   | { kind: 'hover'; prime: string; length: number; topK: number; temperature: number }
   | { kind: 'diagnose'; text: string; name: string; steps: number; clipEvents: ClipEvent[] } // name: the file's, for messages
@@ -138,6 +202,11 @@ export interface InferenceResults {
   load: LoadedModel; // the model now cached
   predict: TaskPrediction;
   translate: TranslateResult;
+  surprise: SurpriseValues;
+  charInfo: CharInfo;
+  unitValues: UnitActivity;
+  selectiveUnits: UnitChoices;
+  matchUnits: MatchedUnit[];
   exportProject: string[]; // the files written
   importTorch: string; // the SeqLab checkpoint written
   sampleLabel: string; // the sampled lines, one per line
@@ -322,6 +391,39 @@ const parseTranslateResult: Parse<TranslateResult> = (v, at) => {
   };
 };
 
+const parseTokenP: Parse<{ token: string; p: number }> = (v, at) => {
+  const f = new Fields(v, at);
+  return { token: f.get('token', str(1000)), p: f.get('p', num) };
+};
+
+const parseSelectiveUnit: Parse<SelectiveUnit> = (v, at) => {
+  const f = new Fields(v, at);
+  return {
+    layer: f.get('layer', count),
+    unit: f.get('unit', count),
+    score: f.get('score', num),
+    mean: f.get('mean', num),
+    saturated: f.get('saturated', num),
+  };
+};
+
+const parseMatchedUnit: Parse<MatchedUnit> = (v, at) => {
+  const f = new Fields(v, at);
+  return {
+    layer: f.get('layer', count),
+    unit: f.get('unit', count),
+    score: f.get('score', num),
+    sign: f.get('sign', oneOf(['high', 'low'] as const)),
+    inside: f.get('inside', num),
+    outside: f.get('outside', num),
+  };
+};
+
+const parseSpan: Parse<{ start: number; end: number }> = (v, at) => {
+  const f = new Fields(v, at);
+  return { start: f.get('start', count), end: f.get('end', count) };
+};
+
 const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
   sample: str(),
   hover: parseHoverResult,
@@ -343,10 +445,45 @@ const RESULTS: { [K in InferenceKind]: Parse<InferenceResults[K]> } = {
   },
   predict: parseTaskPrediction,
   translate: parseTranslateResult,
+  surprise: (v, at) => {
+    const f = new Fields(v, at);
+    return {
+      values: f.get('values', arrayOf(nullable(num))),
+      mean: f.get('mean', nullable(num)),
+      readTo: f.get('readTo', count),
+      tokens: f.get('tokens', count),
+    };
+  },
+  charInfo: (v, at) => {
+    const f = new Fields(v, at);
+    return {
+      char: f.get('char', str(8)),
+      known: f.get('known', bool),
+      p: f.get('p', nullable(num)),
+      surprise: f.get('surprise', nullable(num)),
+      top: f.get('top', arrayOf(parseTokenP)),
+    };
+  },
+  unitValues: (v, at) => ({ values: new Fields(v, at).get('values', arrayOf(nullable(num))) }),
+  selectiveUnits: (v, at) => {
+    const f = new Fields(v, at);
+    return {
+      signals: f.get('signals', arrayOf(str(40))),
+      layers: f.get('layers', count),
+      hidden: f.get('hidden', count),
+      units: f.get('units', arrayOf(parseSelectiveUnit)),
+    };
+  },
+  matchUnits: arrayOf(parseMatchedUnit),
   exportProject: arrayOf(filePath),
   importTorch: filePath,
   sampleLabel: str(),
 };
+
+/** An inside task's document and its text. */
+function docText(f: Fields): { doc: string; text: string } {
+  return { doc: f.get('doc', str(10_000)), text: f.get('text', str()) };
+}
 
 const parseTask: Parse<InferenceTask> = (v, at) => {
   const f = new Fields(v, at);
@@ -374,6 +511,30 @@ const parseTask: Parse<InferenceTask> = (v, at) => {
       return { kind, text: f.get('text', str()), name: f.get('name', str(1000)), topK: f.get('topK', count) };
     case 'export':
       return { kind, outPath: f.get('outPath', filePath) };
+    case 'surprise':
+      return { kind, ...docText(f), from: f.get('from', count), to: f.get('to', count) };
+    case 'charInfo':
+      return { kind, ...docText(f), at: f.get('at', count) };
+    case 'unitValues':
+      return {
+        kind,
+        ...docText(f),
+        from: f.get('from', count),
+        to: f.get('to', count),
+        layer: f.get('layer', count),
+        unit: f.get('unit', count),
+        signal: f.get('signal', str(40)),
+      };
+    case 'selectiveUnits':
+      return { kind, ...docText(f), signal: f.get('signal', str(40)), top: f.get('top', count) };
+    case 'matchUnits':
+      return {
+        kind,
+        ...docText(f),
+        spans: f.get('spans', arrayOf(parseSpan)),
+        signal: f.get('signal', str(40)),
+        top: f.get('top', count),
+      };
     case 'exportProject':
       return { kind, outDir: f.get('outDir', filePath) };
     case 'importTorch':

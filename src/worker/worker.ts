@@ -20,6 +20,7 @@ import { Trainer } from '../engine/train';
 import { LabelTask, parseTaskText } from '../engine/tasks/taskData';
 import { splitRecords, taskModelLabel } from '../engine/tasks/taskSetup';
 import { progressSender, send } from './channel';
+import { insideInference } from './insideReadings';
 import {
   cachedSeq2Seq,
   sampleLabelLines,
@@ -34,6 +35,8 @@ import {
   InferenceKind,
   InferenceResults,
   InferenceTask,
+  INSIDE_KINDS,
+  InsideTask,
   LabJob,
   parseHostToWorker,
   TrainJob,
@@ -215,7 +218,11 @@ function refusal(model: Model, kind: InferenceKind): SeqLabError {
   );
 }
 
-/** Which kinds of inference each model answers. */
+function isInsideTask(task: InferenceTask): task is InsideTask {
+  return (INSIDE_KINDS as readonly string[]).includes(task.kind);
+}
+
+/** Which kinds of inference each model answers (what a reading shows aside: insideReadings.ts). */
 const ANSWERS: Record<Model['config']['task'], InferenceKind[]> = {
   lm: ['load', 'sample', 'hover', 'diagnose', 'export'],
   tag: ['load', 'diagnose', 'predict', 'export'],
@@ -242,6 +249,8 @@ function infer(path: string, task: InferenceTask): InferenceResults[InferenceKin
     };
   }
   const { model, sampler } = load(path);
+  // What a reading shows (a character-level language model's; checkReadable refuses others by name).
+  if (isInsideTask(task)) return insideInference(model, k, `${path}|${task.doc}`, task);
   if (!ANSWERS[model.config.task].includes(task.kind)) throw refusal(model, task.kind);
   switch (task.kind) {
     case 'load': // asked before every hover (which hover the model has): from the cache
