@@ -23,6 +23,7 @@ import { clippingSummary, gradNormData, gradNormOptions, type GradNormRun } from
 import { formatDuration, formatInt, formatNumber, formatRate } from './format';
 import { flushState, loadState, onHostMessage, post, saveState } from './host';
 import { DEFAULT_SMOOTHING, MAX_SMOOTHING, debiasedEma } from './smoothing';
+import { activitySection } from './activity-strip';
 import { confusionTable, percent, scoreSeries, scoresChartOptions, scoresData, scoresSummary } from './task-scores';
 import { badge, button, progressRing, setAppearance, setEnabled } from './toolkit';
 
@@ -153,6 +154,8 @@ const scoresSection = el(
   confusionSection,
 );
 
+const activity = activitySection();
+
 const lossTitle = el('div', 'section-title');
 const runView = el(
   'section',
@@ -170,6 +173,7 @@ const runView = el(
   gradNote,
   scoresSection,
   sampleSection,
+  activity.section,
 );
 
 root.append(emptyView, runView);
@@ -458,6 +462,9 @@ onHostMessage((m) => {
       changed(true);
       return;
     }
+    case 'activity':
+      activity.render(m.activity);
+      return;
     case 'diagnostics':
     case 'diagnosticsStatus':
       return; // for the diagnostics panel

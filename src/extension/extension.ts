@@ -2,6 +2,7 @@
 // activate() is a list of registrations; each provider lives in its own file.
 
 import * as vscode from 'vscode';
+import { ActivityStrip } from './activityStrip';
 import { registerCommands } from './commands';
 import { DiagnosticsPanel } from './diagnosticsPanel';
 import { shownErrors } from './errors';
@@ -23,6 +24,8 @@ export interface SeqLabApi {
   runs: Runs;
   /** The model's insides on the text: what each editor is coloured with. */
   inside: InsideView;
+  /** The sidebar's activity strip of the line at the cursor. */
+  activity: ActivityStrip;
   /** The error messages SeqLab has shown, oldest first. */
   shownErrors: () => readonly string[];
 }
@@ -32,7 +35,8 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
   const inline = new InlineSampleProvider(runs);
   const hover = new ModelHoverProvider(runs);
   const inside = new InsideView(runs);
-  const sidebar = new SidebarProvider(context.extensionUri, runs, (m) => {
+  const activity = new ActivityStrip(runs);
+  const sidebar = new SidebarProvider(context.extensionUri, runs, activity, (m) => {
     if (m.type !== 'command') return;
     const id = {
       train: 'seqlab.trainChar',
@@ -60,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
     vscode.window.registerWebviewPanelSerializer(LabPanel.viewType, LabPanel.serializer(context.extensionUri)),
     vscode.languages.registerHoverProvider(documents, hover),
     inside,
+    activity,
     vscode.languages.registerHoverProvider(documents, new InsideHoverProvider(runs, inside)),
     vscode.languages.registerInlineCompletionItemProvider(documents, inline),
     createStatusBar(runs),
@@ -67,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
     vscode.window.onDidChangeActiveTextEditor((editor) => editor && runs.warmUp(editor.document.uri)),
   );
   registerCommands(context, runs, inline, hover, inside);
-  return { runs, inside, shownErrors };
+  return { runs, inside, activity, shownErrors };
 }
 
 export function deactivate(): void {

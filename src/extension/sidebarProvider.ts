@@ -1,21 +1,27 @@
-// The sidebar loss view: a WebviewView that draws the run the Runs object reports.
+// The sidebar loss view: a WebviewView that draws the run the Runs object reports, and the activity
+// strip of the line at the cursor.
 
 import * as vscode from 'vscode';
 import { HostToView, parseViewToHost, ProtocolError, ViewToHost } from '../protocol';
+import { ActivityStrip } from './activityStrip';
 import { Runs } from './runs';
 import { htmlFor, webviewOptions } from './webviewHtml';
 
 export class SidebarProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'seqlab.lossView';
   private view: vscode.WebviewView | undefined;
-  private readonly runsListener: vscode.Disposable;
+  private readonly listeners: vscode.Disposable[];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly runs: Runs,
+    private readonly activity: ActivityStrip,
     private readonly onCommand: (m: ViewToHost) => void,
   ) {
-    this.runsListener = runs.onDidChange((m) => this.send(m));
+    this.listeners = [
+      runs.onDidChange((m) => this.send(m)),
+      activity.onDidChange((a) => this.send({ type: 'activity', activity: a })),
+    ];
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -43,8 +49,10 @@ export class SidebarProvider implements vscode.WebviewViewProvider, vscode.Dispo
       if (e instanceof ProtocolError) console.warn(`SeqLab: ignored a malformed sidebar message: ${e.message}`);
       return;
     }
-    if (m.type === 'ready') this.send({ type: 'run', run: this.runs.view });
-    else this.onCommand(m);
+    if (m.type === 'ready') {
+      this.send({ type: 'run', run: this.runs.view });
+      this.send({ type: 'activity', activity: this.activity.current });
+    } else this.onCommand(m);
   }
 
   private send(m: HostToView): void {
@@ -52,6 +60,6 @@ export class SidebarProvider implements vscode.WebviewViewProvider, vscode.Dispo
   }
 
   dispose(): void {
-    this.runsListener.dispose();
+    vscode.Disposable.from(...this.listeners).dispose();
   }
 }

@@ -89,6 +89,18 @@ export interface LabView {
   message: string; // why it stopped or failed, or ''
 }
 
+/**
+ * The activity strip under the sidebar's charts: the most selective units of the file's model (their
+ * a<t>, −1 … 1) after each character of the line at the cursor.
+ */
+export interface LineActivity {
+  where: string; // the file and line, e.g. "quotes.txt, line 12"
+  chars: string[]; // the line's characters (code points), at most MAX_ACTIVITY_CHARS
+  units: { label: string; values: (number | null)[] }[]; // one value per character; null where the model has none
+}
+
+export const MAX_ACTIVITY_CHARS = 160;
+
 // ---------- host → sidebar / panel ----------
 
 export type HostToView =
@@ -99,7 +111,8 @@ export type HostToView =
   | { type: 'scores'; runId: string; scores: TaskScores } // a task model's validation: appended to RunView.scores
   | { type: 'diagnostics'; view: DiagnosticsView }
   | { type: 'diagnosticsStatus'; status: string; outdated: string } // the panel's header alone: its charts stay
-  | { type: 'lab'; lab: LabView };
+  | { type: 'lab'; lab: LabView }
+  | { type: 'activity'; activity: LineActivity | null }; // the sidebar's strip: null hides it
 
 // ---------- sidebar / panel → host ----------
 
@@ -173,6 +186,21 @@ export const parseLabView: Parse<LabView> = (v, path) => {
   };
 };
 
+export const parseLineActivity: Parse<LineActivity> = (v, path) => {
+  const f = new Fields(v, path);
+  const chars = f.get('chars', arrayOf(str(8)));
+  if (chars.length > MAX_ACTIVITY_CHARS)
+    fail(`${path ? `${path}.` : ''}chars`, `at most ${MAX_ACTIVITY_CHARS} characters`);
+  const unit: Parse<LineActivity['units'][number]> = (u, at) => {
+    const g = new Fields(u, at);
+    return {
+      label: g.get('label', str(200)),
+      values: g.get('values', arrayOfLength(nullable(num), chars.length, 'values, one per character')),
+    };
+  };
+  return { where: f.get('where', str(1000)), chars, units: f.get('units', arrayOf(unit)) };
+};
+
 /** Validates a message sent by the host to a webview, at the webview's edge. */
 export function parseHostToView(message: unknown): HostToView {
   const f = new Fields(message, '');
@@ -200,6 +228,8 @@ export function parseHostToView(message: unknown): HostToView {
       return { type: 'diagnosticsStatus', status: f.get('status', str(1000)), outdated: f.get('outdated', str(1000)) };
     case 'lab':
       return { type: 'lab', lab: f.get('lab', parseLabView) };
+    case 'activity':
+      return { type: 'activity', activity: f.get('activity', nullable(parseLineActivity)) };
     default:
       throw new ProtocolError(`unknown host message type ${JSON.stringify(f.type)}`);
   }

@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
 import { quotedText } from '../helpers/quotes';
-import { pageText, pressKey, screenshot, uiBridgeAvailable } from './screenshot';
+import { pageText, pressKey, screenshot, uiBridgeAvailable, waitForWebviewText, webviewScroll } from './screenshot';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -142,5 +142,26 @@ suite('Surprise and neurons on the text', function () {
     });
     await vscode.commands.executeCommand('seqlab.hideColouring');
     assert.strictEqual(api.inside.colouringOf(doc.uri), undefined);
+  });
+
+  test('the sidebar’s activity strip shows the most selective units along the line at the cursor', async () => {
+    editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(3, 4, 3, 4);
+    const activity = (await api.activity.update(editor))!;
+    const line = doc.lineAt(3).text;
+    assert.strictEqual(activity.where, 'quotes.txt, line 4');
+    assert.deepStrictEqual(activity.chars, Array.from(line).slice(0, 160));
+    assert.strictEqual(activity.units.length, 6);
+    for (const u of activity.units) {
+      assert.match(u.label, /^layer 0 · unit \d+ · h$/);
+      assert.ok(u.values.length === activity.chars.length && u.values.every((v) => v !== null && Math.abs(v) <= 1));
+    }
+    if (uiBridgeAvailable()) {
+      await vscode.commands.executeCommand('seqlab.lossView.focus');
+      await waitForWebviewText(/Units on this line/i);
+      await waitForWebviewText(activity.units[0].label);
+      await webviewScroll('.activity-strip', { text: 'Units on this line' });
+      await screenshot('inside-activity', '.part.sidebar');
+    }
   });
 });

@@ -110,6 +110,40 @@ suite('README tour', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  test('Show surprise: the text coloured by what the model did not expect', async () => {
+    await vscode.window.showTextDocument(doc);
+    const painted =
+      await vscode.commands.executeCommand<ReturnType<typeof api.inside.paintedOf>>('seqlab.showSurprise');
+    assert.ok(painted && painted.buckets.filter((n) => n > 0).length >= 4, JSON.stringify(painted?.buckets));
+    assert.ok(painted.mean !== null && painted.mean > 0);
+    await sleep(500);
+    await screenshot('tour-surprise');
+    await vscode.commands.executeCommand('seqlab.hideColouring');
+  });
+
+  test('Show neuron…: the text coloured by the most selective unit', async () => {
+    await vscode.window.showTextDocument(doc);
+    const { units } = await api.runs.infer(doc.uri, {
+      kind: 'selectiveUnits',
+      doc: doc.uri.toString(),
+      text: doc.getText(),
+      signal: 'h',
+      top: 1,
+    });
+    const painted = await vscode.commands.executeCommand<ReturnType<typeof api.inside.paintedOf>>('seqlab.showNeuron', {
+      layer: units[0].layer,
+      unit: units[0].unit,
+      signal: 'h',
+    });
+    assert.ok(painted && painted.buckets.filter((n) => n > 0).length >= 2, JSON.stringify(painted?.buckets));
+    console.log(
+      `[tour] the most selective unit: layer ${units[0].layer} unit ${units[0].unit}, std ${units[0].score.toFixed(3)}`,
+    );
+    await sleep(500);
+    await screenshot('tour-neuron');
+    await vscode.commands.executeCommand('seqlab.hideColouring');
+  });
+
   test('Compare cells: RNN, GRU and LSTM on one budget, curves overlaid, gradients side by side', async () => {
     await vscode.window.showTextDocument(doc);
     const reports = await vscode.commands.executeCommand<DiagnosticsReport[]>('seqlab.compareCells');

@@ -533,6 +533,48 @@ describe('sidebar webview (chromium)', function () {
     assert.ok(await view.page.getByText('Latest sample, a line per label').isVisible());
   });
 
+  it('draws the activity strip: a row per unit, a cell per character, red above 0 and blue below; null hides it', async () => {
+    await view.send({ type: 'run', run: run() });
+    const activity = {
+      where: 'quotes.txt, line 3',
+      chars: ['"', 'G', 'O', ' ', 'i'],
+      units: [
+        { label: 'layer 0 · unit 7 · h', values: [1, 0.5, 0, -0.5, -1] },
+        { label: 'layer 0 · unit 2 · h', values: [null, 0.1, 0.2, 0.3, 0.4] },
+      ],
+    };
+    await view.send({ type: 'activity', activity });
+    await settled(view.page);
+    const strip = view.page.locator('.activity-strip');
+    assert.ok(await strip.isVisible());
+    assert.match(
+      await strip.locator('.activity-where').innerText(),
+      /^quotes\.txt, line 3: a<t> of the file's most selective units/,
+    );
+    assert.deepEqual(await strip.locator('th.char').allInnerTexts(), ['"', 'G', 'O', '·', 'i']);
+    assert.deepEqual(await strip.locator('th.unit').allInnerTexts(), ['layer 0 · unit 7 · h', 'layer 0 · unit 2 · h']);
+    const cells = await strip
+      .locator('tbody tr')
+      .first()
+      .locator('td')
+      .evaluateAll((tds) =>
+        tds.map((td) => ({ bg: getComputedStyle(td).backgroundColor, title: (td as HTMLElement).title })),
+      );
+    assert.equal(cells.length, 5);
+    assert.equal(cells[0].title, 'layer 0 · unit 7 · h after "\"": 1.000');
+    const rgb = (s: string) => s.match(/[\d.]+/g)!.map(Number);
+    const [r1, , b1] = rgb(cells[0].bg),
+      [r5, , b5] = rgb(cells[4].bg);
+    assert.ok(r1 > b1, `+1 is red: ${cells[0].bg}`);
+    assert.ok(b5 > r5, `−1 is blue: ${cells[4].bg}`);
+    assert.equal(rgb(cells[2].bg).at(-1), 0, `0 is transparent: ${cells[2].bg}`);
+    const unread = await strip.locator('tbody tr').nth(1).locator('td').first().getAttribute('title');
+    assert.equal(unread, 'layer 0 · unit 2 · h after "\"": not read');
+    await view.send({ type: 'activity', activity: null });
+    await settled(view.page);
+    assert.equal(await strip.isVisible(), false);
+  });
+
   it('shows the latest sample in a monospace block', async () => {
     await view.send({ type: 'run', run: run() });
     await view.send({ type: 'sample', runId: 'run-1', text: SAMPLE });
