@@ -561,7 +561,7 @@ describe('sidebar webview (chromium)', function () {
         tds.map((td) => ({ bg: getComputedStyle(td).backgroundColor, title: (td as HTMLElement).title })),
       );
     assert.equal(cells.length, 5);
-    assert.equal(cells[0].title, 'layer 0 · unit 7 · h after "\"": 1.000');
+    assert.equal(cells[0].title, 'layer 0 · unit 7 · h after """: 1.000');
     const rgb = (s: string) => s.match(/[\d.]+/g)!.map(Number);
     const [r1, , b1] = rgb(cells[0].bg),
       [r5, , b5] = rgb(cells[4].bg);
@@ -569,7 +569,7 @@ describe('sidebar webview (chromium)', function () {
     assert.ok(b5 > r5, `−1 is blue: ${cells[4].bg}`);
     assert.equal(rgb(cells[2].bg).at(-1), 0, `0 is transparent: ${cells[2].bg}`);
     const unread = await strip.locator('tbody tr').nth(1).locator('td').first().getAttribute('title');
-    assert.equal(unread, 'layer 0 · unit 2 · h after "\"": not read');
+    assert.equal(unread, 'layer 0 · unit 2 · h after """: not read');
     await view.send({ type: 'activity', activity: null });
     await settled(view.page);
     assert.equal(await strip.isVisible(), false);
