@@ -27,9 +27,6 @@ export interface StoredRun {
   snapshots: TrainingSnapshot[]; // the diagnostics at each validation step (bounded: addSnapshot in engine/reports.ts)
 }
 
-/** Curves are thinned to at most this many points when saved. */
-const MAX_SAVED_POINTS = 4000;
-
 export class ModelStore {
   readonly root: string;
 
@@ -60,13 +57,10 @@ export class ModelStore {
     return join(this.folder(uri), tag ? `run-${tag}.json` : 'run.json');
   }
 
+  /** Saves a run record (its curve is already bounded: protocol/curve.ts). */
   save(run: StoredRun): void {
-    const points = run.view.points;
-    const stride = Math.ceil(points.length / MAX_SAVED_POINTS);
-    const thinned =
-      stride <= 1 ? points : points.filter((p, i) => i % stride === 0 || p.valLoss !== null || i === points.length - 1);
     const file = this.runPath(vscode.Uri.parse(run.uri), run.tag);
-    writeFileSync(file + '.tmp', JSON.stringify({ ...run, view: { ...run.view, points: thinned } }));
+    writeFileSync(file + '.tmp', JSON.stringify(run));
     renameSync(file + '.tmp', file);
   }
 

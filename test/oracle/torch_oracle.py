@@ -18,7 +18,7 @@ def load_safetensors(path):
         raw = f.read()
     (n,) = struct.unpack("<Q", raw[:8])
     header = json.loads(raw[8:8 + n])
-    meta = header.pop("__metadata__")
+    meta = header.pop("__metadata__", {})
     tensors = {}
     for name, t in header.items():
         assert t["dtype"] == "F32"

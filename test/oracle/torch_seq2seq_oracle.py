@@ -8,26 +8,12 @@ CASE: cell ("RNN", "GRU" or "LSTM"), hidden, layers, bidirectional, input ("oneh
 sourceVocab, targetVocab; src [B][S], tgtIn [B][T], tgtOut [B][T].
 Prints one JSON list, a result per pair."""
 import json
-import struct
 import sys
 
 import torch
 import torch.nn.functional as F
 
-
-def load_safetensors(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    header.pop("__metadata__", None)
-    tensors = {}
-    for name, t in header.items():
-        assert t["dtype"] == "F32"
-        b, e = t["data_offsets"]
-        buf = bytearray(raw[8 + n + b:8 + n + e])
-        tensors[name] = torch.frombuffer(buf, dtype=torch.float32).reshape(t["shape"]).clone()
-    return tensors
+from torch_oracle import load_safetensors
 
 
 class Seq2Seq(torch.nn.Module):
@@ -71,7 +57,7 @@ class Seq2Seq(torch.nn.Module):
 
 
 def run(tensors_path, case_path):
-    tensors = load_safetensors(tensors_path)
+    tensors, _ = load_safetensors(tensors_path)
     case = json.load(open(case_path))
     model = Seq2Seq(case)
     named = dict(model.named_parameters())
