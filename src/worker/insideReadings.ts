@@ -32,6 +32,7 @@ interface Reading {
   topProbs: Float32Array;
   readTo: number; // tokens [0, readTo) have their surprise
   checkpoints: ReadState[];
+  units: Map<string, Float32Array>; // a unit's value per token ("layer unit signal"), NaN where not read yet
 }
 
 const readings = new Map<string, Reading>();
@@ -67,17 +68,24 @@ function readingOf(key: string, model: Model, text: string): Reading {
     topProbs: new Float32Array(n * TOP).fill(NaN),
     readTo: 0,
     checkpoints: [],
+    units: new Map(),
   };
   if (old && old.model === model) {
-    // Token t's surprise depends on tokens before it: those up to the first changed token e stay.
+    // Token t's surprise depends on tokens 0 … t: those before the first changed token e stay.
     let e = 0;
     while (e < n && e < old.ids.length && ids[e] === old.ids[e]) e++;
-    const keep = Math.min(old.readTo, e + 1, n);
+    const keep = Math.min(old.readTo, e, n);
     r.surprise.set(old.surprise.subarray(0, keep));
     r.topIds.set(old.topIds.subarray(0, keep * TOP));
     r.topProbs.set(old.topProbs.subarray(0, keep * TOP));
     r.readTo = keep;
-    r.checkpoints = old.checkpoints.filter((c) => c.at <= e && c.at < keep);
+    r.checkpoints = old.checkpoints.filter((c) => c.at < keep);
+    // A unit's value after token t depends on tokens up to t: those before e stay.
+    for (const [probe, values] of old.units) {
+      const kept = new Float32Array(n).fill(NaN);
+      kept.set(values.subarray(0, Math.min(e, n)));
+      r.units.set(probe, kept);
+    }
   }
   readings.set(key, r);
   return r;
@@ -146,17 +154,26 @@ function charInfo(r: Reading, k: Backend, at: number): CharInfo {
   return { char, known: true, p: s === null ? null : Math.exp(-s), surprise: s, top };
 }
 
+/** A unit's values over tokens [ta, tb): those kept from before, the rest read from the last kept state before them. */
 function unitActivity(r: Reading, k: Backend, task: InsideTask & { kind: 'unitValues' }): UnitActivity {
   const [ta, tb] = tokenRange(r, task.from, task.to);
-  readUpTo(r, k, ta); // the state before the range, kept on the way
-  const start = r.checkpoints.filter((c) => c.at <= ta).at(-1);
   const probe = { layer: task.layer, unit: task.unit, signal: task.signal };
-  const { values } = unitValues(r.model, k, r.ids, [probe], { from: start, to: tb });
-  const offset = start?.at ?? 0;
+  const key = `${probe.layer} ${probe.unit} ${probe.signal}`;
+  let kept = r.units.get(key);
+  if (!kept) r.units.set(key, (kept = new Float32Array(r.ids.length).fill(NaN)));
+  let missing = ta;
+  while (missing < tb && !Number.isNaN(kept[missing])) missing++;
+  if (missing < tb) {
+    readUpTo(r, k, missing); // the state before what is missing, kept on the way
+    const start = r.checkpoints.filter((c) => c.at <= missing).at(-1);
+    const { values } = unitValues(r.model, k, r.ids, [probe], { from: start, to: tb });
+    kept.set(values[0], start?.at ?? 0);
+  }
+  const read = kept;
   return {
     values: Array.from({ length: Math.max(0, task.to - task.from) }, (_, i) => {
       const t = r.tokenOf[task.from + i];
-      return t < ta || t >= tb ? null : finite(values[0][t - offset]);
+      return t < ta || t >= tb ? null : finite(read[t]);
     }),
   };
 }
