@@ -420,6 +420,13 @@ export const OPTIONS = {
     default: 'steps',
     help: 'Whether a training stops after seqlab.steps steps or seqlab.seconds seconds.',
   }),
+  runsKeep: integer({
+    setting: 'runs.keep',
+    default: 30,
+    min: 1,
+    max: 1000,
+    help: 'Runs kept per file in the Runs view (the oldest go first, with their checkpoints; pinned runs are never removed).',
+  }),
   compareSteps: integer({
     setting: 'compareSteps',
     default: 300,

@@ -17,6 +17,8 @@ import { modelDocumentUri } from './modelDocument';
 import { predictFile } from './predictFile';
 import { exportTorch, exportTorchProject, importTorch } from './pytorch';
 import { Runs } from './runs';
+import { registerRunsCommands } from './runsCommands';
+import { RunsTreeProvider } from './runsTree';
 import { sampleText, SampleArgs } from './sampleText';
 import { saveModel } from './saveModel';
 import { setting } from './settings';
@@ -44,6 +46,7 @@ export function registerCommands(
   inline: InlineSampleProvider,
   hover: ModelHoverProvider,
   inside: InsideView,
+  runsTree: RunsTreeProvider,
 ): void {
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R> | R) =>
@@ -82,6 +85,8 @@ export function registerCommands(
     if (!editor) throw new SeqLabError('select text in an editor first.');
     return translateSelection(runs, editor, args);
   });
+
+  registerRunsCommands(context, runs, runsTree, register);
 
   register('seqlab.showSurprise', () => toggleSurprise(inside, runs));
   register('seqlab.showNeuron', (args?: UnitProbe) => showNeuron(inside, runs, args));

@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { ActivityStrip } from './activityStrip';
 import { registerCommands } from './commands';
+import { CompareRunsPanel } from './compareRunsPanel';
+import { RunsTreeProvider } from './runsTree';
 import { DiagnosticsPanel } from './diagnosticsPanel';
 import { shownErrors } from './errors';
 import { ModelHoverProvider } from './hoverProvider';
@@ -24,6 +26,8 @@ export interface SeqLabApi {
   runs: Runs;
   /** The model's insides on the text: what each editor is coloured with. */
   inside: InsideView;
+  /** The Runs view: every file's kept runs. */
+  runsTree: RunsTreeProvider;
   /** The sidebar's activity strip of the line at the cursor. */
   activity: ActivityStrip;
   /** The error messages SeqLab has shown, oldest first. */
@@ -71,8 +75,17 @@ export function activate(context: vscode.ExtensionContext): SeqLabApi {
     DiagnosticsPanel.watch(runs),
     vscode.window.onDidChangeActiveTextEditor((editor) => editor && runs.warmUp(editor.document.uri)),
   );
-  registerCommands(context, runs, inline, hover, inside);
-  return { runs, inside, activity, shownErrors };
+  const runsTree = new RunsTreeProvider(runs);
+  context.subscriptions.push(
+    runsTree,
+    vscode.window.createTreeView('seqlab.runsView', { treeDataProvider: runsTree, canSelectMany: true }),
+    vscode.window.registerWebviewPanelSerializer(
+      CompareRunsPanel.viewType,
+      CompareRunsPanel.serializer(context.extensionUri),
+    ),
+  );
+  registerCommands(context, runs, inline, hover, inside, runsTree);
+  return { runs, inside, activity, runsTree, shownErrors };
 }
 
 export function deactivate(): void {

@@ -41,6 +41,13 @@ export class ModelStore {
     return dir;
   }
 
+  /** The folders of every document that has a model or kept runs. */
+  folders(): string[] {
+    return readdirSync(this.root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => join(this.root, d.name));
+  }
+
   checkpointPath(uri: vscode.Uri, tag = ''): string {
     return join(this.folder(uri), tag ? `model-${tag}.safetensors` : 'model.safetensors');
   }

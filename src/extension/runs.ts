@@ -1,10 +1,11 @@
 // The training runs: one at a time, each in its own worker thread. Keeps what the sidebar shows
 // (RunView), saves it with the checkpoint, and reports every change to the views and status bar.
 
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { defaultModelConfig } from '../engine/config';
+import { defaultModelConfig, ModelConfig, TrainConfig } from '../engine/config';
 import { SeqLabError } from '../engine/errors';
 import { binaryError } from '../engine/text';
 import { addSnapshot } from '../engine/reports';
@@ -26,6 +27,7 @@ import {
   WorkerToHost,
 } from '../protocol';
 import { showError } from './errors';
+import { ArchivedRun, RunArchive, runEnding } from './runArchive';
 import { ModelStore, StoredRun } from './modelStore';
 import { readTrainingSettings, setting } from './settings';
 import { WorkerClient } from './workerClient';
@@ -37,6 +39,7 @@ export interface StartOptions {
   tag?: string; // a separate checkpoint beside the file's own model (Compare cells)
   comparison?: { index: number; count: number }; // a model of Compare cells: its place among them (1-based)
   confirm?: () => Promise<boolean>; // asked once the training could start (it would replace a model); false: cancel
+  overrides?: { model?: Partial<ModelConfig>; train?: Partial<TrainConfig> }; // over the settings (Re-run with changes…)
 }
 
 /** What continuing a run's checkpoint does: until a step (the rest of its budget), or for the steps or seconds given; its name on the button. */
@@ -54,6 +57,8 @@ interface ActiveRun {
   progressTitle: string; // what the progress notification says the run is, e.g. "Compare cells: model 2 of 3 (GRU)"
   elapsedBefore: number; // seconds the run's earlier segments took: its points' elapsed time goes on from there
   savedAt: number; // when its run record was last saved (performance.now())
+  settings: { model: Partial<ModelConfig>; train: TrainConfig }; // what it trains with, kept with the run
+  textSha256: string;
   worker: WorkerClient;
   finished: Promise<void>;
   finish: () => void;
@@ -114,6 +119,11 @@ export class Runs implements vscode.Disposable {
   private unsent: ProgressPoint[] = [];
   private sendTimer: NodeJS.Timeout | undefined;
   private sentAt = 0;
+  /** Every training kept as a run (the Runs view). */
+  readonly archive = new RunArchive((m) => void vscode.window.showWarningMessage(m));
+  private readonly archived = new vscode.EventEmitter<string>();
+  /** A document's runs changed (one was kept); with its URI. */
+  readonly onDidArchive = this.archived.event;
   /** What holds the one training slot instead of a run (the long-memory lab), and how to stop it. */
   private reserved: { what: string; stop: () => void } | null = null;
 
@@ -175,6 +185,8 @@ export class Runs implements vscode.Disposable {
       );
     if (options.steps) Object.assign(settings.train, { steps: options.steps, seconds: 0 });
     if (options.clip !== undefined) settings.train.clip = options.clip;
+    Object.assign(settings.model, options.overrides?.model);
+    Object.assign(settings.train, options.overrides?.train);
     const text = Runs.trainableText(doc, settings.maxFileSizeMB);
     this.checkSlotFree(doc.uri);
     const checkpointPath = this.store.checkpointPath(doc.uri, tag);
@@ -239,6 +251,8 @@ export class Runs implements vscode.Disposable {
         : 'SeqLab',
       elapsedBefore: points[points.length - 1]?.elapsedSeconds ?? 0,
       savedAt: 0,
+      settings: { model: { ...settings.model }, train: { ...settings.train } },
+      textSha256: createHash('sha256').update(text).digest('hex'),
       worker,
       finished,
       finish,
@@ -393,12 +407,38 @@ export class Runs implements vscode.Disposable {
       this.store.save(run);
       const { resumeLabel, canResume } = v;
       this.changed.fire({ type: 'state', runId: v.runId, state, message, canResume, resumeLabel });
-      if (active) this.modelChanged.fire({ uri: run.uri, tag: run.tag });
+      if (active) {
+        this.modelChanged.fire({ uri: run.uri, tag: run.tag });
+        this.keepRun(active, run, state, message);
+      }
     }
     if (active) {
       void active.worker.terminate();
       active.finish();
       this.warmUp(active.uri);
+    }
+  }
+
+  /** Keeps a training that ended as a run of its file (RunArchive), with a copy of its checkpoint. */
+  private keepRun(active: ActiveRun, run: StoredRun, state: 'done' | 'stopped' | 'failed', message: string): void {
+    if (!existsSync(active.checkpointPath)) return; // it failed before its first checkpoint: nothing to keep
+    try {
+      const archived: ArchivedRun = {
+        id: run.view.runId,
+        uri: run.uri,
+        fileName: documentName(active.uri),
+        textSha256: active.textSha256,
+        name: '',
+        pinned: false,
+        endedAt: Date.now(),
+        ended: runEnding(state, message),
+        settings: active.settings,
+        view: structuredClone(run.view),
+      };
+      this.archive.add(this.store.folder(active.uri), archived, active.checkpointPath, setting('runsKeep'));
+      this.archived.fire(run.uri);
+    } catch (e) {
+      showError(`SeqLab could not keep the run in the Runs view: ${(e as Error).message}`);
     }
   }
 
@@ -485,6 +525,27 @@ export class Runs implements vscode.Disposable {
     } finally {
       rmSync(converted, { force: true });
     }
+  }
+
+  /** Makes a kept run the model of its document (the Runs view's Make this the file's model): its checkpoint and its curves. */
+  async adoptRun(uri: vscode.Uri, checkpointPath: string, view: RunView): Promise<void> {
+    if (this.active?.uri.toString() === uri.toString())
+      throw new SeqLabError('stop the training on this file before making another run its model.');
+    await this.inferOn(checkpointPath, { kind: 'describe' }); // validated before it replaces anything
+    const target = this.store.checkpointPath(uri);
+    copyFileSync(checkpointPath, `${target}.loading`);
+    renameSync(`${target}.loading`, target);
+    // Its own run id, so that a late message of an earlier training never lands on it.
+    this.shown = {
+      uri: uri.toString(),
+      tag: '',
+      clipEvents: [],
+      snapshots: [],
+      view: { ...view, runId: `kept-${Date.now().toString(36)}` },
+    };
+    this.store.save(this.shown);
+    this.changed.fire({ type: 'run', run: this.shown.view });
+    this.modelChanged.fire({ uri: this.shown.uri, tag: '' });
   }
 
   /** Makes a checkpoint from disk the model of a document (Load model…), after the worker validated it. */
@@ -580,5 +641,6 @@ export class Runs implements vscode.Disposable {
     void this.inference?.terminate();
     this.changed.dispose();
     this.modelChanged.dispose();
+    this.archived.dispose();
   }
 }

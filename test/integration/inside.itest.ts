@@ -160,7 +160,7 @@ suite('Surprise and neurons on the text', function () {
       await vscode.commands.executeCommand('seqlab.lossView.focus');
       await waitForWebviewText(/Units on this line/i);
       await waitForWebviewText(activity.units[0].label);
-      await webviewScroll('.activity-strip', { text: 'Units on this line' });
+      await webviewScroll('.activity-strip', { text: activity.units[0].label }); // section titles are upper-cased by CSS
       await screenshot('inside-activity', '.part.sidebar');
     }
   });
