@@ -254,6 +254,7 @@ const toView: HostToView[] = [
       message: '',
     },
   },
+  { type: 'compare', view: compareView },
 ];
 
 const toHost: ViewToHost[] = [
