@@ -33,6 +33,7 @@ const builds = [
   { ...browser, entryPoints: ['webview/sidebar.ts'], outfile: 'dist/webview/sidebar.js' },
   { ...browser, entryPoints: ['webview/diagnostics.ts'], outfile: 'dist/webview/diagnostics.js' },
   { ...browser, entryPoints: ['webview/lab.ts'], outfile: 'dist/webview/lab.js' },
+  { ...browser, entryPoints: ['webview/compare.ts'], outfile: 'dist/webview/compare.js' },
 ].filter((b) => existsSync(b.entryPoints[0]));
 
 if (watch) {

@@ -16,6 +16,10 @@ export const WEBVIEW_ASSETS = {
     script: 'dist/webview/lab.js',
     styles: ['media/uPlot.min.css', 'media/common.css', 'media/diagnostics.css', 'media/lab.css'],
   },
+  compare: {
+    script: 'dist/webview/compare.js',
+    styles: ['media/uPlot.min.css', 'media/common.css', 'media/diagnostics.css', 'media/compare.css'],
+  },
 } as const;
 
 export type WebviewName = keyof typeof WEBVIEW_ASSETS;

@@ -1,4 +1,4 @@
-// One section of the diagnostics panel: a title with Save PNG / Save CSV buttons, a caption, a note
+// One section of a panel (the diagnostics and comparison panels): a title with Save PNG / Save CSV buttons, a caption, a note
 // (shown when there is nothing to draw), the body the chart goes in, and the chart's text
 // alternative: its data as a table, shown on demand ("Show data as table"). The table and the CSV
 // come from one builder, so they hold the same numbers. Every section is built here.

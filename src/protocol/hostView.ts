@@ -1,4 +1,4 @@
-// The edge between the extension host and its webviews (the sidebar and the diagnostics panel).
+// The edge between the extension host and its webviews (the sidebar; the diagnostics, lab and comparison panels).
 
 import type { DiagnosticsReport, LabResult, ProgressPoint, TaskScores } from '../engine/reports';
 import type { Task } from '../engine/tasks/taskData';
@@ -101,6 +101,32 @@ export interface LineActivity {
 
 export const MAX_ACTIVITY_CHARS = 160;
 
+/** One run in the comparison panel. */
+export interface ComparedRun {
+  id: string;
+  name: string; // e.g. "story.txt — LSTM-128, 2 Dec 13:40" (or the user's name for it)
+  settings: Record<string, string | number | boolean>; // its full configuration, keyed by the CLI flag names (hidden, lr, cell, …)
+  points: { step: number; chars: number; seconds: number; loss: number; valLoss: number | null }[]; // chars: characters seen so far; seconds: wall time
+  results: {
+    bestVal: number | null;
+    finalVal: number | null;
+    steps: number;
+    seconds: number;
+    charsPerSec: number;
+    ended: string;
+  };
+}
+
+/** What "Compare selected" shows: the runs' curves overlaid, and their differing settings and results. */
+export interface CompareView {
+  title: string;
+  runs: ComparedRun[];
+}
+
+export const MAX_COMPARED_RUNS = 50;
+/** Settings per run, at most (a run's configuration has a few dozen). */
+export const MAX_RUN_SETTINGS = 200;
+
 // ---------- host → sidebar / panel ----------
 
 export type HostToView =
@@ -112,7 +138,8 @@ export type HostToView =
   | { type: 'diagnostics'; view: DiagnosticsView }
   | { type: 'diagnosticsStatus'; status: string; outdated: string } // the panel's header alone: its charts stay
   | { type: 'lab'; lab: LabView }
-  | { type: 'activity'; activity: LineActivity | null }; // the sidebar's strip: null hides it
+  | { type: 'activity'; activity: LineActivity | null } // the sidebar's strip: null hides it
+  | { type: 'compare'; view: CompareView };
 
 // ---------- sidebar / panel → host ----------
 
@@ -201,6 +228,65 @@ export const parseLineActivity: Parse<LineActivity> = (v, path) => {
   return { where: f.get('where', str(1000)), chars, units: f.get('units', arrayOf(unit)) };
 };
 
+/** A run's settings: at most MAX_RUN_SETTINGS names of at most 100 characters, each a string, number or boolean. */
+const parseSettings: Parse<ComparedRun['settings']> = (v, path) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'an object');
+  const entries = Object.entries(v);
+  if (entries.length > MAX_RUN_SETTINGS) fail(path, `at most ${MAX_RUN_SETTINGS} settings`);
+  // Object.fromEntries defines each name as an own property: a setting named "__proto__" stays a setting.
+  return Object.fromEntries(
+    entries.map(([key, value]): [string, string | number | boolean] => {
+      const at = `${path}.${key}`;
+      if (key.length > 100) fail(at, 'a setting name of at most 100 characters');
+      if (typeof value === 'string') return [key, str(1000)(value, at)];
+      if (typeof value === 'number' || typeof value === 'boolean') return [key, value];
+      return fail(at, 'a string, a number or a boolean');
+    }),
+  );
+};
+
+const parseComparedPoint: Parse<ComparedRun['points'][number]> = (v, path) => {
+  const f = new Fields(v, path);
+  return {
+    step: f.get('step', count),
+    chars: f.get('chars', count),
+    seconds: f.get('seconds', num),
+    loss: f.get('loss', num),
+    valLoss: f.get('valLoss', nullable(num)),
+  };
+};
+
+const parseRunResults: Parse<ComparedRun['results']> = (v, path) => {
+  const f = new Fields(v, path);
+  return {
+    bestVal: f.get('bestVal', nullable(num)),
+    finalVal: f.get('finalVal', nullable(num)),
+    steps: f.get('steps', count),
+    seconds: f.get('seconds', num),
+    charsPerSec: f.get('charsPerSec', num),
+    ended: f.get('ended', str(200)),
+  };
+};
+
+export const parseComparedRun: Parse<ComparedRun> = (v, path) => {
+  const f = new Fields(v, path);
+  return {
+    id: f.get('id', runId),
+    name: f.get('name', str(1000)),
+    settings: f.get('settings', parseSettings),
+    points: f.get('points', arrayOf(parseComparedPoint)),
+    results: f.get('results', parseRunResults),
+  };
+};
+
+export const parseCompareView: Parse<CompareView> = (v, path) => {
+  const f = new Fields(v, path);
+  const title = f.get('title', str(1000));
+  const runs = f.get('runs', arrayOf(parseComparedRun));
+  if (runs.length > MAX_COMPARED_RUNS) fail(`${path ? `${path}.` : ''}runs`, `at most ${MAX_COMPARED_RUNS} runs`);
+  return { title, runs };
+};
+
 /** Validates a message sent by the host to a webview, at the webview's edge. */
 export function parseHostToView(message: unknown): HostToView {
   const f = new Fields(message, '');
@@ -230,6 +316,8 @@ export function parseHostToView(message: unknown): HostToView {
       return { type: 'lab', lab: f.get('lab', parseLabView) };
     case 'activity':
       return { type: 'activity', activity: f.get('activity', nullable(parseLineActivity)) };
+    case 'compare':
+      return { type: 'compare', view: f.get('view', parseCompareView) };
     default:
       throw new ProtocolError(`unknown host message type ${JSON.stringify(f.type)}`);
   }

@@ -8,12 +8,15 @@ import { defaultSampleOptions } from '../../src/engine/sample';
 import {
   HISTOGRAM_BINS,
   lossUnit,
+  MAX_COMPARED_RUNS,
   parseHostToView,
   parseHostToWorker,
   parseInferenceResult,
   parseViewToHost,
   parseWorkerToHost,
   ProtocolError,
+  type ComparedRun,
+  type CompareView,
   type DiagnosticsReport,
   type DiagnosticsView,
   type HostToView,
@@ -199,6 +202,24 @@ const diagnosticsView = (reports: DiagnosticsReport[]): DiagnosticsView => ({
   reports,
 });
 
+const comparedRun: ComparedRun = {
+  id: 'run-2',
+  name: 'story.txt — LSTM-128, 2 Dec 13:40',
+  settings: { cell: 'lstm', hidden: 128, lr: 0.002, peephole: false },
+  points: [
+    { step: 50, chars: 102_400, seconds: 3.5, loss: 2.9, valLoss: null },
+    { step: 100, chars: 204_800, seconds: 7.25, loss: 2.4, valLoss: 2.55 },
+  ],
+  results: { bestVal: 2.55, finalVal: 2.55, steps: 100, seconds: 7.25, charsPerSec: 28_250, ended: 'finished' },
+};
+const compareView: CompareView = {
+  title: 'story.txt: 2 runs',
+  runs: [
+    comparedRun,
+    { ...comparedRun, id: 'run-3', points: [], results: { ...comparedRun.results, bestVal: null, finalVal: null } },
+  ],
+};
+
 const toView: HostToView[] = [
   { type: 'run', run },
   { type: 'run', run: null },
@@ -233,7 +254,9 @@ const toView: HostToView[] = [
       message: '',
     },
   },
+  { type: 'compare', view: compareView },
 ];
+
 const toHost: ViewToHost[] = [
   { type: 'ready' },
   { type: 'command', command: 'stop' },
@@ -491,6 +514,7 @@ describe('protocol validation', () => {
       checkEveryField(parseHostToView, m, {
         optional:
           /^view\.reports\[\d+\]\.(lossCurve|gradNormCurve|snapshots|cellGradNorms|backwardGradNorms|backwardCellGradNorms)$/,
+        anyValue: /^view\.runs\[\d+\]\.settings\./, // any name, a string, number or boolean: checked below
       });
   });
 
@@ -587,6 +611,45 @@ describe('protocol validation', () => {
     const lab = toView.find((m) => m.type === 'lab')!;
     const m = { ...lab, lab: { ...(lab as { lab: object }).lab, labels: ['RNN-64'] } };
     refuses(parseHostToView, m, /field "lab\.labels": expected 2 labels, one per cell, got 1/);
+  });
+
+  it('compared runs: settings are strings, numbers or booleans under short names; at most MAX_COMPARED_RUNS runs', () => {
+    const withSettings = (settings: unknown) => ({
+      type: 'compare',
+      view: { title: 't', runs: [{ ...comparedRun, settings }] },
+    });
+    for (const bad of [null, { max: 1 }, [1]])
+      refuses(
+        parseHostToView,
+        withSettings({ hidden: 64, lr: bad }),
+        /field "view\.runs\[0\]\.settings\.lr": expected a string, a number or a boolean/,
+      );
+    refuses(parseHostToView, withSettings([]), /field "view\.runs\[0\]\.settings": expected an object/);
+    refuses(
+      parseHostToView,
+      withSettings({ cell: 'x'.repeat(1001) }),
+      /field "view\.runs\[0\]\.settings\.cell": expected a string of at most 1000/,
+    );
+    refuses(parseHostToView, withSettings({ ['k'.repeat(101)]: 1 }), /expected a setting name of at most 100/);
+    const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`s${i}`, i]));
+    refuses(parseHostToView, withSettings(many), /field "view\.runs\[0\]\.settings": expected at most 200 settings/);
+    const parsed = parseHostToView(withSettings({ __proto__: 1, cell: 'gru' })) as Extract<
+      HostToView,
+      { type: 'compare' }
+    >;
+    assert.deepEqual(Object.keys(parsed.view.runs[0].settings), ['cell'], 'a literal __proto__ sets no setting');
+    const runs = Array.from({ length: MAX_COMPARED_RUNS + 1 }, (_, i) => ({ ...comparedRun, id: `r${i}` }));
+    refuses(
+      parseHostToView,
+      { type: 'compare', view: { title: 't', runs } },
+      /field "view\.runs": expected at most 50 runs/,
+    );
+    const halfChar = { ...comparedRun, points: [{ ...comparedRun.points[0], chars: 0.5 }] };
+    refuses(
+      parseHostToView,
+      { type: 'compare', view: { title: 't', runs: [halfChar] } },
+      /field "view\.runs\[0\]\.points\[0\]\.chars": expected a whole number/,
+    );
   });
 
   it('a training snapshot has one row of `steps` norms per layer', () => {

@@ -116,7 +116,9 @@ export interface View {
   /** Every message the view posted to the host since the page (re)loaded. */
   posted(): Promise<Posted[]>;
   /** Delivers a message to the view as the host would (window message event). */
-  send(message: HostToView | Record<string, unknown>): Promise<void>;
+  send(message: HostToView): Promise<void>;
+  /** Delivers a message of any shape, as a broken host would: the view must ignore it. */
+  sendMalformed(message: unknown): Promise<void>;
   setTheme(name: ThemeName): Promise<void>;
   /** The state saved by setState, as VS Code would keep it. */
   savedState(): Promise<Posted>;
@@ -242,6 +244,7 @@ export async function openView(
     warnings,
     posted: () => page.evaluate(() => window.__posted as Posted[]),
     send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message as unknown),
+    sendMalformed: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
     setTheme: (theme) => page.evaluate(({ t, bg }) => window.__applyTheme(t, bg), { t: THEMES[theme], bg: background }),
     savedState: () => page.evaluate(() => JSON.parse(sessionStorage.getItem('seqlab-test-state') ?? 'null')),
     close: () => page.close(),

@@ -607,10 +607,10 @@ describe('sidebar webview (chromium)', function () {
 
   it('ignores malformed messages with a warning and keeps working', async () => {
     await view.send({ type: 'run', run: run() });
-    await view.send({ type: 'progress', runId: 'run-1', points: [{ step: 'ten', loss: 2 }] });
-    await view.send({ type: 'progress', runId: 'run-1', points: [{ ...point(1, 2), loss: '2' }] });
-    await view.send({ type: 'state', runId: 'run-1', state: 'exploded', message: '', canResume: false });
-    await view.send({ type: 'launch-missiles' });
+    await view.sendMalformed({ type: 'progress', runId: 'run-1', points: [{ step: 'ten', loss: 2 }] });
+    await view.sendMalformed({ type: 'progress', runId: 'run-1', points: [{ ...point(1, 2), loss: '2' }] });
+    await view.sendMalformed({ type: 'state', runId: 'run-1', state: 'exploded', message: '', canResume: false });
+    await view.sendMalformed({ type: 'launch-missiles' });
     await view.send({ type: 'progress', runId: 'someone-else', points: [point(1, 9)] });
     await view.page.evaluate(() => window.postMessage(null, '*'));
     await view.send({ type: 'progress', runId: 'run-1', points: [point(1, 2.5)] });

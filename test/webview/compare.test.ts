@@ -1,0 +1,393 @@
+// The comparison panel ("Compare selected") in a real browser (Debian chromium): the runs' smoothed
+// training loss and validation loss overlaid, one theme colour per run, against steps, characters
+// seen or wall time; the settings that differ and the results, the best highlighted; Save PNG / Save
+// CSV through the host. Needs the bundles: node scripts/build.mjs.
+
+import * as assert from 'node:assert/strict';
+import type { ComparedRun, CompareView } from '../../src/protocol';
+import { DEFAULT_SMOOTHING, debiasedEma } from '../../webview/smoothing';
+import { eachTestOpens, screenshot, settled, type View } from './harness';
+import { parseCsv, pngSize, save } from './probes';
+import { THEMES } from './themes';
+
+type Point = ComparedRun['points'][number];
+
+/** A run's curve: a point every 50 steps to `steps`, validation every 100 (its best at 300); `rate` steps a second. */
+function curve(steps: number, floor: number, rate: number, withVal: boolean): Point[] {
+  const points: Point[] = [];
+  for (let step = 50; step <= steps; step += 50) {
+    const loss = floor + 2.8 * Math.exp(-step / 150) + (step % 100 === 0 ? 0.03 : -0.03);
+    points.push({
+      step,
+      chars: step * 32 * 64, // B = 32 streams of T = 64 characters a step
+      seconds: step / rate,
+      loss,
+      valLoss: withVal && step % 100 === 0 ? loss + 0.08 + 0.002 * Math.max(0, step - 300) : null, // overfits after 300
+    });
+  }
+  return points;
+}
+
+function compared(
+  id: string,
+  name: string,
+  settings: ComparedRun['settings'],
+  points: Point[],
+  ended = 'finished',
+): ComparedRun {
+  const vals = points.map((p) => p.valLoss).filter((v) => v !== null);
+  const last = points[points.length - 1];
+  return {
+    id,
+    name,
+    settings,
+    points,
+    results: {
+      bestVal: vals.length ? Math.min(...vals) : null,
+      finalVal: vals.length ? vals[vals.length - 1] : null,
+      steps: last.step,
+      seconds: last.seconds,
+      charsPerSec: last.chars / last.seconds,
+      ended,
+    },
+  };
+}
+
+const common = { seqLength: 64, batch: 32, peephole: false };
+const lstm = compared(
+  'run-a',
+  'story.txt — LSTM-128, 2 Dec 13:40',
+  { cell: 'lstm', hidden: 128, lr: 0.002, ...common },
+  curve(400, 1.6, 7, true),
+);
+const gru = compared(
+  'run-b',
+  'story.txt — GRU-128, 2 Dec 13:52',
+  { cell: 'gru', hidden: 128, lr: 0.002, ...common, gruForm: 'torch' },
+  curve(400, 1.45, 9, true),
+);
+const wide = compared(
+  'run-c',
+  'story.txt — LSTM-256, 2 Dec 14:05',
+  { cell: 'lstm', hidden: 256, lr: 0.003, ...common },
+  curve(300, 1.5, 5, false),
+  'stopped',
+);
+const three: CompareView = { title: 'story.txt: 3 runs', runs: [lstm, gru, wide] };
+
+/** What the tests read of a chart: uPlot's data, series, colours, axis label and scales. */
+interface Probe {
+  labels: string[];
+  strokes: string[];
+  dashes: number[][];
+  pointsShown: boolean[];
+  x: number[];
+  ys: (number | null)[][];
+  xLabel: string;
+  xScale: { min: number; max: number };
+  yScale: { min: number; max: number };
+}
+
+/** The chart once its x data are `x`. */
+async function probe(view: View, chart: 'compare-train' | 'compare-val', x: number[]): Promise<Probe> {
+  await view.page.waitForFunction(
+    ([name, want]) => {
+      const u = window.seqlabCharts?.get(name)?.uplot;
+      return !!u && JSON.stringify(Array.from(u.data[0])) === want;
+    },
+    [chart, JSON.stringify(x)] as const,
+  );
+  return view.page.evaluate((name) => {
+    const u = window.seqlabCharts!.get(name)!.uplot;
+    type Shown = boolean | ((plot: unknown, i: number) => boolean);
+    const series = u.series.slice(1) as unknown as { points: { show: Shown } }[];
+    return {
+      labels: u.series.slice(1).map((s) => s.label),
+      strokes: u.series.slice(1).map((s, i) => s.stroke(u, i + 1)),
+      dashes: u.series.slice(1).map((s) => s.dash ?? []),
+      pointsShown: series.map((s, i) =>
+        typeof s.points.show === 'function' ? s.points.show(u, i + 1) : s.points.show,
+      ),
+      x: Array.from(u.data[0] as ArrayLike<number>),
+      ys: u.data.slice(1).map((s) => Array.from(s)),
+      xLabel: u.axes[0].label ?? '',
+      xScale: { min: u.scales.x.min, max: u.scales.x.max },
+      yScale: { min: u.scales.y.min, max: u.scales.y.max },
+    };
+  }, chart);
+}
+
+/** The sorted distinct values of `axis` over the runs' points (those with a validation loss when `val`). */
+function union(runs: ComparedRun[], axis: 'step' | 'chars' | 'seconds', val = false): number[] {
+  const xs = runs.flatMap((r) => r.points.filter((p) => !val || p.valLoss !== null).map((p) => p[axis]));
+  return [...new Set(xs)].sort((a, b) => a - b);
+}
+
+/** A run's values on the shared x: its own where it has a point, null elsewhere. */
+function onUnion(x: number[], run: ComparedRun, axis: 'step' | 'chars' | 'seconds', ys: (number | null)[]) {
+  const at = new Map(run.points.map((p, i) => [p[axis], ys[i]]));
+  return x.map((v) => at.get(v) ?? null);
+}
+
+const smoothed = (run: ComparedRun) =>
+  debiasedEma(
+    run.points.map((p) => p.loss),
+    DEFAULT_SMOOTHING,
+  );
+
+/** The runs' table: its header and rows as the user reads them, and which rows are highlighted. */
+async function runsTable(view: View): Promise<{ header: string[]; rows: string[][]; best: string[] }> {
+  await view.page.locator('.compare-table tbody tr').first().waitFor();
+  return view.page.locator('.compare-table').evaluate((t: HTMLTableElement) => ({
+    header: Array.from(t.tHead!.rows[0].cells, (c) => c.innerText),
+    rows: Array.from(t.tBodies[0].rows, (r) => Array.from(r.cells, (c) => c.innerText)),
+    best: Array.from(t.querySelectorAll('tr.best td.best-value'), (c) => (c.closest('tr') as HTMLElement).dataset.run!),
+  }));
+}
+
+describe('comparison panel webview (chromium)', function () {
+  this.timeout(60_000);
+  let view: View;
+  eachTestOpens('compare', { width: 1100, height: 1000 }, (v) => (view = v));
+
+  it('posts ready and shows an empty state until the host sends runs', async () => {
+    await settled(view.page);
+    assert.deepEqual(await view.posted(), [{ type: 'ready' }]);
+    assert.ok(await view.page.locator('.empty').isVisible());
+    assert.equal(await view.page.locator('#root > .content').isVisible(), false);
+  });
+
+  it("overlays each run's smoothed training loss and validation loss against steps, one theme colour per run", async () => {
+    await view.send({ type: 'compare', view: three });
+    assert.equal(await view.page.locator('h1').innerText(), 'story.txt: 3 runs');
+    const steps = union(three.runs, 'step');
+    assert.deepEqual(steps, [50, 100, 150, 200, 250, 300, 350, 400]);
+    const train = await probe(view, 'compare-train', steps);
+    const names = three.runs.map((r) => r.name);
+    assert.deepEqual(train.labels, names);
+    const v = THEMES.dark.vars;
+    const colours = [v['--vscode-charts-blue'], v['--vscode-charts-orange'], v['--vscode-charts-green']];
+    assert.deepEqual(train.strokes, colours);
+    assert.deepEqual(train.dashes, [[], [], []]);
+    assert.deepEqual(train.pointsShown, [false, false, false], 'training loss as lines');
+    assert.deepEqual(
+      train.ys,
+      three.runs.map((r) => onUnion(steps, r, 'step', smoothed(r))),
+    );
+    assert.equal(train.ys[2][7], null, 'the shorter run ends at step 300');
+    assert.equal(train.xLabel, 'step');
+    assert.deepEqual(train.xScale, { min: 50, max: 400 }, 'x spans the data');
+    const all = train.ys.flat().filter((y) => y !== null);
+    assert.ok(train.yScale.min <= Math.min(...all) && train.yScale.min > Math.min(...all) - 1, 'y from the data');
+    assert.ok(train.yScale.max >= Math.max(...all) && train.yScale.max < Math.max(...all) + 1, 'y from the data');
+
+    const valSteps = union(three.runs, 'step', true);
+    assert.deepEqual(valSteps, [100, 200, 300, 400]);
+    const val = await probe(view, 'compare-val', valSteps);
+    assert.deepEqual(val.labels, names);
+    assert.deepEqual(val.strokes, colours);
+    assert.deepEqual(val.pointsShown, [true, true, true], 'validation passes as dots');
+    assert.deepEqual(val.ys, [
+      onUnion(
+        valSteps,
+        lstm,
+        'step',
+        lstm.points.map((p) => p.valLoss),
+      ),
+      onUnion(
+        valSteps,
+        gru,
+        'step',
+        gru.points.map((p) => p.valLoss),
+      ),
+      [null, null, null, null],
+    ]);
+    assert.deepEqual(val.xScale, { min: 50, max: 400 }, 'the same x range as the training loss: the charts line up');
+    assert.match(
+      await view.page.locator('#val .panel-note').innerText(),
+      /No validation points: story\.txt — LSTM-256/,
+    );
+  });
+
+  it("switches the x axis: characters seen are the points' chars, wall time their seconds", async () => {
+    await view.send({ type: 'compare', view: three });
+    await probe(view, 'compare-train', union(three.runs, 'step'));
+    assert.equal(await view.page.locator('[data-axis="step"]').getAttribute('aria-pressed'), 'true');
+
+    await view.page.locator('[data-axis="chars"]').click();
+    const chars = union(three.runs, 'chars');
+    assert.deepEqual(
+      chars,
+      [50, 100, 150, 200, 250, 300, 350, 400].map((s) => s * 2048),
+    );
+    let train = await probe(view, 'compare-train', chars);
+    assert.equal(train.xLabel, 'characters seen');
+    assert.deepEqual(train.xScale, { min: 50 * 2048, max: 400 * 2048 });
+    assert.deepEqual(train.ys[0], onUnion(chars, lstm, 'chars', smoothed(lstm)));
+    assert.equal(await view.page.locator('[data-axis="chars"]').getAttribute('appearance'), 'primary');
+    assert.equal(await view.page.locator('[data-axis="step"]').getAttribute('appearance'), 'secondary');
+
+    await view.page.locator('[data-axis="seconds"]').click();
+    const seconds = union(three.runs, 'seconds');
+    assert.equal(
+      seconds.length,
+      8 + 8 + 6 - 1,
+      'each run at its own times (the LSTM-128 at step 350 and the LSTM-256 at 250 both at 50 s)',
+    );
+    train = await probe(view, 'compare-train', seconds);
+    assert.equal(train.xLabel, 'wall time');
+    assert.deepEqual(train.xScale, { min: 50 / 9, max: 60 }, "from the GRU's first point to the LSTM-256's last");
+    three.runs.forEach((r, i) => assert.deepEqual(train.ys[i], onUnion(seconds, r, 'seconds', smoothed(r)), r.name));
+    const val = await probe(view, 'compare-val', union(three.runs, 'seconds', true));
+    assert.deepEqual(val.xScale, { min: 50 / 9, max: 60 });
+    await view.page.waitForFunction(() => sessionStorage.getItem('seqlab-test-state')?.includes('"axis":"seconds"'));
+
+    await view.page.reload();
+    await probe(view, 'compare-train', seconds); // the axis comes back with the runs
+    assert.equal(await view.page.locator('[data-axis="seconds"]').getAttribute('aria-pressed'), 'true');
+  });
+
+  it('tabulates only the settings that differ, then the results, and highlights the best validation loss', async () => {
+    await view.send({ type: 'compare', view: three });
+    const table = await runsTable(view);
+    assert.deepEqual(table.header, [
+      'run',
+      'cell',
+      'hidden',
+      'lr',
+      'gruForm',
+      'best val',
+      'final val',
+      'steps',
+      'time',
+      'chars/s',
+      'ended',
+    ]);
+    assert.deepEqual(table.rows, [
+      [lstm.name, 'lstm', '128', '0.002', '—', '2.089', '2.105', '400', '57s', '14.3k', 'finished'],
+      [gru.name, 'gru', '128', '0.002', 'torch', '1.939', '1.955', '400', '44s', '18.4k', 'finished'],
+      [wide.name, 'lstm', '256', '0.003', '—', '—', '—', '300', '1m 00s', '10.2k', 'stopped'],
+    ]);
+    assert.equal(gru.results.bestVal, Math.min(lstm.results.bestVal!, gru.results.bestVal!));
+    assert.deepEqual(table.best, ['run-b'], 'the GRU has the best validation loss');
+    assert.equal(await view.page.locator('#runs .panel-note').isVisible(), false);
+    assert.equal(
+      await view.page.locator('.shared-settings').innerText(),
+      'The same in every run: seqLength 64, batch 32, peephole false.',
+    );
+  });
+
+  it('says so when no setting differs, and shows a single run without a best or validation points', async () => {
+    const twin = { ...lstm, id: 'run-d', name: 'story.txt — LSTM-128, 2 Dec 15:00' };
+    await view.send({ type: 'compare', view: { title: 'story.txt: 2 runs', runs: [lstm, twin] } });
+    let table = await runsTable(view);
+    assert.deepEqual(table.header, ['run', 'best val', 'final val', 'steps', 'time', 'chars/s', 'ended']);
+    assert.equal(await view.page.locator('#runs .panel-note').innerText(), 'No setting differs between these 2 runs.');
+    assert.deepEqual(table.best, ['run-a', 'run-d'], 'a tie: both are the best');
+
+    await view.send({ type: 'compare', view: { title: 'story.txt: 1 run', runs: [wide] } });
+    await view.page.waitForFunction(() => document.querySelectorAll('.compare-table tbody tr').length === 1);
+    table = await runsTable(view);
+    assert.deepEqual(table.rows, [[wide.name, '—', '—', '300', '1m 00s', '10.2k', 'stopped']]);
+    assert.deepEqual(table.best, [], 'nothing to be best among');
+    assert.equal(
+      await view.page.locator('#runs .panel-note').innerText(),
+      'A single run: no other run for its settings to differ from.',
+    );
+    assert.match(
+      await view.page.locator('.shared-settings').innerText(),
+      /^Its settings: cell lstm, hidden 256, lr 0\.003/,
+    );
+    const train = await probe(view, 'compare-train', union([wide], 'step'));
+    assert.deepEqual(train.labels, [wide.name]);
+    assert.equal(await view.page.locator('#val .panel-note').innerText(), 'This run has no validation points.');
+    assert.equal(await view.page.locator('[data-save="val-png"]').getAttribute('disabled'), '');
+    assert.equal(await view.page.locator('[data-save="train-png"]').getAttribute('disabled'), null);
+  });
+
+  it("dashes the runs beyond the palette's six colours", async () => {
+    const runs = Array.from({ length: 8 }, (_, i) => ({ ...lstm, id: `r${i}`, name: `run ${i}` }));
+    await view.send({ type: 'compare', view: { title: '8 runs', runs } });
+    const train = await probe(view, 'compare-train', union(runs, 'step'));
+    assert.deepEqual(train.strokes.slice(6), train.strokes.slice(0, 2), 'the colours again');
+    assert.deepEqual(
+      train.dashes.map((d) => d.length > 0),
+      [false, false, false, false, false, false, true, true],
+    );
+  });
+
+  it('saves each chart as PNG and its data as CSV on the chosen x, and the runs as CSV with every setting', async () => {
+    await view.send({ type: 'compare', view: three });
+    await probe(view, 'compare-train', union(three.runs, 'step'));
+    const png = await save(view, 'train-png');
+    assert.equal(png.name, 'seqlab-compare-training-loss.png');
+    assert.ok(pngSize(png.data).height > 280);
+    assert.equal((await save(view, 'val-png')).name, 'seqlab-compare-validation-loss.png');
+
+    let csv = await save(view, 'train-csv');
+    assert.equal(csv.name, 'seqlab-compare-training-loss.csv');
+    let rows = parseCsv(csv.data);
+    assert.deepEqual(rows[0], ['step', ...three.runs.map((r) => `${r.name} train (smoothed)`)]);
+    assert.equal(rows.length, 1 + 8);
+    assert.deepEqual(rows[8], ['400', String(smoothed(lstm)[7]), String(smoothed(gru)[7]), '']);
+
+    await view.page.locator('[data-axis="chars"]').click();
+    await probe(view, 'compare-val', union(three.runs, 'chars', true));
+    csv = await save(view, 'val-csv');
+    rows = parseCsv(csv.data);
+    assert.deepEqual(rows[0], ['chars', ...three.runs.map((r) => `${r.name} val`)]);
+    assert.deepEqual(rows[1], [String(100 * 2048), String(lstm.points[1].valLoss), String(gru.points[1].valLoss), '']);
+
+    csv = await save(view, 'runs-csv');
+    assert.equal(csv.name, 'seqlab-compare-runs.csv');
+    rows = parseCsv(csv.data);
+    assert.deepEqual(rows[0], [
+      'run',
+      'id',
+      'cell',
+      'hidden',
+      'lr',
+      'seqLength',
+      'batch',
+      'peephole',
+      'gruForm',
+      'best val',
+      'final val',
+      'steps',
+      'seconds',
+      'chars/s',
+      'ended',
+    ]);
+    assert.deepEqual(rows[2], [
+      gru.name,
+      'run-b',
+      'gru',
+      '128',
+      '0.002',
+      '64',
+      '32',
+      'false',
+      'torch',
+      String(gru.results.bestVal),
+      String(gru.results.finalVal),
+      '400',
+      String(400 / 9),
+      String(gru.results.charsPerSec),
+      'finished',
+    ]);
+    assert.deepEqual(rows[3].slice(8, 11), ['', '', ''], 'no gruForm, no validation loss');
+    await screenshot(view.page, 'compare-dark.png');
+  });
+
+  it('ignores malformed messages with a warning and keeps working', async () => {
+    const badSetting = { ...lstm, settings: { lr: { value: 0.002 } } };
+    await view.sendMalformed({ type: 'compare', view: { title: 't', runs: [badSetting] } });
+    const tooMany = Array.from({ length: 51 }, (_, i) => ({ ...lstm, id: `r${i}` }));
+    await view.sendMalformed({ type: 'compare', view: { title: 't', runs: tooMany } });
+    await view.sendMalformed({ type: 'compare', view: { title: 't', runs: [{ ...lstm, points: [{ step: 1 }] }] } });
+    await view.send({ type: 'compare', view: three });
+    await probe(view, 'compare-train', union(three.runs, 'step'));
+    assert.equal((await runsTable(view)).rows.length, 3);
+    assert.equal(view.warnings.filter((w) => w.startsWith('SeqLab: ignored')).length, 3, view.warnings.join('\n'));
+  });
+});
