@@ -4,6 +4,7 @@
 //   seqlab import FILE.safetensors --out CKPT
 //   seqlab lab --cells rnn,gru,lstm --gaps 5,10,20,50 --steps S [--json]
 //   seqlab surprise CKPT FILE        seqlab neurons CKPT FILE [--unit U | --top K | --match S:E,…]
+//   seqlab sweep FILE --set KEY=V1,V2,… [--set …] [--random N] --steps S --out DIR [--json]
 // Every flag, its default and its range come from the option schema (engine/options.ts, via cliArgs.ts).
 
 import { appendFileSync, writeFileSync } from 'node:fs';
@@ -42,6 +43,7 @@ import { sampleConditional } from './engine/conditional/sampleConditional';
 import { OPTIONS, Verb } from './engine/options';
 import { enableRelaxedSimd } from './engine/wasm/backend';
 import { runNeurons, runSurprise } from './cliInside';
+import { runSweep } from './cliSweep';
 
 function formatSeconds(x: number): string {
   if (!Number.isFinite(x)) return '?';
@@ -375,6 +377,8 @@ async function runVerb(verb: Verb, argv: string[]): Promise<void> {
       return runSurprise(first, second, given);
     case 'neurons':
       return runNeurons(first, second, given);
+    case 'sweep':
+      return runSweep(first, given);
   }
 }
 
@@ -394,6 +398,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'predict':
       case 'surprise':
       case 'neurons':
+      case 'sweep':
         await runVerb(command, rest);
         break;
       case undefined:

@@ -33,6 +33,10 @@ export const VERBS: Record<Verb, { args: string[]; summary: string }> = {
   },
   import: { args: ['FILE.safetensors'], summary: 'a PyTorch checkpoint in the export layout as a SeqLab checkpoint' },
   lab: { args: [], summary: 'the long-memory lab: accuracy of each cell across a gap of N tokens' },
+  sweep: {
+    args: ['FILE'],
+    summary: 'train a language model once per combination of settings, write a table of results',
+  },
   surprise: { args: ['CKPT', 'FILE'], summary: "the model's surprise at each character of FILE, in nats" },
   neurons: { args: ['CKPT', 'FILE'], summary: "a unit's activity on FILE, or the units that track something" },
   'make-data': {
@@ -41,9 +45,14 @@ export const VERBS: Record<Verb, { args: string[]; summary: string }> = {
   },
 };
 
+type GivenValue = number | string | boolean | readonly string[];
+
+/** The options that may be given several times (their value is the list of them). */
+type RepeatableKey = OptionKeyOf<{ repeatable: true }>;
+
 /** The flags a command line gave, checked against the schema; absent ones read as their defaults. */
 export class Given {
-  constructor(private readonly values: ReadonlyMap<OptionKey, number | string | boolean>) {}
+  constructor(private readonly values: ReadonlyMap<OptionKey, GivenValue>) {}
 
   has(key: OptionKey): boolean {
     return this.values.has(key);
@@ -62,8 +71,13 @@ export class Given {
     return (this.values.get(key) as boolean | undefined) ?? OPTIONS[key].default;
   }
 
-  text(key: OptionKeyOf<TextOption>): string | undefined {
+  text(key: Exclude<OptionKeyOf<TextOption>, RepeatableKey>): string | undefined {
     return this.values.get(key) as string | undefined;
+  }
+
+  /** Every value of a repeatable flag, in the order given; [] when absent. */
+  texts(key: RepeatableKey): readonly string[] {
+    return (this.values.get(key) as readonly string[] | undefined) ?? [];
   }
 
   choice<K extends OptionKeyOf<ChoiceOption>>(key: K): Choices<K> | undefined {
@@ -84,12 +98,18 @@ function parseNumber(v: string, flag: string): number {
 export function parseVerb(verb: Verb, argv: string[]): { positionals: string[]; given: Given } | null {
   const specs = verbOptions(verb);
   const options = Object.fromEntries(
-    specs.map(([, o]) => [o.flag!, { type: o.kind === 'switch' ? 'boolean' : 'string' }] as const),
+    specs.map(
+      ([, o]) =>
+        [
+          o.flag!,
+          { type: o.kind === 'switch' ? 'boolean' : 'string', multiple: o.kind === 'text' && o.repeatable === true },
+        ] as const,
+    ),
   );
   // A switch is turned off by --no-FLAG (e.g. --no-bidirectional where a task turns it on).
   const switches = new Set(specs.filter(([, o]) => o.kind === 'switch').map(([, o]) => o.flag!));
   const negated = new Set(argv.filter((a) => a.startsWith('--no-') && switches.has(a.slice(5))).map((a) => a.slice(5)));
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
   try {
     const all = { ...options, help: { type: 'boolean', short: 'h' } } as const;
     const args = argv.filter((a) => !(a.startsWith('--no-') && negated.has(a.slice(5))));
@@ -108,12 +128,19 @@ export function parseVerb(verb: Verb, argv: string[]): { positionals: string[]; 
     const expected = names.length ? names.join(' ') : 'no arguments';
     throw new UsageError(`expected ${expected}, got ${p.length ? p.join(' ') : 'nothing'}`);
   }
-  const values = new Map<OptionKey, number | string | boolean>();
+  const values = new Map<OptionKey, GivenValue>();
   for (const [key, o] of specs) {
     const flag = `--${o.flag}`,
       raw = parsed.values[o.flag!];
     if (raw === undefined) {
       if ('required' in o && o.required) throw new UsageError(`${flag} ${usageValue(o)} is required`);
+      continue;
+    }
+    if (Array.isArray(raw)) {
+      values.set(
+        key,
+        raw.map((r) => checkOption(o, r, flag)),
+      );
       continue;
     }
     const numeric = o.kind === 'integer' || o.kind === 'number';
@@ -143,9 +170,11 @@ function details(o: OptionSpec): string {
   switch (o.kind) {
     case 'switch':
       return '';
-    case 'text':
-      if (o.required) return 'required';
-      return o.whenAbsent || o.default ? `default: ${o.whenAbsent ?? o.default}` : '';
+    case 'text': {
+      const repeat = o.repeatable ? '; repeatable' : '';
+      if (o.required) return `required${repeat}`;
+      return o.whenAbsent || o.default ? `default: ${o.whenAbsent ?? o.default}${repeat}` : repeat.slice(2);
+    }
     case 'choice':
       return o.required ? 'required' : `default: ${o.whenAbsent ?? o.default}`;
     default:

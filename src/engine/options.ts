@@ -18,7 +18,8 @@ export type Verb =
   | 'lab'
   | 'make-data'
   | 'surprise'
-  | 'neurons';
+  | 'neurons'
+  | 'sweep';
 
 interface OptionBase {
   help: string;
@@ -58,6 +59,7 @@ export interface TextOption extends OptionBase {
   default?: string;
   whenAbsent?: string;
   required?: true;
+  repeatable?: true; // the flag may be given several times: its value is the list of them, in order
 }
 
 export type OptionSpec = NumberOption | ChoiceOption | SwitchOption | TextOption;
@@ -81,13 +83,17 @@ const ALL_VERBS: readonly Verb[] = [
   'make-data',
   'surprise',
   'neurons',
+  'sweep',
 ];
+
+/** The verbs that train a model from scratch: the model's and the training's flags. */
+const TRAINING: readonly Verb[] = ['train', 'sweep'];
 
 export const OPTIONS = {
   // ---------- the model (ModelConfig) ----------
   cell: choice({
     flag: 'cell',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'cell',
     choices: CELL_KINDS,
     default: 'lstm',
@@ -100,7 +106,7 @@ export const OPTIONS = {
   }),
   gruForm: choice({
     flag: 'gru-form',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'gruForm',
     choices: GRU_FORMS,
     default: 'torch',
@@ -112,7 +118,7 @@ export const OPTIONS = {
   }),
   hidden: integer({
     flag: 'hidden',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'hiddenSize',
     default: 128,
     min: 1,
@@ -121,7 +127,7 @@ export const OPTIONS = {
   }),
   layers: integer({
     flag: 'layers',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'layers',
     default: 1,
     min: 1,
@@ -141,7 +147,7 @@ export const OPTIONS = {
   }),
   embedSize: integer({
     flag: 'embedding',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'embeddingSize',
     default: 0,
     min: 0,
@@ -150,7 +156,7 @@ export const OPTIONS = {
   }),
   dropout: number({
     flag: 'dropout',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'dropout',
     default: 0,
     min: 0,
@@ -160,13 +166,13 @@ export const OPTIONS = {
   }),
   forgetBias: number({
     flag: 'forget-bias',
-    verbs: ['train'],
+    verbs: TRAINING,
     default: 1,
     help: 'LSTM: bias of the forget gate Γf at initialisation.',
   }),
   peephole: toggle({
     flag: 'peephole',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'peephole',
     default: false,
     help: 'LSTM only: peephole connections, c<t-1> feeding Γu and Γf and c<t> feeding Γo (not exportable to PyTorch).',
@@ -189,7 +195,7 @@ export const OPTIONS = {
   }),
   initState: choice({
     flag: 'init-state',
-    verbs: ['train'],
+    verbs: TRAINING,
     choices: ['zeros', 'random'],
     default: 'zeros',
     help: 'Initial state a<0> (and c<0>) of every stream.',
@@ -198,20 +204,20 @@ export const OPTIONS = {
   // ---------- the training (TrainConfig) ----------
   level: choice({
     flag: 'level',
-    verbs: ['train'],
+    verbs: TRAINING,
     choices: ['char', 'word'],
     default: 'char',
     help: 'Tokens: characters or words.',
   }),
   lowercase: toggle({
     flag: 'lowercase',
-    verbs: ['train'],
+    verbs: TRAINING,
     default: false,
     help: 'Word level: lowercase the text first.',
   }),
   minCount: integer({
     flag: 'min-count',
-    verbs: ['train'],
+    verbs: TRAINING,
     default: 2,
     min: 1,
     help: 'Word level: rarer words become <UNK>.',
@@ -224,7 +230,7 @@ export const OPTIONS = {
   }),
   seqLength: integer({
     flag: 'seq-len',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'seqLength',
     default: 64,
     min: 1,
@@ -235,7 +241,7 @@ export const OPTIONS = {
   }),
   batchSize: integer({
     flag: 'batch',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'batchSize',
     default: 32,
     min: 1,
@@ -244,7 +250,7 @@ export const OPTIONS = {
   }),
   lr: number({
     flag: 'lr',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'learningRate',
     default: 0.002,
     min: 0,
@@ -253,7 +259,7 @@ export const OPTIONS = {
   }),
   optimizer: choice({
     flag: 'optimizer',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'optimizer',
     default: 'adam',
     choices: ['adam', 'sgd', 'rmsprop', 'adagrad'],
@@ -261,7 +267,7 @@ export const OPTIONS = {
   }),
   momentum: number({
     flag: 'momentum',
-    verbs: ['train'],
+    verbs: TRAINING,
     default: 0.9,
     min: 0,
     max: 1,
@@ -270,7 +276,7 @@ export const OPTIONS = {
   }),
   clip: number({
     flag: 'clip',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'clip',
     default: 5,
     min: 0,
@@ -278,7 +284,7 @@ export const OPTIONS = {
   }),
   lrDecay: number({
     flag: 'lr-decay',
-    verbs: ['train'],
+    verbs: TRAINING,
     default: 1,
     min: 0,
     minExclusive: true,
@@ -287,14 +293,14 @@ export const OPTIONS = {
   }),
   lrDecayEvery: integer({
     flag: 'lr-decay-every',
-    verbs: ['train'],
+    verbs: TRAINING,
     default: 1000,
     min: 1,
     help: 'Steps between learning-rate decays.',
   }),
   valFraction: number({
     flag: 'val-fraction',
-    verbs: ['train'],
+    verbs: TRAINING,
     default: 0.1,
     min: 0,
     max: 0.5,
@@ -303,7 +309,7 @@ export const OPTIONS = {
   }),
   evalEvery: integer({
     flag: 'eval-every',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'evalEvery',
     default: 100,
     settingDefault: 50,
@@ -313,7 +319,7 @@ export const OPTIONS = {
   }),
   steps: integer({
     flag: 'steps',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'steps',
     default: 1000,
     settingDefault: 2000,
@@ -324,7 +330,7 @@ export const OPTIONS = {
   }),
   seconds: number({
     flag: 'seconds',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'seconds',
     default: 0,
     settingDefault: 120,
@@ -334,7 +340,7 @@ export const OPTIONS = {
   }),
   seed: integer({
     flag: 'seed',
-    verbs: ['train', 'sample', 'lab', 'make-data'],
+    verbs: ['train', 'sweep', 'sample', 'lab', 'make-data'],
     default: 1,
     help: 'Seed of the random numbers (same seed, same result).',
   }),
@@ -395,7 +401,7 @@ export const OPTIONS = {
   }),
   maxFileSizeMB: integer({
     flag: 'max-mb',
-    verbs: ['train'],
+    verbs: TRAINING,
     setting: 'maxFileSizeMB',
     default: 64,
     settingDefault: 16,
@@ -519,7 +525,7 @@ export const OPTIONS = {
   }),
   json: toggle({
     flag: 'json',
-    verbs: ['diagnose', 'lab', 'surprise', 'neurons'],
+    verbs: ['diagnose', 'lab', 'surprise', 'neurons', 'sweep'],
     default: false,
     help: 'Print the report as JSON.',
   }),
@@ -595,6 +601,32 @@ export const OPTIONS = {
     min: 1,
     max: 1024,
     help: 'Lines per step (B parallel streams) of every model.',
+  }),
+
+  // ---------- sweeps of settings (engine/sweep.ts) ----------
+  sweepSet: text({
+    flag: 'set',
+    verbs: ['sweep'],
+    placeholder: 'KEY=V1,V2,…|KEY=LO:HI',
+    required: true,
+    repeatable: true,
+    help: "A swept setting, by its train flag's name: a list of values, or a range for --random; repeat for more.",
+  }),
+  sweepRandom: integer({
+    flag: 'random',
+    verbs: ['sweep'],
+    default: 10,
+    min: 1,
+    max: 1000,
+    whenAbsent: 'every combination of the lists (a grid)',
+    help: 'Train N random draws, seeded by --seed: a range uniformly (log-uniformly when 0 < LO and HI ≥ 10·LO), a list by picking.',
+  }),
+  sweepOut: text({
+    flag: 'out',
+    verbs: ['sweep'],
+    placeholder: 'DIR',
+    required: true,
+    help: "Folder of the results (results.jsonl, results.csv) and each run's checkpoint (run-001.safetensors, …).",
   }),
 
   // ---------- inside the model: surprise and neurons (engine/inside/) ----------

@@ -280,7 +280,7 @@ describe('seqlab CLI', function () {
     it('seqlab --help lists the verbs and how to get their options', () => {
       const r = seqlab('--help');
       assert.equal(r.code, 0, r.err);
-      for (const verb of ['train', 'sample', 'eval', 'diagnose', 'export', 'lab']) {
+      for (const verb of ['train', 'sample', 'eval', 'diagnose', 'export', 'lab', 'sweep']) {
         assert.match(r.out, new RegExp(`^  seqlab ${verb} `, 'm'));
       }
       assert.match(r.out, /seqlab VERB --help/);
@@ -296,7 +296,17 @@ describe('seqlab CLI', function () {
       assert.match(r.out, /^ {2}--threads N .*\n +default: 0; a whole number from 0 to 16$/m);
     });
 
-    for (const verb of ['train', 'sample', 'eval', 'diagnose', 'export', 'lab', 'surprise', 'neurons'] as Verb[]) {
+    for (const verb of [
+      'train',
+      'sample',
+      'eval',
+      'diagnose',
+      'export',
+      'lab',
+      'surprise',
+      'neurons',
+      'sweep',
+    ] as Verb[]) {
       it(`seqlab ${verb} --help names every option of the verb with its default`, () => {
         const r = seqlab(verb, '--help');
         assert.equal(r.code, 0, r.err);

@@ -22,7 +22,7 @@ import { REPO, smallText } from '../helpers/texts';
 
 const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 const properties = manifest.contributes.configuration.properties as Record<string, Record<string, unknown>>;
-const VERBS: Verb[] = ['train', 'sample', 'eval', 'diagnose', 'export', 'lab', 'surprise', 'neurons'];
+const VERBS: Verb[] = ['train', 'sample', 'eval', 'diagnose', 'export', 'lab', 'surprise', 'neurons', 'sweep'];
 
 /** The JSON schema of a setting as package.json must declare it. */
 function expectedProperty(o: OptionSpec): Record<string, unknown> {
