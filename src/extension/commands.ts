@@ -18,6 +18,7 @@ import { predictFile } from './predictFile';
 import { exportTorch, exportTorchProject, importTorch } from './pytorch';
 import { Runs } from './runs';
 import { registerRunsCommands } from './runsCommands';
+import { SweepArgs, sweepSettings } from './sweepSettings';
 import { RunsTreeProvider } from './runsTree';
 import { sampleText, SampleArgs } from './sampleText';
 import { saveModel } from './saveModel';
@@ -87,6 +88,7 @@ export function registerCommands(
   });
 
   registerRunsCommands(context, runs, runsTree, register);
+  register('seqlab.sweep', (args?: SweepArgs) => sweepSettings(context.extensionUri, runs, activeDocument(), args));
 
   register('seqlab.showSurprise', () => toggleSurprise(inside, runs));
   register('seqlab.showNeuron', (args?: UnitProbe) => showNeuron(inside, runs, args));

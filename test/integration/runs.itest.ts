@@ -116,11 +116,53 @@ suite('Runs: every training kept, compared, made the model again', function () {
 
   test('Re-run with changes… trains the file again with one setting changed, kept as a new run', async () => {
     const [only] = listed().runs;
-    await vscode.commands.executeCommand('seqlab.runs.rerun', only, undefined, { change: { key: 'hidden', value: 20 } });
+    await vscode.commands.executeCommand('seqlab.runs.rerun', only, undefined, {
+      change: { key: 'hidden', value: 20 },
+    });
     await api.runs.waitForEnd();
     const runs = listed().runs;
     assert.strictEqual(runs.length, 2);
     assert.strictEqual(runs[0].run.settings.model.hidden, 20);
     assert.strictEqual(runs[0].run.settings.model.cell, 'gru', 'the other settings are the run’s');
+  });
+
+  test('Sweep settings… trains one run per value and fills the comparison; Stop ends a sweep, the finished runs stay', async () => {
+    await vscode.window.showTextDocument(doc);
+    const kept = await vscode.commands.executeCommand<{ id: string; settings: { model: { hidden?: number } } }[]>(
+      'seqlab.sweep',
+      { set: ['hidden=8,12'], steps: 20 },
+    );
+    assert.deepStrictEqual(
+      kept.map((r) => r.settings.model.hidden),
+      [8, 12],
+    );
+    const ids = listed().runs.map((r) => r.run.id);
+    assert.ok(
+      kept.every((r) => ids.includes(r.id)),
+      'each sweep run is in the Runs view',
+    );
+    if (uiBridgeAvailable()) await waitForWebviewText('2 runs compared');
+
+    await vscode.window.showTextDocument(doc); // the comparison panel took the focus
+    const sweeping = Promise.resolve(
+      vscode.commands.executeCommand<{ ended: string }[]>('seqlab.sweep', {
+        set: ['hidden=8,12,16'],
+        steps: 1_000_000,
+      }),
+    );
+    const deadline = Date.now() + 60_000;
+    while (
+      (api.runs.view?.state !== 'training' || (api.runs.view.points.at(-1)?.step ?? 0) < 5) &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 100));
+    await vscode.commands.executeCommand('seqlab.stop');
+    const stopped = await sweeping;
+    assert.ok(stopped, `the sweep ran: ${api.shownErrors().slice(-2).join(' | ')}`);
+    assert.deepStrictEqual(
+      stopped.map((r) => r.ended),
+      ['stopped'],
+      'the stopped run is kept and the rest are not trained',
+    );
   });
 });
