@@ -110,7 +110,7 @@ export async function sweepSettings(
         await runs.start(doc, 'char', false, { overrides: { model, train: { ...train, steps, seconds: 0 } } });
         await runs.waitForEnd();
         const run = runs.archive.list(folder).find((r) => r.id === runs.view?.runId);
-        if (run) kept.push(run);
+        if (run) kept.push(runs.archive.update(folder, run.id, { name: what })); // named by its swept values
         if (runs.view?.state === 'stopped' || runs.view?.state === 'failed') cancelled = true; // Stop ends the sweep
         if (kept.length) CompareRunsPanel.show(extensionUri, kept);
       }

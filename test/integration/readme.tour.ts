@@ -9,7 +9,7 @@ import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
-import type { DiagnosticsReport } from '../../src/protocol';
+import type { CompareView, DiagnosticsReport } from '../../src/protocol';
 import { corpusPath } from '../helpers/texts';
 import {
   hoverText,
@@ -160,5 +160,30 @@ suite('README tour', function () {
     await webviewScroll('#gates', { text: 'Training curves, overlaid' });
     await sleep(500);
     await screenshot('tour-gates');
+  });
+
+  test('Runs: every training kept; Compare selected; a sweep', async () => {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('seqlab.runsView.focus');
+    const [file] = api.runsTree.getChildren().filter((n) => n.kind === 'file' && n.uri === doc.uri.toString());
+    const kept = api.runsTree.getChildren(file);
+    assert.ok(kept.length >= 4, `the tour's training and Compare cells' three models are runs: ${kept.length}`);
+    await sleep(500);
+    await screenshot('tour-runs');
+    const view = await vscode.commands.executeCommand<CompareView>('seqlab.runs.compare', kept[0], kept.slice(0, 3));
+    assert.strictEqual(view.runs.length, 3);
+    await waitForWebviewText('3 runs compared');
+    await sleep(1000);
+    await screenshot('tour-runs-compare');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.window.showTextDocument(doc);
+    const swept = await vscode.commands.executeCommand<unknown[]>('seqlab.sweep', {
+      set: ['hidden=32,64', 'lr=0.002,0.01'],
+      steps: 60,
+    });
+    assert.strictEqual(swept.length, 4);
+    await waitForWebviewText('4 runs compared');
+    await sleep(1000);
+    await screenshot('tour-sweep');
   });
 });

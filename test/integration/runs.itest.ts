@@ -136,6 +136,11 @@ suite('Runs: every training kept, compared, made the model again', function () {
       kept.map((r) => r.settings.model.hidden),
       [8, 12],
     );
+    assert.deepStrictEqual(
+      kept.map((r) => (r as unknown as { name: string }).name),
+      ['hidden 8', 'hidden 12'],
+      'each run is named by its swept values',
+    );
     const ids = listed().runs.map((r) => r.run.id);
     assert.ok(
       kept.every((r) => ids.includes(r.id)),
