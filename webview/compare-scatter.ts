@@ -82,7 +82,10 @@ class SettingChart {
 
   private options(p: Palette): LineOptions {
     return {
-      scales: { x: this.log ? { ...logScale(), time: false } : { time: false, range: roomyRange } },
+      scales: {
+        x: this.log ? { ...logScale(), time: false } : { time: false, range: roomyRange },
+        y: { range: roomyRange }, // room above and below, so that the highest and lowest points show whole
+      },
       legend: themedLegend(),
       cursor: { drag: { x: false, y: false }, points: { size: 9 } },
       series: [

@@ -459,6 +459,7 @@ describe('comparison panel webview (chromium)', function () {
           logX: u.scales.x.distr === 3,
           xScale: [u.scales.x.min, u.scales.x.max],
           xLabel: u.axes[0].label,
+          yScale: [u.scales.y.min, u.scales.y.max],
         };
       }, name);
     };
@@ -477,6 +478,9 @@ describe('comparison panel webview (chromium)', function () {
     assert.equal(lr.logX, true, 'lr spans a factor of 30: a log x axis');
     assert.deepEqual(lr.xScale, [0.001, 0.1], 'whole decades around the data');
     assert.equal(lr.xLabel, 'lr');
+    const [lo, hi] = [Math.min(best[0]!, best[1]!, best[2]!), Math.max(best[0]!, best[1]!, best[2]!)];
+    assert.ok(lr.yScale[0]! < lo && lr.yScale[0]! > lo - 0.1 * (hi - lo), 'y from the data, with room below');
+    assert.ok(lr.yScale[1]! > hi && lr.yScale[1]! < hi + 0.1 * (hi - lo), 'y from the data, with room above');
 
     const hidden = await scatter('hidden', [64, 128]);
     assert.deepEqual(hidden.ys, [
