@@ -18,6 +18,9 @@ import {
 } from './charts';
 import { el, setText } from './dom';
 import { formatDuration, formatInt, formatNumber, formatRate } from './format';
+import { finiteOrNull, differingSettings, settingNames, settingOf, settingText } from './compare-runs';
+import { SettingCharts } from './compare-scatter';
+import { RunsTable } from './compare-table';
 import { loadState, onHostMessage, post, saveState } from './host';
 import { panel, type ChartData } from './panel-section';
 import { saveCsv, savePng, type CsvCell } from './save';
@@ -61,10 +64,6 @@ const CURSOR_SYNC = 'seqlab-compare';
 
 // ---------- data (shared by the charts, the tables and the CSVs) ----------
 
-function finiteOrNull(v: number | null): number | null {
-  return v !== null && Number.isFinite(v) ? v : null;
-}
-
 /** Each run's smoothed training loss (TensorBoard's debiased EMA, as in the sidebar), point by point. */
 function smoothedLoss(run: ComparedRun): (number | null)[] {
   return debiasedEma(
@@ -104,26 +103,6 @@ function xExtent(runs: readonly ComparedRun[], axis: Axis): [number, number] {
   const lo = Math.min(...xs);
   const hi = Math.max(...xs);
   return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
-}
-
-/** Every setting name, in the order the runs first name them. */
-function settingNames(runs: readonly ComparedRun[]): string[] {
-  return [...new Set(runs.flatMap((r) => Object.keys(r.settings)))];
-}
-
-function settingOf(run: ComparedRun, name: string): string | number | boolean | undefined {
-  return Object.hasOwn(run.settings, name) ? run.settings[name] : undefined;
-}
-
-/** The settings whose values are not the same in every run (one a run lacks counts as different). */
-function differingSettings(runs: readonly ComparedRun[]): string[] {
-  return settingNames(runs).filter((name) => new Set(runs.map((r) => settingOf(r, name))).size > 1);
-}
-
-/** The lowest best validation loss of the runs, or null when none has one. */
-function bestOfRuns(runs: readonly ComparedRun[]): number | null {
-  const vals = runs.map((r) => finiteOrNull(r.results.bestVal)).filter((v) => v !== null);
-  return vals.length ? Math.min(...vals) : null;
 }
 
 function chartData(axis: Axis, suffix: string, values: (run: ComparedRun) => (number | null)[]): ChartData {
@@ -200,7 +179,7 @@ const val = panel(
 
 const runsNote = el('p', 'panel-note');
 const sharedEl = el('p', 'caption shared-settings');
-const runsTable = el('table', 'compare-table');
+const runsTable = new RunsTable(el('table', 'compare-table'));
 const runsCsvButton = button(
   'Save CSV',
   () => {
@@ -216,15 +195,16 @@ const runsSection = el(
   el(
     'p',
     'caption',
-    'One row per run: the settings that differ between the runs, then how each did; the best validation loss is highlighted. Save CSV writes every setting.',
+    'One row per run: the settings that differ between the runs, then how each did; the best validation loss is highlighted. Click a column header to sort by it. Save CSV writes every setting.',
   ),
   sharedEl,
   runsNote,
-  el('div', 'table-scroll', runsTable),
+  el('div', 'table-scroll', runsTable.table),
 );
 runsSection.id = 'runs';
 
-const content = el('div', 'content', axisRow, train.section, val.section, runsSection);
+const settingCharts = new SettingCharts();
+const content = el('div', 'content', axisRow, train.section, val.section, runsSection, settingCharts.element);
 root.append(el('header', 'page-header', titleEl, summaryEl), emptyEl, content);
 
 // ---------- the charts ----------
@@ -279,10 +259,6 @@ const valChart = new LineChart('compare-val', 'Validation loss', val.body, curve
 
 // ---------- rendering ----------
 
-function settingText(v: string | number | boolean | undefined): string {
-  return v === undefined ? '—' : String(v);
-}
-
 function renderRuns(runs: readonly ComparedRun[]): void {
   const differing = differingSettings(runs);
   const shared = settingNames(runs).filter((n) => !differing.includes(n));
@@ -302,37 +278,8 @@ function renderRuns(runs: readonly ComparedRun[]): void {
       : '',
   );
   sharedEl.hidden = shared.length === 0;
-
-  const best = runs.length > 1 ? bestOfRuns(runs) : null;
-  const head = el(
-    'tr',
-    '',
-    el('th', 'name', 'run'),
-    ...differing.map((n) => el('th', 'setting', n)),
-    ...['best val', 'final val', 'steps', 'time', 'chars/s'].map((h) => el('th', '', h)),
-    el('th', 'ended', 'ended'),
-  );
-  const rows = runs.map((r) => {
-    const s = r.results;
-    const isBest = best !== null && s.bestVal === best;
-    const bestCell = el('td', isBest ? 'best-value' : '', formatNumber(s.bestVal));
-    if (isBest) bestCell.title = 'The best validation loss of these runs';
-    const row = el(
-      'tr',
-      isBest ? 'best' : '',
-      el('th', '', r.name),
-      ...differing.map((n) => el('td', 'setting', settingText(settingOf(r, n)))),
-      bestCell,
-      el('td', '', formatNumber(s.finalVal)),
-      el('td', '', formatInt(s.steps)),
-      el('td', '', formatDuration(s.seconds)),
-      el('td', '', formatRate(s.charsPerSec)),
-      el('td', 'ended', s.ended),
-    );
-    row.dataset.run = r.id;
-    return row;
-  });
-  runsTable.replaceChildren(el('thead', '', head), el('tbody', '', ...rows));
+  runsTable.show(runs, differing);
+  settingCharts.show(runs, differing);
 }
 
 function renderCharts(runs: readonly ComparedRun[]): void {

@@ -379,6 +379,148 @@ describe('comparison panel webview (chromium)', function () {
     await screenshot(view.page, 'compare-dark.png');
   });
 
+  it('sorts the runs by a setting or a result on a header click, reverses on a second, runs without a value last', async () => {
+    await view.send({ type: 'compare', view: three });
+    await runsTable(view);
+    const order = () =>
+      view.page.$$eval('.compare-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.run));
+    const sortState = () =>
+      view.page.$$eval('.compare-table thead th', (ths) =>
+        ths.flatMap((th) => {
+          const sort = th.getAttribute('aria-sort');
+          const arrow = getComputedStyle(th.querySelector('button')!, '::after').content;
+          return sort ? [[(th as HTMLElement).innerText, sort, arrow]] : [];
+        }),
+      );
+    assert.deepEqual(await order(), ['run-a', 'run-b', 'run-c'], 'in the order the host sent them');
+    assert.deepEqual(await sortState(), []);
+
+    await view.page.locator('.compare-table [data-sort="setting:cell"]').click();
+    assert.deepEqual(await order(), ['run-b', 'run-a', 'run-c'], 'gru before lstm; the two LSTMs in their order');
+    assert.deepEqual(await sortState(), [['cell', 'ascending', '" ▲"']]);
+    await view.page.locator('.compare-table [data-sort="setting:cell"]').click();
+    assert.deepEqual(await order(), ['run-a', 'run-c', 'run-b']);
+    assert.deepEqual(await sortState(), [['cell', 'descending', '" ▼"']]);
+
+    await view.page.locator('.compare-table [data-sort="bestVal"]').click();
+    assert.deepEqual(await order(), ['run-b', 'run-a', 'run-c'], 'lowest first, the run without validation last');
+    assert.deepEqual(await sortState(), [['best val', 'ascending', '" ▲"']]);
+    await view.page.keyboard.press('Enter'); // the header keeps the focus: Enter sorts again
+    assert.deepEqual(await order(), ['run-a', 'run-b', 'run-c'], 'reversed, the run without a value still last');
+    assert.deepEqual(await sortState(), [['best val', 'descending', '" ▼"']]);
+    assert.deepEqual((await runsTable(view)).best, ['run-b'], 'the best stays highlighted in any order');
+
+    await view.page.locator('.compare-table [data-sort="setting:hidden"]').focus();
+    await view.page.keyboard.press('Space');
+    assert.deepEqual(await sortState(), [['hidden', 'ascending', '" ▲"']]);
+    await view.page.keyboard.press('Space');
+    assert.deepEqual(await order(), ['run-c', 'run-a', 'run-b'], 'numbers by size: 256 before the two 128s');
+
+    await view.send({ type: 'compare', view: { title: 'more', runs: [wide, gru, lstm] } });
+    await view.page.waitForFunction(
+      () => document.querySelector('.compare-table tbody tr')?.getAttribute('data-run') === 'run-c',
+    );
+    assert.deepEqual(await order(), ['run-c', 'run-b', 'run-a'], 'new runs keep the chosen order');
+  });
+
+  it("charts each run's best validation loss against each numeric setting that differs, in its colour", async () => {
+    const sweepRun = (i: number, lr: number, hidden: number, floor: number, withVal = true) =>
+      compared(`s${i}`, `sweep ${i}`, { cell: 'gru', lr, hidden, ...common }, curve(200, floor, 8, withVal));
+    const runs = [
+      sweepRun(0, 0.001, 64, 1.9),
+      sweepRun(1, 0.003, 128, 1.6),
+      sweepRun(2, 0.03, 64, 1.7),
+      sweepRun(3, 0.01, 128, 1.5, false),
+    ];
+    await view.send({ type: 'compare', view: { title: 'sweep', runs } });
+    const titles = () =>
+      view.page.$$eval('.setting-charts > section:not([hidden]) h2', (hs) => hs.map((h) => h.textContent));
+    await view.page.waitForFunction(() => document.querySelectorAll('.setting-charts > section').length === 2);
+    assert.deepEqual(await titles(), ['Best validation loss against lr', 'Best validation loss against hidden']);
+
+    const scatter = async (setting: string, x: number[]) => {
+      const name = `compare-val-against-${setting}`;
+      await view.page.waitForFunction(
+        ([n, want]) => JSON.stringify(Array.from(window.seqlabCharts?.get(n)?.uplot?.data[0] ?? [])) === want,
+        [name, JSON.stringify(x)] as const,
+      );
+      return view.page.evaluate((n) => {
+        const u = window.seqlabCharts!.get(n)!.uplot!;
+        const series = u.series.slice(1) as unknown as {
+          label: string;
+          width: number;
+          points: { show: boolean; fill: (u: unknown, i: number) => string };
+        }[];
+        return {
+          labels: series.map((s) => s.label),
+          fills: series.map((s, i) => s.points.fill(u, i + 1)),
+          pointsOnly: series.map((s) => s.points.show && s.width === 0),
+          ys: u.data.slice(1).map((s) => Array.from(s)),
+          logX: u.scales.x.distr === 3,
+          xScale: [u.scales.x.min, u.scales.x.max],
+          xLabel: u.axes[0].label,
+          yScale: [u.scales.y.min, u.scales.y.max],
+        };
+      }, name);
+    };
+    const v = THEMES.dark.vars;
+    const colours = [v['--vscode-charts-blue'], v['--vscode-charts-orange'], v['--vscode-charts-green']];
+    const best = runs.map((r) => r.results.bestVal);
+    const lr = await scatter('lr', [0.001, 0.003, 0.03]);
+    assert.deepEqual(lr.labels, ['sweep 0', 'sweep 1', 'sweep 2'], 'the run without validation left out');
+    assert.deepEqual(lr.fills, colours, 'each run in the colour of its curves');
+    assert.deepEqual(lr.pointsOnly, [true, true, true]);
+    assert.deepEqual(lr.ys, [
+      [best[0], null, null],
+      [null, best[1], null],
+      [null, null, best[2]],
+    ]);
+    assert.equal(lr.logX, true, 'lr spans a factor of 30: a log x axis');
+    assert.deepEqual(lr.xScale, [0.001, 0.1], 'whole decades around the data');
+    assert.equal(lr.xLabel, 'lr');
+    const [lo, hi] = [Math.min(best[0]!, best[1]!, best[2]!), Math.max(best[0]!, best[1]!, best[2]!)];
+    assert.ok(lr.yScale[0]! < lo && lr.yScale[0]! > lo - 0.1 * (hi - lo), 'y from the data, with room below');
+    assert.ok(lr.yScale[1]! > hi && lr.yScale[1]! < hi + 0.1 * (hi - lo), 'y from the data, with room above');
+
+    const hidden = await scatter('hidden', [64, 128]);
+    assert.deepEqual(hidden.ys, [
+      [best[0], null],
+      [null, best[1]],
+      [best[2], null],
+    ]);
+    assert.equal(hidden.logX, false, '64 to 128 is a factor of 2: linear');
+    assert.ok(hidden.xScale[0]! < 64 && hidden.xScale[0]! > 50 && hidden.xScale[1]! > 128 && hidden.xScale[1]! < 140);
+    assert.equal(
+      await view.page.locator('#val-against-hidden .panel-note').innerText(),
+      'Left out, no validation loss: sweep 3.',
+    );
+
+    const png = await save(view, 'val-against-lr-png');
+    assert.equal(png.name, 'seqlab-compare-val-against-lr.png');
+    assert.ok(pngSize(png.data).height > 220);
+    const csv = await save(view, 'val-against-hidden-csv');
+    assert.equal(csv.name, 'seqlab-compare-val-against-hidden.csv');
+    assert.deepEqual(parseCsv(csv.data), [
+      ['hidden', 'run', 'best val'],
+      ['64', 'sweep 0', String(best[0])],
+      ['128', 'sweep 1', String(best[1])],
+      ['64', 'sweep 2', String(best[2])],
+    ]);
+
+    await screenshot(view.page, 'compare-sweep-dark.png');
+
+    await view.send({ type: 'compare', view: three }); // hidden and lr differ; cell is text, gruForm missing in two
+    await scatter('hidden', [128]);
+    assert.deepEqual(await titles(), ['Best validation loss against hidden', 'Best validation loss against lr']);
+    await view.send({
+      type: 'compare',
+      view: { title: 'cells', runs: [lstm, { ...gru, settings: { ...gru.settings, gruForm: 'torch' } }] },
+    });
+    await view.page.waitForFunction(
+      () => document.querySelectorAll('.setting-charts > section:not([hidden])').length === 0,
+    );
+  });
+
   it('ignores malformed messages with a warning and keeps working', async () => {
     const badSetting = { ...lstm, settings: { lr: { value: 0.002 } } };
     await view.sendMalformed({ type: 'compare', view: { title: 't', runs: [badSetting] } });
