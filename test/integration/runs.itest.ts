@@ -148,26 +148,32 @@ suite('Runs: every training kept, compared, made the model again', function () {
     );
     if (uiBridgeAvailable()) await waitForWebviewText('2 runs compared');
 
+    // Four runs, stopped during the third: the two finished ones and the stopped one stay, the fourth never trains.
     await vscode.window.showTextDocument(doc); // the comparison panel took the focus
+    const before = new Set(listed().runs.map((r) => r.run.id));
     const sweeping = Promise.resolve(
-      vscode.commands.executeCommand<{ ended: string }[]>('seqlab.sweep', {
-        set: ['hidden=8,12,16'],
-        steps: 1_000_000,
+      vscode.commands.executeCommand<{ ended: string; name: string }[]>('seqlab.sweep', {
+        set: ['hidden=8,12,16,20'],
+        steps: 400,
       }),
     );
-    const deadline = Date.now() + 60_000;
-    while (
-      (api.runs.view?.state !== 'training' || (api.runs.view.points.at(-1)?.step ?? 0) < 5) &&
-      Date.now() < deadline
-    )
-      await new Promise((r) => setTimeout(r, 100));
+    const deadline = Date.now() + 120_000;
+    const third = () =>
+      listed().runs.filter((r) => !before.has(r.run.id)).length === 2 &&
+      api.runs.view?.state === 'training' &&
+      (api.runs.view.points.at(-1)?.step ?? 0) > 5;
+    while (!third() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await vscode.commands.executeCommand('seqlab.stop');
     const stopped = await sweeping;
     assert.ok(stopped, `the sweep ran: ${api.shownErrors().slice(-2).join(' | ')}`);
     assert.deepStrictEqual(
-      stopped.map((r) => r.ended),
-      ['stopped'],
-      'the stopped run is kept and the rest are not trained',
+      stopped.map((r) => [r.name, r.ended]),
+      [
+        ['hidden 8', 'finished'],
+        ['hidden 12', 'finished'],
+        ['hidden 16', 'stopped'],
+      ],
+      'the finished runs and the stopped one are kept; the rest are not trained',
     );
   });
 });
