@@ -3,12 +3,11 @@ the case's token ids one step at a time from a zero state, and prints every laye
 after each token. Usage: /usr/bin/python3 torch_activations_oracle.py EXPORT.safetensors CASE.json [...]
 CASE: {"ids": [T]}. Prints one JSON list, per pair {"h": [layer][t][unit], "c": [layer][t][unit] or null}."""
 import json
-import sys
 
 import torch
 import torch.nn.functional as F
 
-from torch_oracle import load_safetensors
+from torch_oracle import load_safetensors, main
 
 
 def run(export_path, case_path):
@@ -40,10 +39,5 @@ def run(export_path, case_path):
         return {"h": per_layer(hs), "c": per_layer(cs) if lstm else None}
 
 
-def main():
-    args = sys.argv[1:]
-    json.dump([run(args[i], args[i + 1]) for i in range(0, len(args), 2)], sys.stdout)
-
-
 if __name__ == "__main__":
-    main()
+    main(run)

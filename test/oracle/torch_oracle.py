@@ -103,6 +103,11 @@ def run(export_path, case_path):
         # many-to-many: ŷ<t> = softmax(Wy·a<t> + by), L = (1/TB) Σ_t Σ_b −log ŷ<t>[y<t>]
         logits = head(out)
         loss = F.cross_entropy(logits.reshape(-1, C), targets.reshape(-1))
+    return backward_result(loss, logits, named)
+
+
+def backward_result(loss, logits, named):
+    """Backpropagates the loss; the result the parity tests read: loss, logits, each parameter's gradient."""
     loss.backward()
     return {
         "torch": torch.__version__,
@@ -112,10 +117,11 @@ def run(export_path, case_path):
     }
 
 
-def main():
+def main(run):
+    """Prints one JSON list: run(TENSORS, CASE) for each pair of arguments."""
     args = sys.argv[1:]
     json.dump([run(args[i], args[i + 1]) for i in range(0, len(args), 2)], sys.stdout)
 
 
 if __name__ == "__main__":
-    main()
+    main(run)

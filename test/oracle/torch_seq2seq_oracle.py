@@ -8,12 +8,11 @@ CASE: cell ("RNN", "GRU" or "LSTM"), hidden, layers, bidirectional, input ("oneh
 sourceVocab, targetVocab; src [B][S], tgtIn [B][T], tgtOut [B][T].
 Prints one JSON list, a result per pair."""
 import json
-import sys
 
 import torch
 import torch.nn.functional as F
 
-from torch_oracle import load_safetensors
+from torch_oracle import backward_result, load_safetensors, main
 
 
 class Seq2Seq(torch.nn.Module):
@@ -72,19 +71,8 @@ def run(tensors_path, case_path):
     logits = model(src, tgt_in)
     # L = (1/TB) Σ_t Σ_b −log ŷ<t>[y<t>]: mean over the target tokens, <EOS> included
     loss = F.cross_entropy(logits.reshape(-1, model.Vt), tgt_out.reshape(-1))
-    loss.backward()
-    return {
-        "torch": torch.__version__,
-        "loss": loss.item(),
-        "logits": logits.detach().reshape(-1).tolist(),
-        "grads": {n: p.grad.reshape(-1).tolist() for n, p in named.items()},
-    }
-
-
-def main():
-    args = sys.argv[1:]
-    json.dump([run(args[i], args[i + 1]) for i in range(0, len(args), 2)], sys.stdout)
+    return backward_result(loss, logits, named)
 
 
 if __name__ == "__main__":
-    main()
+    main(run)
