@@ -3,6 +3,7 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { SeqLabError } from '../engine/errors';
+import type { ModelDescription } from '../protocol';
 import { modelFileStem } from './modelFileNames';
 import { documentName, Runs } from './runs';
 
@@ -25,11 +26,13 @@ export interface ModelName {
   label: string; // e.g. "LSTM-128"
   title: string; // e.g. "story.txt — LSTM-128", as the sidebar names the run
   stem: string; // e.g. "story.txt.lstm-128", the start of the names of files made from it
+  description: ModelDescription; // what its checkpoint says it is (its task, labels, step)
 }
 
 /** How a document's model is named on screen and in file names (its label read from its checkpoint). */
 export async function modelName(runs: Runs, uri: vscode.Uri): Promise<ModelName> {
-  const { label } = await runs.infer(uri, { kind: 'describe' });
+  const description = await runs.infer(uri, { kind: 'describe' });
+  const { label } = description;
   const name = documentName(uri);
-  return { label, title: `${name} — ${label}`, stem: modelFileStem(basename(name), label) };
+  return { label, title: `${name} — ${label}`, stem: modelFileStem(basename(name), label), description };
 }

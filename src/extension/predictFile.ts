@@ -32,12 +32,11 @@ export async function predictFile(runs: Runs, doc: vscode.TextDocument): Promise
     throw new SeqLabError(
       'this file has no trained model yet; train a tagger (.conll, .tags) or a classifier (.tsv) on it first.',
     );
-  const { task } = await runs.infer(doc.uri, { kind: 'describe' });
-  if (task === 'lm')
+  const model = await modelName(runs, doc.uri);
+  if (model.description.task === 'lm')
     throw new SeqLabError(
       "Predict file is for taggers and classifiers; this file's model is a language model (try Sample text).",
     );
-  const model = await modelName(runs, doc.uri);
   const text = doc.getText();
   const prediction = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `SeqLab: predicting with ${model.title}…` },

@@ -532,20 +532,8 @@ export class Runs implements vscode.Disposable {
     if (this.active?.uri.toString() === uri.toString())
       throw new SeqLabError('stop the training on this file before making another run its model.');
     await this.inferOn(checkpointPath, { kind: 'describe' }); // validated before it replaces anything
-    const target = this.store.checkpointPath(uri);
-    copyFileSync(checkpointPath, `${target}.loading`);
-    renameSync(`${target}.loading`, target);
     // Its own run id, so that a late message of an earlier training never lands on it.
-    this.shown = {
-      uri: uri.toString(),
-      tag: '',
-      clipEvents: [],
-      snapshots: [],
-      view: { ...view, runId: `kept-${Date.now().toString(36)}` },
-    };
-    this.store.save(this.shown);
-    this.changed.fire({ type: 'run', run: this.shown.view });
-    this.modelChanged.fire({ uri: this.shown.uri, tag: '' });
+    this.installModel(uri, checkpointPath, { ...view, runId: `kept-${Date.now().toString(36)}` });
   }
 
   /** Makes a checkpoint from disk the model of a document (Load model…), after the worker validated it. */
@@ -553,32 +541,32 @@ export class Runs implements vscode.Disposable {
     if (this.active?.uri.toString() === doc.uri.toString())
       throw new SeqLabError('stop the training on this file before loading another model into it.');
     const model = await this.inferOn(path, { kind: 'describe' });
-    copyFileSync(path, this.store.checkpointPath(doc.uri) + '.loading');
-    renameSync(this.store.checkpointPath(doc.uri) + '.loading', this.store.checkpointPath(doc.uri));
-    this.shown = {
-      uri: doc.uri.toString(),
-      tag: '',
-      clipEvents: [],
-      snapshots: [],
-      view: {
-        runId: `loaded-${Date.now().toString(36)}`,
-        title: runTitle(doc.uri, model.label),
-        level: model.level,
-        startedAt: 0,
-        state: 'stopped',
-        message: `Loaded ${name} (step ${model.step}).`,
-        points: [],
-        sample: '',
-        canResume: false,
-        resumeLabel: '',
-        clip: null,
-        task: model.task, // the checkpoint's own task (describe reads it)
-        labels: model.labels,
-        scores: [],
-      },
-    };
+    this.installModel(doc.uri, path, {
+      runId: `loaded-${Date.now().toString(36)}`,
+      title: runTitle(doc.uri, model.label),
+      level: model.level,
+      startedAt: 0,
+      state: 'stopped',
+      message: `Loaded ${name} (step ${model.step}).`,
+      points: [],
+      sample: '',
+      canResume: false,
+      resumeLabel: '',
+      clip: null,
+      task: model.task, // the checkpoint's own task (describe reads it)
+      labels: model.labels,
+      scores: [],
+    });
+  }
+
+  /** Makes a (validated) checkpoint the model of a document, with the run view the sidebar shows for it. */
+  private installModel(uri: vscode.Uri, checkpointPath: string, view: RunView): void {
+    const target = this.store.checkpointPath(uri);
+    copyFileSync(checkpointPath, `${target}.loading`);
+    renameSync(`${target}.loading`, target);
+    this.shown = { uri: uri.toString(), tag: '', clipEvents: [], snapshots: [], view };
     this.store.save(this.shown);
-    this.changed.fire({ type: 'run', run: this.shown.view });
+    this.changed.fire({ type: 'run', run: view });
     this.modelChanged.fire({ uri: this.shown.uri, tag: '' });
   }
 

@@ -131,7 +131,7 @@ async function sampleForLabel(
 export async function sampleText(runs: Runs, args: SampleArgs = {}): Promise<vscode.TextDocument | undefined> {
   const uri = args.uri ?? modelDocumentUri(runs);
   const model = await modelName(runs, uri);
-  const { task, labels } = await runs.infer(uri, { kind: 'describe' });
+  const { task, labels } = model.description;
   if (task === 'conditional') return sampleForLabel(runs, uri, model, labels, args);
   const title = `SeqLab: Sample text from ${model.title}`;
   const prime =

@@ -20,7 +20,7 @@ async function encoderDecoderUri(runs: Runs, editor: vscode.TextEditor): Promise
   const candidates = [editor.document.uri, runs.shownUri()].filter(
     (u): u is vscode.Uri => u !== undefined && u !== null && runs.store.hasModel(u),
   );
-  for (const uri of candidates) if ((await runs.infer(uri, { kind: 'describe' })).task === 'seq2seq') return uri;
+  for (const uri of candidates) if ((await runs.infer(uri, { kind: 'load' })).task === 'seq2seq') return uri;
   throw new SeqLabError(
     'Translate selection needs an encoder–decoder: train one on a source<TAB>target .tsv file (SeqLab: Train model on this file) and keep its run in the sidebar.',
   );

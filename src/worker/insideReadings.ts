@@ -200,10 +200,10 @@ export function insideInference(model: Model, k: Backend, key: string, task: Ins
       return choices;
     }
     case 'matchUnits': {
-      const spans = task.spans.map((s) => ({
-        start: tokenRange(r, s.start, s.end)[0],
-        end: tokenRange(r, s.start, s.end)[1],
-      }));
+      const spans = task.spans.map((s) => {
+        const [start, end] = tokenRange(r, s.start, s.end);
+        return { start, end };
+      });
       return matchUnits(model, k, r.ids, spans, { signal: task.signal, top: task.top });
     }
   }
