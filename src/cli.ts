@@ -107,7 +107,7 @@ async function train(file: string, given: Given): Promise<void> {
           : undefined,
       onProgress: (p) => {
         if (p.valLoss !== null) lastVal = p.valLoss;
-        if (log) appendFileSync(log, JSON.stringify(p) + '\n');
+        if (log) appendFileSync(log, JSON.stringify({ ...p, validationSeconds: trainer.validationSeconds }) + '\n');
         const now = performance.now();
         if (tty && now - lastPrint > 100) {
           process.stderr.write(`\r\x1b[K${progressLine(p, lastVal)}`);
@@ -123,7 +123,11 @@ async function train(file: string, given: Given): Promise<void> {
       charsPerSec: Math.round(result.charsPerSec),
       checkpoint: out,
     };
-    if (log) appendFileSync(log, JSON.stringify({ final: true, ...summary }) + '\n');
+    if (log)
+      appendFileSync(
+        log,
+        JSON.stringify({ final: true, ...summary, validationSeconds: trainer.validationSeconds }) + '\n',
+      );
     process.stdout.write(JSON.stringify(summary) + '\n');
   } catch (e) {
     if (tty) process.stderr.write('\n');

@@ -83,6 +83,8 @@ export function fitToText(train: TrainConfig, tokens: number): TrainConfig {
 export class Trainer {
   step: number;
   readonly clipEvents: ClipEvent[] = [];
+  /** Wall seconds run() has spent in validation passes (and their snapshots) so far. */
+  validationSeconds = 0;
   private readonly net: Network;
   private readonly batcher: StreamBatcher;
   private readonly val: Int32Array;
@@ -253,9 +255,11 @@ export class Trainer {
       const stepsDone = this.step - firstStep;
       const last = done();
       const evalNow = last || this.step % train.evalEvery === 0;
+      const validationStart = performance.now();
       const v = evalNow ? this.validate() : null;
       if (v !== null) valLoss = v;
       if (v !== null && hooks.onSnapshot) hooks.onSnapshot(this.snapshot());
+      if (evalNow) this.validationSeconds += (performance.now() - validationStart) / 1000;
       const rate = stepsDone / Math.max(elapsed, 1e-9);
       const eta = totalSteps > 0 ? (totalSteps - this.step) / rate : Math.max(0, train.seconds - elapsed);
       hooks.onProgress?.({

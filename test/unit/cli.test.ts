@@ -48,6 +48,10 @@ describe('seqlab CLI', function () {
     assert.equal(lines[19].step, 20);
     assert.ok(lines[9].valLoss > 0 && lines[8].valLoss === null);
     assert.equal(lines[20].final, true);
+    // validation time so far: none before the first pass (step 10), then growing, never past the elapsed time
+    assert.equal(lines[8].validationSeconds, 0);
+    assert.ok(lines[9].validationSeconds > 0 && lines[9].validationSeconds <= lines[10].elapsedSeconds);
+    assert.ok(lines[20].validationSeconds >= lines[19].validationSeconds);
     assert.ok(existsSync(ckpt));
   });
 
