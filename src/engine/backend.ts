@@ -64,6 +64,15 @@ export interface Backend {
   scatterAddRows(table: Vec, src: Vec, ids: Int32Array, rows: number, n: number): void;
   /** db[j] += Σ_i d[i·n + j]: bias gradients. */
   sumRows(db: Vec, d: Vec, m: number, n: number): void;
+  /** dst[c·rows + r] = src[r·cols + c] (accumulate: +=): dst [cols, rows] = srcᵀ, src [rows, cols]. */
+  transpose(dst: Vec, src: Vec, rows: number, cols: number, accumulate: boolean): void;
+  /**
+   * Σ_i v[i]² in float64 (the squared global gradient norm), summed in chunks of 4096 numbers added in
+   * order: the same number whatever the threads.
+   */
+  sumOfSquares(v: Vec): number;
+  /** v[i] *= factor (gradient clipping). */
+  scale(v: Vec, factor: number): void;
   /**
    * Softmax cross-entropy of `rows` rows of n logits: p[r] ← ŷ = softmax(p[r]), g[r] = (ŷ − onehot(y[r])) / rows
    * (∂L/∂logits of the mean), returns L = (1/rows) Σ_r −log ŷ[y[r]] (nats per token).
@@ -94,6 +103,9 @@ export const FLAT_OPS = [
   'gatherRows',
   'scatterAddRows',
   'sumRows',
+  'transpose',
+  'sumOfSquares',
+  'scale',
   'softmaxCrossEntropy',
   'adamUpdate',
   'sgdUpdate',

@@ -64,7 +64,7 @@ export function diagnoseWindows(
   net.backward();
   const paramGradNorms = model.params.specs.map((s) => ({
     name: s.name,
-    norm: globalNorm(g.subarray(s.offset, s.offset + s.size)),
+    norm: globalNorm(g.subarray(s.offset, s.offset + s.size), k),
   }));
 
   return {

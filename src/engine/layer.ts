@@ -109,10 +109,8 @@ export class RecurrentLayer {
         xw = dir.xw;
       if (ids && TB >= In && dir.wihT.length) {
         // Long windows: transpose W_ih once, then row r is b_ih + row ids[r] of W_ihᵀ (contiguous).
-        const wt = dir.wihT,
-          wih = dir.wih;
-        for (let j = 0; j < G; j++) for (let col = 0; col < In; col++) wt[col * G + j] = wih[j * In + col];
-        k.gatherRows(xw, wt, dir.bih, ids, TB, G);
+        k.transpose(dir.wihT, dir.wih, G, In, false);
+        k.gatherRows(xw, dir.wihT, dir.bih, ids, TB, G);
       } else if (ids) {
         for (let r = 0; r < TB; r++) {
           const col = ids[r],
@@ -181,10 +179,9 @@ export class RecurrentLayer {
       k.sumRows(dir.dbih, dxw, TB, G);
       if (ids && TB >= In && dir.wihT.length) {
         // dW_ih[:, x] += Σ over the rows whose input is x: summed as contiguous rows of dW_ihᵀ first.
-        const dt = dir.wihT.fill(0),
-          dwih = dir.dwih;
+        const dt = dir.wihT.fill(0);
         k.scatterAddRows(dt, dxw, ids, TB, G);
-        for (let j = 0; j < G; j++) for (let col = 0; col < In; col++) dwih[j * In + col] += dt[col * G + j];
+        k.transpose(dir.dwih, dt, In, G, true);
       } else if (ids) {
         for (let r = 0; r < TB; r++) {
           const col = ids[r],

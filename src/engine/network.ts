@@ -23,6 +23,7 @@ export class Network {
   private readonly dLogits: Vec;
   private readonly dTop: Vec;
   private readonly embedded: Vec;
+  private readonly noBias: Vec; // zeros: embedding rows are gathered with no bias
   private readonly masks: Vec[] = []; // dropout masks on layer l's output (l < layers − 1)
   private readonly dropped: Vec[] = [];
   private readonly pooled: Vec; // classify: the read-out r of each sequence [B·D·H]
@@ -55,6 +56,7 @@ export class Network {
       }
     }
     this.embedded = k.alloc(c.input === 'embedding' ? TB * c.embedSize : 0);
+    this.noBias = k.alloc(c.input === 'embedding' ? c.embedSize : 0);
     this.logits = k.alloc(TB * c.classes);
     this.dLogits = k.alloc(TB * c.classes);
     this.dTop = k.alloc(TB * D * c.hidden);
@@ -123,13 +125,9 @@ export class Network {
     for (const layer of this.layers) layer.B = B;
     let x: Vec | null = null;
     if (c.input === 'embedding') {
-      const E = c.embedSize,
-        table = this.params.value('embed.weight');
-      for (let r = 0; r < TB; r++) {
-        if (ids[r] < 0)
-          this.embedded.fill(0, r * E, (r + 1) * E); // x<t> = 0
-        else this.embedded.set(table.subarray(ids[r] * E, (ids[r] + 1) * E), r * E);
-      }
+      // x<t> = row ids[t] of the embedding table (a zero vector for an id < 0)
+      const E = c.embedSize;
+      k.gatherRows(this.embedded, this.params.value('embed.weight'), this.noBias, ids, TB, E);
       x = this.embedded.subarray(0, TB * E);
     }
     for (let l = 0; l < this.layers.length; l++) {
@@ -234,14 +232,7 @@ export class Network {
       }
     }
     if (c.input === 'embedding') {
-      const E = c.embedSize,
-        dE = this.params.gradient('embed.weight'),
-        dIn = this.layers[0].dIn;
-      for (let r = 0; r < TB; r++) {
-        const o = this.ids[r] * E;
-        if (o < 0) continue;
-        for (let j = 0; j < E; j++) dE[o + j] += dIn[r * E + j];
-      }
+      k.scatterAddRows(this.params.gradient('embed.weight'), this.layers[0].dIn, this.ids, TB, c.embedSize);
     }
   }
 }

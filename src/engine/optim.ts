@@ -19,18 +19,17 @@ export function createOptimizerState(kind: OptimizerKind, size: number, k: Backe
   return { kind, t: 0, m, v };
 }
 
-export function globalNorm(g: Vec): number {
-  let s = 0;
-  for (let i = 0; i < g.length; i++) s += g[i] * g[i];
-  return Math.sqrt(s);
+/** ‖g‖, the global norm of the gradients (an array of k's). */
+export function globalNorm(g: Vec, k: Backend): number {
+  return Math.sqrt(k.sumOfSquares(g));
 }
 
 /** Scales g so its norm is at most maxNorm (0 = off). Returns whether it clipped. */
-export function clipGradients(g: Vec, norm: number, maxNorm: number): boolean {
+export function clipGradients(g: Vec, norm: number, maxNorm: number, k: Backend): boolean {
   if (maxNorm <= 0) return false;
   const coef = maxNorm / (norm + 1e-6);
   if (coef >= 1) return false;
-  for (let i = 0; i < g.length; i++) g[i] *= coef;
+  k.scale(g, coef);
   return true;
 }
 

@@ -418,7 +418,8 @@ export const OPTIONS = {
     max: 16,
     help:
       'Threads of the engine, for training and inference (the WebAssembly kernels split each step over ' +
-      'them; results are the same for any count). 0 = automatic: two, or one on a single-core machine.',
+      'them; results are the same for any count). 0 = automatic: SEQLAB_THREADS when set, else the ' +
+      "machine's physical cores, at most 8.",
   }),
   budget: choice({
     setting: 'budget',

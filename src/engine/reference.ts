@@ -111,6 +111,31 @@ function scatterAddRows(table: Vec, src: Vec, ids: Int32Array, rows: number, n: 
   }
 }
 
+function transpose(dst: Vec, src: Vec, rows: number, cols: number, accumulate: boolean): void {
+  for (let c = 0; c < cols; c++) {
+    const o = c * rows;
+    if (accumulate) for (let r = 0; r < rows; r++) dst[o + r] += src[r * cols + c];
+    else for (let r = 0; r < rows; r++) dst[o + r] = src[r * cols + c];
+  }
+}
+
+/** Numbers per partial sum of sumOfSquares (backend.ts). */
+export const SQUARES_CHUNK = 4096;
+
+function sumOfSquares(v: Vec): number {
+  let total = 0;
+  for (let start = 0; start < v.length; start += SQUARES_CHUNK) {
+    let s = 0;
+    for (let i = start; i < Math.min(v.length, start + SQUARES_CHUNK); i++) s += v[i] * v[i];
+    total += s;
+  }
+  return total;
+}
+
+function scale(v: Vec, factor: number): void {
+  for (let i = 0; i < v.length; i++) v[i] *= factor;
+}
+
 //   ŷ<t> = softmax(Wy·a<t> + by)          L = (1/TB) Σ_t Σ_b −log ŷ<t>[y<t>]   (nats per token)
 function softmaxCrossEntropy(p: Vec, g: Vec, targets: Int32Array, rows: number, n: number): number {
   let total = 0;
@@ -174,6 +199,9 @@ export const referenceOps: Omit<Backend, 'name' | 'dtype' | 'fallbacks' | 'alloc
   gatherRows,
   scatterAddRows,
   sumRows,
+  transpose,
+  sumOfSquares,
+  scale,
   softmaxCrossEntropy,
   adamUpdate,
   sgdUpdate,

@@ -31,9 +31,9 @@ export function applyStep(
   optimizer: OptimizerState,
   k: Backend,
 ): Omit<SequenceStep, 'loss' | 'tokens'> {
-  const gradNorm = globalNorm(g);
+  const gradNorm = globalNorm(g, k);
   if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new DivergedError(step + 1, loss);
-  const clipped = clipGradients(g, gradNorm, train.clip);
+  const clipped = clipGradients(g, gradNorm, train.clip, k);
   const lr = learningRate(train.lr, train.lrDecay, train.lrDecayEvery, step);
   applyUpdate(optimizer, weights, g, lr, train.momentum, k);
   return { gradNorm, clipped, lr };

@@ -191,12 +191,12 @@ export class Trainer {
     const g = model.params.grad;
     g.fill(0);
     net.backward();
-    const gradNorm = globalNorm(g);
+    const gradNorm = globalNorm(g, this.k);
     const limit = Math.max(3 * Math.log(model.config.vocabSize), 10);
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm) || (this.step > 10 && loss > limit)) {
       throw new DivergedError(this.step + 1, loss);
     }
-    const clipped = clipGradients(g, gradNorm, this.train.clip);
+    const clipped = clipGradients(g, gradNorm, this.train.clip, this.k);
     if (clipped) this.clipEvents.push({ step: this.step + 1, norm: gradNorm });
     const lr = this.lr();
     applyUpdate(this.optimizer, model.params.data, g, lr, this.train.momentum, this.k);

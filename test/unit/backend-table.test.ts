@@ -15,8 +15,10 @@ import { wasmBuildSuite } from '../helpers/wasm';
 //   each result lies within γ(K+1)·(…) of the exact value, the worst-case error of a float32 sum of K
 //   products and C₀ in any order, whatever order the tiles (or the reference) add in.
 //   (Measured: at most 0.37 of this bound for K = 1 or 2, about 0.03 of it for K ≥ 64.)
-// - gatherRows: exact (one float32 addition). scatterAddRows, sumRows, optimizer updates: 1e-5 relative
-//   per element (of max(1, |reference|)): float32 summation order.
+// - gatherRows, transpose: exact (a copy or one float32 addition). scatterAddRows, sumRows, optimizer
+//   updates: 1e-5 relative per element (of max(1, |reference|)): float32 summation order.
+// - sumOfSquares: 1e-12 relative (float64 sums in another order). scale: 2u (one product, its factor
+//   rounded to float32 on the wasm side).
 // - softmaxCrossEntropy: probabilities within (12 + 2·|x − max|)·u relative: the approximate exp, and
 //   float32 rounding of x − max where the reference subtracts in float64; the gradient the same over rows
 //   plus 2u/rows; the loss within 1e-6 relative.
@@ -211,6 +213,31 @@ const sumRowsCase =
     return { db };
   };
 
+const transposeCase =
+  (rows: number, cols: number, accumulate: boolean): Case =>
+  (k, seed) => {
+    const rng = new Rng(seed),
+      src = rand(k.alloc(rows * cols), rng),
+      dst = rand(k.alloc(rows * cols), rng);
+    k.transpose(dst, src, rows, cols, accumulate);
+    return { dst };
+  };
+const sumOfSquaresCase =
+  (n: number): Case =>
+  (k, seed) => {
+    const rng = new Rng(seed),
+      v = rand(k.alloc(n), rng, 3);
+    return { sum: k.sumOfSquares(v) };
+  };
+const scaleCase =
+  (n: number, factor: number): Case =>
+  (k, seed) => {
+    const rng = new Rng(seed),
+      v = rand(k.alloc(n), rng, 5);
+    k.scale(v, factor);
+    return { v };
+  };
+
 const softmaxCase =
   (rows: number, n: number): Case =>
   (k, seed) => {
@@ -263,6 +290,32 @@ function rowShapes(op: string): Shape[] {
         {
           label: 'the LSTM-128 training shapes',
           cases: [sumRowsCase(TB, 4 * H), sumRowsCase(TB, V)].map((c) => [c, close]),
+        },
+      ];
+    case 'transpose':
+      return [1, 3, 7, 72].flatMap((rows) =>
+        [1, 5, 1024].map((cols) => ({
+          label: `${rows}×${cols}, set and accumulate`,
+          cases: [false, true].map((add) => [transposeCase(rows, cols, add), elementwise(0)] as [Case, Check]),
+        })),
+      );
+    case 'sumOfSquares': // float64 sums: only the order of the additions differs
+      return [
+        {
+          label: 'lengths 0 to 5, around the 4096 chunk, 1,070,000 (LSTM-256)',
+          cases: [0, 1, 2, 3, 4, 5, 4095, 4096, 4097, 10_001, 1_070_000].map((n) => [
+            sumOfSquaresCase(n),
+            elementwise(1e-12),
+          ]),
+        },
+      ];
+    case 'scale': // one float32 product: the reference rounds the float64 product, wasm multiplies by float32(factor)
+      return [
+        {
+          label: 'lengths 1 to 9 and 1003, factors 0.37 and 1e-3',
+          cases: [1, 2, 3, 4, 5, 6, 7, 8, 9, 1003].flatMap((n) =>
+            [0.37, 1e-3].map((f) => [scaleCase(n, f), elementwise(2 * U)] as [Case, Check]),
+          ),
         },
       ];
     default: // softmaxCrossEntropy

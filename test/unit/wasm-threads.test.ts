@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { defaultModelConfig, ModelConfig } from '../../src/engine/config';
+import { defaultModelConfig, defaultTrainConfig, ModelConfig } from '../../src/engine/config';
 import { Backend } from '../../src/engine/backend';
 import { Network } from '../../src/engine/network';
 import { initParams } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';
+import { Trainer } from '../../src/engine/train';
 import { WasmBackend, wasmBackend } from '../../src/engine/wasm/backend';
+import { smallText } from '../helpers/texts';
 import { wasmSuite } from '../helpers/wasm';
 
 // The wasm backend on several threads (threads.ts): the cells split the B streams of a window,
@@ -69,7 +71,7 @@ wasmSuite('wasm-simd backend on several threads: bit-for-bit the one-thread resu
       this.timeout(60000);
       const config = { ...defaultModelConfig, ...over, classes: over.vocabSize } as ModelConfig;
       const one = run(config, wasmBackend({ threads: 1 }), T, B);
-      for (const threads of [2, 3]) {
+      for (const threads of [2, 3, 4, 8]) {
         const k = wasmBackend({ threads });
         const booting = run(config, k, T, B); // starts the helpers; done on this thread until they are up
         assert.deepEqual(booting.loss, one.loss, `${threads} threads, while booting: losses`);
@@ -90,7 +92,7 @@ wasmSuite('wasm-simd backend on several threads: bit-for-bit the one-thread resu
     });
   }
 
-  it('every kernel split, however small (splitWork 1): LSTM, GRU, RNN on 2 and 3 threads', async function () {
+  it('every kernel split, however small (splitWork 1): LSTM, GRU, RNN on 2, 3, 4 and 8 threads', async function () {
     this.timeout(60000);
     for (const over of [
       { cell: 'lstm', hidden: 13 },
@@ -99,7 +101,7 @@ wasmSuite('wasm-simd backend on several threads: bit-for-bit the one-thread resu
     ] as Partial<ModelConfig>[]) {
       const config = { ...defaultModelConfig, vocabSize: 11, ...over, classes: over.vocabSize ?? 11 } as ModelConfig;
       const one = run(config, wasmBackend({ threads: 1 }), 5, 5);
-      for (const threads of [2, 3]) {
+      for (const threads of [2, 3, 4, 8]) {
         const k = wasmBackend({ threads, splitWork: 1 });
         run(config, k, 5, 5);
         await ready(k, threads);
@@ -114,6 +116,33 @@ wasmSuite('wasm-simd backend on several threads: bit-for-bit the one-thread resu
           `${over.cell}, ${threads} threads: gradients`,
         );
       }
+    }
+  });
+
+  it('whole training steps (BPTT, global norm, clipping, Adam; one-hot and embedding) on 1, 2, 3, 4 and 8 threads: the same weights bit for bit', async function () {
+    this.timeout(120000);
+    const text = smallText().repeat(4);
+    const train = { ...defaultTrainConfig, seqLength: 12, batchSize: 10, steps: 6, clip: 0.05, evalEvery: 1000 };
+    for (const model of [
+      { cell: 'lstm', hidden: 23, layers: 2 },
+      { cell: 'gru', hidden: 17, input: 'embedding', embedSize: 6 },
+      { cell: 'rnn', hidden: 12 },
+    ] as Partial<ModelConfig>[]) {
+      const weights: Float32Array[] = [];
+      let clipped = 0;
+      for (const threads of [1, 2, 3, 4, 8]) {
+        const k = wasmBackend({ threads, splitWork: 1 });
+        if (threads > 1) {
+          k.scale(k.alloc(64), 1); // any split call starts the helpers
+          await ready(k, threads);
+        }
+        const t = Trainer.create(text, model, train, k);
+        for (let i = 0; i < train.steps; i++) clipped += t.trainStep().clipped ? 1 : 0;
+        weights.push(Float32Array.from(t.model.params.data));
+      }
+      const differs = weights.map((w) => w.findIndex((x, i) => !Object.is(x, weights[0][i])));
+      assert.deepEqual(differs, [-1, -1, -1, -1, -1], `${model.cell}: the first weight that differs, per thread count`);
+      assert.ok(clipped > 0, `${model.cell}: some steps clipped (the clipping path ran)`);
     }
   });
 

@@ -12,7 +12,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { referenceCells } from '../cells';
 import { Backend, CellName, CellOps, MatrixOps } from '../backend';
-import { referenceOps } from '../reference';
+import { referenceOps, SQUARES_CHUNK } from '../reference';
 import { CellBuffers, CellWeights, Vec } from '../types';
 import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64, WASM_MAX_PAGES } from './kernels.wasm';
 import { CONTROL_WORDS, startTeam, Team } from './threads';
@@ -56,10 +56,23 @@ interface KernelExports {
   sumRows(db: number, d: number, m: number, n: number): void;
   sumRowsLd(db: number, d: number, m: number, n: number, ld: number): void;
   gatherRows(dst: number, table: number, bias: number, ids: number, rows: number, n: number): void;
-  scatterAddRows(table: number, src: number, ids: number, rows: number, n: number): void;
+  scatterAddRows(table: number, src: number, ids: number, rows: number, n: number, j0: number, j1: number): void;
+  transposeRows(dst: number, src: number, R: number, C: number, c0: number, c1: number, accumulate: number): void;
+  sumSquaresChunks(out: number, g: number, n: number, chunk: number, c0: number, c1: number): void;
+  scaleRange(v: number, i0: number, i1: number, factorBits: number): void;
+  adamUpdateRange(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    i0: number,
+    i1: number,
+    lrBits: number,
+    c1Bits: number,
+    c2Bits: number,
+  ): void;
   softmaxRows(p: number, g: number, rows: number, n: number, scale: number): void;
   softmaxRowsBits(p: number, g: number, rows: number, n: number, scaleBits: number): void;
-  adamUpdate(p: number, g: number, m: number, v: number, n: number, lr: number, c1: number, c2: number): void;
   mathKernel(which: number, y: number, x: number, n: number): void;
   packedBytes(K: number, N: number): number;
   packAllB(bp: number, B: number, N: number, K: number): void;
@@ -192,6 +205,11 @@ const TEAM_KERNELS = [
   'gatherRows',
   'sumRowsLd',
   'softmaxRowsBits',
+  'scatterAddRows',
+  'transposeRows',
+  'sumSquaresChunks',
+  'scaleRange',
+  'adamUpdateRange',
 ];
 /** Multiply-adds below which a call is not split (a share must outweigh waking a thread, ~10–50 µs). */
 const SPLIT_WORK = 1 << 20;
@@ -202,6 +220,11 @@ function share(n: number, parts: number, p: number, align: number): [number, num
     lo = Math.floor((units * p) / parts) * align,
     hi = Math.floor((units * (p + 1)) / parts) * align;
   return [Math.min(lo, n), Math.min(hi, n)];
+}
+
+/** The float32 nearest x, as the int32 of its bits (the helper threads take integer arguments only). */
+function floatBits(x: number): number {
+  return new Int32Array(Float32Array.of(x).buffer)[0];
 }
 
 const PAGE = 65536;
@@ -429,7 +452,21 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     },
   };
 
-  const ops: Pick<Backend, 'gatherRows' | 'scatterAddRows' | 'sumRows' | 'softmaxCrossEntropy' | 'adamUpdate'> = {
+  // Partial sums of sumOfSquares (float64, one per chunk), sized for the largest seen.
+  let squaresAt = 0,
+    squaresCap = 0;
+
+  const ops: Pick<
+    Backend,
+    | 'gatherRows'
+    | 'scatterAddRows'
+    | 'sumRows'
+    | 'transpose'
+    | 'sumOfSquares'
+    | 'scale'
+    | 'softmaxCrossEntropy'
+    | 'adamUpdate'
+  > = {
     gatherRows(dst, table, bias, ids, rows, n) {
       if (rows <= 0 || n <= 0) return;
       fit('gatherRows', [dst, rows * n], [table, 0], [bias, n]);
@@ -451,7 +488,49 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (rows <= 0 || n <= 0) return;
       fit('scatterAddRows', [src, rows * n], [table, 0]);
       checkIds('scatterAddRows', ids, rows, table, n);
-      wasm.scatterAddRows(addr(table), addr(src), idsIn(ids, rows), rows, n);
+      const t = addr(table),
+        a = addr(src),
+        at = idsIn(ids, rows);
+      split('scatterAddRows', n, partsFor(n, rows * n), 4, (lo, hi) => [t, a, at, rows, n, lo, hi]);
+    },
+    transpose(dst, src, rows, cols, accumulate) {
+      if (rows <= 0 || cols <= 0) return;
+      fit('transpose', [dst, rows * cols], [src, rows * cols]);
+      const d = addr(dst),
+        a = addr(src);
+      split('transposeRows', cols, partsFor(cols, rows * cols), 1, (lo, hi) => [
+        d,
+        a,
+        rows,
+        cols,
+        lo,
+        hi,
+        accumulate ? 1 : 0,
+      ]);
+    },
+    sumOfSquares(v) {
+      const n = v.length,
+        chunks = Math.ceil(n / SQUARES_CHUNK);
+      if (n === 0) return 0;
+      fit('sumOfSquares', [v, n]);
+      if (chunks > squaresCap) {
+        squaresCap = chunks;
+        squaresAt = reserve(chunks * 8);
+      }
+      const a = addr(v);
+      split('sumSquaresChunks', chunks, partsFor(chunks, n), 1, (lo, hi) => [squaresAt, a, n, SQUARES_CHUNK, lo, hi]);
+      const partial = new Float64Array(buffer, squaresAt, chunks);
+      let total = 0;
+      for (let c = 0; c < chunks; c++) total += partial[c]; // in order: the same sum for any thread count
+      return total;
+    },
+    scale(v, factor) {
+      const n = v.length;
+      if (n === 0) return;
+      fit('scale', [v, n]);
+      const a = addr(v),
+        bits = floatBits(factor);
+      split('scaleRange', n, partsFor(n, n), 4, (lo, hi) => [a, lo, hi, bits]);
     },
     sumRows(db, d, m, n) {
       if (m <= 0 || n <= 0) return;
@@ -466,7 +545,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       // p ← softmax(p), g = p/rows in the kernel; the loss and the target's −1/rows here (rows numbers, not rows·n).
       const a = addr(p),
         b = addr(g),
-        bits = new Int32Array(Float32Array.of(1 / rows).buffer)[0];
+        bits = floatBits(1 / rows);
       split('softmaxRowsBits', rows, partsFor(rows, rows * n * 16), 1, (lo, hi) => [
         a + lo * n * 4,
         b + lo * n * 4,
@@ -486,7 +565,9 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     adamUpdate(p, g, m, v, lr, c1, c2) {
       const n = p.length;
       fit('adamUpdate', [p, 0], [g, n], [m, n], [v, n]);
-      wasm.adamUpdate(addr(p), addr(g), addr(m), addr(v), n, lr, c1, c2);
+      const a = [addr(p), addr(g), addr(m), addr(v)],
+        hyper = [floatBits(lr), floatBits(c1), floatBits(c2)];
+      split('adamUpdateRange', n, partsFor(n, 8 * n), 4, (lo, hi) => [...a, lo, hi, ...hyper]);
     },
   };
 

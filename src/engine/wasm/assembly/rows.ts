@@ -74,19 +74,82 @@ export function gatherRows(dst: usize, table: usize, bias: usize, ids: usize, ro
   }
 }
 
-/** table[ids[r]·n + j] += src[r·n + j] for ids[r] ≥ 0 (the gradient of gatherRows' table). */
-export function scatterAddRows(table: usize, src: usize, ids: usize, rows: i32, n: i32): void {
+/**
+ * table[ids[r]·n + j] += src[r·n + j] for ids[r] ≥ 0 and j0 ≤ j < j1 (the gradient of gatherRows'
+ * table; a share of its columns: every element is summed over the rows in the same order whatever the share).
+ */
+export function scatterAddRows(table: usize, src: usize, ids: usize, rows: i32, n: i32, j0: i32, j1: i32): void {
   const nb = (<usize>n) << 2,
-    n4 = (<usize>(n & ~3)) << 2;
+    lo = (<usize>j0) << 2,
+    hi = (<usize>j1) << 2,
+    hi4 = lo + ((<usize>((j1 - j0) & ~3)) << 2);
   for (let r = 0; r < rows; r++) {
     const id = load<i32>(ids + ((<usize>r) << 2));
     if (id < 0) continue;
     const d = table + <usize>id * nb,
       s = src + <usize>r * nb;
-    let j: usize = 0;
-    for (; j < n4; j += 16) v128.store(d + j, f32x4.add(v128.load(d + j), v128.load(s + j)));
-    for (; j < nb; j += 4) store<f32>(d + j, load<f32>(d + j) + load<f32>(s + j));
+    let j: usize = lo;
+    for (; j < hi4; j += 16) v128.store(d + j, f32x4.add(v128.load(d + j), v128.load(s + j)));
+    for (; j < hi; j += 4) store<f32>(d + j, load<f32>(d + j) + load<f32>(s + j));
   }
+}
+
+/**
+ * Rows c0 ≤ c < c1 of dst = srcᵀ (accumulate = 0) or dst += srcᵀ (accumulate = 1), src [R, C] and
+ * dst [C, R] row-major: dst[c·R + r] (+)= src[r·C + c].
+ */
+export function transposeRows(dst: usize, src: usize, R: i32, C: i32, c0: i32, c1: i32, accumulate: i32): void {
+  const cb = (<usize>C) << 2;
+  for (let c = c0; c < c1; c++) {
+    const d = dst + <usize>c * ((<usize>R) << 2);
+    let s = src + ((<usize>c) << 2);
+    if (accumulate) {
+      for (let r: usize = 0; r < (<usize>R) << 2; r += 4) {
+        store<f32>(d + r, load<f32>(d + r) + load<f32>(s));
+        s += cb;
+      }
+    } else {
+      for (let r: usize = 0; r < (<usize>R) << 2; r += 4) {
+        store<f32>(d + r, load<f32>(s));
+        s += cb;
+      }
+    }
+  }
+}
+
+/** out[c] = Σ g[i]² (float64) over chunk c (`chunk` floats each) of g[0..n), for c0 ≤ c < c1. */
+export function sumSquaresChunks(out: usize, g: usize, n: i32, chunk: i32, c0: i32, c1: i32): void {
+  for (let c = c0; c < c1; c++) {
+    const start = c * chunk,
+      end = min(n, start + chunk),
+      end4 = start + ((end - start) & ~3);
+    let s0 = f64x2.splat(0),
+      s1 = s0;
+    let i = start;
+    for (; i < end4; i += 4) {
+      const v = v128.load(g + ((<usize>i) << 2)); // squared in float64: exact
+      s0 = f64x2.add(s0, f64x2.mul(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(v)));
+      const hi = v128.shuffle<f32>(v, v, 2, 3, 0, 1);
+      s1 = f64x2.add(s1, f64x2.mul(f64x2.promote_low_f32x4(hi), f64x2.promote_low_f32x4(hi)));
+    }
+    let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
+    for (; i < end; i++) {
+      const x = <f64>load<f32>(g + ((<usize>i) << 2));
+      s += x * x;
+    }
+    store<f64>(out + ((<usize>c) << 3), s);
+  }
+}
+
+/** v[i] *= factor for i0 ≤ i < i1 (factor as its float32 bits: the helper threads pass integers only). */
+export function scaleRange(v: usize, i0: i32, i1: i32, factorBits: i32): void {
+  const f = reinterpret<f32>(factorBits),
+    fv = f32x4.splat(f),
+    end = (<usize>i1) << 2,
+    end4 = ((<usize>i0) << 2) + ((<usize>((i1 - i0) & ~3)) << 2);
+  let i: usize = (<usize>i0) << 2;
+  for (; i < end4; i += 16) v128.store(v + i, f32x4.mul(v128.load(v + i), fv));
+  for (; i < end; i += 4) store<f32>(v + i, load<f32>(v + i) * f);
 }
 
 /**
@@ -145,7 +208,7 @@ export function softmaxRowsBits(p: usize, g: usize, rows: i32, n: i32, scaleBits
  * Adam (β1 = 0.9, β2 = 0.999, ε = 1e-8; c1 = 1 − β1ᵗ, c2 = √(1 − β2ᵗ)), as optim.ts, on n floats:
  *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,  p ← p − lr·(m / c1) / (√v / c2 + ε)
  */
-export function adamUpdate(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, c1: f32, c2: f32): void {
+function adamUpdate(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, c1: f32, c2: f32): void {
   const nb = (<usize>n) << 2,
     n4 = (<usize>(n & ~3)) << 2;
   // 1 − β as its own constant: float32 1 − 0.999 would be 1.3·10⁻⁵ off
@@ -174,4 +237,10 @@ export function adamUpdate(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f
     store<f32>(v + i, vi);
     store<f32>(p + i, load<f32>(p + i) - ((lr / c1) * mi) / (sqrt<f32>(vi) * (<f32>1 / c2) + <f32>1e-8));
   }
+}
+
+/** adamUpdate on floats i0 ≤ i < i1, lr, c1, c2 as float32 bits (a share for one of several threads). */
+export function adamUpdateRange(p: usize, g: usize, m: usize, v: usize, i0: i32, i1: i32, lrBits: i32, c1Bits: i32, c2Bits: i32): void {
+  const o = (<usize>i0) << 2;
+  adamUpdate(p + o, g + o, m + o, v + o, i1 - i0, reinterpret<f32>(lrBits), reinterpret<f32>(c1Bits), reinterpret<f32>(c2Bits));
 }
