@@ -59,7 +59,7 @@ interface KernelExports {
   scatterAddRows(table: number, src: number, ids: number, rows: number, n: number, j0: number, j1: number): void;
   transposeRows(dst: number, src: number, R: number, C: number, c0: number, c1: number, accumulate: number): void;
   sumSquaresChunks(out: number, g: number, n: number, chunk: number, c0: number, c1: number): void;
-  scaleRange(v: number, i0: number, i1: number, factorBits: number): void;
+  scaleRange(v: number, i0: number, i1: number, factorLo: number, factorHi: number): void;
   adamUpdateRange(
     p: number,
     g: number,
@@ -529,8 +529,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       if (n === 0) return;
       fit('scale', [v, n]);
       const a = addr(v),
-        bits = floatBits(factor);
-      split('scaleRange', n, partsFor(n, n), 4, (lo, hi) => [a, lo, hi, bits]);
+        halves = new Int32Array(Float64Array.of(factor).buffer); // little-endian: low word first
+      split('scaleRange', n, partsFor(n, n), 4, (lo, hi) => [a, lo, hi, halves[0], halves[1]]);
     },
     sumRows(db, d, m, n) {
       if (m <= 0 || n <= 0) return;

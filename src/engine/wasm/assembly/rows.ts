@@ -141,15 +141,24 @@ export function sumSquaresChunks(out: usize, g: usize, n: i32, chunk: i32, c0: i
   }
 }
 
-/** v[i] *= factor for i0 ≤ i < i1 (factor as its float32 bits: the helper threads pass integers only). */
-export function scaleRange(v: usize, i0: i32, i1: i32, factorBits: i32): void {
-  const f = reinterpret<f32>(factorBits),
-    fv = f32x4.splat(f),
+/**
+ * v[i] *= factor for i0 ≤ i < i1, the product in float64 and rounded once to float32 (as JavaScript's
+ * v[i] *= factor on a Float32Array); factor as two int32 halves of its float64 bits (the helper
+ * threads pass integers only).
+ */
+export function scaleRange(v: usize, i0: i32, i1: i32, factorLo: i32, factorHi: i32): void {
+  const f = reinterpret<f64>((<i64>factorHi << 32) | (<i64>factorLo & 0xffffffff)),
+    fv = f64x2.splat(f),
     end = (<usize>i1) << 2,
     end4 = ((<usize>i0) << 2) + ((<usize>((i1 - i0) & ~3)) << 2);
   let i: usize = (<usize>i0) << 2;
-  for (; i < end4; i += 16) v128.store(v + i, f32x4.mul(v128.load(v + i), fv));
-  for (; i < end; i += 4) store<f32>(v + i, load<f32>(v + i) * f);
+  for (; i < end4; i += 16) {
+    const x = v128.load(v + i);
+    const lo = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(x), fv));
+    const hi = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1)), fv));
+    v128.store(v + i, v128.shuffle<f32>(lo, hi, 0, 1, 4, 5));
+  }
+  for (; i < end; i += 4) store<f32>(v + i, <f32>(<f64>load<f32>(v + i) * f));
 }
 
 /**
