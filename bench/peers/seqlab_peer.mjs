@@ -2,11 +2,12 @@
 // the same JSON result line as the other peers.
 //
 //   node bench/peers/seqlab_peer.mjs --corpus FILE --cell lstm --hidden 256 --seconds 20 [--threads N]
-//     [--cli dist/cli.js] [--no-snapshots]
+//     [--embedding E] [--cli dist/cli.js] [--no-snapshots]
 //
 // 1. `node CLI train CORPUS --cell C --hidden H --seq-len T --batch B --lr LR --optimizer adam
 //     --clip 5 --seconds S --val-fraction 0.1 --seed 1 --threads N --out TMP/model.safetensors --log TMP/metrics.jsonl`
-//    (--threads only when N > 0; without it the CLI picks its automatic count; --no-snapshots passed on),
+//    (--threads only when N > 0; without it the CLI picks its automatic count; --embedding E only
+//    when E > 0, a learned embedding of size E as the input; --no-snapshots passed on),
 //    wrapped in /usr/bin/time (when present) so that peak RSS is the training process's own.
 // 2. chars/s from the log lines {"step","elapsedSeconds"}: same warm-up rule as the other peers
 //    (drop the first warmupSteps steps and min(warmupSeconds, 10 % of the budget) seconds), then
@@ -14,8 +15,12 @@
 //    loop, so any evaluation SeqLab does during training counts against it.
 //    The training snapshots (the {"snapshot": {...}} log lines, one per validation pass) report what
 //    they cost: snapshots, snapshotSeconds (their sum) and snapshotShare = snapshotSeconds / trainSeconds.
+//    Every step line carries validationSeconds (the wall seconds of the validation passes so far):
+//    validationShare = validationSeconds / trainSeconds of the last step line, and
+//    charsPerSecExcludingValidation = the same chars over the same interval less the validation
+//    seconds inside it (both null for a CLI whose log has no validationSeconds, e.g. --baseline-cli).
 // 3. validation loss, same rule as the peers where possible: the first --val-max chars of the
-//    validation part are written to a temp file and scored with `node CLI eval CKPT SLICE`
+//    validation part are written to a temp file and scored with `node CLI eval CKPT SLICE` (one stream)
 //    ({loss, perplexity, chars} — `tokens` is accepted for `chars`); if that fails, the `"final": true` log line's valLoss is used
 //    and valSource says so.
 import fs from 'node:fs';
@@ -105,6 +110,7 @@ try {
     '--seed',
     String(opts.seed),
     ...threadsFlag,
+    ...(opts.embedding > 0 ? ['--embedding', String(opts.embedding)] : []),
     ...(opts.noSnapshots ? ['--no-snapshots'] : []),
     '--out',
     ckpt,
@@ -150,6 +156,16 @@ try {
     ? (B * T * (lastL.step - warmL.step)) / (lastL.elapsedSeconds - warmL.elapsedSeconds)
     : lastL.elapsedSeconds > 0
       ? (B * T * lastL.step) / lastL.elapsedSeconds
+      : null;
+  // validation inside the training loop: its share of the wall time, and the speed without it
+  const hasValidationSeconds = Number.isFinite(lastL.validationSeconds);
+  const validationShare =
+    hasValidationSeconds && lastL.elapsedSeconds > 0 ? lastL.validationSeconds / lastL.elapsedSeconds : null;
+  const from = warmL ?? { step: 0, elapsedSeconds: 0, validationSeconds: 0 };
+  const charsPerSecExcludingValidation =
+    hasValidationSeconds && Number.isFinite(from.validationSeconds)
+      ? (B * T * (lastL.step - from.step)) /
+        (lastL.elapsedSeconds - from.elapsedSeconds - (lastL.validationSeconds - from.validationSeconds))
       : null;
   const logged = lines
     .map((l) => l.charsPerSec)
@@ -197,11 +213,15 @@ try {
     warmupSteps: warmL ? warmL.step : null,
     charsPerSec,
     charsPerSecIncludesWarmup: !warmL,
+    charsPerSecExcludingValidation,
+    validationSeconds: hasValidationSeconds ? lastL.validationSeconds : null,
+    validationShare,
     charsPerSecLoggedMedian: logged.length ? logged[Math.floor(logged.length / 2)] : null,
     trainLossLast20: losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : null,
     valLoss,
     valChars,
     valSource,
+    valStreams: valSource === 'seqlab eval on the validation slice' ? 1 : null,
     valLossFinalLine: finalLine?.valLoss ?? null,
     evalError,
     evalSeconds,
@@ -214,6 +234,7 @@ try {
     snapshotSeconds,
     snapshotShare: lastL.elapsedSeconds > 0 ? snapshotSeconds / lastL.elapsedSeconds : null,
     logLines: lines.length,
+    input: opts.embedding > 0 ? `--embedding ${opts.embedding}` : 'one-hot',
     cli: path.relative(repoRoot, opts.cli) || opts.cli,
   });
 } finally {
