@@ -182,7 +182,8 @@ function command(results) {
 export function consoleTable(results) {
   const { header, rows, notes } = tableRows(results);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const line = (cells) =>
+    cells.map((c, i) => (i === 2 || i >= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   const o = results.meta.options;
   const cmp = comparisonRows(results);
   const cmpWidths = cmp.header.map((h, i) => Math.max(h.length, ...cmp.rows.map((row) => row[i].length)));
@@ -225,7 +226,7 @@ export function markdownTables(results) {
       `${valRule(results)}.`,
     '',
     `| ${header.join(' | ')} |`,
-    `|${header.map((_, i) => (i >= 4 ? '---:' : i === 2 ? '---:' : '---')).join('|')}|`,
+    `|${header.map((_, i) => (i === 2 || i >= 4 ? '---:' : '---')).join('|')}|`,
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ];
   if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));

@@ -9,16 +9,10 @@
 //    (--threads only when N > 0; without it the CLI picks its automatic count; --embedding E only
 //    when E > 0, a learned embedding of size E as the input; --no-snapshots passed on),
 //    wrapped in /usr/bin/time (when present) so that peak RSS is the training process's own.
-// 2. chars/s from the log lines {"step","elapsedSeconds"}: same warm-up rule as the other peers
-//    (drop the first warmupSteps steps and min(warmupSeconds, 10 % of the budget) seconds), then
-//    B*T*(lastStep - warmStep) / (lastElapsed - warmElapsed). This is wall time of the training
-//    loop, so any evaluation SeqLab does during training counts against it.
-//    The training snapshots (the {"snapshot": {...}} log lines, one per validation pass) report what
-//    they cost: snapshots, snapshotSeconds (their sum) and snapshotShare = snapshotSeconds / trainSeconds.
-//    Every step line carries validationSeconds (the wall seconds of the validation passes so far):
-//    validationShare = validationSeconds / trainSeconds of the last step line, and
-//    charsPerSecExcludingValidation = the same chars over the same interval less the validation
-//    seconds inside it (both null for a CLI whose log has no validationSeconds, e.g. --baseline-cli).
+// 2. chars/s from the log's step lines, validation's share of the training wall time and the speed
+//    without it: bench/lib/seqlabLog.mjs. The training snapshots (the {"snapshot": {...}} log lines,
+//    one per validation pass) report what they cost: snapshots, snapshotSeconds (their sum) and
+//    snapshotShare = snapshotSeconds / trainSeconds.
 // 3. validation loss, same rule as the peers where possible: the first --val-max chars of the
 //    validation part are written to a temp file and scored with `node CLI eval CKPT SLICE` (one stream)
 //    ({loss, perplexity, chars} — `tokens` is accepted for `chars`); if that fails, the `"final": true` log line's valLoss is used
@@ -29,6 +23,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, PEER_DEFAULTS } from '../lib/data.mjs';
+import { trainingSpeed } from '../lib/seqlabLog.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cliDefaults = { cli: path.join(repoRoot, 'dist', 'cli.js'), keep: false, threads: 0, noSnapshots: false };
@@ -142,31 +137,11 @@ try {
           }
         })
     : [];
-  const timed = lines.filter((l) => Number.isFinite(l.step) && Number.isFinite(l.elapsedSeconds));
-  if (!timed.length) {
+  const speed = trainingSpeed(lines, { ...opts, batch: B, seqLen: T });
+  if (!speed) {
     out({ error: `no {"step","elapsedSeconds"} lines in the --log file (${lines.length} JSON lines)` });
     process.exit(0);
   }
-  const warmS = Math.min(opts.warmupSeconds, 0.1 * opts.seconds);
-  const lastL = timed.reduce((a, b) =>
-    b.step > a.step || (b.step === a.step && b.elapsedSeconds > a.elapsedSeconds) ? b : a,
-  );
-  const warmL = timed.find((l) => l.step >= opts.warmupSteps && l.elapsedSeconds >= warmS && l.step < lastL.step);
-  const charsPerSec = warmL
-    ? (B * T * (lastL.step - warmL.step)) / (lastL.elapsedSeconds - warmL.elapsedSeconds)
-    : lastL.elapsedSeconds > 0
-      ? (B * T * lastL.step) / lastL.elapsedSeconds
-      : null;
-  // validation inside the training loop: its share of the wall time, and the speed without it
-  const hasValidationSeconds = Number.isFinite(lastL.validationSeconds);
-  const validationShare =
-    hasValidationSeconds && lastL.elapsedSeconds > 0 ? lastL.validationSeconds / lastL.elapsedSeconds : null;
-  const from = warmL ?? { step: 0, elapsedSeconds: 0, validationSeconds: 0 };
-  const charsPerSecExcludingValidation =
-    hasValidationSeconds && Number.isFinite(from.validationSeconds)
-      ? (B * T * (lastL.step - from.step)) /
-        (lastL.elapsedSeconds - from.elapsedSeconds - (lastL.validationSeconds - from.validationSeconds))
-      : null;
   const logged = lines
     .map((l) => l.charsPerSec)
     .filter(Number.isFinite)
@@ -208,14 +183,7 @@ try {
     }
   }
   out({
-    steps: lastL.step,
-    trainSeconds: lastL.elapsedSeconds,
-    warmupSteps: warmL ? warmL.step : null,
-    charsPerSec,
-    charsPerSecIncludesWarmup: !warmL,
-    charsPerSecExcludingValidation,
-    validationSeconds: hasValidationSeconds ? lastL.validationSeconds : null,
-    validationShare,
+    ...speed,
     charsPerSecLoggedMedian: logged.length ? logged[Math.floor(logged.length / 2)] : null,
     trainLossLast20: losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : null,
     valLoss,
@@ -232,7 +200,7 @@ try {
         : 'peak RSS of the `seqlab train` process (/usr/bin/time)',
     snapshots: snapshots.length,
     snapshotSeconds,
-    snapshotShare: lastL.elapsedSeconds > 0 ? snapshotSeconds / lastL.elapsedSeconds : null,
+    snapshotShare: speed.trainSeconds > 0 ? snapshotSeconds / speed.trainSeconds : null,
     logLines: lines.length,
     input: opts.embedding > 0 ? `--embedding ${opts.embedding}` : 'one-hot',
     cli: path.relative(repoRoot, opts.cli) || opts.cli,
