@@ -4,9 +4,9 @@
 // machine has 2 cores). Every run writes bench/results/latest.json and, from it, the results
 // section of bench/README.md and the speed headline of README.md (bench/lib/results.mjs).
 //
-//   node bench/run.mjs                 # 20 s per run, LSTM, hidden 128 and 256, all peers
-//   node bench/run.mjs --full          # 120 s per run, RNN/GRU/LSTM x hidden 128/256
-//   node bench/run.mjs --peers seqlab,torch-1t --seconds 30 --repeat 3
+//   node bench/run.mjs                 # the issue's targets (DEFAULT_CONFIGS), 4 peers, median of 3 rounds
+//   node bench/run.mjs --cells lstm --hidden 256 --input onehot --repeat 1 --seconds 10 --no-extras
+//   node bench/run.mjs --peers seqlab,torch-1t,tfjs-wasm --seconds 30 --repeat 3
 //   node bench/run.mjs --render        # rewrite those sections from bench/results/latest.json, run nothing
 //   node bench/run.mjs --list          # peers and options
 //
@@ -16,13 +16,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { consoleTable, fmtNum, renderSections, RESULTS_FILE } from './lib/results.mjs';
+import { comparisons, consoleTable, fmtNum, renderSections, RESULTS_FILE } from './lib/results.mjs';
+import { describeMachine, machineInfo } from './lib/machine.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
 const PY = '/usr/bin/python3';
 const TIME = '/usr/bin/time';
 const BLAS_LINK = '/etc/alternatives/libblas.so.3-x86_64-linux-gnu';
+// The learned embedding's size for the `embedding` input (SeqLab `--embedding 64`, PyTorch nn.Embedding(V, 64)).
+const EMBED_SIZE = 64;
+// The default configurations: issue 13's targets (LSTM 256 and 512 with one-hot and embedding input,
+// GRU and RNN 256 one-hot). --cells / --hidden / --input instead measure their cross product.
+const DEFAULT_CONFIGS = [
+  { cell: 'lstm', hidden: 256, input: 'onehot' },
+  { cell: 'lstm', hidden: 256, input: 'embedding' },
+  { cell: 'lstm', hidden: 512, input: 'onehot' },
+  { cell: 'lstm', hidden: 512, input: 'embedding' },
+  { cell: 'gru', hidden: 256, input: 'onehot' },
+  { cell: 'rnn', hidden: 256, input: 'onehot' },
+];
+const DEFAULT_PEERS = ['seqlab', 'seqlab-1t', 'torch-1t', 'torch-best'];
+// Wall seconds a run takes beyond its --seconds (process start, corpus load, the one-stream
+// evaluation of 16,384 chars), about, on the 2-core development machine: for the printed estimate.
+const RUN_OVERHEAD_S = 7;
 
 // ---------------------------------------------------------------- peers
 // Each peer: a script printing one JSON result line on stdout (see bench/README.md).
@@ -74,16 +91,16 @@ const EXTRAS = [
 // ---------------------------------------------------------------- options
 function parse(argv) {
   const o = {
-    full: false,
-    seconds: null,
+    seconds: 25,
     cells: null,
     hidden: null,
+    inputs: null,
     peers: null,
-    repeat: 1,
+    repeat: 3,
     corpus: process.env.SEQLAB_BENCH_CORPUS || path.join(repoRoot, 'data', 'corpus-kjv.txt'),
     out: path.join(repoRoot, 'bench-results'),
     cli: path.join(repoRoot, 'dist', 'cli.js'),
-    valMax: 65536,
+    valMax: 16384,
     warmupSteps: 5,
     warmupSeconds: 2,
     evalMaxSeconds: null,
@@ -98,9 +115,6 @@ function parse(argv) {
         return argv[++i];
       };
     switch (a) {
-      case '--full':
-        o.full = true;
-        break;
       case '--seconds':
         o.seconds = Number(v());
         break;
@@ -110,6 +124,10 @@ function parse(argv) {
         break;
       case '--hidden':
         o.hidden = v().split(',').map(Number);
+        break;
+      case '--input':
+      case '--inputs':
+        o.inputs = v().split(',');
         break;
       case '--peers':
       case '--peer':
@@ -158,20 +176,30 @@ function parse(argv) {
         die(`unknown option ${a} (try --list)`);
     }
   }
-  o.seconds ??= o.full ? 120 : 20;
-  o.cells ??= o.full ? ['rnn', 'gru', 'lstm'] : ['lstm'];
-  o.hidden ??= [128, 256];
-  o.evalMaxSeconds ??= Math.max(10, o.seconds / 2);
+  o.configs =
+    o.cells || o.hidden || o.inputs
+      ? (o.cells ?? ['lstm']).flatMap((cell) =>
+          (o.hidden ?? [256]).flatMap((hidden) => (o.inputs ?? ['onehot']).map((input) => ({ cell, hidden, input }))),
+        )
+      : DEFAULT_CONFIGS;
+  o.evalMaxSeconds ??= Math.max(30, o.seconds);
   // Another build of SeqLab measured in the same run (e.g. the last release's dist/cli.js): peer seqlab-baseline.
   if (o.baselineCli) {
     const cmd = [process.execPath, 'bench/peers/seqlab_peer.mjs'];
     PEERS.splice(1, 0, { id: 'seqlab-baseline', label: 'SeqLab baseline build', cmd, cli: o.baselineCli });
   }
-  o.peers ??= PEERS.map((p) => p.id);
+  o.peers ??= DEFAULT_PEERS;
   for (const id of o.peers)
     if (!PEERS.some((p) => p.id === id)) die(`unknown peer ${id}; peers: ${PEERS.map((p) => p.id).join(', ')}`);
-  for (const c of o.cells) if (!['rnn', 'gru', 'lstm'].includes(c)) die(`unknown cell ${c}`);
+  for (const c of o.configs) {
+    if (!['rnn', 'gru', 'lstm'].includes(c.cell)) die(`unknown cell ${c.cell}`);
+    if (!['onehot', 'embedding'].includes(c.input)) die(`unknown input ${c.input} (onehot or embedding)`);
+    if (!(c.hidden > 0)) die(`bad hidden size ${c.hidden}`);
+  }
   return o;
+}
+function configName({ cell, hidden, input }) {
+  return `${cell}-${hidden}-${input}`;
 }
 function die(msg) {
   console.error(`bench: ${msg}`);
@@ -181,10 +209,14 @@ function die(msg) {
 const opts = parse(process.argv.slice(2));
 if (opts.list) {
   console.log(`peers: ${PEERS.map((p) => `${p.id} (${p.label})`).join(', ')}
-options: --full | --seconds S | --cells lstm,gru,rnn | --hidden 128,256 | --peers ids | --repeat N
-         --corpus FILE (or SEQLAB_BENCH_CORPUS) | --out DIR | --cli dist/cli.js | --val-max 65536
+default peers: ${DEFAULT_PEERS.join(', ')}
+default configurations: ${DEFAULT_CONFIGS.map(configName).join(', ')}
+options: --seconds 25 | --repeat 3 (1: one round) | --peers ids
+         --cells lstm,gru,rnn | --hidden 256,512 | --input onehot,embedding (any of the three: their
+           cross product instead of the default configurations; the others default to lstm, 256, onehot)
+         --corpus FILE (or SEQLAB_BENCH_CORPUS) | --out DIR | --cli dist/cli.js | --val-max 16384
          --baseline-cli OTHER/cli.js (adds peer seqlab-baseline: another SeqLab build, same run)
-         --warmup-steps 5 | --warmup-seconds 2 | --eval-max-seconds (default max(10, S/2)) | --no-extras
+         --warmup-steps 5 | --warmup-seconds 2 | --eval-max-seconds (default max(30, S)) | --no-extras
          --render [RESULTS.json] (rewrite the docs' sections from ${RESULTS_FILE} or the file given; runs nothing)`);
   process.exit(0);
 }
@@ -212,7 +244,7 @@ function torchCheck() {
   });
   try {
     const j = JSON.parse(r.stdout.trim().split('\n').pop());
-    if (j.ok) return { ok: true, version: j.torch };
+    if (j.ok) return { ok: true, version: j.torch, blasConfig: j.blasConfig };
     return { ok: false, reason: j.skipped };
   } catch {
     return {
@@ -224,10 +256,12 @@ function torchCheck() {
 
 // Paths relative to the repository: the results are committed.
 const rel = (p) => path.relative(repoRoot, p);
+const machine = machineInfo();
 const meta = {
   date: new Date().toISOString(),
-  cpus: os.cpus().length,
-  cpuModel: os.cpus()[0]?.model,
+  cpus: machine.logicalCpus,
+  cpuModel: machine.cpuModel,
+  machine,
   memGB: +(os.totalmem() / 2 ** 30).toFixed(1),
   node: process.version,
   platform: `${os.platform()} ${os.release()}`,
@@ -242,8 +276,16 @@ const meta = {
     valFraction: 0.1,
     layers: 1,
     level: 'char',
+    embedSize: EMBED_SIZE,
+    valStreams: 1,
   },
-  options: { ...opts, corpus: rel(opts.corpus), out: rel(opts.out), cli: rel(opts.cli) },
+  options: {
+    ...opts,
+    corpus: rel(opts.corpus),
+    out: rel(opts.out),
+    cli: rel(opts.cli),
+    ...(opts.baselineCli ? { baselineCli: rel(opts.baselineCli) } : {}),
+  },
   blas: blasInfo(),
   git: gitCommit(),
 };
@@ -253,12 +295,13 @@ function gitCommit() {
   return git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? '-dirty' : '');
 }
 const selected = PEERS.filter((p) => opts.peers.includes(p.id));
+console.log(`machine: ${describeMachine(machine)}; ${meta.memGB} GB; ${meta.platform}; Node ${meta.node}`);
 let torch = null;
 if (selected.some((p) => p.needsTorch)) {
   torch = torchCheck();
   meta.torch = torch;
   if (torch.ok) {
-    console.log(`PyTorch ${torch.version} (${PY}); BLAS: ${meta.blas}`);
+    console.log(`PyTorch ${torch.version} (${PY}); BLAS: ${meta.blas} (${torch.blasConfig ?? 'not OpenBLAS'})`);
     if (!/openblas/i.test(meta.blas))
       console.log(
         '  WARNING: torch is not on OpenBLAS (apt-get install -y libopenblas0-pthread) — the PyTorch comparison is void.',
@@ -270,7 +313,7 @@ if (selected.some((p) => p.id.startsWith('seqlab') && !p.cli) && !fs.existsSync(
 }
 
 // ---------------------------------------------------------------- running
-function runPeer(peer, cell, hidden) {
+function runPeer(peer, { cell, hidden, input }) {
   const args = [
     ...peer.cmd.slice(1),
     '--corpus',
@@ -279,6 +322,8 @@ function runPeer(peer, cell, hidden) {
     cell,
     '--hidden',
     String(hidden),
+    '--embedding',
+    String(input === 'embedding' ? EMBED_SIZE : 0),
     '--batch',
     '32',
     '--seq-len',
@@ -352,6 +397,7 @@ function runPeer(peer, cell, hidden) {
         label: peer.label,
         cell,
         hidden,
+        input,
         seconds: opts.seconds,
         loadAvg1mAtStart: load,
         wallSeconds: (performance.now() - started) / 1000,
@@ -361,7 +407,7 @@ function runPeer(peer, cell, hidden) {
       };
       if (!result)
         rec.error = `no JSON result (exit ${code ?? signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
-      else Object.assign(rec, result, { peer: peer.id });
+      else Object.assign(rec, result, { peer: peer.id, input });
       // peak RSS: the training process's own (peers self-report; SeqLab's via /usr/bin/time on the CLI)
       rec.peakRssMB = Number.isFinite(result?.maxRssMB) ? result.maxRssMB : treeMaxRssMB;
       resolve(rec);
@@ -372,45 +418,47 @@ function runPeer(peer, cell, hidden) {
 function fmtRun(r) {
   if (r.skipped) return `skipped: ${r.skipped}`;
   if (r.error) return `ERROR: ${r.error}`;
-  return `${fmtNum(r.charsPerSec)} chars/s, val ${r.valLoss?.toFixed?.(3) ?? 'n/a'}, ${fmtNum(r.peakRssMB)} MB, ${r.steps} steps, wall ${r.wallSeconds.toFixed(0)} s`;
+  const share = Number.isFinite(r.validationShare) ? `, validation ${(100 * r.validationShare).toFixed(1)} %` : '';
+  return `${fmtNum(r.charsPerSec)} chars/s, val ${r.valLoss?.toFixed?.(3) ?? 'n/a'}${share}, ${fmtNum(r.peakRssMB)} MB, ${r.steps} steps, wall ${r.wallSeconds.toFixed(0)} s`;
 }
 
 const runs = [];
-const configs = opts.cells.flatMap((cell) => opts.hidden.map((hidden) => ({ cell, hidden })));
+const configs = opts.configs;
 const totalRuns = configs.length * selected.length * opts.repeat;
+const minutes = (sec) => `${Math.round(sec / 60)} min`;
 console.log(
-  `bench: ${totalRuns} runs of ${opts.seconds} s (+ startup and evaluation), sequential; corpus ${path.relative(process.cwd(), opts.corpus)}`,
+  `bench: ${totalRuns} runs (${configs.length} configurations × ${selected.length} peers × ${opts.repeat} rounds) ` +
+    `of ${opts.seconds} s, sequential; estimated ${minutes(totalRuns * (opts.seconds + RUN_OVERHEAD_S))} ` +
+    `(+ extras); corpus ${path.relative(process.cwd(), opts.corpus)}`,
 );
-let n = 0;
+let n = 0,
+  wallSoFar = 0;
 for (let round = 0; round < opts.repeat; round++) {
   // alternate the peer order between rounds so that drift (thermal, other load) spreads evenly
   const order = round % 2 === 0 ? selected : [...selected].reverse();
-  for (const { cell, hidden } of configs) {
+  for (const config of configs) {
+    const { cell, hidden, input } = config;
     for (const peer of order) {
       n++;
-      const pre = `[${n}/${totalRuns}] ${peer.id} ${cell}-${hidden}${opts.repeat > 1 ? ` round ${round + 1}` : ''}`;
+      const pre = `[${n}/${totalRuns}] ${peer.id} ${configName(config)}${opts.repeat > 1 ? ` round ${round + 1}` : ''}`;
+      const skip = (why) => {
+        runs.push({ peer: peer.id, label: peer.label, cell, hidden, input, round, skipped: why });
+        console.log(`${pre}: skipped (${why})`);
+      };
       if (peer.needsTorch && torch && !torch.ok) {
-        runs.push({ peer: peer.id, label: peer.label, cell, hidden, round, skipped: torch.reason });
-        console.log(`${pre}: skipped (${torch.reason})`);
+        skip(torch.reason);
         continue;
       }
       if (peer.id.startsWith('seqlab') && !fs.existsSync(peer.cli ?? opts.cli)) {
-        runs.push({
-          peer: peer.id,
-          label: peer.label,
-          cell,
-          hidden,
-          round,
-          skipped: 'dist/cli.js missing — run `npm run build`',
-        });
-        console.log(`${pre}: skipped (dist/cli.js missing — run \`npm run build\`)`);
+        skip('dist/cli.js missing — run `npm run build`');
         continue;
       }
       process.stdout.write(`${pre} (load ${os.loadavg()[0].toFixed(1)}) ... `);
-      const rec = await runPeer(peer, cell, hidden);
+      const rec = await runPeer(peer, config);
       rec.round = round;
       runs.push(rec);
-      console.log(fmtRun(rec));
+      wallSoFar += rec.wallSeconds;
+      console.log(`${fmtRun(rec)}; about ${minutes((wallSoFar / n) * (totalRuns - n))} left`);
     }
   }
 }
@@ -423,22 +471,25 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const rows = [];
-for (const { cell, hidden } of configs) {
+for (const { cell, hidden, input } of configs) {
   const group = selected.map((peer) => {
-    const rs = runs.filter((r) => r.peer === peer.id && r.cell === cell && r.hidden === hidden);
+    const rs = runs.filter((r) => r.peer === peer.id && r.cell === cell && r.hidden === hidden && r.input === input);
     const ok = rs.filter((r) => !r.skipped && !r.error && Number.isFinite(r.charsPerSec));
     return {
       peer: peer.id,
       label: peer.label,
       cell,
       hidden,
+      input,
       n: ok.length,
       charsPerSec: median(ok.map((r) => r.charsPerSec)),
+      charsPerSecExcludingValidation: median(ok.map((r) => r.charsPerSecExcludingValidation)),
+      validationShare: median(ok.map((r) => r.validationShare)),
       valLoss: median(ok.map((r) => r.valLoss)),
       peakRssMB: ok.length ? Math.max(...ok.map((r) => r.peakRssMB).filter(Number.isFinite)) : null,
       warmupIncluded: ok.some((r) => r.charsPerSecIncludesWarmup),
       valTruncated: ok.some((r) => r.valTruncated),
-      valNoCarry: ok.some((r) => r.valNoCarry),
+      ownRecipe: ok.some((r) => r.ownRecipe),
       valOwnRule: ok.some((r) => r.valSource && !/slice/.test(r.valSource)),
       snapshotShare: median(ok.filter((r) => r.snapshots > 0).map((r) => r.snapshotShare)),
       snapshotMs: median(ok.filter((r) => r.snapshots > 0).map((r) => (1000 * r.snapshotSeconds) / r.snapshots)),
@@ -455,6 +506,7 @@ for (const { cell, hidden } of configs) {
 
 const extras = [];
 console.log(`\n${consoleTable({ meta, table: rows, runs, extras })}`);
+const ratios = comparisons({ table: rows });
 
 // ---------------------------------------------------------------- extras
 if (opts.extras) {
@@ -500,10 +552,10 @@ if (opts.extras) {
 }
 
 // ---------------------------------------------------------------- results files and docs
-const results = { meta, table: rows, runs, extras };
+const results = { meta, table: rows, comparisons: ratios, runs, extras };
 fs.mkdirSync(opts.out, { recursive: true });
 const stamp = meta.date.replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
-const file = path.join(opts.out, `bench-${stamp}${opts.full ? '-full' : ''}.json`);
+const file = path.join(opts.out, `bench-${stamp}.json`);
 const json = JSON.stringify(results, null, 2) + '\n';
 fs.writeFileSync(file, json);
 fs.writeFileSync(path.join(repoRoot, RESULTS_FILE), json);

@@ -2,16 +2,16 @@
 //
 // Vocabulary: sorted unique code points of the WHOLE corpus (so validation has no unknown chars).
 // Split: the last floor(N * valFraction) chars are validation, the rest is training.
-// Batching (train and eval): B parallel streams. streamLen = floor((len - 1) / B); stream b covers
+// Batching (training): B parallel streams. streamLen = floor((len - 1) / B); stream b covers
 //   [b*streamLen, (b+1)*streamLen] (one extra char for the last target). Window w of length T:
 //   x[b][t] = ids[b*streamLen + w*T + t], y[b][t] = ids[b*streamLen + w*T + t + 1],
 //   nWindows = floor(streamLen / T). Training cycles w = 0..nWindows-1 with the hidden state
 //   carried (detached) across windows and reset to zero when it wraps to w = 0.
-// Validation: the first min(len(val), valMax) chars of the validation part (valMax 65536),
-//   laid out the same way, hidden state carried from zero across all windows; mean cross-entropy
-//   in nats per predicted char over all B*nWindows*T predictions. Evaluation stops after
-//   evalMaxSeconds (default 60) for very slow peers; they then report valChars < the full slice
-//   and valTruncated: true.
+// Validation, as `seqlab eval CKPT SLICE` scores SeqLab (src/engine/evaluate.ts with B = 1): ONE
+//   stream over the first min(len(val), valMax) chars of the validation part, the state carried
+//   from zero to its end (fed EVAL_CHUNK chars at a time); mean cross-entropy in nats over every
+//   predicted char (len - 1 predictions: x = slice[i], target = slice[i + 1]). Evaluation stops
+//   after evalMaxSeconds for slow peers; they then report valChars < len - 1 and valTruncated: true.
 import fs from 'node:fs';
 
 export function loadCorpus(file, valFraction = 0.1) {
@@ -46,6 +46,18 @@ export function streams(ids, B, T) {
   return { streamLen, nWindows, window };
 }
 
+/** Chars per forward call of the one-stream evaluation (torch_peer.py's EVAL_CHUNK). */
+export const EVAL_CHUNK = 1024;
+
+/** The validation stream's chunks: {x, y} Int32Arrays of up to EVAL_CHUNK inputs and their next chars. */
+export function* valChunks(val, valMax) {
+  const slice = val.subarray(0, Math.min(val.length, valMax));
+  for (let s = 0; s < slice.length - 1; s += EVAL_CHUNK) {
+    const e = Math.min(s + EVAL_CHUNK, slice.length - 1);
+    yield { x: slice.subarray(s, e), y: slice.subarray(s + 1, e + 1) };
+  }
+}
+
 export function parseArgs(argv, defaults) {
   const out = { ...defaults };
   for (let i = 0; i < argv.length; i++) {
@@ -78,6 +90,7 @@ export const PEER_DEFAULTS = {
   warmupSeconds: 2,
   seed: 1,
   evalMaxSeconds: 60,
+  embedding: 0, // E > 0: a learned embedding of size E as the input (peers that have none skip)
 };
 
 /** Steady-state speed: drop the first warm-up steps (at least warmupSteps steps and

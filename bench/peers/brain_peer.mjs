@@ -15,18 +15,25 @@
 //  - brain.js 1.6.1's LSTM has no separate cell state: its forget gate multiplies the previous
 //    hidden output (`retainCell = forgetGate * previousResult`); its RNN uses relu, not tanh.
 // chars/s counts T chars per trainPattern call (after warm-up, same rule as the other peers).
-// Validation: brain.js exposes the output logits of each step (equation.runIndex), so the loss
-// is computed here: the first --val-max chars of the validation part are cut into windows of
-// T + 1 chars; each window is run from brain's zero state + START token, and the T next-char
-// predictions inside the window are scored as -ln softmax(logits)[next] (nats/char; softmax
-// over brain's V + 1 outputs). Without carried state this is a little pessimistic compared to
-// the batched peers (each window starts cold), so the harness marks it "(no carry)".
+// Validation: one stream (bench/lib/data.mjs) scored from brain's logits (equation.runIndex):
+// from brain's zero state, its START token (its prediction, the first char without context, is not
+// scored), then every char of the first --val-max chars of the validation part, each next char
+// scored as -ln softmax(logits)[next] (nats/char; softmax over brain's V + 1 outputs). The chars go
+// through EVAL_CHUNK bound equations at a time; between chunks the last equation's hidden output is
+// copied into brain's initial hidden state (the matrix the first equation reads), so the state is
+// carried to the end of the stream. The harness marks the row "own recipe" (training is not the
+// reference workload, above). With --embedding E > 0 it prints {skipped}: the
+// embedding rows compare SeqLab with PyTorch's nn.Embedding(V, E) only.
 import { createRequire } from 'node:module';
-import { loadCorpus, parseArgs, PEER_DEFAULTS, makeClock, maxRssMB } from '../lib/data.mjs';
+import { loadCorpus, valChunks, EVAL_CHUNK, parseArgs, PEER_DEFAULTS, makeClock, maxRssMB } from '../lib/data.mjs';
 
 const require = createRequire(import.meta.url);
 const brain = require('brain.js').default ?? require('brain.js');
 const opts = parseArgs(process.argv.slice(2), PEER_DEFAULTS);
+if (opts.embedding > 0) {
+  console.log(JSON.stringify({ peer: 'brain.js', skipped: 'its own V-dim input row only (no size-E embedding)' }));
+  process.exit(0);
+}
 const { vocab, train, val } = loadCorpus(opts.corpus, opts.valFraction);
 const V = vocab.length,
   T = opts.seqLen,
@@ -54,31 +61,34 @@ for (;;) {
 }
 const summary = clock.summary();
 
-// validation from logits
-const slice = val.subarray(0, Math.min(val.length, opts.valMax));
+// validation from logits: one stream, the hidden state carried across chunks of equations
 const eqs = net.model.equations;
-while (eqs.length <= T + 1) net.bindEquation();
+while (eqs.length < EVAL_CHUNK) net.bindEquation();
+const initial = net.initialLayerInputs[0].weights; // a<0>, read by eqs[0]
+const hiddenOut = (j) => net.model.equationConnections[j][0].weights; // a<j+1> after eqs[j] ran
+initial.fill(0);
+eqs[0].runIndex(0); // START token; its prediction (the first char, no context) is not scored
+initial.set(hiddenOut(0));
+/** -ln softmax(logits)[target + 1] (brain's output 0 is END). */
+function nll(logits, target) {
+  let m = -Infinity;
+  for (let k = 0; k < logits.length; k++) if (logits[k] > m) m = logits[k];
+  let z = 0;
+  for (let k = 0; k < logits.length; k++) z += Math.exp(logits[k] - m);
+  return Math.log(z) + m - logits[target + 1];
+}
 const te = performance.now();
 let total = 0,
   count = 0,
   valTruncated = false;
-const nValWin = Math.floor((slice.length - 1) / T);
-for (let vw = 0; vw < nValWin; vw++) {
+for (const { x, y } of valChunks(val, opts.valMax)) {
   if ((performance.now() - te) / 1000 >= opts.evalMaxSeconds) {
     valTruncated = true;
     break;
   }
-  const base = vw * T;
-  eqs[0].runIndex(0); // START token; its prediction (the window's first char, no context) is not scored
-  for (let i = 1; i <= T; i++) {
-    const logits = eqs[i].runIndex(slice[base + i - 1] + 1).weights;
-    let m = -Infinity;
-    for (let k = 0; k < logits.length; k++) if (logits[k] > m) m = logits[k];
-    let z = 0;
-    for (let k = 0; k < logits.length; k++) z += Math.exp(logits[k] - m);
-    total += Math.log(z) + m - logits[slice[base + i] + 1];
-    count++;
-  }
+  for (let i = 0; i < x.length; i++) total += nll(eqs[i].runIndex(x[i] + 1).weights, y[i]);
+  count += x.length;
+  initial.set(hiddenOut(x.length - 1));
 }
 
 console.log(
@@ -93,7 +103,8 @@ console.log(
     valLoss: count ? total / count : null,
     valChars: count,
     valTruncated,
-    valNoCarry: true,
+    valStreams: 1,
+    ownRecipe: true,
     evalSeconds: (performance.now() - te) / 1000,
     maxRssMB: maxRssMB(),
     brain: require('brain.js/package.json').version,

@@ -2,20 +2,19 @@
 // the same JSON result line as the other peers.
 //
 //   node bench/peers/seqlab_peer.mjs --corpus FILE --cell lstm --hidden 256 --seconds 20 [--threads N]
-//     [--cli dist/cli.js] [--no-snapshots]
+//     [--embedding E] [--cli dist/cli.js] [--no-snapshots]
 //
 // 1. `node CLI train CORPUS --cell C --hidden H --seq-len T --batch B --lr LR --optimizer adam
 //     --clip 5 --seconds S --val-fraction 0.1 --seed 1 --threads N --out TMP/model.safetensors --log TMP/metrics.jsonl`
-//    (--threads only when N > 0; without it the CLI picks its automatic count; --no-snapshots passed on),
+//    (--threads only when N > 0; without it the CLI picks its automatic count; --embedding E only
+//    when E > 0, a learned embedding of size E as the input; --no-snapshots passed on),
 //    wrapped in /usr/bin/time (when present) so that peak RSS is the training process's own.
-// 2. chars/s from the log lines {"step","elapsedSeconds"}: same warm-up rule as the other peers
-//    (drop the first warmupSteps steps and min(warmupSeconds, 10 % of the budget) seconds), then
-//    B*T*(lastStep - warmStep) / (lastElapsed - warmElapsed). This is wall time of the training
-//    loop, so any evaluation SeqLab does during training counts against it.
-//    The training snapshots (the {"snapshot": {...}} log lines, one per validation pass) report what
-//    they cost: snapshots, snapshotSeconds (their sum) and snapshotShare = snapshotSeconds / trainSeconds.
+// 2. chars/s from the log's step lines, validation's share of the training wall time and the speed
+//    without it: bench/lib/seqlabLog.mjs. The training snapshots (the {"snapshot": {...}} log lines,
+//    one per validation pass) report what they cost: snapshots, snapshotSeconds (their sum) and
+//    snapshotShare = snapshotSeconds / trainSeconds.
 // 3. validation loss, same rule as the peers where possible: the first --val-max chars of the
-//    validation part are written to a temp file and scored with `node CLI eval CKPT SLICE`
+//    validation part are written to a temp file and scored with `node CLI eval CKPT SLICE` (one stream)
 //    ({loss, perplexity, chars} — `tokens` is accepted for `chars`); if that fails, the `"final": true` log line's valLoss is used
 //    and valSource says so.
 import fs from 'node:fs';
@@ -24,6 +23,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, PEER_DEFAULTS } from '../lib/data.mjs';
+import { trainingSpeed } from '../lib/seqlabLog.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cliDefaults = { cli: path.join(repoRoot, 'dist', 'cli.js'), keep: false, threads: 0, noSnapshots: false };
@@ -105,6 +105,7 @@ try {
     '--seed',
     String(opts.seed),
     ...threadsFlag,
+    ...(opts.embedding > 0 ? ['--embedding', String(opts.embedding)] : []),
     ...(opts.noSnapshots ? ['--no-snapshots'] : []),
     '--out',
     ckpt,
@@ -136,21 +137,11 @@ try {
           }
         })
     : [];
-  const timed = lines.filter((l) => Number.isFinite(l.step) && Number.isFinite(l.elapsedSeconds));
-  if (!timed.length) {
+  const speed = trainingSpeed(lines, { ...opts, batch: B, seqLen: T });
+  if (!speed) {
     out({ error: `no {"step","elapsedSeconds"} lines in the --log file (${lines.length} JSON lines)` });
     process.exit(0);
   }
-  const warmS = Math.min(opts.warmupSeconds, 0.1 * opts.seconds);
-  const lastL = timed.reduce((a, b) =>
-    b.step > a.step || (b.step === a.step && b.elapsedSeconds > a.elapsedSeconds) ? b : a,
-  );
-  const warmL = timed.find((l) => l.step >= opts.warmupSteps && l.elapsedSeconds >= warmS && l.step < lastL.step);
-  const charsPerSec = warmL
-    ? (B * T * (lastL.step - warmL.step)) / (lastL.elapsedSeconds - warmL.elapsedSeconds)
-    : lastL.elapsedSeconds > 0
-      ? (B * T * lastL.step) / lastL.elapsedSeconds
-      : null;
   const logged = lines
     .map((l) => l.charsPerSec)
     .filter(Number.isFinite)
@@ -192,16 +183,13 @@ try {
     }
   }
   out({
-    steps: lastL.step,
-    trainSeconds: lastL.elapsedSeconds,
-    warmupSteps: warmL ? warmL.step : null,
-    charsPerSec,
-    charsPerSecIncludesWarmup: !warmL,
+    ...speed,
     charsPerSecLoggedMedian: logged.length ? logged[Math.floor(logged.length / 2)] : null,
     trainLossLast20: losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : null,
     valLoss,
     valChars,
     valSource,
+    valStreams: valSource === 'seqlab eval on the validation slice' ? 1 : null,
     valLossFinalLine: finalLine?.valLoss ?? null,
     evalError,
     evalSeconds,
@@ -212,8 +200,9 @@ try {
         : 'peak RSS of the `seqlab train` process (/usr/bin/time)',
     snapshots: snapshots.length,
     snapshotSeconds,
-    snapshotShare: lastL.elapsedSeconds > 0 ? snapshotSeconds / lastL.elapsedSeconds : null,
+    snapshotShare: speed.trainSeconds > 0 ? snapshotSeconds / speed.trainSeconds : null,
     logLines: lines.length,
+    input: opts.embedding > 0 ? `--embedding ${opts.embedding}` : 'one-hot',
     cli: path.relative(repoRoot, opts.cli) || opts.cli,
   });
 } finally {

@@ -12,13 +12,22 @@
 // global norm (computed here, one sync per step) before optimizer.applyGradients.
 // Backends: 'wasm' (@tensorflow/tfjs-backend-wasm, SIMD binary loaded from node_modules — no
 // network; tfjs disables wasm threads under Node) and 'cpu' (plain JavaScript kernels).
+// Validation: one stream (bench/lib/data.mjs), the layers applied to [1, chunk, V] with the final
+// states passed on as the next chunk's initialState. One-hot input only: with --embedding E > 0 it
+// prints {skipped}.
 // Progress on stderr, one JSON result line on stdout.
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { loadCorpus, streams, parseArgs, PEER_DEFAULTS, makeClock, maxRssMB } from '../lib/data.mjs';
+import { loadCorpus, streams, valChunks, parseArgs, PEER_DEFAULTS, makeClock, maxRssMB } from '../lib/data.mjs';
 
 const require = createRequire(import.meta.url);
 const opts = parseArgs(process.argv.slice(2), { ...PEER_DEFAULTS, backend: 'wasm' });
+if (opts.embedding > 0) {
+  console.log(
+    JSON.stringify({ peer: `tfjs-${opts.backend}`, skipped: 'one-hot input only (no embedding peer for TF.js)' }),
+  );
+  process.exit(0);
+}
 
 // Quiet tfjs's "use tfjs-node" banner; it goes to console.warn -> stderr anyway.
 const tf = require('@tensorflow/tfjs');
@@ -66,7 +75,7 @@ const dense = tf.layers.dense({
   biasInitializer: u(1 / Math.sqrt(H)),
 });
 const nStates = opts.cell === 'lstm' ? 2 : 1;
-const zeroState = () => Array.from({ length: nStates }, () => tf.zeros([B, H]));
+const zeroState = (b = B) => Array.from({ length: nStates }, () => tf.zeros([b, H]));
 
 // One-hot built on the JS side: tfjs-backend-wasm 4.22's OneHot kernel ignores dtype 'float32'
 // and writes int32 bit patterns into a float32 tensor (1 reads as 1.4e-45), so tf.oneHot is avoided.
@@ -76,13 +85,14 @@ function oneHot(ids, shape) {
   return tf.tensor(a, shape, 'float32');
 }
 
-function forward(x, state) {
-  const xs = oneHot(x, [B, T, V]);
+/** b streams of t steps (x row-major [b][t]) from state: logits [b*t, V] and the final states. */
+function forward(x, state, b = B, t = T) {
+  const xs = oneHot(x, [b, t, V]);
   const [seq, ...newState] = rnn.apply(xs, { initialState: state });
-  const logits = dense.apply(seq.reshape([B * T, H]));
+  const logits = dense.apply(seq.reshape([b * t, H]));
   return { logits, newState };
 }
-const ceMean = (logits, y) => tf.losses.softmaxCrossEntropy(oneHot(y, [B * T, V]), logits);
+const ceMean = (logits, y) => tf.losses.softmaxCrossEntropy(oneHot(y, [y.length, V]), logits);
 
 // build the layers once so that their variables exist before we list them
 tf.tidy(() => {
@@ -132,26 +142,24 @@ const summary = clock.summary();
 tf.dispose(state);
 
 const te = performance.now();
-const vs = streams(val.subarray(0, Math.min(val.length, opts.valMax)), B, T);
 let total = 0,
   count = 0;
-state = zeroState();
+state = zeroState(1);
 let valTruncated = false;
-for (let vw = 0; vw < vs.nWindows; vw++) {
+for (const { x, y } of valChunks(val, opts.valMax)) {
   if ((performance.now() - te) / 1000 >= opts.evalMaxSeconds) {
     valTruncated = true;
     break;
   }
-  const { x, y } = vs.window(vw);
   const out = tf.tidy(() => {
-    const { logits, newState } = forward(x, state);
+    const { logits, newState } = forward(x, state, 1, x.length);
     return [ceMean(logits, y), ...newState];
   });
   tf.dispose(state);
   const [ce, ...ns] = out;
   state = ns;
-  total += ce.dataSync()[0] * B * T;
-  count += B * T;
+  total += ce.dataSync()[0] * y.length;
+  count += y.length;
   ce.dispose();
 }
 tf.dispose(state);
@@ -168,6 +176,7 @@ console.log(
     valLoss: total / count,
     valChars: count,
     valTruncated,
+    valStreams: 1,
     evalSeconds: (performance.now() - te) / 1000,
     maxRssMB: maxRssMB(),
     tfjs: tf.version.tfjs,

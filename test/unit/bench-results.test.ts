@@ -11,9 +11,20 @@ interface Section {
   name: string;
   render(results: unknown): string;
 }
+interface Comparison {
+  cell: string;
+  hidden: number;
+  input: string;
+  torchBest: string | null;
+  seqlabOverTorchBest: number | null;
+  seqlab1tOverTorch1t: number | null;
+  valLossSeqlab: number | null;
+  valLossTorchBest: number | null;
+}
 interface ResultsModule {
   RESULTS_FILE: string;
   SECTIONS: Section[];
+  comparisons(results: { table: Partial<Row>[] }): Comparison[];
   readSection(text: string, name: string): string;
   replaceSection(text: string, name: string, body: string): string;
 }
@@ -24,11 +35,15 @@ const bench = require(join(REPO, 'bench', 'lib', 'results.mjs')) as ResultsModul
 
 interface Row {
   peer: string;
+  label: string;
   cell: string;
   hidden: number;
+  input?: string;
   n: number;
   charsPerSec: number | null;
+  valLoss: number | null;
   ratio: number | null;
+  status: string | null;
 }
 interface Results {
   meta: Record<string, unknown>;
@@ -65,10 +80,52 @@ describe('bench results in the docs', () => {
 
   it('a different number in the results renders a different section', () => {
     const changed = structuredClone(results);
-    const row = changed.table.find((r) => !r.peer.startsWith('seqlab') && r.ratio !== null); // another engine: in both sections
-    assert.ok(row, 'a peer with a ratio');
-    row.ratio = row.ratio! + 0.5;
+    const row = changed.table.find((r) => !r.peer.startsWith('seqlab') && r.charsPerSec !== null); // another engine: in both sections
+    assert.ok(row, 'a measured peer');
+    row.charsPerSec = row.charsPerSec! * 1.5;
     for (const s of bench.SECTIONS) assert.notEqual(s.render(changed), s.render(results), s.file);
+  });
+
+  it("compares SeqLab with PyTorch's faster setting, one thread with one thread, and the lower PyTorch val loss, per configuration and input", () => {
+    const row = (peer: string, input: string, charsPerSec: number | null, valLoss: number | null) => ({
+      peer,
+      label: peer,
+      cell: 'lstm',
+      hidden: 256,
+      input,
+      n: charsPerSec === null ? 0 : 3,
+      charsPerSec,
+      valLoss,
+      ratio: null,
+      status: charsPerSec === null ? 'skipped' : null,
+    });
+    const table = [
+      row('seqlab', 'onehot', 300, 1.9),
+      row('seqlab-1t', 'onehot', 120, 2.0),
+      row('torch-1t', 'onehot', 100, 1.95),
+      row('torch-best', 'onehot', 150, 1.97),
+      row('tfjs-wasm', 'onehot', 500, 1.5), // not PyTorch: never "PyTorch's best"
+      row('seqlab', 'embedding', 200, 1.8),
+      row('seqlab-1t', 'embedding', 90, 1.9),
+      row('torch-1t', 'embedding', 100, 1.85),
+      row('torch-best', 'embedding', null, null), // skipped: the best is the one measured
+    ];
+    const [onehot, embedding] = bench.comparisons({ table });
+    assert.deepEqual(onehot, {
+      cell: 'lstm',
+      hidden: 256,
+      input: 'onehot',
+      torchBest: 'torch-best',
+      seqlabOverTorchBest: 2,
+      seqlab1tOverTorch1t: 1.2,
+      valLossSeqlab: 1.9,
+      valLossTorchBest: 1.95,
+    });
+    assert.equal(embedding.input, 'embedding');
+    assert.equal(embedding.torchBest, 'torch-1t');
+    assert.equal(embedding.seqlabOverTorchBest, 2);
+    assert.equal(embedding.seqlab1tOverTorch1t, 0.9);
+    assert.equal(embedding.valLossTorchBest, 1.85);
   });
 
   it('replaces only the text between the markers', () => {
