@@ -205,7 +205,7 @@ async function simdPeak(fma: boolean): Promise<number> {
   // Short calls first, for 1 s of wall time: V8 runs a call in the code it started with and swaps
   // in its optimised code between calls, once a background thread has compiled it (here behind the
   // AssemblyScript compiler's own large module): until then the relaxed-SIMD loop runs ~8× slower.
-  for (let t0 = performance.now(); performance.now() - t0 < 1000; ) peak(1 << 14, 64);
+  for (let t0 = performance.now(); performance.now() - t0 < 1000;) peak(1 << 14, 64);
   let n = 1 << 16;
   for (let t0 = cpuSeconds(); cpuSeconds() - t0 < 0.05; n *= 2) peak(n, 64);
   let best = 0;
