@@ -36,8 +36,11 @@ export function trainJob(text: string, checkpointPath: string, budget: Partial<T
   return {
     runId: `bench-${Date.now()}`,
     text,
+    name: 'corpus',
+    task: 'lm',
     checkpointPath,
     resume: false,
+    untilStep: 0,
     sampleEvery: 100,
     model: { cell: 'lstm', hidden: 256, layers: 1, dropout: 0 },
     train: {

@@ -5,7 +5,8 @@
 // run-gru.json): a comparison never overwrites what the file's own model's views show.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -29,6 +30,8 @@ export interface StoredRun {
 
 export class ModelStore {
   readonly root: string;
+  /** Saves of each run record so far: a background write renames its file into place only if no save came after it. */
+  private readonly saves = new Map<string, number>();
 
   constructor(context: vscode.ExtensionContext) {
     this.root = join((context.storageUri ?? context.globalStorageUri).fsPath, 'models');
@@ -66,9 +69,30 @@ export class ModelStore {
 
   /** Saves a run record (its curve is already bounded: protocol/curve.ts). */
   save(run: StoredRun): void {
+    const { file, tmp } = this.nextSave(run);
+    writeFileSync(tmp, JSON.stringify(run));
+    renameSync(tmp, file);
+  }
+
+  /**
+   * Saves a run record without holding the extension host's thread while the disk writes it (a
+   * training's record, every second): the record is serialised now and written in the background; a
+   * later save of the same record supersedes it, so a slow write never replaces a newer record.
+   * Settles once the write is done (or given up).
+   */
+  saveInBackground(run: StoredRun): Promise<void> {
+    const { file, tmp, count } = this.nextSave(run);
+    return writeFile(tmp, JSON.stringify(run))
+      .then(() => (this.saves.get(file) === count ? renameSync(tmp, file) : rmSync(tmp)))
+      .catch(() => rmSync(tmp, { force: true })); // the record of the run's end is saved at its end
+  }
+
+  /** The record's file and a temporary file of its own for this save, the latest for its file. */
+  private nextSave(run: StoredRun): { file: string; tmp: string; count: number } {
     const file = this.runPath(vscode.Uri.parse(run.uri), run.tag);
-    writeFileSync(file + '.tmp', JSON.stringify(run));
-    renameSync(file + '.tmp', file);
+    const count = (this.saves.get(file) ?? 0) + 1;
+    this.saves.set(file, count);
+    return { file, tmp: `${file}.${count}.tmp`, count };
   }
 
   /** The run record of a document's model (tag: a Compare cell's), if it has one. */

@@ -354,9 +354,10 @@ export class Runs implements vscode.Disposable {
         run.clipEvents = m.clipEvents;
         v.canResume = v.task === 'lm'; // a task model's training does not resume
         // The record follows the checkpoint at most once a second (a small model checkpoints hundreds of
-        // times a second, and the record grows with its curve); the run's end always saves it.
+        // times a second, and the record grows with its curve), written in the background so the editor
+        // never waits on the disk; the run's end always saves it.
         if (performance.now() - (this.active?.savedAt ?? 0) >= 1000) {
-          this.store.save(run);
+          void this.store.saveInBackground(run);
           if (this.active) this.active.savedAt = performance.now();
         }
         break;

@@ -1,7 +1,8 @@
 // The README's screenshot tour, as a user would take it (npm run tour): a 300 KB excerpt of the
 // King James Bible, a file outside the repository, trained from the palette with an LSTM-256;
-// the live sidebar mid-run; the hover; Sample text…; Compare cells and its diagnostics. Every
-// step asserts what the picture is meant to show, so a broken feature never becomes a picture.
+// the extension's activation time; the live sidebar mid-run (and the extension host's event-loop
+// lag meanwhile); the hover; Sample text…; Compare cells and its diagnostics. Every step asserts
+// what the picture is meant to show, so a broken feature never becomes a picture.
 
 import * as assert from 'assert';
 import { readFileSync, writeFileSync } from 'fs';
@@ -53,6 +54,29 @@ suite('README tour', function () {
     doc = await vscode.workspace.openTextDocument(file);
     await vscode.commands.executeCommand('seqlab.lossView.focus');
     await vscode.window.showTextDocument(doc);
+  });
+
+  test("the extension's activation: code-server's own timing (Developer: Startup Performance)", async () => {
+    // The workbench's table of extension activations: the time to load dist/extension.js ("Load Code"),
+    // to run activate() ("Call Activate") and until its result settled ("Finish Activate"), in ms.
+    await vscode.commands.executeCommand('perfview.show');
+    const row = () =>
+      vscode.workspace.textDocuments
+        .filter((d) => d.uri.scheme === 'perf')
+        .flatMap((d) => d.getText().split('\n'))
+        .find((l) => /^\|\s*seqlab\.seqlab\s*\|/.test(l));
+    await until('SeqLab in the startup performance table', () => row() !== undefined, 60_000);
+    const [, , eager, load, call, finish, event] = row()!
+      .split('|')
+      .map((c) => c.trim());
+    assert.ok(
+      [load, call, finish].every((n) => /^\d+$/.test(n)),
+      row(),
+    );
+    console.log(
+      `[seqlab-tour] measured: activation (${eager === 'true' ? 'at startup' : 'on demand'}, ${event}): load code ${load} ms, activate() ${call} ms, finished ${finish} ms; total ${Number(load) + Number(call)} ms`,
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('train from the palette: the live sidebar', async () => {

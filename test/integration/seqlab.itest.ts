@@ -2,7 +2,7 @@
 // Stop, Sample text, the hover, Sample from cursor, diagnostics, restore, and the bad inputs.
 
 import * as assert from 'assert';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLabApi } from '../../src/extension/extension';
@@ -449,6 +449,20 @@ suite('SeqLab in VS Code', function () {
     assert.ok(restored.trainingRun(doc.uri)!.snapshots.length > 0, 'the training snapshots are restored');
     assert.deepStrictEqual(restored.trainingRun(doc.uri), api.runs.trainingRun(doc.uri));
     restored.dispose();
+  });
+
+  test("a training's background save of its run record never replaces a later save", async () => {
+    const store = api.runs.store;
+    const run = store.load(doc.uri)!;
+    const folder = store.folder(doc.uri);
+    const older = store.saveInBackground({ ...run, view: { ...run.view, message: 'an older record' } });
+    store.save(run); // the run's end: saved at once, while the background write is still on its way
+    await older;
+    assert.deepStrictEqual(
+      readdirSync(folder).filter((n) => n.endsWith('.tmp')),
+      [],
+    );
+    assert.strictEqual(store.load(doc.uri)!.view.message, run.view.message);
   });
 
   test('Resume continues the stopped run from its checkpoint', async () => {
