@@ -7,6 +7,7 @@
 //   seqlab sweep FILE --set KEY=V1,V2,… [--set …] [--random N] --steps S --out DIR [--json]
 // Every flag, its default and its range come from the option schema (engine/options.ts, via cliArgs.ts).
 
+import { backendLabel } from './engine/backend';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Checkpoint, loadCheckpoint, saveCheckpoint } from './engine/checkpoint';
@@ -88,7 +89,7 @@ async function train(file: string, given: Given): Promise<void> {
   const log = given.text('log');
   if (log) writeFileSync(log, '');
   process.stderr.write(
-    `seqlab: ${modelLabel(c)}, vocabulary ${c.vocabSize} ${trainer.model.tokenizer.spec.level === 'char' ? 'characters' : 'words'}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`,
+    `seqlab: ${modelLabel(c)}, vocabulary ${c.vocabSize} ${trainer.model.tokenizer.spec.level === 'char' ? 'characters' : 'words'}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${backendLabel(k)}\n`,
   );
   if (k.fallbacks.length) process.stderr.write(`seqlab: ${k.name} runs in TypeScript: ${k.fallbacks.join(', ')}\n`);
   let lastVal: number | null = null,
@@ -296,7 +297,7 @@ async function lab(given: Given): Promise<void> {
     runStart = performance.now(),
     label = '';
   process.stderr.write(
-    `seqlab lab: ${config.cells.length} cells × ${config.gaps.length} gaps, ${config.steps} steps each (hidden ${config.hidden}, lr ${config.lr}, batch ${config.batchSize}), backend ${k.name}\n`,
+    `seqlab lab: ${config.cells.length} cells × ${config.gaps.length} gaps, ${config.steps} steps each (hidden ${config.hidden}, lr ${config.lr}, batch ${config.batchSize}), backend ${backendLabel(k)}\n`,
   );
   const { results } = await runLab(config, k, {
     onProgress: (p) => {

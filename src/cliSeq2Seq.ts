@@ -5,7 +5,7 @@
 
 import { basename } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { Backend } from './engine/backend';
+import { Backend, backendLabel } from './engine/backend';
 import {
   defaultTrainConfig,
   inputFor,
@@ -60,7 +60,7 @@ export async function trainSeq2Seq(file: string, given: Given, k: Backend): Prom
     : `${c.sourceVocab} source and ${c.targetVocab} target ${unit}`;
   process.stderr.write(
     `seqlab: encoder–decoder ${modelLabel({ ...c, gruForm: c.gruForm, peephole: c.peephole })}${c.bidirectional ? ' (bidirectional encoder)' : ''}, ` +
-      `${vocabulary}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`,
+      `${vocabulary}, ${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${backendLabel(k)}\n`,
   );
   const result = await trainer.run({
     onProgress: (p) => {
@@ -147,7 +147,7 @@ export async function trainConditional(file: string, given: Given, k: Backend): 
   const c = trainer.model.config;
   const out = given.text('out') ?? `${basename(file).replace(/\.[^.]*$/, '')}.${c.cell}.safetensors`;
   process.stderr.write(
-    `seqlab: conditional ${modelLabel(c)}, ${c.vocabSize} characters, labels ${trainer.model.labels!.join(', ')}, backend ${k.name}\n`,
+    `seqlab: conditional ${modelLabel(c)}, ${c.vocabSize} characters, labels ${trainer.model.labels!.join(', ')}, backend ${backendLabel(k)}\n`,
   );
   const result = await trainer.run({
     checkpointEvery: train.evalEvery,

@@ -21,7 +21,7 @@ import {
 import { taskOfText } from './engine/tasks/fileTask';
 import { readTextFile } from './engine/text';
 import { DivergedError, Trainer } from './engine/train';
-import { Backend } from './engine/backend';
+import { Backend, backendLabel } from './engine/backend';
 import { Given, UsageError } from './cliArgs';
 
 /** The engine's reading of the sweep; what it cannot read is a usage error (exit 2). */
@@ -151,7 +151,7 @@ export async function runSweep(file: string, given: Given): Promise<void> {
   const k = defaultBackend({ threads: given.number('threads') });
   const flags = axes.map((a) => a.flag);
   process.stderr.write(
-    `seqlab sweep: ${points.length} run${points.length === 1 ? '' : 's'} of ${flags.join(', ')}, backend ${k.name}\n`,
+    `seqlab sweep: ${points.length} run${points.length === 1 ? '' : 's'} of ${flags.join(', ')}, backend ${backendLabel(k)}\n`,
   );
   const results: SweepResult[] = [];
   for (const [i, point] of points.entries()) {

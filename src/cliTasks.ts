@@ -3,7 +3,7 @@
 
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { Backend } from './engine/backend';
+import { Backend, backendLabel } from './engine/backend';
 import { Model, saveCheckpoint } from './engine/checkpoint';
 import {
   defaultTrainConfig,
@@ -55,7 +55,7 @@ export async function trainTask(file: string, task: 'tag' | 'classify', given: G
   process.stderr.write(
     `seqlab: ${task === 'tag' ? 'tagger' : 'classifier'} ${modelLabel(c)}${c.bidirectional ? ' bidirectional' : ''}, ` +
       `${c.vocabSize} ${train.level === 'char' ? 'characters' : 'words'}, ${c.classes} ${task === 'tag' ? 'tags' : 'labels'}, ` +
-      `${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${k.name}\n`,
+      `${trainer.model.params.size.toLocaleString('en-US')} parameters, backend ${backendLabel(k)}\n`,
   );
   const result = await trainer.run({
     checkpointEvery: train.evalEvery,

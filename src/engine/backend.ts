@@ -48,6 +48,8 @@ export interface Backend {
   readonly dtype: DType;
   /** Operations this backend runs by the TypeScript reference (e.g. "gruCourse.forward", "sgdUpdate"). */
   readonly fallbacks: readonly string[];
+  /** Threads its operations split over (1: the calling thread alone). */
+  readonly threads: number;
   /** A new array of n zeros. */
   alloc(n: number): Vec;
 
@@ -119,3 +121,8 @@ export const OP_NAMES: readonly string[] = [
   ...FLAT_OPS,
   ...CELL_NAMES.flatMap((cell) => CELL_OPS.map((op) => `${cell}.${op}`)),
 ];
+
+/** The backend as the CLI names it: "wasm-simd, 2 threads", "js-f32". */
+export function backendLabel(k: Backend): string {
+  return k.threads > 1 ? `${k.name}, ${k.threads} threads` : k.name;
+}

@@ -192,7 +192,7 @@ function adagradUpdate(p: Vec, g: Vec, v: Vec, lr: number): void {
 }
 
 /** The reference operations besides alloc and the cells (the cells are written on the matrix products). */
-export const referenceOps: Omit<Backend, 'name' | 'dtype' | 'fallbacks' | 'alloc' | 'cells'> = {
+export const referenceOps: Omit<Backend, 'name' | 'dtype' | 'fallbacks' | 'threads' | 'alloc' | 'cells'> = {
   gemmNT,
   gemmNN,
   gemmTN,
@@ -214,6 +214,7 @@ export function jsBackend(dtype: DType = 'f32'): Backend {
   const gemms: MatrixOps = { gemmNT, gemmNN, gemmTN };
   return {
     name: `js-${dtype}`,
+    threads: 1,
     dtype,
     fallbacks: [],
     alloc: (n) => (dtype === 'f64' ? new Float64Array(n) : new Float32Array(n)),

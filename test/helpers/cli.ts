@@ -9,7 +9,19 @@ const CLI = join(REPO, 'dist', 'cli.js');
 
 /** Runs `seqlab ARGS…`: its exit code, stdout and stderr. */
 export function seqlab(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return seqlabWithEnv({}, ...args);
+}
+
+/** seqlab() with these environment variables added to the test's own. */
+export function seqlabWithEnv(
+  env: Record<string, string>,
+  ...args: string[]
+): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

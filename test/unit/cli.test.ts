@@ -10,7 +10,8 @@ import { Verb, verbOptions } from '../../src/engine/options';
 import { jsBackend } from '../../src/engine/reference';
 import { parseDiagnosticsReport } from '../../src/protocol/reports';
 import { HAND_SET_GATES, HAND_SET_TEXT, handSetModel } from '../helpers/handSet';
-import { seqlab } from '../helpers/cli';
+import { automaticThreads } from '../../src/engine/defaultBackend';
+import { seqlab, seqlabWithEnv } from '../helpers/cli';
 import { smallText } from '../helpers/texts';
 
 describe('seqlab CLI', function () {
@@ -161,6 +162,35 @@ describe('seqlab CLI', function () {
       /course GRU.*cannot be exported/,
     );
     assert.ok(!existsSync(join(dir, 'x.safetensors')));
+  });
+
+  it('threads: automatic (physical cores, at most 8), SEQLAB_THREADS, --threads over both; a bad SEQLAB_THREADS is refused', () => {
+    const header = (env: Record<string, string>, ...args: string[]) => {
+      const r = seqlabWithEnv(
+        env,
+        'train',
+        text,
+        ...small,
+        '--steps',
+        '1',
+        '--out',
+        join(dir, 'threads.safetensors'),
+        ...args,
+      );
+      assert.equal(r.code, 0, r.err);
+      return r.err.split('\n')[0];
+    };
+    const auto = automaticThreads();
+    assert.ok(auto >= 1 && auto <= 8, `automatic: ${auto}`);
+    assert.match(header({}), auto > 1 ? new RegExp(`backend wasm-simd, ${auto} threads$`) : /backend wasm-simd$/);
+    assert.match(header({ SEQLAB_THREADS: '3' }), /backend wasm-simd, 3 threads$/);
+    assert.match(header({ SEQLAB_THREADS: '3' }, '--threads', '1'), /backend wasm-simd$/);
+    assert.match(header({ SEQLAB_THREADS: '0' }, '--threads', '5'), /backend wasm-simd, 5 threads$/);
+    assertCleanFailure(
+      seqlabWithEnv({ SEQLAB_THREADS: 'abc' }, 'train', text, ...small, '--out', join(dir, 'never.safetensors')),
+      /SEQLAB_THREADS must be a whole number from 0 to 16 \(got "abc"\)/,
+    );
+    assert.ok(!existsSync(join(dir, 'never.safetensors')));
   });
 
   it('--peephole trains a peephole LSTM that diagnose reads and export refuses; with a GRU it is refused', () => {

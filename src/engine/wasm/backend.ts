@@ -681,6 +681,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   return {
     name: 'wasm-simd',
     dtype: 'f32',
+    threads: wanted,
     fallbacks,
     fma,
     ...gemms,
