@@ -5,7 +5,7 @@
 // No messages per call: every helper has a control block of 64 int32 in the shared memory,
 //   [0] job number (the caller bumps it and wakes the helper)   [1] export index (−1: exit)
 //   [2] argument count   [3] last job done   [4] 1 when that job ran, 0 when it threw
-//   [5] 1 once the helper is ready   [8…] the arguments,
+//   [5] 1 once the helper is ready   [6] 1 once it has stopped on an error   [8…] the arguments,
 // and the caller waits on [3]. Each side first polls for SPIN_MS, then sleeps with Atomics.wait
 // (allowed in Node's main thread and in workers): most of a training step's calls follow each other
 // within that, and a thread woken from sleep takes 30–300 µs to run again (measured on a 2-vCPU
@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads';
  */
 const SPIN_MS = 0.2;
 
-/** Polls c[i] until it differs from `from` or `ms` milliseconds pass; returns the last value read (self-contained: helpers get its source). */
+/** Polls c[i] until it differs from `from` or `ms` milliseconds pass; returns the last value read. */
 function spinWhile(c: Int32Array, i: number, from: number, ms: number): number {
   let v = Atomics.load(c, i);
   for (let n = 0, until = 0; v === from; n++) {
@@ -35,25 +35,43 @@ function spinWhile(c: Int32Array, i: number, from: number, ms: number): number {
   return v;
 }
 
+// The helper's program, as text. Its poll is spinWhile's, written out again: a bundler renames
+// functions, so spinWhile's own source cannot be pasted in. Anything that goes wrong outside a kernel
+// marks the helper dead ([6] = 1) and fails the job it had, so the caller never waits on it for ever.
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctl, names } = workerData;
-const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const c = new Int32Array(memory.buffer, ctl, 64);
-${spinWhile.toString()}
-Atomics.store(c, 5, 1);
-Atomics.notify(c, 5);
 let seen = 0;
-for (;;) {
-  if (spinWhile(c, 0, seen, ${SPIN_MS}) === seen) Atomics.wait(c, 0, seen);
-  const job = Atomics.load(c, 0);
-  if (job === seen) continue;
-  seen = job;
-  if (c[1] < 0) break;
-  let ok = 1;
-  try { x[names[c[1]]](...Array.from(c.subarray(8, 8 + c[2]))); } catch { ok = 0; }
-  c[4] = ok;
-  Atomics.store(c, 3, job);
+try {
+  const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  Atomics.store(c, 5, 1);
+  Atomics.notify(c, 5);
+  for (;;) {
+    let job = Atomics.load(c, 0);
+    for (let n = 0, until = 0; job === seen; n++) {
+      if ((n & 1023) === 0) {
+        const now = performance.now();
+        if (until === 0) until = now + ${SPIN_MS};
+        else if (now > until) break;
+      }
+      job = Atomics.load(c, 0);
+    }
+    if (job === seen) Atomics.wait(c, 0, seen);
+    job = Atomics.load(c, 0);
+    if (job === seen) continue;
+    seen = job;
+    if (c[1] < 0) break;
+    let ok = 1;
+    try { x[names[c[1]]](...Array.from(c.subarray(8, 8 + c[2]))); } catch { ok = 0; }
+    c[4] = ok;
+    Atomics.store(c, 3, job);
+    Atomics.notify(c, 3);
+  }
+} catch {
+  Atomics.store(c, 6, 1);
+  c[4] = 0;
+  Atomics.store(c, 3, Atomics.load(c, 0));
   Atomics.notify(c, 3);
 }
 `;
@@ -104,7 +122,10 @@ export function startTeam(
   const index = new Map(names.map((n, i) => [n, i]));
   const jobs = ctl.map(() => 0);
   let allReady = false;
-  const ready = () => allReady || (allReady = ctl.every((c) => Atomics.load(c, 5) === 1));
+  // A helper that stopped on an error is never ready again: the caller then runs every share itself.
+  const ready = () =>
+    (allReady && ctl.every((c) => Atomics.load(c, 6) === 0)) ||
+    (allReady = ctl.every((c) => Atomics.load(c, 5) === 1 && Atomics.load(c, 6) === 0));
   return {
     size: ctl.length + 1,
     ready,
@@ -133,7 +154,8 @@ export function startTeam(
         for (;;) {
           const done = spinWhile(c, 3, job - 1, SPIN_MS);
           if (done === job) break;
-          Atomics.wait(c, 3, done);
+          Atomics.wait(c, 3, done, 100);
+          if (Atomics.load(c, 6) === 1 && Atomics.load(c, 3) !== job) break; // a stopped helper never ends it: failed
         }
         if (c[4] !== 1) failed = true;
       }
