@@ -87,6 +87,7 @@ export class HostedTraining {
       },
       (why) => onFail(new Error(why)),
       0,
+      true, // a training's worker, as the extension starts it
     );
     this.client.post({ type: 'train', job });
   }
@@ -108,6 +109,7 @@ export const inferenceWorker = () =>
       throw new Error(why);
     },
     0,
+    false,
   );
 
 export function quantile(xs: number[], q: number): number {

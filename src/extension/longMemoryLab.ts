@@ -68,7 +68,13 @@ export async function runLongMemoryLab(
               reject(new SeqLabError(m.message));
             }
           };
-          worker = new WorkerClient(context.extensionPath, onMessage, (why) => reject(new SeqLabError(why)), threads);
+          worker = new WorkerClient(
+            context.extensionPath,
+            onMessage,
+            (why) => reject(new SeqLabError(why)),
+            threads,
+            true,
+          );
           token.onCancellationRequested(stop);
           worker.post({ type: 'lab', job: { runId, config } });
         }),

@@ -240,6 +240,7 @@ export class Runs implements vscode.Disposable {
       (m) => this.onWorker(m),
       (why) => this.onCrash(runId, why),
       settings.threads,
+      true,
     );
     const cell = (options.cell ?? '').toUpperCase();
     this.active = {
@@ -581,7 +582,7 @@ export class Runs implements vscode.Disposable {
       const onCrash = () => {
         this.inference = null;
       };
-      this.inference = new WorkerClient(this.context.extensionPath, () => undefined, onCrash, threads);
+      this.inference = new WorkerClient(this.context.extensionPath, () => undefined, onCrash, threads, false);
     }
     return this.inference.request<K>(checkpointPath, task);
   }

@@ -35,14 +35,18 @@ export class WorkerClient {
   private readonly pending = new Map<number, PendingRequest>();
   private exited = false;
 
-  /** threads: the engine's thread count in this worker (seqlab.threads), 0 = automatic; sent as workerData. */
+  /**
+   * threads: the engine's thread count in this worker (seqlab.threads), 0 = automatic; background: a
+   * training's worker, which yields the CPU to the editor first. Both sent as workerData.
+   */
   constructor(
     extensionPath: string,
     onMessage: (m: WorkerToHost) => void,
     onCrash: (message: string) => void,
     readonly threads: number,
+    background: boolean,
   ) {
-    const data: WorkerData = { threads };
+    const data: WorkerData = { threads, background };
     this.worker = new Worker(join(extensionPath, 'dist', 'worker.js'), { workerData: data });
     this.worker.on('message', (raw) => {
       let m: WorkerToHost;

@@ -645,4 +645,5 @@ export function parseInferenceResult<K extends InferenceKind>(kind: K, value: un
 /** What a worker thread is started with (its workerData). */
 export interface WorkerData {
   threads: number; // the engine's thread count (seqlab.threads); 0 = automatic
+  background: boolean; // a training's worker: it yields the CPU to the editor first (worker.ts)
 }

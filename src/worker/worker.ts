@@ -2,6 +2,7 @@
 // requests (sampling, hover, diagnostics, a task model's predictions, export) from checkpoints. The extension host never runs the engine itself.
 
 import { statSync } from 'node:fs';
+import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { defaultBackend } from '../engine/defaultBackend';
 import { Checkpoint, loadCheckpoint, Model, saveCheckpoint } from '../engine/checkpoint';
@@ -45,7 +46,17 @@ import {
 import { enableRelaxedSimd } from '../engine/wasm/backend';
 
 enableRelaxedSimd(); // fused multiply-add in the WebAssembly kernels (a V8 flag on Node 20)
-const { threads } = workerData as WorkerData;
+const { threads, background } = workerData as WorkerData;
+// A training's threads yield to the editor's: on Linux a nice value belongs to a thread, and the
+// engine's helper threads (started later, from this one) inherit it. Elsewhere it would lower the
+// whole extension host, so it is left alone there.
+if (background === true && platform() === 'linux') {
+  try {
+    setPriority(10);
+  } catch {
+    // not allowed here: the training runs at the editor's priority
+  }
+}
 const k = defaultBackend({ threads: checkOption(OPTIONS.threads, threads, 'workerData.threads') });
 let stopRequested = false;
 
