@@ -121,11 +121,8 @@ export function startTeam(
   if (ctl.length === 0) return null;
   const index = new Map(names.map((n, i) => [n, i]));
   const jobs = ctl.map(() => 0);
-  let allReady = false;
   // A helper that stopped on an error is never ready again: the caller then runs every share itself.
-  const ready = () =>
-    (allReady && ctl.every((c) => Atomics.load(c, 6) === 0)) ||
-    (allReady = ctl.every((c) => Atomics.load(c, 5) === 1 && Atomics.load(c, 6) === 0));
+  const ready = () => ctl.every((c) => Atomics.load(c, 5) === 1 && Atomics.load(c, 6) === 0);
   return {
     size: ctl.length + 1,
     ready,
